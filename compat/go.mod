@@ -1,0 +1,3 @@
+module github.com/fraiseql/fraiseql-http/compat
+
+go 1.26.0

@@ -1,0 +1,3 @@
+module github.com/fraiseql/fraiseql-http/connlimit
+
+go 1.26.0

@@ -1,0 +1,264 @@
+package schema
+
+// This file is the schema model: what the declaration file (docs/schema.md)
+// loads into, and what the planner, the introspection renderer and the
+// validator read. Everything here is immutable once Load returns, so one
+// *Schema is shared by every request without locks.
+
+// TypeKind is the GraphQL kind of a named type, as introspection names it.
+type TypeKind int
+
+const (
+	KindScalar TypeKind = iota
+	KindObject
+	KindInterface
+	KindUnion
+	KindEnum
+	KindInputObject
+)
+
+// String returns the introspection spelling (SCALAR, OBJECT, …).
+func (k TypeKind) String() string {
+	switch k {
+	case KindScalar:
+		return "SCALAR"
+	case KindObject:
+		return "OBJECT"
+	case KindInterface:
+		return "INTERFACE"
+	case KindUnion:
+		return "UNION"
+	case KindEnum:
+		return "ENUM"
+	case KindInputObject:
+		return "INPUT_OBJECT"
+	}
+	return "UNKNOWN"
+}
+
+// TypeRef is a possibly wrapped reference to a named type: exactly one of
+// Named, or OfType with List or NonNull set.
+type TypeRef struct {
+	Named   string   // set for a named type
+	List    bool     // [OfType]
+	NonNull bool     // OfType!
+	OfType  *TypeRef // wrapped type for List and NonNull
+}
+
+// NamedType returns the innermost named type's name.
+func (r *TypeRef) NamedType() string {
+	for r.Named == "" {
+		r = r.OfType
+	}
+	return r.Named
+}
+
+// IsList reports whether the reference is a list once NonNull is unwrapped.
+func (r *TypeRef) IsList() bool {
+	if r.NonNull {
+		return r.OfType.IsList()
+	}
+	return r.List
+}
+
+// String renders the reference in SDL notation ([User!]!).
+func (r *TypeRef) String() string {
+	switch {
+	case r.Named != "":
+		return r.Named
+	case r.List:
+		return "[" + r.OfType.String() + "]"
+	default:
+		return r.OfType.String() + "!"
+	}
+}
+
+// Location is a position in the declaration file, for error messages.
+type Location struct {
+	File   string
+	Line   int
+	Column int
+}
+
+// Type is a named type: an object bound to a view, an embedded object, a
+// scalar, an enum, an input object (declared or generated), or a union.
+type Type struct {
+	Name        string
+	Kind        TypeKind
+	Description *string // nil when the declaration has none
+	Loc         Location
+
+	// Object types.
+	Fields     []*Field
+	fieldIndex map[string]*Field
+	// View binding (@view). Empty View means an embedded object: it is only
+	// ever read from its parent's JSON document.
+	View       string
+	DataColumn string // the JSONB column holding the document; "data" by default
+	// Mutation result role (@success / @error on the type).
+	Role ResultRole
+
+	// Union types: member names in declaration order.
+	PossibleTypes []string
+
+	// Enum types.
+	EnumValues []*EnumValue
+
+	// Input object types (declared or generated).
+	InputFields []*InputValue
+	inputIndex  map[string]*InputValue
+	// Generated says which generator made this input type (where filter,
+	// order-by, …); GeneratedFor names the object type it was derived from.
+	Generated    GeneratedKind
+	GeneratedFor string
+}
+
+// Field returns the object field with the given GraphQL name, or nil.
+func (t *Type) Field(name string) *Field { return t.fieldIndex[name] }
+
+// InputField returns the input field with the given name, or nil.
+func (t *Type) InputField(name string) *InputValue { return t.inputIndex[name] }
+
+// ResultRole marks mutation result types.
+type ResultRole int
+
+const (
+	RoleNone ResultRole = iota
+	RoleSuccess
+	RoleError
+)
+
+// GeneratedKind tells which built-in generator produced an input type.
+type GeneratedKind int
+
+const (
+	NotGenerated     GeneratedKind = iota
+	GeneratedWhere                 // <Type>WhereInput
+	GeneratedFilter                // StringFilter, IntFilter, … (per scalar kind)
+	GeneratedOrderBy               // <Type>OrderByInput
+)
+
+// Field is a field of an object type.
+type Field struct {
+	Name        string // GraphQL name (camelCase)
+	Description *string
+	Type        *TypeRef
+	Args        []*InputValue
+	Deprecation *string // reason; nil when not deprecated
+	Loc         Location
+
+	// JSONKey is the key of this field in the stored JSON document
+	// (snake_case of Name unless @jsonb(key:) says otherwise).
+	JSONKey string
+	// Auto marks fields added by @success/@error (status, message, …).
+	Auto bool
+
+	// Root query fields bound to a view (@read).
+	Read *ReadBinding
+	// Root mutation fields bound to a function (@function).
+	Function *FunctionBinding
+}
+
+// InputValue is an argument or an input object field.
+type InputValue struct {
+	Name         string
+	Description  *string
+	Type         *TypeRef
+	DefaultValue *string // GraphQL literal as introspection prints it; nil when none
+	Loc          Location
+	// Column is the view column a root-field argument compares with
+	// (column equality, like v1's find(**kwargs)); empty for where, orderBy,
+	// limit, offset and for input object fields.
+	Column string
+	// JSONKey is the snake_case key this input field is sent as (mutation
+	// inputs are passed to the function with snake_case keys).
+	JSONKey string
+}
+
+// EnumValue is one value of an enum type.
+type EnumValue struct {
+	Name        string
+	Description *string
+	Deprecation *string
+}
+
+// ReadBinding binds a root query field to a view read.
+type ReadBinding struct {
+	View       string // quoted as an identifier when rendered
+	DataColumn string
+	Single     bool // the field returns one object (LIMIT 1, null on miss)
+	// Scopes are column equalities with per-request context values, added
+	// after the user's where (v1 order), e.g. "tenant_id" = <context tenant_id>.
+	Scopes []Scope
+	// Auto arguments generated for list reads.
+	HasWhere, HasOrderBy, HasLimit, HasOffset bool
+}
+
+// Scope is one column = context value condition.
+type Scope struct {
+	Column  string
+	Context string // name of a ContextValue
+}
+
+// FunctionBinding binds a root mutation field to a PostgreSQL function that
+// returns FraiseQL v1's 8-column mutation_response.
+type FunctionBinding struct {
+	Schema string // "public" by default
+	Name   string
+	// ContextArgs are context value names passed as leading positional
+	// arguments, in order, before the JSONB input.
+	ContextArgs []string
+	Success     string // success type name
+	Error       string // error type name
+	InputArg    string // name of the argument carrying the input object ("input")
+}
+
+// ContextValue is a per-request value the server computes (from the
+// authenticated user's claims, or a default) and uses for scopes, mutation
+// context arguments and, later, PostgreSQL session variables.
+type ContextValue struct {
+	Name    string
+	Claim   string  // claim of the authenticated user's token; empty for none
+	Default *string // used when there is no user or no such claim; nil: no value
+	PgType  string  // SQL type the value is bound as ("uuid", "text", …)
+	Loc     Location
+}
+
+// Directive is a directive definition as introspection shows it.
+type Directive struct {
+	Name         string
+	Description  *string
+	Locations    []string
+	Args         []*InputValue
+	IsRepeatable bool
+}
+
+// Schema is a loaded declaration: the ordered type model plus the bindings.
+type Schema struct {
+	// File is the declaration file it was loaded from (for messages).
+	File string
+	// Types in the order introspection lists them (graphql-core's collection
+	// order, see docs/schema.md), introspection types included.
+	Types     []*Type
+	typeIndex map[string]*Type
+	// Root operation type names; Mutation and Subscription may be empty.
+	Query, Mutation, Subscription string
+	// Contexts are the declared per-request context values.
+	Contexts []*ContextValue
+	// Directives in introspection order (include, skip, deprecated,
+	// specifiedBy, oneOf).
+	Directives []*Directive
+}
+
+// Type returns the named type, or nil.
+func (s *Schema) Type(name string) *Type { return s.typeIndex[name] }
+
+// Context returns the declared context value with that name, or nil.
+func (s *Schema) Context(name string) *ContextValue {
+	for _, c := range s.Contexts {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}

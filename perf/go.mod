@@ -1,0 +1,3 @@
+module github.com/fraiseql/fraiseql-http/perf
+
+go 1.26.0

@@ -1,0 +1,3 @@
+module github.com/fraiseql/fraiseql-http/pybridge
+
+go 1.26.0

@@ -1,0 +1,3 @@
+module github.com/fraiseql/fraiseql-http/subscriptions
+
+go 1.26.0
