@@ -1,3 +1,23 @@
 module github.com/fraiseql/fraiseql-http/httpcore
 
 go 1.26.0
+
+require (
+	github.com/go-chi/chi/v5 v5.5.0 // indirect
+	github.com/jackc/pgpassfile v1.0.0 // indirect
+	github.com/jackc/pgservicefile v0.0.0-20240606120523-5a60cdf6a761 // indirect
+	github.com/jackc/pgx/v5 v5.12.0 // indirect
+	github.com/stretchr/testify v1.12.1 // indirect
+	go.uber.org/goleak v1.3.0 // indirect
+	golang.org/x/text v0.41.0 // indirect
+)
+
+require (
+	github.com/fraiseql/fraiseql-http/connlimit v0.0.0
+	github.com/fraiseql/fraiseql-http/graphqlexec v0.0.0
+)
+
+replace (
+	github.com/fraiseql/fraiseql-http/connlimit => ../connlimit
+	github.com/fraiseql/fraiseql-http/graphqlexec => ../graphqlexec
+)
