@@ -1,0 +1,72 @@
+package graphqlexec
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/fraiseql/fraiseql-http/graphqlexec/pyjson"
+)
+
+// Environment selects FraiseQL v1's development or production behaviour.
+type Environment string
+
+const (
+	Development Environment = "development"
+	Production  Environment = "production"
+)
+
+// IntrospectionPolicy is FraiseQL v1's introspection_policy.
+type IntrospectionPolicy string
+
+const (
+	IntrospectionPublic        IntrospectionPolicy = "public"
+	IntrospectionDisabled      IntrospectionPolicy = "disabled"
+	IntrospectionAuthenticated IntrospectionPolicy = "authenticated"
+)
+
+// Config holds the engine settings. The zero value is development with
+// public introspection and the default cache size.
+type Config struct {
+	Environment Environment
+	// IntrospectionPolicy defaults to public in development and disabled in
+	// production (v1's validator turns a production "public" into "disabled").
+	IntrospectionPolicy IntrospectionPolicy
+	// DocumentCacheSize bounds the number of parsed and validated documents
+	// kept; 0 means the default (1024).
+	DocumentCacheSize int
+}
+
+// DB is what the engine needs from PostgreSQL; *pgxpool.Pool satisfies it.
+type DB interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+}
+
+// Request is one GraphQL request after the HTTP layer has decoded and
+// validated the body model (FastAPI's 422 checks happen before this).
+type Request struct {
+	// Query is the document text. QueryMissing is set when the body had no
+	// query or "query": null (v1 then answers its TypeError message).
+	Query        string
+	QueryMissing bool
+	// OperationName is nil when absent or null.
+	OperationName *string
+	// Variables is the decoded "variables" object, or nil when absent/null.
+	Variables *pyjson.Value
+	// Claims are the authenticated user's token claims; nil for an anonymous
+	// request. They feed the schema's context values (@context).
+	Claims map[string]any
+}
+
+// Response is the complete GraphQL response body.
+type Response struct {
+	// Body is the JSON body, byte-identical to FraiseQL v1.9.7's for the same
+	// request (application/json, HTTP 200).
+	Body []byte
+	// InternalError means v1 would have crashed outside its error handling
+	// (a Starlette 500 "Internal Server Error" text/plain); Body is then nil.
+	InternalError bool
+}
