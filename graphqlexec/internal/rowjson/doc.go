@@ -1,0 +1,19 @@
+// Package rowjson rewrites the JSON text of a PostgreSQL jsonb document into
+// the bytes FraiseQL v1.9.7's Rust transform writes for it, without decoding
+// the document into Go values.
+//
+// PostgreSQL prints jsonb with a space after ':' and ',' and orders keys
+// shortest-first; v1 (serde_json without preserve_order) writes compact JSON
+// with every object's keys sorted byte-wise, projects each object to the
+// GraphQL selection, renames keys to the response keys (aliases, camelCase),
+// injects "__typename" into every object whose type is known, and re-prints
+// numbers the way serde_json does. A Node tree, built once per cached
+// operation, describes that rewrite; Transform applies it to one row with a
+// single forward scan per object and no allocation beyond the output buffer
+// and a reusable scratch stack.
+//
+// The package never trusts its input to be well-formed: malformed JSON is an
+// error, never a panic or an out-of-bounds read. It never writes a byte of
+// input outside a JSON string or number token, so a hostile document cannot
+// break the response structure.
+package rowjson

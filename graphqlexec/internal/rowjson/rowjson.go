@@ -1,0 +1,412 @@
+package rowjson
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+)
+
+// Field is one selected member of an object.
+type Field struct {
+	// JSONKey is the key read from the stored document (snake_case).
+	JSONKey string
+	// OutKey is the key written (the alias, else the GraphQL field name).
+	OutKey string
+	// Child projects an object value, or each object of a list value; nil
+	// copies the value as serde_json would re-print it.
+	Child *Node
+}
+
+// Node describes how one JSON object of a row is rewritten. It is immutable
+// once built and safe for concurrent use.
+type Node struct {
+	entries []entry // in output order: keys sorted byte-wise
+}
+
+type entry struct {
+	jsonKey  string
+	prefix   []byte // `"outKey":` already escaped, or the whole typename member
+	child    *Node
+	typename bool
+}
+
+// NewNode builds the projection of an object whose GraphQL type is typename
+// ("" when the type is unknown: no __typename is injected). When two fields
+// share an output key the later one wins, as a map insert does in v1. A
+// field named __typename is ignored: the typename is injected anyway.
+func NewNode(typename string, fields []Field) *Node {
+	n := &Node{}
+	seen := make(map[string]int, len(fields))
+	for _, f := range fields {
+		if f.OutKey == "__typename" {
+			continue
+		}
+		e := entry{jsonKey: f.JSONKey, child: f.Child}
+		e.prefix = appendString(nil, f.OutKey)
+		e.prefix = append(e.prefix, ':')
+		if i, ok := seen[f.OutKey]; ok {
+			n.entries[i] = e
+			continue
+		}
+		seen[f.OutKey] = len(n.entries)
+		n.entries = append(n.entries, e)
+	}
+	if typename != "" {
+		p := appendString(nil, "__typename")
+		p = append(p, ':')
+		p = appendString(p, typename)
+		n.entries = append(n.entries, entry{prefix: p, typename: true})
+	}
+	// Sorting the escaped "key": prefixes sorts the keys themselves: the
+	// closing quote (0x22) is below every byte that can follow inside a key
+	// except the control characters, which are escaped with a backslash
+	// (0x5c) and so also sort after it; an ASCII-only key set is exact.
+	slices.SortStableFunc(n.entries, func(a, b entry) int {
+		return bytes.Compare(keyOf(a.prefix), keyOf(b.prefix))
+	})
+	return n
+}
+
+// keyOf returns the raw key bytes between the quotes of an entry prefix.
+func keyOf(p []byte) []byte {
+	end := 1
+	for end < len(p) && p[end] != '"' {
+		if p[end] == '\\' {
+			end++
+		}
+		end++
+	}
+	return p[1:min(end, len(p))]
+}
+
+// TypenameOnly returns a copy of n whose nested object fields keep only
+// their __typename, and whose root keeps only the fields for which keep
+// returns true. It reproduces v1's second projection pass over multi-root
+// results, which only knows root-level field names.
+func (n *Node) TypenameOnly(keep func(outKey string) bool) *Node {
+	out := &Node{}
+	for _, e := range n.entries {
+		if !e.typename && !keep(string(keyOf(e.prefix))) {
+			continue
+		}
+		if e.child != nil {
+			e.child = e.child.typenameOnlyNested()
+		}
+		out.entries = append(out.entries, e)
+	}
+	return out
+}
+
+func (n *Node) typenameOnlyNested() *Node {
+	out := &Node{}
+	for _, e := range n.entries {
+		if e.typename {
+			out.entries = append(out.entries, e)
+		}
+	}
+	return out
+}
+
+// ErrSyntax reports a row that is not valid JSON text.
+var ErrSyntax = errors.New("rowjson: malformed JSON")
+
+// maxDepth bounds nesting so that a hostile document cannot exhaust the
+// stack; jsonb itself has a similar limit.
+const maxDepth = 1000
+
+type span struct{ start, end int }
+
+type transformer struct {
+	spans   []span
+	members []member
+	keybuf  []byte // decoded keys of canonicalObject members
+	keytmp  []byte // one decoded key of a projected object
+	depth   int
+}
+
+type member struct {
+	keyStart, keyEnd int // decoded key in keybuf
+	val              span
+}
+
+var pool = sync.Pool{New: func() any { return new(transformer) }}
+
+// AppendRow appends the rewrite of one row document (jsonb text) to dst.
+// A nil row (SQL NULL) is written as null.
+func AppendRow(dst, row []byte, n *Node) ([]byte, error) {
+	if row == nil {
+		return append(dst, "null"...), nil
+	}
+	t := pool.Get().(*transformer)
+	defer pool.Put(t)
+	t.spans, t.members, t.keybuf, t.depth = t.spans[:0], t.members[:0], t.keybuf[:0], 0
+	i := skipWS(row, 0)
+	var err error
+	dst, i, err = t.value(dst, row, i, n)
+	if err != nil {
+		return dst, err
+	}
+	if skipWS(row, i) != len(row) {
+		return dst, ErrSyntax
+	}
+	return dst, nil
+}
+
+// AppendCanonical appends a JSON value re-printed as serde_json prints it:
+// compact, object keys sorted, strings and numbers normalized.
+func AppendCanonical(dst, value []byte) ([]byte, error) {
+	return AppendRow(dst, value, nil)
+}
+
+// value rewrites the value at in[i:] with node n (nil: canonical copy).
+func (t *transformer) value(dst, in []byte, i int, n *Node) ([]byte, int, error) {
+	if i >= len(in) {
+		return dst, i, ErrSyntax
+	}
+	switch c := in[i]; {
+	case c == '{':
+		if n != nil {
+			return t.object(dst, in, i, n)
+		}
+		return t.canonicalObject(dst, in, i)
+	case c == '[':
+		return t.array(dst, in, i, n)
+	case c == '"':
+		end, esc, err := scanString(in, i)
+		if err != nil {
+			return dst, i, err
+		}
+		return appendStringToken(dst, in[i:end], esc), end, nil
+	case c == '-' || (c >= '0' && c <= '9'):
+		end, err := scanNumber(in, i)
+		if err != nil {
+			return dst, i, err
+		}
+		return appendNumber(dst, in[i:end]), end, nil
+	case c == 't':
+		return literal(dst, in, i, "true")
+	case c == 'f':
+		return literal(dst, in, i, "false")
+	case c == 'n':
+		return literal(dst, in, i, "null")
+	}
+	return dst, i, ErrSyntax
+}
+
+func literal(dst, in []byte, i int, lit string) ([]byte, int, error) {
+	if !bytes.HasPrefix(in[i:], []byte(lit)) {
+		return dst, i, ErrSyntax
+	}
+	return append(dst, lit...), i + len(lit), nil
+}
+
+func (t *transformer) enter() error {
+	t.depth++
+	if t.depth > maxDepth {
+		return fmt.Errorf("%w: nesting deeper than %d", ErrSyntax, maxDepth)
+	}
+	return nil
+}
+
+// array rewrites a list; objects in it are projected with n.
+func (t *transformer) array(dst, in []byte, i int, n *Node) ([]byte, int, error) {
+	if err := t.enter(); err != nil {
+		return dst, i, err
+	}
+	defer func() { t.depth-- }()
+	dst = append(dst, '[')
+	i = skipWS(in, i+1)
+	if i < len(in) && in[i] == ']' {
+		return append(dst, ']'), i + 1, nil
+	}
+	for {
+		var err error
+		dst, i, err = t.value(dst, in, i, n)
+		if err != nil {
+			return dst, i, err
+		}
+		i = skipWS(in, i)
+		if i >= len(in) {
+			return dst, i, ErrSyntax
+		}
+		switch in[i] {
+		case ',':
+			dst = append(dst, ',')
+			i = skipWS(in, i+1)
+		case ']':
+			return append(dst, ']'), i + 1, nil
+		default:
+			return dst, i, ErrSyntax
+		}
+	}
+}
+
+// object projects the object at in[i] (which is '{') with n: one scan
+// records where each selected member's value lies, then the members are
+// written in n's (sorted) order.
+func (t *transformer) object(dst, in []byte, i int, n *Node) ([]byte, int, error) {
+	if err := t.enter(); err != nil {
+		return dst, i, err
+	}
+	defer func() { t.depth-- }()
+	base := len(t.spans)
+	for range n.entries {
+		t.spans = append(t.spans, span{-1, -1})
+	}
+	defer func() { t.spans = t.spans[:base] }()
+
+	i = skipWS(in, i+1)
+	if i < len(in) && in[i] == '}' {
+		i++
+	} else {
+		for {
+			if i >= len(in) || in[i] != '"' {
+				return dst, i, ErrSyntax
+			}
+			kend, kesc, err := scanString(in, i)
+			if err != nil {
+				return dst, i, err
+			}
+			key := in[i+1 : kend-1]
+			if kesc {
+				t.keytmp = appendUnescaped(t.keytmp[:0], key)
+				key = t.keytmp
+			}
+			i = skipWS(in, kend)
+			if i >= len(in) || in[i] != ':' {
+				return dst, i, ErrSyntax
+			}
+			vstart := skipWS(in, i+1)
+			vend, err := skipValue(in, vstart, 0)
+			if err != nil {
+				return dst, i, err
+			}
+			for k := range n.entries {
+				e := &n.entries[k]
+				if !e.typename && e.jsonKey == string(key) {
+					t.spans[base+k] = span{vstart, vend}
+				}
+			}
+			i = skipWS(in, vend)
+			if i >= len(in) {
+				return dst, i, ErrSyntax
+			}
+			if in[i] == '}' {
+				i++
+				break
+			}
+			if in[i] != ',' {
+				return dst, i, ErrSyntax
+			}
+			i = skipWS(in, i+1)
+		}
+	}
+
+	dst = append(dst, '{')
+	first := true
+	for k := range n.entries {
+		e := &n.entries[k]
+		if e.typename {
+			if !first {
+				dst = append(dst, ',')
+			}
+			dst = append(dst, e.prefix...)
+			first = false
+			continue
+		}
+		sp := t.spans[base+k]
+		if sp.start < 0 {
+			continue // missing from the document: omitted, not null (v1)
+		}
+		if !first {
+			dst = append(dst, ',')
+		}
+		first = false
+		dst = append(dst, e.prefix...)
+		var err error
+		dst, _, err = t.value(dst, in[:sp.end], sp.start, e.child)
+		if err != nil {
+			return dst, i, err
+		}
+	}
+	return append(dst, '}'), i, nil
+}
+
+// canonicalObject re-prints an object with its keys sorted byte-wise.
+func (t *transformer) canonicalObject(dst, in []byte, i int) ([]byte, int, error) {
+	if err := t.enter(); err != nil {
+		return dst, i, err
+	}
+	defer func() { t.depth-- }()
+	base := len(t.members)
+	defer func() { t.members = t.members[:base] }()
+	i = skipWS(in, i+1)
+	if i < len(in) && in[i] == '}' {
+		return append(dst, "{}"...), i + 1, nil
+	}
+	for {
+		if i >= len(in) || in[i] != '"' {
+			return dst, i, ErrSyntax
+		}
+		kend, _, err := scanString(in, i)
+		if err != nil {
+			return dst, i, err
+		}
+		ks := len(t.keybuf)
+		t.keybuf = appendUnescaped(t.keybuf, in[i+1:kend-1])
+		m := member{keyStart: ks, keyEnd: len(t.keybuf)}
+		i = skipWS(in, kend)
+		if i >= len(in) || in[i] != ':' {
+			return dst, i, ErrSyntax
+		}
+		vstart := skipWS(in, i+1)
+		vend, err := skipValue(in, vstart, 0)
+		if err != nil {
+			return dst, i, err
+		}
+		m.val = span{vstart, vend}
+		t.members = append(t.members, m)
+		i = skipWS(in, vend)
+		if i >= len(in) {
+			return dst, i, ErrSyntax
+		}
+		if in[i] == '}' {
+			i++
+			break
+		}
+		if in[i] != ',' {
+			return dst, i, ErrSyntax
+		}
+		i = skipWS(in, i+1)
+	}
+	ms := t.members[base:]
+	kb := t.keybuf
+	slices.SortStableFunc(ms, func(a, b member) int {
+		return bytes.Compare(kb[a.keyStart:a.keyEnd], kb[b.keyStart:b.keyEnd])
+	})
+	// serde_json's map keeps the last of duplicate keys; jsonb never has
+	// duplicates, but other callers may pass any JSON.
+	dst = append(dst, '{')
+	for k := range ms {
+		if k+1 < len(ms) && bytes.Equal(kb[ms[k].keyStart:ms[k].keyEnd], kb[ms[k+1].keyStart:ms[k+1].keyEnd]) {
+			continue
+		}
+		if dst[len(dst)-1] != '{' {
+			dst = append(dst, ',')
+		}
+		dst = appendStringBytes(dst, kb[ms[k].keyStart:ms[k].keyEnd])
+		dst = append(dst, ':')
+		var err error
+		// members may grow during the nested call; index through t.members.
+		v := t.members[base+k].val
+		dst, _, err = t.value(dst, in[:v.end], v.start, nil)
+		if err != nil {
+			return dst, i, err
+		}
+		ms = t.members[base : base+len(ms)]
+		kb = t.keybuf
+	}
+	return append(dst, '}'), i, nil
+}
