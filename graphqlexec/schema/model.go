@@ -111,6 +111,11 @@ type Type struct {
 	// order-by, …); GeneratedFor names the object type it was derived from.
 	Generated    GeneratedKind
 	GeneratedFor string
+
+	// Builtin marks types that come with every schema (standard and
+	// FraiseQL scalars, Error, OrderDirection, the filters, introspection
+	// types). Built-in *Type values are shared between schemas.
+	Builtin bool
 }
 
 // Field returns the object field with the given GraphQL name, or nil.
@@ -171,8 +176,12 @@ type InputValue struct {
 	// limit, offset and for input object fields.
 	Column string
 	// JSONKey is the snake_case key this input field is sent as (mutation
-	// inputs are passed to the function with snake_case keys).
+	// inputs are passed to the function with snake_case keys). For fields
+	// of a generated <T>WhereInput or <T>OrderByInput it is the JSON key of
+	// the object field of the same name (the planner's key mapping).
 	JSONKey string
+	// Deprecation is the @deprecated reason; nil when not deprecated.
+	Deprecation *string
 }
 
 // EnumValue is one value of an enum type.

@@ -1,0 +1,123 @@
+package schema
+
+// The generators below reproduce FraiseQL v1.9.7's generated inputs as its
+// introspection shows them (development/introspection-full golden):
+//
+//	<T>WhereInput    one field per field of T, then OR, AND, NOT
+//	<T>OrderByInput  one field per field of T
+//
+// Each generated type records the object type it was derived from, and
+// each of its fields the JSON key of the object field, so the planner maps
+// where/orderBy keys to JSON keys without guessing.
+
+func strPtr(s string) *string { return &s }
+
+// whereInput returns <T>WhereInput, generating it (and the nested ones of
+// object fields) on first use. It returns nil after reporting a name clash.
+func (l *loader) whereInput(t *Type) *Type {
+	name := t.Name + "WhereInput"
+	if g := l.generated[name]; g != nil {
+		return g
+	}
+	if d := l.declared[name]; d != nil {
+		l.errorf(d.Loc, "type %q: the name is taken by the generated where input of %q", name, t.Name)
+		return nil
+	}
+	g := &Type{
+		Name:         name,
+		Kind:         KindInputObject,
+		Description:  strPtr("GraphQL where input type for " + t.Name + " with operator-based filtering."),
+		Loc:          t.Loc,
+		Generated:    GeneratedWhere,
+		GeneratedFor: t.Name,
+		inputIndex:   map[string]*InputValue{},
+	}
+	// Registered before its fields so that cycles (Post.author: User,
+	// User.posts: [Post]) end here instead of recursing forever.
+	l.generated[name] = g
+	add := func(iv *InputValue) {
+		g.InputFields = append(g.InputFields, iv)
+		g.inputIndex[iv.Name] = iv
+	}
+	for _, f := range t.Fields {
+		var filter string
+		ft := l.lookup(f.Type.NamedType())
+		switch {
+		case ft == nil:
+			continue
+		case f.Type.IsList():
+			// Lists of scalars and of objects alike (PostWhereInput.comments).
+			filter = "ArrayFilter"
+		case ft.Kind == KindObject:
+			nested := l.whereInput(ft)
+			if nested == nil {
+				continue
+			}
+			filter = nested.Name
+		case ft.Kind == KindScalar:
+			filter = scalarFilters[ft.Name]
+		}
+		if filter == "" {
+			continue // enums, unions, ID and JSON fields: see scalarFilters
+		}
+		add(&InputValue{
+			Name:        f.Name,
+			Description: strPtr(f.JSONKey + " operation"),
+			Type:        &TypeRef{Named: filter},
+			JSONKey:     f.JSONKey,
+			Loc:         f.Loc,
+		})
+	}
+	self := func() *TypeRef { return &TypeRef{List: true, OfType: &TypeRef{Named: name}} }
+	add(&InputValue{Name: "OR", Type: self(), JSONKey: "OR", Loc: t.Loc})
+	add(&InputValue{Name: "AND", Type: self(), JSONKey: "AND", Loc: t.Loc})
+	add(&InputValue{Name: "NOT", Description: strPtr("Logical NOT - negates the given condition"),
+		Type: &TypeRef{Named: "JSON"}, JSONKey: "NOT", Loc: t.Loc})
+	return g
+}
+
+// orderByInput returns <T>OrderByInput, generating it on first use: an
+// OrderDirection per scalar, enum or list field, the nested input for an
+// object field.
+func (l *loader) orderByInput(t *Type) *Type {
+	name := t.Name + "OrderByInput"
+	if g := l.generated[name]; g != nil {
+		return g
+	}
+	if d := l.declared[name]; d != nil {
+		l.errorf(d.Loc, "type %q: the name is taken by the generated order-by input of %q", name, t.Name)
+		return nil
+	}
+	g := &Type{
+		Name:         name,
+		Kind:         KindInputObject,
+		Description:  strPtr("GraphQL order by input type for " + t.Name + " with field-based sorting."),
+		Loc:          t.Loc,
+		Generated:    GeneratedOrderBy,
+		GeneratedFor: t.Name,
+		inputIndex:   map[string]*InputValue{},
+	}
+	l.generated[name] = g
+	for _, f := range t.Fields {
+		ft := l.lookup(f.Type.NamedType())
+		var typ string
+		switch {
+		case ft == nil:
+			continue
+		case f.Type.IsList(), ft.Kind == KindScalar, ft.Kind == KindEnum:
+			typ = "OrderDirection"
+		case ft.Kind == KindObject:
+			nested := l.orderByInput(ft)
+			if nested == nil {
+				continue
+			}
+			typ = nested.Name
+		default:
+			continue
+		}
+		iv := &InputValue{Name: f.Name, Type: &TypeRef{Named: typ}, JSONKey: f.JSONKey, Loc: f.Loc}
+		g.InputFields = append(g.InputFields, iv)
+		g.inputIndex[iv.Name] = iv
+	}
+	return g
+}

@@ -1,0 +1,557 @@
+package schema
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/graphql-go/graphql/gqlerrors"
+	"github.com/graphql-go/graphql/language/ast"
+	"github.com/graphql-go/graphql/language/parser"
+	"github.com/graphql-go/graphql/language/source"
+)
+
+// LoadFile reads and loads a declaration file (see Load).
+func LoadFile(path string) (*Schema, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Load(path, src)
+}
+
+// Load parses a declaration (GraphQL SDL with fraiseql-http's directives,
+// docs/schema.md) and builds the schema model: the declared types plus the
+// built-ins, the generated where/orderBy inputs, and the types in the order
+// graphql-core lists them. file names the source in error messages.
+//
+// On failure the error is an ErrorList holding every problem found.
+func Load(file string, src []byte) (*Schema, error) {
+	l := &loader{
+		file:      file,
+		lines:     lineStarts(src),
+		src:       src,
+		declared:  map[string]*Type{},
+		astOf:     map[*Type]ast.Node{},
+		generated: map[string]*Type{},
+	}
+	doc, err := parser.Parse(parser.ParseParams{
+		Source: source.NewSource(&source.Source{Body: src, Name: file}),
+	})
+	if err != nil {
+		l.syntaxError(err)
+		return nil, l.errs
+	}
+	s := l.build(doc)
+	if len(l.errs) > 0 {
+		l.errs.sort()
+		return nil, l.errs
+	}
+	return s, nil
+}
+
+// loader carries the state of one Load call.
+type loader struct {
+	file  string
+	src   []byte
+	lines []int // byte offset of each line start
+	errs  ErrorList
+
+	schemaDef *ast.SchemaDefinition
+	declared  map[string]*Type   // user-declared types by name
+	order     []*Type            // user-declared types in file order
+	astOf     map[*Type]ast.Node // definition node of each declared type
+	contexts  []*ContextValue
+	// generated where/orderBy inputs by name, so each is built once.
+	generated map[string]*Type
+	query     string
+	mutation  string
+	// @read / @function directive nodes, bound once the roots are known.
+	readDirs map[*Field]*ast.Directive
+	funcDirs map[*Field]*ast.Directive
+}
+
+func lineStarts(src []byte) []int {
+	starts := []int{0}
+	for i := 0; i < len(src); i++ {
+		switch src[i] {
+		case '\n':
+			starts = append(starts, i+1)
+		case '\r':
+			if i+1 < len(src) && src[i+1] == '\n' {
+				i++
+			}
+			starts = append(starts, i+1)
+		}
+	}
+	return starts
+}
+
+// pos turns a byte offset into a location; columns count characters.
+func (l *loader) pos(offset int) Location {
+	line := sort.Search(len(l.lines), func(i int) bool { return l.lines[i] > offset }) - 1
+	if line < 0 {
+		line = 0
+	}
+	start := l.lines[line]
+	if offset > len(l.src) {
+		offset = len(l.src)
+	}
+	return Location{File: l.file, Line: line + 1, Column: utf8.RuneCount(l.src[start:offset]) + 1}
+}
+
+func (l *loader) at(loc *ast.Location) Location {
+	if loc == nil {
+		return Location{File: l.file, Line: 1, Column: 1}
+	}
+	return l.pos(loc.Start)
+}
+
+func (l *loader) errorf(loc Location, format string, args ...any) {
+	l.errs = append(l.errs, &Error{Loc: loc, Msg: fmt.Sprintf(format, args...)})
+}
+
+// syntaxError reports a parse failure at its position, keeping only the
+// one-line description graphql-go puts before its source excerpt.
+func (l *loader) syntaxError(err error) {
+	loc := Location{File: l.file, Line: 1, Column: 1}
+	msg := err.Error()
+	if ge, ok := err.(*gqlerrors.Error); ok {
+		if len(ge.Positions) > 0 {
+			loc = l.pos(ge.Positions[0])
+		}
+		msg = ge.Message
+	}
+	// graphql-go's message is "Syntax Error <name> (l:c) <description>\n\n<excerpt>".
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = msg[:i]
+	}
+	if i := strings.Index(msg, ") "); i >= 0 && strings.HasPrefix(msg, "Syntax Error") {
+		msg = msg[i+2:]
+	}
+	msg = "syntax error: " + msg
+	if strings.HasPrefix(msg, "syntax error: Expected {") {
+		msg += " (a type without fields still needs braces: type X @error {})"
+	}
+	l.errorf(loc, "%s", msg)
+}
+
+// build runs the passes in order; each pass reports what it finds and later
+// passes skip what an earlier one already rejected.
+func (l *loader) build(doc *ast.Document) *Schema {
+	l.collect(doc)
+	for _, t := range l.order {
+		l.convert(t)
+	}
+	l.roots()
+	for _, t := range l.order {
+		l.checkRefs(t)
+	}
+	if len(l.errs) > 0 {
+		return nil
+	}
+	l.contexts = l.schemaContexts()
+	l.resultTypes()
+	l.bindQuery()
+	l.bindMutation()
+	if len(l.errs) > 0 {
+		return nil
+	}
+	return l.assemble()
+}
+
+// collect registers every definition by name and rejects what the format
+// does not have.
+func (l *loader) collect(doc *ast.Document) {
+	for _, def := range doc.Definitions {
+		var (
+			t    *Type
+			name *ast.Name
+		)
+		switch d := def.(type) {
+		case *ast.SchemaDefinition:
+			if l.schemaDef != nil {
+				l.errorf(l.at(d.Loc), "the schema definition is given twice")
+				continue
+			}
+			l.schemaDef = d
+			continue
+		case *ast.ScalarDefinition:
+			name = d.Name
+			l.scalarDecl(d)
+			continue
+		case *ast.ObjectDefinition:
+			name = d.Name
+			t = &Type{Kind: KindObject}
+			if len(d.Interfaces) > 0 {
+				l.errorf(l.at(d.Interfaces[0].Loc), "type %q: interfaces are not supported", d.Name.Value)
+			}
+		case *ast.InputObjectDefinition:
+			name = d.Name
+			t = &Type{Kind: KindInputObject}
+		case *ast.UnionDefinition:
+			name = d.Name
+			t = &Type{Kind: KindUnion}
+		case *ast.EnumDefinition:
+			name = d.Name
+			t = &Type{Kind: KindEnum}
+		case *ast.InterfaceDefinition:
+			l.errorf(l.at(d.Name.Loc), "interface %q: interfaces are not supported", d.Name.Value)
+			continue
+		case *ast.DirectiveDefinition:
+			l.errorf(l.at(d.Name.Loc), "directive @%s: directives cannot be declared; fraiseql-http's directives are built in", d.Name.Value)
+			continue
+		case *ast.TypeExtensionDefinition:
+			l.errorf(l.at(d.Loc), "type extensions are not supported; declare each type once")
+			continue
+		case *ast.OperationDefinition, *ast.FragmentDefinition:
+			l.errorf(l.at(def.GetLoc()), "operations and fragments do not belong in a declaration file")
+			continue
+		default:
+			l.errorf(l.at(def.GetLoc()), "unsupported definition %s", def.GetKind())
+			continue
+		}
+		t.Name = name.Value
+		t.Loc = l.at(name.Loc)
+		if _, ok := builtins().types[t.Name]; ok {
+			l.errorf(t.Loc, "type %q: %s is a built-in type and cannot be declared", t.Name, t.Name)
+			continue
+		}
+		if strings.HasPrefix(t.Name, "__") {
+			l.errorf(t.Loc, "type %q: names starting with __ are reserved for introspection", t.Name)
+			continue
+		}
+		if prev, ok := l.declared[t.Name]; ok {
+			l.errorf(t.Loc, "type %q is declared twice (first at line %d)", t.Name, prev.Loc.Line)
+			continue
+		}
+		l.declared[t.Name] = t
+		l.order = append(l.order, t)
+		l.astOf[t] = def
+	}
+}
+
+// scalarDecl accepts declarations of the built-in scalars (the demo file
+// declares UUID, DateTime and JSON for readers) and rejects any other:
+// fraiseql-http must know how to validate and compare a scalar's values.
+func (l *loader) scalarDecl(d *ast.ScalarDefinition) {
+	loc := l.at(d.Name.Loc)
+	bt, ok := builtins().types[d.Name.Value]
+	if !ok || bt.Kind != KindScalar {
+		l.errorf(loc, "scalar %q: unknown scalar; the scalars are %s", d.Name.Value, strings.Join(scalarNames(), ", "))
+		return
+	}
+	if d.Description != nil {
+		l.errorf(loc, "scalar %q: a built-in scalar keeps FraiseQL's description; remove this one", d.Name.Value)
+	}
+	l.directives(fmt.Sprintf("scalar %q", d.Name.Value), d.Directives, locScalar)
+}
+
+// convert fills a declared type's fields, arguments, members or values from
+// its definition node and reads the type-level directives.
+func (l *loader) convert(t *Type) {
+	subject := fmt.Sprintf("type %q", t.Name)
+	switch d := l.astOf[t].(type) {
+	case *ast.ObjectDefinition:
+		t.Description = l.desc(d.Description)
+		dirs := l.directives(subject, d.Directives, locObject)
+		if v := dirs["view"]; v != nil {
+			t.View = l.identArg(subject, v, "name", true)
+			t.DataColumn = l.identArg(subject, v, "data", false)
+			if t.DataColumn == "" {
+				t.DataColumn = "data"
+			}
+		}
+		if dirs["success"] != nil && dirs["error"] != nil {
+			l.errorf(t.Loc, "%s: @success and @error exclude each other", subject)
+		}
+		if dirs["success"] != nil {
+			t.Role = RoleSuccess
+		} else if dirs["error"] != nil {
+			t.Role = RoleError
+		}
+		t.fieldIndex = map[string]*Field{}
+		for _, fd := range d.Fields {
+			f := l.field(t, fd)
+			if _, dup := t.fieldIndex[f.Name]; dup {
+				l.errorf(f.Loc, "field %q: declared twice", t.Name+"."+f.Name)
+				continue
+			}
+			t.Fields = append(t.Fields, f)
+			t.fieldIndex[f.Name] = f
+		}
+		if len(t.Fields) == 0 && t.Role == RoleNone {
+			l.errorf(t.Loc, "%s: an object type needs at least one field", subject)
+		}
+	case *ast.InputObjectDefinition:
+		t.Description = l.desc(d.Description)
+		l.directives(subject, d.Directives, locInputObject)
+		t.inputIndex = map[string]*InputValue{}
+		for _, fd := range d.Fields {
+			iv := l.inputValue(t.Name+"."+fd.Name.Value, fd, locInputField)
+			if _, dup := t.inputIndex[iv.Name]; dup {
+				l.errorf(iv.Loc, "input field %q: declared twice", t.Name+"."+iv.Name)
+				continue
+			}
+			t.InputFields = append(t.InputFields, iv)
+			t.inputIndex[iv.Name] = iv
+		}
+		if len(t.InputFields) == 0 {
+			l.errorf(t.Loc, "%s: an input type needs at least one field", subject)
+		}
+	case *ast.UnionDefinition:
+		t.Description = l.desc(d.Description)
+		l.directives(subject, d.Directives, locUnion)
+		seen := map[string]bool{}
+		for _, m := range d.Types {
+			if seen[m.Name.Value] {
+				l.errorf(l.at(m.Loc), "%s: member %q listed twice", subject, m.Name.Value)
+				continue
+			}
+			seen[m.Name.Value] = true
+			t.PossibleTypes = append(t.PossibleTypes, m.Name.Value)
+		}
+		t.Loc = l.at(d.Name.Loc)
+	case *ast.EnumDefinition:
+		t.Description = l.desc(d.Description)
+		l.directives(subject, d.Directives, locEnum)
+		seen := map[string]bool{}
+		for _, vd := range d.Values {
+			name := vd.Name.Value
+			if seen[name] {
+				l.errorf(l.at(vd.Name.Loc), "enum value %q: declared twice", t.Name+"."+name)
+				continue
+			}
+			if name == "true" || name == "false" || name == "null" {
+				l.errorf(l.at(vd.Name.Loc), "enum value %q: true, false and null cannot be enum values", t.Name+"."+name)
+			}
+			seen[name] = true
+			dirs := l.directives(fmt.Sprintf("enum value %q", t.Name+"."+name), vd.Directives, locEnumValue)
+			t.EnumValues = append(t.EnumValues, &EnumValue{
+				Name:        name,
+				Description: l.desc(vd.Description),
+				Deprecation: l.deprecation(dirs),
+			})
+		}
+	}
+}
+
+func (l *loader) field(owner *Type, fd *ast.FieldDefinition) *Field {
+	f := &Field{
+		Name:        fd.Name.Value,
+		Description: l.desc(fd.Description),
+		Type:        l.typeRef(fd.Type),
+		Loc:         l.at(fd.Name.Loc),
+	}
+	path := owner.Name + "." + f.Name
+	subject := fmt.Sprintf("field %q", path)
+	if strings.HasPrefix(f.Name, "__") {
+		l.errorf(f.Loc, "%s: names starting with __ are reserved for introspection", subject)
+	}
+	f.JSONKey = SnakeCase(f.Name)
+	dirs := l.directives(subject, fd.Directives, locField)
+	f.Deprecation = l.deprecation(dirs)
+	if d := dirs["jsonb"]; d != nil {
+		if key := l.identArg(subject, d, "key", true); key != "" {
+			f.JSONKey = key
+		}
+	}
+	if !isIdent(f.JSONKey) {
+		l.errorf(f.Loc, "%s: its JSON key %q is not a plain identifier; give one with @jsonb(key:)", subject, f.JSONKey)
+	}
+	// Bindings are checked once the roots are known; remember the nodes.
+	if d := dirs["read"]; d != nil {
+		f.Read = &ReadBinding{}
+		l.pendingRead(f, d)
+	}
+	if d := dirs["function"]; d != nil {
+		f.Function = &FunctionBinding{}
+		l.pendingFunction(f, d)
+	}
+	seen := map[string]bool{}
+	for _, ad := range fd.Arguments {
+		iv := l.inputValue(path+"("+ad.Name.Value+":)", ad, locArgument)
+		if seen[iv.Name] {
+			l.errorf(iv.Loc, "argument %q: declared twice", path+"("+iv.Name+":)")
+			continue
+		}
+		seen[iv.Name] = true
+		f.Args = append(f.Args, iv)
+	}
+	return f
+}
+
+func (l *loader) inputValue(path string, d *ast.InputValueDefinition, where dirLocation) *InputValue {
+	iv := &InputValue{
+		Name:        d.Name.Value,
+		Description: l.desc(d.Description),
+		Type:        l.typeRef(d.Type),
+		Loc:         l.at(d.Name.Loc),
+		JSONKey:     SnakeCase(d.Name.Value),
+	}
+	kind := "input field"
+	if where == locArgument {
+		kind = "argument"
+	}
+	subject := fmt.Sprintf("%s %q", kind, path)
+	if strings.HasPrefix(iv.Name, "__") {
+		l.errorf(iv.Loc, "%s: names starting with __ are reserved for introspection", subject)
+	}
+	if d.DefaultValue != nil {
+		s := printValue(d.DefaultValue)
+		iv.DefaultValue = &s
+		if hasVariable(d.DefaultValue) {
+			l.errorf(iv.Loc, "%s: a default value cannot use a variable", subject)
+		}
+	}
+	dirs := l.directives(subject, d.Directives, where)
+	iv.Deprecation = l.deprecation(dirs)
+	if dd := dirs["jsonb"]; dd != nil {
+		if key := l.identArg(subject, dd, "key", true); key != "" {
+			iv.JSONKey = key
+		}
+	}
+	if dd := dirs["column"]; dd != nil {
+		iv.Column = l.identArg(subject, dd, "name", true)
+	}
+	if where == locInputField && !isIdent(iv.JSONKey) {
+		l.errorf(iv.Loc, "%s: its JSON key %q is not a plain identifier; give one with @jsonb(key:)", subject, iv.JSONKey)
+	}
+	return iv
+}
+
+func (l *loader) desc(sv *ast.StringValue) *string {
+	if sv == nil {
+		return nil
+	}
+	s := sv.Value
+	return &s
+}
+
+func (l *loader) typeRef(t ast.Type) *TypeRef {
+	switch t := t.(type) {
+	case *ast.Named:
+		return &TypeRef{Named: t.Name.Value}
+	case *ast.List:
+		return &TypeRef{List: true, OfType: l.typeRef(t.Type)}
+	case *ast.NonNull:
+		return &TypeRef{NonNull: true, OfType: l.typeRef(t.Type)}
+	}
+	return &TypeRef{Named: "?"}
+}
+
+// lookup finds a declared or built-in type.
+func (l *loader) lookup(name string) *Type {
+	if t, ok := l.declared[name]; ok {
+		return t
+	}
+	if t, ok := builtins().types[name]; ok && !strings.HasPrefix(name, "__") {
+		return t
+	}
+	return l.generated[name]
+}
+
+// checkRefs verifies that every type a declared type names exists and has a
+// kind allowed in that position.
+func (l *loader) checkRefs(t *Type) {
+	check := func(subject string, loc Location, r *TypeRef, input bool) {
+		name := r.NamedType()
+		rt := l.lookup(name)
+		if rt == nil {
+			l.errorf(loc, "%s: unknown type %q", subject, name)
+			return
+		}
+		isInput := rt.Kind == KindScalar || rt.Kind == KindEnum || rt.Kind == KindInputObject
+		isOutput := rt.Kind != KindInputObject
+		switch {
+		case input && !isInput:
+			l.errorf(loc, "%s: %q is an output type; arguments and input fields need a scalar, enum or input type", subject, name)
+		case !input && !isOutput:
+			l.errorf(loc, "%s: %q is an input type; fields need a scalar, enum, object or union type", subject, name)
+		}
+	}
+	switch t.Kind {
+	case KindObject:
+		for _, f := range t.Fields {
+			path := t.Name + "." + f.Name
+			check(fmt.Sprintf("field %q", path), f.Loc, f.Type, false)
+			for _, a := range f.Args {
+				check(fmt.Sprintf("argument %q", path+"("+a.Name+":)"), a.Loc, a.Type, true)
+			}
+		}
+	case KindInputObject:
+		for _, f := range t.InputFields {
+			check(fmt.Sprintf("input field %q", t.Name+"."+f.Name), f.Loc, f.Type, true)
+		}
+	case KindUnion:
+		for _, m := range t.PossibleTypes {
+			mt := l.lookup(m)
+			switch {
+			case mt == nil:
+				l.errorf(t.Loc, "union %q: unknown member type %q", t.Name, m)
+			case mt.Kind != KindObject:
+				l.errorf(t.Loc, "union %q: member %q is not an object type", t.Name, m)
+			}
+		}
+		if len(t.PossibleTypes) == 0 {
+			l.errorf(t.Loc, "union %q: a union needs at least one member", t.Name)
+		}
+	}
+}
+
+// roots reads the schema definition's operation types (Query and Mutation
+// by default) and checks that the root types exist.
+func (l *loader) roots() {
+	l.query, l.mutation = "Query", "Mutation"
+	queryLoc := Location{File: l.file, Line: 1, Column: 1}
+	if d := l.schemaDef; d != nil {
+		queryLoc = l.at(d.Loc)
+		l.mutation = ""
+		seen := map[string]bool{}
+		for _, op := range d.OperationTypes {
+			loc := l.at(op.Loc)
+			if seen[op.Operation] {
+				l.errorf(loc, "schema: the %s root is given twice", op.Operation)
+				continue
+			}
+			seen[op.Operation] = true
+			switch op.Operation {
+			case "query":
+				l.query = op.Type.Name.Value
+			case "mutation":
+				l.mutation = op.Type.Name.Value
+			default:
+				l.errorf(loc, "schema: %s roots are not supported yet", op.Operation)
+			}
+		}
+		if !seen["query"] {
+			l.query = ""
+			l.errorf(queryLoc, "schema: a query root is required")
+		}
+	} else if _, ok := l.declared["Subscription"]; ok {
+		l.errorf(l.declared["Subscription"].Loc, "type \"Subscription\": subscriptions are not supported yet")
+	}
+	for _, root := range []*string{&l.query, &l.mutation} {
+		if *root == "" {
+			continue
+		}
+		t := l.declared[*root]
+		switch {
+		case t == nil && root == &l.mutation && l.schemaDef == nil:
+			*root = "" // no Mutation type: a read-only schema
+		case t == nil:
+			l.errorf(queryLoc, "schema: root type %q is not declared", *root)
+			*root = ""
+		case t.Kind != KindObject:
+			l.errorf(t.Loc, "type %q: a root type must be an object type", t.Name)
+			*root = ""
+		case t.View != "" || t.Role != RoleNone:
+			l.errorf(t.Loc, "type %q: a root type takes no @view, @success or @error", t.Name)
+		}
+	}
+	if l.query != "" && l.query == l.mutation {
+		l.errorf(queryLoc, "schema: query and mutation roots must be different types")
+	}
+}
