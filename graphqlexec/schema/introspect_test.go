@@ -1,0 +1,106 @@
+package schema
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/graphql-go/graphql/language/ast"
+	"github.com/graphql-go/graphql/language/parser"
+
+	"github.com/fraiseql/fraiseql-http/graphqlexec/pyjson"
+)
+
+const goldenDir = "../../../shared/compat-goldens/fraiseql-1.9.7/development"
+
+// goldenExchange returns the request body and response body of a recorded
+// exchange.
+func goldenExchange(t *testing.T, name string) (req, resp []byte) {
+	t.Helper()
+	body := func(file string) []byte {
+		raw, err := os.ReadFile(filepath.Join(goldenDir, file))
+		if err != nil {
+			t.Fatalf("golden %s: %v", file, err)
+		}
+		i := bytes.Index(raw, []byte("\r\n\r\n"))
+		if i < 0 {
+			t.Fatalf("golden %s: no header end", file)
+		}
+		return raw[i+4:]
+	}
+	return body(name + ".request"), body(name + ".response")
+}
+
+func loadDemo(t testing.TB) *Schema {
+	t.Helper()
+	s, err := LoadFile("../../examples/blog/app.graphql")
+	if err != nil {
+		t.Fatalf("load demo: %v", err)
+	}
+	return s
+}
+
+// runIntrospection executes the operation of a request body whose root
+// fields are all introspection fields and returns {"data":{…}} bytes.
+func runIntrospection(t *testing.T, s *Schema, reqBody []byte, vars map[string]any) []byte {
+	t.Helper()
+	req, err := pyjson.Decode(reqBody)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := parser.Parse(parser.ParseParams{Source: req.Get("query").Str})
+	if err != nil {
+		t.Fatal(err)
+	}
+	frags := map[string]*ast.FragmentDefinition{}
+	var op *ast.OperationDefinition
+	for _, d := range doc.Definitions {
+		switch d := d.(type) {
+		case *ast.FragmentDefinition:
+			frags[d.Name.Value] = d
+		case *ast.OperationDefinition:
+			op = d
+		}
+	}
+	data := pyjson.Value{Kind: pyjson.Object}
+	for _, sel := range op.SelectionSet.Selections {
+		f := sel.(*ast.Field)
+		v, err := s.ResolveIntrospection(f, frags, vars)
+		if err != nil {
+			t.Fatal(err)
+		}
+		key := f.Name.Value
+		if f.Alias != nil {
+			key = f.Alias.Value
+		}
+		data.Members = append(data.Members, pyjson.Member{Key: key, Value: v})
+	}
+	out := []byte(`{"data":`)
+	out, err = pyjson.AppendCompact(out, &data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestIntrospectionGolden checks that the data FraiseQL v1.9.7 answered to
+// the recorded introspection queries is reproduced byte for byte.
+func TestIntrospectionGolden(t *testing.T) {
+	s := loadDemo(t)
+	for _, name := range []string{"introspection-full", "introspection-type"} {
+		t.Run(name, func(t *testing.T) {
+			req, resp := goldenExchange(t, name)
+			got := runIntrospection(t, s, req, nil)
+			want := append(append([]byte(nil), got...), `,"extensions":`...)
+			if !bytes.HasPrefix(resp, want) {
+				n := 0
+				for n < len(got) && n < len(resp) && got[n] == resp[n] {
+					n++
+				}
+				lo := max(0, n-120)
+				t.Fatalf("differs at byte %d:\n got: …%s\nwant: …%s", n, got[lo:min(len(got), n+120)], resp[lo:min(len(resp), n+120)])
+			}
+		})
+	}
+}
