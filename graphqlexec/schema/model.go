@@ -257,6 +257,8 @@ type Schema struct {
 	// Directives in introspection order (include, skip, deprecated,
 	// specifiedBy, oneOf).
 	Directives []*Directive
+
+	gqlState // the graphql-go schema for validation, built on first use
 }
 
 // Type returns the named type, or nil.

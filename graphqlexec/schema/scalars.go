@@ -1,0 +1,297 @@
+package schema
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/graphql-go/graphql/language/ast"
+
+	"github.com/fraiseql/fraiseql-http/graphqlexec/pyjson"
+)
+
+// ScalarError is a value a scalar refuses, with the message graphql-core
+// (standard scalars) or FraiseQL v1 (UUID, DateTime, JSON) gives; the
+// executor wraps it ("Variable '$id' got invalid value 5; <Msg>").
+type ScalarError struct{ Msg string }
+
+func (e *ScalarError) Error() string { return e.Msg }
+
+func scalarErr(format string, args ...any) error {
+	return &ScalarError{Msg: fmt.Sprintf(format, args...)}
+}
+
+// ParseScalarValue checks a variable value (decoded JSON) against a
+// built-in scalar, as the scalar's parse_value does in v1. A nil error means
+// the value is accepted. Unknown scalar names are an error.
+func ParseScalarValue(scalar string, v *pyjson.Value) error {
+	switch scalar {
+	case "String":
+		if v.Kind != pyjson.String {
+			return scalarErr("String cannot represent a non string value: %s", PyRepr(v))
+		}
+	case "Boolean":
+		if v.Kind != pyjson.Bool {
+			return scalarErr("Boolean cannot represent a non boolean value: %s", PyRepr(v))
+		}
+	case "Int":
+		f, ok := intValue(v)
+		if !ok {
+			return scalarErr("Int cannot represent non-integer value: %s", PyRepr(v))
+		}
+		if f > math.MaxInt32 || f < math.MinInt32 {
+			return scalarErr("Int cannot represent non 32-bit signed integer value: %s", PyRepr(v))
+		}
+	case "Float":
+		if v.Kind != pyjson.Int && v.Kind != pyjson.Float {
+			return scalarErr("Float cannot represent non numeric value: %s", PyRepr(v))
+		}
+		if f, err := strconv.ParseFloat(v.Num, 64); err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+			return scalarErr("Float cannot represent non numeric value: %s", PyRepr(v))
+		}
+	case "ID":
+		if v.Kind != pyjson.String && v.Kind != pyjson.Int {
+			return scalarErr("ID cannot represent value: %s", PyRepr(v))
+		}
+	case "UUID":
+		if v.Kind != pyjson.String {
+			return scalarErr("UUID cannot represent non-string value: %s", PyRepr(v))
+		}
+		if !validUUID(v.Str) {
+			return scalarErr("Invalid UUID string provided: %s", pyStr(v.Str))
+		}
+	case "DateTime":
+		if v.Kind == pyjson.Null {
+			return nil
+		}
+		if v.Kind != pyjson.String {
+			return scalarErr("DateTime cannot represent non-string value: %s", PyRepr(v))
+		}
+		if !validDateTime(v.Str) {
+			return scalarErr("Invalid ISO 8601 DateTime: %s", pyStr(v.Str))
+		}
+	case "JSON":
+		// Anything JSON decodes to is accepted.
+	default:
+		return scalarErr("unknown scalar %q", scalar)
+	}
+	return nil
+}
+
+// ParseScalarLiteral checks a literal in the query text against a built-in
+// scalar, as the scalar's parse_literal does in v1.
+func ParseScalarLiteral(scalar string, v ast.Value) error {
+	switch scalar {
+	case "String", "Boolean", "Int", "Float", "ID":
+		ok := false
+		switch v := v.(type) {
+		case *ast.StringValue:
+			ok = scalar == "String" || scalar == "ID"
+		case *ast.BooleanValue:
+			ok = scalar == "Boolean"
+		case *ast.IntValue:
+			if scalar == "Int" {
+				n, err := strconv.ParseInt(v.Value, 10, 64)
+				ok = err == nil && n <= math.MaxInt32 && n >= math.MinInt32
+			} else {
+				ok = scalar == "Float" || scalar == "ID"
+			}
+		case *ast.FloatValue:
+			ok = scalar == "Float"
+		}
+		if !ok {
+			return scalarErr("%s cannot represent a non %s value: %s", scalar, strings.ToLower(scalar), printValue(v))
+		}
+	case "UUID":
+		sv, ok := v.(*ast.StringValue)
+		if !ok {
+			return scalarErr("UUID cannot represent non-string literal: %s", literalRepr(v))
+		}
+		if !validUUID(sv.Value) {
+			return scalarErr("Invalid UUID string provided: %s", pyStr(sv.Value))
+		}
+	case "DateTime":
+		sv, ok := v.(*ast.StringValue)
+		if !ok {
+			return scalarErr("DateTime cannot represent non-string literal: %s", literalRepr(v))
+		}
+		if !validDateTime(sv.Value) {
+			return scalarErr("Invalid ISO 8601 DateTime: %s", pyStr(sv.Value))
+		}
+	case "JSON":
+		switch v := v.(type) {
+		case *ast.StringValue:
+			if !json.Valid([]byte(v.Value)) {
+				return scalarErr("JSON cannot represent non-JSON string: %s", pyStr(v.Value))
+			}
+		case *ast.ObjectValue:
+			return scalarErr("Use a String literal containing JSON, not GraphQL object notation")
+		case *ast.ListValue:
+			return scalarErr("Use a String literal containing JSON, not GraphQL list notation")
+		case *ast.IntValue, *ast.FloatValue, *ast.BooleanValue:
+		default:
+			if v == nil || v.GetKind() != "NullValue" {
+				return scalarErr("JSON cannot represent literal of type %s", v.GetKind()+"Node")
+			}
+		}
+	default:
+		return scalarErr("unknown scalar %q", scalar)
+	}
+	return nil
+}
+
+// literalRepr is Python's repr of a literal node's .value attribute, which
+// FraiseQL's messages print (None for nodes without one).
+func literalRepr(v ast.Value) string {
+	switch v := v.(type) {
+	case *ast.IntValue:
+		return pyStr(v.Value)
+	case *ast.FloatValue:
+		return pyStr(v.Value)
+	case *ast.EnumValue:
+		return pyStr(v.Value)
+	case *ast.BooleanValue:
+		if v.Value {
+			return "True"
+		}
+		return "False"
+	}
+	return "None"
+}
+
+func intValue(v *pyjson.Value) (float64, bool) {
+	switch v.Kind {
+	case pyjson.Int:
+		f, err := strconv.ParseFloat(v.Num, 64)
+		return f, err == nil
+	case pyjson.Float:
+		// graphql-core accepts floats with an integral value (5.0).
+		f, err := strconv.ParseFloat(v.Num, 64)
+		return f, err == nil && f == math.Trunc(f) && !math.IsInf(f, 0)
+	}
+	return 0, false
+}
+
+// validUUID accepts what Python's uuid.UUID(str) accepts: optional braces
+// and urn:uuid: prefix, hyphens anywhere, 32 hex digits.
+func validUUID(s string) bool {
+	s = strings.ReplaceAll(strings.ReplaceAll(s, "urn:", ""), "uuid:", "")
+	s = strings.Trim(s, "{}")
+	s = strings.ReplaceAll(s, "-", "")
+	if len(s) != 32 {
+		return false
+	}
+	_, err := hex.DecodeString(s)
+	return err == nil
+}
+
+// validDateTime approximates FraiseQL's parse_datetime_value (Python's
+// datetime.fromisoformat after replacing a trailing Z, timezone required)
+// with the common ISO 8601 layouts.
+func validDateTime(s string) bool {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04Z07:00", "2006-01-02 15:04:05.999999999Z07:00", "2006-01-02T15Z07:00"} {
+		if _, err := time.Parse(layout, s); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// PyRepr renders a decoded JSON value as Python's repr of json.loads'
+// result, which graphql-core and FraiseQL put into their messages.
+func PyRepr(v *pyjson.Value) string {
+	var b strings.Builder
+	pyRepr(&b, v)
+	return b.String()
+}
+
+func pyRepr(b *strings.Builder, v *pyjson.Value) {
+	switch v.Kind {
+	case pyjson.Null:
+		b.WriteString("None")
+	case pyjson.Bool:
+		if v.Bool {
+			b.WriteString("True")
+		} else {
+			b.WriteString("False")
+		}
+	case pyjson.Int:
+		b.WriteString(v.Num)
+	case pyjson.Float:
+		f, err := strconv.ParseFloat(v.Num, 64)
+		switch {
+		case err != nil || math.IsNaN(f):
+			b.WriteString("nan")
+		case math.IsInf(f, 1):
+			b.WriteString("inf")
+		case math.IsInf(f, -1):
+			b.WriteString("-inf")
+		default:
+			b.Write(pyjson.AppendFloat(nil, f))
+		}
+	case pyjson.String:
+		b.WriteString(pyStr(v.Str))
+	case pyjson.Array:
+		b.WriteByte('[')
+		for i := range v.Items {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			pyRepr(b, &v.Items[i])
+		}
+		b.WriteByte(']')
+	case pyjson.Object:
+		b.WriteByte('{')
+		for i := range v.Members {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(pyStr(v.Members[i].Key))
+			b.WriteString(": ")
+			pyRepr(b, &v.Members[i].Value)
+		}
+		b.WriteByte('}')
+	}
+}
+
+// pyStr is Python's repr of a str: single quotes unless the text has a
+// single quote and no double quote; \\, \n, \r, \t and \xNN/\uNNNN escapes
+// for what Python considers unprintable.
+func pyStr(s string) string {
+	quote := byte('\'')
+	if strings.ContainsRune(s, '\'') && !strings.ContainsRune(s, '"') {
+		quote = '"'
+	}
+	var b strings.Builder
+	b.WriteByte(quote)
+	for _, r := range s {
+		switch {
+		case r == rune(quote) || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case r < 0x80 || unicode.IsPrint(r):
+			b.WriteRune(r)
+		case r <= 0xff:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case r <= 0xffff:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			fmt.Fprintf(&b, `\U%08x`, r)
+		}
+	}
+	b.WriteByte(quote)
+	return b.String()
+}
