@@ -1,0 +1,124 @@
+package httpcore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+
+	"github.com/fraiseql/fraiseql-http/connlimit"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
+	"github.com/fraiseql/fraiseql-http/httpcore/internal/pgpool"
+)
+
+// App is a configured fraiseql-http server: the declaration, the PostgreSQL
+// pool, the engine, the routes and the connection loop.
+type App struct {
+	cfg      Config
+	logger   *slog.Logger
+	pool     *pgpool.Pool
+	handler  *Handler
+	server   *Server
+	listener *connlimit.Listener
+
+	shutdownOnce sync.Once
+	shutdownErr  error
+	shutdownDone chan struct{}
+}
+
+// StartupError is a failure of Open or Listen that the operator must fix
+// (bad declaration, unreachable database, port in use).
+type StartupError struct {
+	Stage string // "config", "schema", "database", "engine", "listen"
+	Err   error
+}
+
+func (e *StartupError) Error() string { return e.Stage + ": " + e.Err.Error() }
+func (e *StartupError) Unwrap() error { return e.Err }
+
+// Open validates cfg, loads the declaration, connects to PostgreSQL (one
+// ping, so that a wrong URL fails at start, not at the first request) and
+// builds the engine and routes. It does not listen yet.
+func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, &StartupError{"config", err}
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	s, err := schema.LoadFile(cfg.SchemaPath)
+	if err != nil {
+		return nil, &StartupError{"schema", err}
+	}
+	pool, err := pgpool.New(cfg.DatabaseURL, cfg.PoolSize)
+	if err != nil {
+		return nil, &StartupError{"database", fmt.Errorf("invalid database url: %w", err)}
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, &StartupError{"database", err}
+	}
+	exec, err := newExecutor(s, pool, cfg)
+	if err != nil {
+		pool.Close()
+		return nil, &StartupError{"engine", err}
+	}
+	h := NewHandler(HandlerOptions{
+		Environment: cfg.Environment,
+		Playground:  cfg.EffectivePlayground(),
+		Executor:    exec,
+		DB:          pool,
+	})
+	srv := NewServer(h)
+	srv.ServerHeader = cfg.ServerHeader
+	srv.MaxBodyBytes = cfg.MaxBodyBytes
+	srv.Logger = logger
+	return &App{
+		cfg: cfg, logger: logger, pool: pool, handler: h, server: srv,
+		shutdownDone: make(chan struct{}),
+	}, nil
+}
+
+// Listen binds the configured address and returns the bound address (the
+// chosen port when Port is 0).
+func (a *App) Listen() (net.Addr, error) {
+	ln, err := net.Listen("tcp", a.cfg.Addr())
+	if err != nil {
+		return nil, &StartupError{"listen", err}
+	}
+	a.listener = connlimit.NewListener(ln, a.cfg.MaxConnections)
+	return ln.Addr(), nil
+}
+
+// Serve serves until Shutdown; it returns nil after a clean shutdown.
+func (a *App) Serve() error {
+	if a.listener == nil {
+		return errors.New("httpcore: Serve before Listen")
+	}
+	err := a.server.Serve(a.listener)
+	if errors.Is(err, ErrServerClosed) {
+		// Wait for Shutdown to finish draining so that the caller exits
+		// only after the pool is closed.
+		<-a.shutdownDone
+		return nil
+	}
+	return err
+}
+
+// Shutdown stops accepting, drains in-flight requests (bounded by ctx),
+// closes idle keep-alive connections, and closes the PostgreSQL pool last.
+// It is idempotent: later calls return the first call's result.
+func (a *App) Shutdown(ctx context.Context) error {
+	a.shutdownOnce.Do(func() {
+		a.shutdownErr = a.server.Shutdown(ctx)
+		a.pool.Close()
+		close(a.shutdownDone)
+	})
+	<-a.shutdownDone
+	return a.shutdownErr
+}
+
+// Handler returns the routes (for tests and embedding).
+func (a *App) Handler() *Handler { return a.handler }

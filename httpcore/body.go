@@ -1,0 +1,314 @@
+package httpcore
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/fraiseql/fraiseql-http/graphqlexec"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/pyjson"
+)
+
+// This file reproduces what FastAPI 0.121 and pydantic 2 do with the body of
+// POST /graphql before FraiseQL's handler runs: decide whether to parse it
+// as JSON, parse it with Python's json.loads rules, validate it against
+// FraiseQL's GraphQLRequest model, and render every failure exactly as
+// FastAPI's RequestValidationError handler does.
+
+// bodyOutcome says what the HTTP layer answers for a POST body.
+type bodyOutcome int
+
+const (
+	bodyValid       bodyOutcome = iota // run the request
+	bodyInvalid422                     // render the 422 detail array
+	bodyParseError                     // 400 {"detail":"There was an error parsing the body"}
+	bodyServerError                    // the 422 body itself cannot be rendered: Starlette's 500
+)
+
+// inputKind tells how a validation error echoes its "input".
+type inputKind uint8
+
+const (
+	inputValue  inputKind = iota // a decoded JSON value
+	inputNull                    // null (a missing body)
+	inputRaw                     // the raw body as a string (non-JSON content type)
+	inputObject                  // {} (json_invalid)
+)
+
+type ctxKind uint8
+
+const (
+	ctxNone       ctxKind = iota
+	ctxEmptyError         // "ctx":{"error":{}} (custom validator ValueError)
+	ctxErrorText          // "ctx":{"error":"<text>"} (json_invalid)
+)
+
+// fieldError is one element of FastAPI's "detail" array.
+type fieldError struct {
+	typ    string
+	field  string // loc is ["body"] or ["body", field]
+	pos    int    // loc ["body", pos] for json_invalid; -1 otherwise
+	msg    string
+	kind   inputKind
+	input  *pyjson.Value
+	raw    []byte
+	ctx    ctxKind
+	ctxMsg string
+}
+
+// decodedBody is a POST body after FastAPI's reading and pydantic's
+// validation.
+type decodedBody struct {
+	outcome bodyOutcome
+	errors  []fieldError
+	// value holds the decoded JSON so that pointers into it stay valid.
+	value pyjson.Value
+	req   graphqlexec.Request
+	// extensions is the validated "extensions" object, nil when absent.
+	extensions *pyjson.Value
+}
+
+// isJSONContentType is FastAPI's test: no content type at all, or a main
+// type "application" with subtype "json" or "*+json" (parameters ignored),
+// as Python's email.message parses it.
+func isJSONContentType(ct string) bool {
+	if ct == "" {
+		return true
+	}
+	// email.message.Message.get_content_type: split off parameters at the
+	// first ';', lower-case and strip; anything but exactly one '/' means
+	// text/plain.
+	if i := strings.IndexByte(ct, ';'); i >= 0 {
+		ct = ct[:i]
+	}
+	ct = strings.ToLower(strings.TrimSpace(ct))
+	if strings.Count(ct, "/") != 1 {
+		return false
+	}
+	main, sub, _ := strings.Cut(ct, "/")
+	return main == "application" && (sub == "json" || strings.HasSuffix(sub, "+json"))
+}
+
+// decodeBody runs FastAPI's body handling on a POST /graphql body.
+// contentType is the request's Content-Type header ("" when absent).
+func decodeBody(body []byte, contentType string) *decodedBody {
+	d := &decodedBody{}
+	switch {
+	case len(body) == 0:
+		// FastAPI reads an empty body as no body at all.
+		d.missing()
+		return d
+	case contentType != "" && !isJSONContentType(contentType):
+		// FastAPI keeps the raw bytes, which are not a dictionary. An empty
+		// Content-Type is falsy there and parsed as JSON, like a missing one.
+		if !utf8.Valid(body) {
+			// jsonable_encoder decodes the bytes input strictly: the error
+			// handler itself fails and Starlette answers 500.
+			d.outcome = bodyServerError
+			return d
+		}
+		d.outcome = bodyInvalid422
+		d.errors = append(d.errors, fieldError{
+			typ: "model_attributes_type", pos: -1,
+			msg:  "Input should be a valid dictionary or object to extract fields from",
+			kind: inputRaw, raw: body,
+		})
+		return d
+	}
+	v, err := pyjson.Decode(body)
+	if err != nil {
+		var se *pyjson.SyntaxError
+		if errors.As(err, &se) {
+			d.outcome = bodyInvalid422
+			d.errors = append(d.errors, fieldError{
+				typ: "json_invalid", pos: se.Pos, msg: "JSON decode error",
+				kind: inputObject, ctx: ctxErrorText, ctxMsg: se.Msg,
+			})
+			return d
+		}
+		d.outcome = bodyParseError
+		return d
+	}
+	d.value = v
+	d.validate()
+	return d
+}
+
+func (d *decodedBody) missing() {
+	d.outcome = bodyInvalid422
+	d.errors = append(d.errors, fieldError{
+		typ: "missing", pos: -1, msg: "Field required", kind: inputNull,
+	})
+}
+
+// validate applies FraiseQL's GraphQLRequest model (query: str|None,
+// variables: dict|None, operationName: str|None, extensions: dict|None with
+// the APQ validator), collecting every error in field order.
+func (d *decodedBody) validate() {
+	v := &d.value
+	switch v.Kind {
+	case pyjson.Null:
+		d.missing()
+		return
+	case pyjson.Object:
+	default:
+		d.outcome = bodyInvalid422
+		d.errors = append(d.errors, fieldError{
+			typ: "model_attributes_type", pos: -1,
+			msg:  "Input should be a valid dictionary or object to extract fields from",
+			kind: inputValue, input: v,
+		})
+		return
+	}
+	query := v.Get("query")
+	variables := v.Get("variables")
+	opName := v.Get("operationName")
+	extensions := v.Get("extensions")
+	d.checkString("query", query)
+	d.checkDict("variables", variables)
+	d.checkString("operationName", opName)
+	if d.checkDict("extensions", extensions) && extensions != nil && extensions.Kind == pyjson.Object {
+		if msg := validatePersistedQuery(extensions); msg != "" {
+			d.errors = append(d.errors, fieldError{
+				typ: "value_error", field: "extensions", pos: -1,
+				msg: "Value error, " + msg, kind: inputValue, input: extensions,
+				ctx: ctxEmptyError,
+			})
+		}
+	}
+	if len(d.errors) > 0 {
+		d.outcome = bodyInvalid422
+		return
+	}
+	d.outcome = bodyValid
+	if query == nil || query.Kind == pyjson.Null {
+		d.req.QueryMissing = true
+	} else {
+		d.req.Query = query.Str
+	}
+	if opName != nil && opName.Kind == pyjson.String {
+		d.req.OperationName = &opName.Str
+	}
+	if variables != nil && variables.Kind == pyjson.Object {
+		d.req.Variables = variables
+	}
+	if extensions != nil && extensions.Kind == pyjson.Object {
+		d.extensions = extensions
+	}
+}
+
+func (d *decodedBody) checkString(field string, v *pyjson.Value) {
+	if v == nil || v.Kind == pyjson.Null || v.Kind == pyjson.String {
+		return
+	}
+	d.errors = append(d.errors, fieldError{
+		typ: "string_type", field: field, pos: -1,
+		msg: "Input should be a valid string", kind: inputValue, input: v,
+	})
+}
+
+// checkDict reports whether v passed the dict|None check.
+func (d *decodedBody) checkDict(field string, v *pyjson.Value) bool {
+	if v == nil || v.Kind == pyjson.Null || v.Kind == pyjson.Object {
+		return true
+	}
+	d.errors = append(d.errors, fieldError{
+		typ: "dict_type", field: field, pos: -1,
+		msg: "Input should be a valid dictionary", kind: inputValue, input: v,
+	})
+	return false
+}
+
+// validatePersistedQuery is GraphQLRequest.validate_extensions; it returns
+// the ValueError text or "".
+func validatePersistedQuery(ext *pyjson.Value) string {
+	pq := ext.Get("persistedQuery")
+	if pq == nil {
+		return ""
+	}
+	if pq.Kind != pyjson.Object {
+		return "persistedQuery must be an object"
+	}
+	version := pq.Get("version")
+	if version == nil {
+		return "persistedQuery.version is required"
+	}
+	hash := pq.Get("sha256Hash")
+	if hash == nil {
+		return "persistedQuery.sha256Hash is required"
+	}
+	if !equalsPythonOne(version) {
+		return "Only APQ version 1 is supported"
+	}
+	if hash.Kind != pyjson.String || hash.Str == "" {
+		return "persistedQuery.sha256Hash must be a non-empty string"
+	}
+	return ""
+}
+
+// equalsPythonOne is Python's `value == 1` for a JSON value: 1, 1.0 and
+// true are equal to 1; strings, null, containers and other numbers are not.
+func equalsPythonOne(v *pyjson.Value) bool {
+	switch v.Kind {
+	case pyjson.Bool:
+		return v.Bool
+	case pyjson.Int:
+		return v.Num == "1"
+	case pyjson.Float:
+		f, err := strconv.ParseFloat(v.Num, 64)
+		return err == nil && f == 1
+	}
+	return false
+}
+
+// append422 renders FastAPI's {"detail":[...]} body. An error means Python
+// would fail to render it (NaN or a lone surrogate in an echoed input):
+// Starlette then answers 500.
+func append422(dst []byte, errs []fieldError) ([]byte, error) {
+	dst = append(dst, `{"detail":[`...)
+	for i := range errs {
+		e := &errs[i]
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, `{"type":"`...)
+		dst = append(dst, e.typ...)
+		dst = append(dst, `","loc":["body"`...)
+		switch {
+		case e.field != "":
+			dst = append(dst, ',', '"')
+			dst = append(dst, e.field...)
+			dst = append(dst, '"')
+		case e.pos >= 0:
+			dst = append(dst, ',')
+			dst = strconv.AppendInt(dst, int64(e.pos), 10)
+		}
+		dst = append(dst, `],"msg":`...)
+		dst = pyjson.AppendString(dst, e.msg, false)
+		dst = append(dst, `,"input":`...)
+		switch e.kind {
+		case inputNull:
+			dst = append(dst, "null"...)
+		case inputObject:
+			dst = append(dst, "{}"...)
+		case inputRaw:
+			dst = pyjson.AppendString(dst, string(e.raw), false)
+		default:
+			var err error
+			if dst, err = pyjson.AppendCompact(dst, e.input); err != nil {
+				return dst, err
+			}
+		}
+		switch e.ctx {
+		case ctxEmptyError:
+			dst = append(dst, `,"ctx":{"error":{}}`...)
+		case ctxErrorText:
+			dst = append(dst, `,"ctx":{"error":`...)
+			dst = pyjson.AppendString(dst, e.ctxMsg, false)
+			dst = append(dst, '}')
+		}
+		dst = append(dst, '}')
+	}
+	return append(dst, "]}"...), nil
+}

@@ -1,0 +1,137 @@
+// Command fraiseql-http serves a FraiseQL v1 application natively: the
+// same HTTP answers, byte for byte, as FraiseQL v1.9.7's FastAPI server.
+//
+//	fraiseql-http serve --schema app.graphql --database-url postgres://…
+//	fraiseql-http version
+//	fraiseql-http help
+//
+// Every serve flag also reads a FRAISEQL_* environment variable (flags win);
+// `fraiseql-http serve -h` lists them.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+
+	"github.com/fraiseql/fraiseql-http/graphqlexec"
+	"github.com/fraiseql/fraiseql-http/httpcore"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+}
+
+const usage = `fraiseql-http: a native HTTP server for FraiseQL v1 applications
+
+Usage:
+  fraiseql-http serve [flags]   serve the declared app (see: fraiseql-http serve -h)
+  fraiseql-http version         print the version
+  fraiseql-http help            print this help
+`
+
+func run(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "serve":
+		return serve(args[1:], getenv, stderr)
+	case "version", "--version":
+		fmt.Fprintln(stdout, "fraiseql-http", version())
+		return 0
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "fraiseql-http: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+}
+
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "(devel)"
+}
+
+func serve(args []string, getenv func(string) string, stderr io.Writer) int {
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	cfg := httpcore.DefaultConfig()
+	if err := httpcore.ParseFlags(&cfg, args, getenv, stderr); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			printEnvHelp(stderr)
+			return 0
+		}
+		fmt.Fprintf(stderr, "fraiseql-http: %v\n", err)
+		return 2
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	app, err := httpcore.Open(ctx, cfg, logger)
+	if err != nil {
+		fmt.Fprintf(stderr, "fraiseql-http: cannot start: %v\n", err)
+		return 1
+	}
+	addr, err := app.Listen()
+	if err != nil {
+		app.Shutdown(context.Background())
+		fmt.Fprintf(stderr, "fraiseql-http: cannot start: %v\n", err)
+		return 1
+	}
+	// The compat replayer and scripts parse this exact phrase.
+	fmt.Fprintf(stderr, "fraiseql-http: listening on http://%s (environment %s)\n", addr, cfg.Environment)
+	if cfg.EffectivePlayground() && cfg.Environment == graphqlexec.Development {
+		fmt.Fprintf(stderr, "fraiseql-http: GraphiQL at http://%s/graphql\n", addr)
+	}
+
+	served := make(chan error, 1)
+	go func() { served <- app.Serve() }()
+
+	select {
+	case err := <-served:
+		app.Shutdown(context.Background())
+		if err != nil {
+			fmt.Fprintf(stderr, "fraiseql-http: serve: %v\n", err)
+			return 1
+		}
+		return 0
+	case <-ctx.Done():
+	}
+	stop() // a second signal now kills the process the default way
+	fmt.Fprintf(stderr, "fraiseql-http: shutting down (draining up to %s)\n", cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	code := 0
+	if err := app.Shutdown(sctx); err != nil {
+		fmt.Fprintf(stderr, "fraiseql-http: shutdown: %v (connections closed forcibly)\n", err)
+		code = 1
+	}
+	if err := <-served; err != nil {
+		fmt.Fprintf(stderr, "fraiseql-http: serve: %v\n", err)
+		code = 1
+	}
+	fmt.Fprintln(stderr, "fraiseql-http: stopped")
+	return code
+}
+
+func printEnvHelp(w io.Writer) {
+	fmt.Fprint(w, `
+Environment variables (flags override them):
+  FRAISEQL_SCHEMA, FRAISEQL_DATABASE_URL, FRAISEQL_HOST, FRAISEQL_PORT,
+  FRAISEQL_ENVIRONMENT, FRAISEQL_INTROSPECTION_POLICY, FRAISEQL_ENABLE_PLAYGROUND,
+  FRAISEQL_DATABASE_POOL_SIZE, FRAISEQL_MAX_CONNECTIONS, FRAISEQL_MAX_BODY_BYTES,
+  FRAISEQL_SHUTDOWN_TIMEOUT, FRAISEQL_SERVER_HEADER
+`)
+}

@@ -1,0 +1,475 @@
+package httpcore
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/fraiseql/fraiseql-http/connlimit"
+)
+
+// Server is the HTTP/1.1 connection loop. Go's net/http server cannot be
+// used: it canonicalises response header names and writes them sorted, while
+// FraiseQL v1 clients see uvicorn's lower-case names in Starlette's order.
+// Server reads each request with http.ReadRequest, reads its body completely,
+// hands it to Handler with a buffering ResponseWriter, and writes the answer
+// in uvicorn's framing (see ResponseWriter for the header order).
+//
+// The zero value is not usable; set Handler and call Serve. Fields must not
+// change once Serve has been called.
+type Server struct {
+	Handler http.Handler
+	// ServerHeader is the value of the "server" header; empty omits it.
+	ServerHeader string
+	// Timeouts bound each phase of a connection: Idle is uvicorn's
+	// keep-alive timeout (5 s). uvicorn has no header or body timeout; ours
+	// only close connections that would otherwise hang forever.
+	Timeouts connlimit.Timeouts
+	// MaxHeaderBytes bounds the request line plus headers; past it the
+	// request gets uvicorn's "Invalid HTTP request received." 400, which is
+	// what h11 answers to an oversized header block.
+	MaxHeaderBytes int
+	// MaxBodyBytes bounds a request body. v1 has no limit: this is a
+	// deliberate divergence, answered with 413 {"detail":"Content Too Large"}.
+	MaxBodyBytes int64
+	// Logger receives connection-level problems (handler panics); nil
+	// discards them.
+	Logger *slog.Logger
+
+	mu         sync.Mutex
+	listeners  map[net.Listener]struct{}
+	conns      map[*serverConn]struct{}
+	inShutdown atomic.Bool
+	connsDone  chan struct{} // closed by the last tracked conn once shutting down
+}
+
+// Defaults applied by NewServer.
+const (
+	DefaultIdleTimeout       = 5 * time.Second
+	DefaultReadHeaderTimeout = 10 * time.Second
+	DefaultReadBodyTimeout   = 60 * time.Second
+	DefaultMaxHeaderBytes    = 64 << 10
+	DefaultMaxBodyBytes      = 10 << 20
+)
+
+// NewServer returns a Server with uvicorn's keep-alive timeout and this
+// project's default limits.
+func NewServer(h http.Handler) *Server {
+	return &Server{
+		Handler:      h,
+		ServerHeader: "uvicorn",
+		Timeouts: connlimit.Timeouts{
+			Idle:   DefaultIdleTimeout,
+			Header: DefaultReadHeaderTimeout,
+			Body:   DefaultReadBodyTimeout,
+		},
+		MaxHeaderBytes: DefaultMaxHeaderBytes,
+		MaxBodyBytes:   DefaultMaxBodyBytes,
+	}
+}
+
+// ErrServerClosed is returned by Serve after Shutdown.
+var ErrServerClosed = http.ErrServerClosed
+
+// Serve accepts connections on ln until Shutdown or an accept error, and
+// serves each on its own goroutine. It closes ln before returning.
+func (s *Server) Serve(ln net.Listener) error {
+	if s.Handler == nil {
+		return errors.New("httpcore: Server.Handler is nil")
+	}
+	if !s.trackListener(ln, true) {
+		ln.Close()
+		return ErrServerClosed
+	}
+	defer s.trackListener(ln, false)
+	defer ln.Close()
+	var backoff time.Duration
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			if s.inShutdown.Load() {
+				return ErrServerClosed
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				// Transient (EMFILE shows up as a timeout-like error on
+				// some platforms); back off like net/http does.
+				backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
+				time.Sleep(backoff)
+				continue
+			}
+			return err
+		}
+		backoff = 0
+		sc := &serverConn{srv: s, c: c}
+		if !s.trackConn(sc, true) {
+			c.Close()
+			return ErrServerClosed
+		}
+		go sc.serve()
+	}
+}
+
+// Shutdown stops accepting, lets in-flight requests finish, closes idle
+// keep-alive connections, and returns once every connection is closed or
+// ctx is done (then the remaining connections are closed forcibly and
+// ctx.Err() is returned). It is idempotent: later calls wait the same way.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.inShutdown.Store(true)
+	s.mu.Lock()
+	for ln := range s.listeners {
+		ln.Close()
+	}
+	if s.connsDone == nil {
+		s.connsDone = make(chan struct{})
+		if len(s.conns) == 0 {
+			close(s.connsDone)
+		}
+	}
+	done := s.connsDone
+	s.mu.Unlock()
+
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		s.closeIdle()
+		select {
+		case <-done:
+			return nil
+		case <-ctx.Done():
+			s.mu.Lock()
+			for sc := range s.conns {
+				sc.c.Close()
+			}
+			s.mu.Unlock()
+			return ctx.Err()
+		case <-tick.C:
+		}
+	}
+}
+
+func (s *Server) closeIdle() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for sc := range s.conns {
+		if sc.idle.Load() {
+			sc.c.Close()
+		}
+	}
+}
+
+func (s *Server) trackListener(ln net.Listener, add bool) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if add {
+		if s.inShutdown.Load() {
+			return false
+		}
+		if s.listeners == nil {
+			s.listeners = make(map[net.Listener]struct{})
+		}
+		s.listeners[ln] = struct{}{}
+	} else {
+		delete(s.listeners, ln)
+	}
+	return true
+}
+
+func (s *Server) trackConn(sc *serverConn, add bool) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if add {
+		if s.inShutdown.Load() {
+			return false
+		}
+		if s.conns == nil {
+			s.conns = make(map[*serverConn]struct{})
+		}
+		s.conns[sc] = struct{}{}
+		return true
+	}
+	delete(s.conns, sc)
+	if len(s.conns) == 0 && s.connsDone != nil {
+		select {
+		case <-s.connsDone:
+		default:
+			close(s.connsDone)
+		}
+	}
+	return true
+}
+
+// invalidRequest is uvicorn's answer to bytes h11 cannot parse: no date, no
+// server, no content-length, and the connection closes.
+var invalidRequest = []byte("HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\nInvalid HTTP request received.")
+
+var continueResponse = []byte("HTTP/1.1 100 Continue\r\n\r\n")
+
+var (
+	readerPool = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 4096) }}
+	writerPool = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 4096) }}
+)
+
+// serverConn is one accepted connection.
+type serverConn struct {
+	srv  *Server
+	c    net.Conn
+	idle atomic.Bool // waiting for the next request: Shutdown may close it
+	lr   limitReader
+}
+
+// limitReader caps the bytes read from the connection while the header
+// block is being read, so an endless header line cannot grow memory.
+type limitReader struct {
+	r io.Reader
+	n int64
+}
+
+func (l *limitReader) Read(p []byte) (int, error) {
+	if l.n <= 0 {
+		return 0, errHeaderTooLarge
+	}
+	if int64(len(p)) > l.n {
+		p = p[:l.n]
+	}
+	n, err := l.r.Read(p)
+	l.n -= int64(n)
+	return n, err
+}
+
+var errHeaderTooLarge = errors.New("request header block too large")
+
+const unlimited = 1<<63 - 1
+
+func (sc *serverConn) serve() {
+	s := sc.srv
+	hijacked := false
+	defer func() {
+		if !hijacked {
+			sc.c.Close()
+		}
+		s.trackConn(sc, false)
+	}()
+
+	sc.lr.r = sc.c
+	br := readerPool.Get().(*bufio.Reader)
+	br.Reset(&sc.lr)
+	bw := writerPool.Get().(*bufio.Writer)
+	bw.Reset(sc.c)
+	defer func() {
+		if !hijacked {
+			br.Reset(nil)
+			readerPool.Put(br)
+			bw.Reset(nil)
+			writerPool.Put(bw)
+		}
+	}()
+
+	maxHeader := int64(s.MaxHeaderBytes)
+	if maxHeader <= 0 {
+		maxHeader = DefaultMaxHeaderBytes
+	}
+	for {
+		sc.idle.Store(true)
+		if s.inShutdown.Load() {
+			return
+		}
+		s.Timeouts.AwaitRequest(sc.c)
+		sc.lr.n = unlimited
+		if _, err := br.Peek(1); err != nil {
+			return // closed, idle timeout or Shutdown: uvicorn closes silently
+		}
+		sc.idle.Store(false)
+		s.Timeouts.ReadHeader(sc.c)
+		// Bytes already buffered were read under no limit; count from here.
+		sc.lr.n = maxHeader
+		req, err := http.ReadRequest(br)
+		if err != nil {
+			if errors.Is(err, errHeaderTooLarge) || !isDisconnect(err) {
+				bw.Write(invalidRequest)
+				bw.Flush()
+			}
+			return
+		}
+		sc.lr.n = unlimited
+		if req.ProtoMajor != 1 || (req.ProtoAtLeast(1, 1) && req.Host == "") {
+			// h11 requires Host on HTTP/1.1 and speaks nothing but 1.x.
+			bw.Write(invalidRequest)
+			bw.Flush()
+			return
+		}
+
+		w := getResponseWriter(sc, br, bw, req)
+		closeAfter := req.Close || !req.ProtoAtLeast(1, 1)
+		body, status := sc.readBody(req, bw)
+		switch status {
+		case bodyOK:
+			req.Body = body
+			sc.handle(w, req)
+			if w.hijacked {
+				hijacked = true
+				return
+			}
+		case bodyTooLarge:
+			// The rest of the body is not read, so the connection cannot be
+			// reused: the client is told so.
+			closeAfter = true
+			w.writeJSONDetail(http.StatusRequestEntityTooLarge, `{"detail":"Content Too Large"}`)
+		default:
+			putResponseWriter(w)
+			return
+		}
+		if closeAfter || s.inShutdown.Load() {
+			w.closeConn = true
+		}
+		err = w.finish()
+		body.release()
+		keep := !w.closeConn
+		putResponseWriter(w)
+		if err != nil || !keep {
+			return
+		}
+	}
+}
+
+// handle runs the handler, turning a panic into Starlette's 500.
+func (sc *serverConn) handle(w *responseWriter, req *http.Request) {
+	defer func() {
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler || w.hijacked {
+				w.closeConn = true
+				w.abort = true
+				return
+			}
+			if sc.srv.Logger != nil {
+				sc.srv.Logger.Error("handler panic", "method", req.Method, "path", req.URL.Path, "panic", p)
+			}
+			w.reset500()
+		}
+	}()
+	sc.srv.Handler.ServeHTTP(w, req)
+}
+
+type bodyStatus int
+
+const (
+	bodyOK bodyStatus = iota
+	bodyTooLarge
+	bodyBroken // client vanished or timed out mid-body: close silently
+)
+
+// readBody reads the whole body (Content-Length or chunked) into a pooled
+// buffer, sending "100 Continue" first when the client waits for it.
+func (sc *serverConn) readBody(req *http.Request, bw *bufio.Writer) (*Body, bodyStatus) {
+	b := getBody()
+	if req.ContentLength == 0 {
+		return b, bodyOK
+	}
+	limit := sc.srv.MaxBodyBytes
+	if limit <= 0 {
+		limit = DefaultMaxBodyBytes
+	}
+	if req.ContentLength > limit {
+		return b, bodyTooLarge
+	}
+	if strings.EqualFold(req.Header.Get("Expect"), "100-continue") {
+		bw.Write(continueResponse)
+		if bw.Flush() != nil {
+			return b, bodyBroken
+		}
+	}
+	sc.srv.Timeouts.ReadBody(sc.c)
+	if req.ContentLength > 0 {
+		b.buf = growTo(b.buf, int(req.ContentLength))
+	}
+	for {
+		if len(b.buf) == cap(b.buf) {
+			b.buf = append(b.buf, 0)[:len(b.buf)]
+		}
+		n, err := req.Body.Read(b.buf[len(b.buf):cap(b.buf)])
+		b.buf = b.buf[:len(b.buf)+n]
+		if int64(len(b.buf)) > limit {
+			return b, bodyTooLarge
+		}
+		if err == io.EOF {
+			return b, bodyOK
+		}
+		if err != nil {
+			return b, bodyBroken
+		}
+	}
+}
+
+func growTo(buf []byte, n int) []byte {
+	if cap(buf) >= n {
+		return buf[:0]
+	}
+	return make([]byte, 0, n)
+}
+
+func isDisconnect(err error) bool {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne)
+}
+
+// Body is the fully read request body. Handlers get it as Request.Body and
+// may take the bytes without copying through BodyBytes.
+type Body struct {
+	buf []byte
+	off int
+}
+
+var bodyPool = sync.Pool{New: func() any { return new(Body) }}
+
+func getBody() *Body {
+	b := bodyPool.Get().(*Body)
+	b.buf, b.off = b.buf[:0], 0
+	return b
+}
+
+func (b *Body) release() {
+	if cap(b.buf) > 1<<20 {
+		b.buf = nil // do not keep a huge body alive in the pool
+	}
+	bodyPool.Put(b)
+}
+
+// Read implements io.Reader.
+func (b *Body) Read(p []byte) (int, error) {
+	if b.off >= len(b.buf) {
+		return 0, io.EOF
+	}
+	n := copy(p, b.buf[b.off:])
+	b.off += n
+	return n, nil
+}
+
+// Close implements io.Closer; the buffer returns to its pool after the
+// response is written.
+func (b *Body) Close() error { return nil }
+
+// Bytes returns the whole body. The slice is valid until the handler returns.
+func (b *Body) Bytes() []byte { return b.buf }
+
+// BodyBytes returns the complete body of a request served by Server without
+// copying it; for any other request it reads r.Body.
+func BodyBytes(r *http.Request) ([]byte, error) {
+	if b, ok := r.Body.(*Body); ok {
+		return b.buf, nil
+	}
+	if r.Body == nil {
+		return nil, nil
+	}
+	return io.ReadAll(r.Body)
+}
