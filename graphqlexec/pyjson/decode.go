@@ -76,9 +76,8 @@ func Decode(body []byte) (Value, error) {
 	d := decoderPool.Get().(*decoder)
 	d.text, d.surrogates, d.pos, d.depth = text, surrogates, 0, 0
 
-	var v Value
 	d.skipSpace()
-	err = d.scan(&v)
+	v, err := d.scan()
 	if err == nil {
 		d.skipSpace()
 		if d.pos != len(d.text) {
@@ -116,9 +115,10 @@ var decoderPool = sync.Pool{New: func() any { return new(decoder) }}
 const maxPooledScratch = 1 << 12
 
 func (d *decoder) release() {
-	// Drop the references the scratch stacks still hold to the result.
-	clear(d.items[:cap(d.items)])
-	clear(d.members[:cap(d.members)])
+	// Finished containers clear their part of the scratch stacks, so only
+	// what an error left on them still points into a (discarded) result.
+	clear(d.items)
+	clear(d.members)
 	d.text = ""
 	if cap(d.items) > maxPooledScratch || cap(d.members) > maxPooledScratch || cap(d.buf) > 64*maxPooledScratch {
 		return
@@ -153,65 +153,61 @@ func (d *decoder) skipSpace() {
 	}
 }
 
-// scan is scan_once_unicode: it parses the value at d.pos into v. Where
+// scan is scan_once_unicode: it parses the value at d.pos. Where
 // CPython raises StopIteration (no value here), scan reports "Expecting
 // value", which is what json.loads turns it into.
-func (d *decoder) scan(v *Value) error {
+//
+// Values are returned, not written through a pointer: a pointer into this
+// recursive call would make every child escape to the heap.
+func (d *decoder) scan() (Value, error) {
 	t, i := d.text, d.pos
 	if i >= len(t) {
-		return d.syntaxError("Expecting value", i)
+		return Value{}, d.syntaxError("Expecting value", i)
 	}
 	switch t[i] {
 	case '"':
 		d.pos = i + 1
 		s, lone, err := d.scanString()
 		if err != nil {
-			return err
+			return Value{}, err
 		}
-		*v = Value{Kind: String, Str: s, LoneSurrogate: lone}
-		return nil
+		return Value{Kind: String, Str: s, LoneSurrogate: lone}, nil
 	case '{':
-		return d.scanContainer(v, true)
+		return d.scanContainer(true)
 	case '[':
-		return d.scanContainer(v, false)
+		return d.scanContainer(false)
 	case 'n':
 		if hasWord(t, i, "null") {
 			d.pos = i + 4
-			*v = Value{Kind: Null}
-			return nil
+			return Value{Kind: Null}, nil
 		}
 	case 't':
 		if hasWord(t, i, "true") {
 			d.pos = i + 4
-			*v = Value{Kind: Bool, Bool: true}
-			return nil
+			return Value{Kind: Bool, Bool: true}, nil
 		}
 	case 'f':
 		if hasWord(t, i, "false") {
 			d.pos = i + 5
-			*v = Value{Kind: Bool}
-			return nil
+			return Value{Kind: Bool}, nil
 		}
 	case 'N':
 		if hasWord(t, i, "NaN") {
 			d.pos = i + 3
-			*v = Value{Kind: Float, Num: t[i : i+3]}
-			return nil
+			return Value{Kind: Float, Num: t[i : i+3]}, nil
 		}
 	case 'I':
 		if hasWord(t, i, "Infinity") {
 			d.pos = i + 8
-			*v = Value{Kind: Float, Num: t[i : i+8]}
-			return nil
+			return Value{Kind: Float, Num: t[i : i+8]}, nil
 		}
 	case '-':
 		if hasWord(t, i, "-Infinity") {
 			d.pos = i + 9
-			*v = Value{Kind: Float, Num: t[i : i+9]}
-			return nil
+			return Value{Kind: Float, Num: t[i : i+9]}, nil
 		}
 	}
-	return d.scanNumber(v)
+	return d.scanNumber()
 }
 
 func hasWord(t string, i int, w string) bool {
@@ -220,13 +216,13 @@ func hasWord(t string, i int, w string) bool {
 
 // scanNumber is _match_number_unicode, including its backtracking: "1." and
 // "1e+" end the number before the '.' or 'e', leaving "Extra data".
-func (d *decoder) scanNumber(v *Value) error {
+func (d *decoder) scanNumber() (Value, error) {
 	t, start := d.text, d.pos
 	i, end := start, len(t)
 	if t[i] == '-' {
 		i++
 		if i >= end {
-			return d.syntaxError("Expecting value", start)
+			return Value{}, d.syntaxError("Expecting value", start)
 		}
 	}
 	switch c := t[i]; {
@@ -238,7 +234,7 @@ func (d *decoder) scanNumber(v *Value) error {
 	case c == '0':
 		i++
 	default:
-		return d.syntaxError("Expecting value", start)
+		return Value{}, d.syntaxError("Expecting value", start)
 	}
 	isFloat := false
 	if i+1 < end && t[i] == '.' && isDigit(t[i+1]) {
@@ -265,18 +261,16 @@ func (d *decoder) scanNumber(v *Value) error {
 	}
 	d.pos = i
 	if isFloat {
-		*v = Value{Kind: Float, Num: t[start:i]}
-		return nil
+		return Value{Kind: Float, Num: t[start:i]}, nil
 	}
 	digits := i - start
 	if t[start] == '-' {
 		digits--
 	}
 	if digits > maxIntDigits {
-		return &IntLimitError{Digits: digits}
+		return Value{}, &IntLimitError{Digits: digits}
 	}
-	*v = Value{Kind: Int, Num: t[start:i]}
-	return nil
+	return Value{Kind: Int, Num: t[start:i]}, nil
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
@@ -284,31 +278,32 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 // scanContainer is _parse_object_unicode / _parse_array_unicode, entered at
 // the opening bracket. The recursion check comes first, as in CPython, so a
 // too-deep body fails before any syntax error further on.
-func (d *decoder) scanContainer(v *Value, object bool) error {
+func (d *decoder) scanContainer(object bool) (Value, error) {
 	if d.depth >= MaxDepth {
-		return &DepthError{Limit: MaxDepth}
+		return Value{}, &DepthError{Limit: MaxDepth}
 	}
 	d.depth++
+	var v Value
 	var err error
 	if object {
-		err = d.scanObject(v)
+		v, err = d.scanObject()
 	} else {
-		err = d.scanArray(v)
+		v, err = d.scanArray()
 	}
 	d.depth--
-	return err
+	return v, err
 }
 
-func (d *decoder) scanArray(v *Value) error {
+func (d *decoder) scanArray() (Value, error) {
 	t := d.text
 	d.pos++
 	d.skipSpace()
 	mark := len(d.items)
 	if d.pos >= len(t) || t[d.pos] != ']' {
 		for {
-			var item Value
-			if err := d.scan(&item); err != nil {
-				return err
+			item, err := d.scan()
+			if err != nil {
+				return Value{}, err
 			}
 			d.items = append(d.items, item)
 			d.skipSpace()
@@ -316,18 +311,18 @@ func (d *decoder) scanArray(v *Value) error {
 				break
 			}
 			if d.pos >= len(t) || t[d.pos] != ',' {
-				return d.syntaxError("Expecting ',' delimiter", d.pos)
+				return Value{}, d.syntaxError("Expecting ',' delimiter", d.pos)
 			}
 			comma := d.pos
 			d.pos++
 			d.skipSpace()
 			if d.pos < len(t) && t[d.pos] == ']' {
-				return d.syntaxError("Illegal trailing comma before end of array", comma)
+				return Value{}, d.syntaxError("Illegal trailing comma before end of array", comma)
 			}
 		}
 	}
 	d.pos++ // ']'
-	*v = Value{Kind: Array}
+	v := Value{Kind: Array}
 	if n := len(d.items) - mark; n > 0 {
 		v.Items = make([]Value, n)
 		copy(v.Items, d.items[mark:])
@@ -336,7 +331,7 @@ func (d *decoder) scanArray(v *Value) error {
 	} else {
 		v.Items = []Value{}
 	}
-	return nil
+	return v, nil
 }
 
 // linearKeys is the object size up to which duplicate keys are found by a
@@ -344,7 +339,7 @@ func (d *decoder) scanArray(v *Value) error {
 // make decoding quadratic.
 const linearKeys = 16
 
-func (d *decoder) scanObject(v *Value) error {
+func (d *decoder) scanObject() (Value, error) {
 	t := d.text
 	d.pos++
 	d.skipSpace()
@@ -353,22 +348,22 @@ func (d *decoder) scanObject(v *Value) error {
 	if d.pos >= len(t) || t[d.pos] != '}' {
 		for {
 			if d.pos >= len(t) || t[d.pos] != '"' {
-				return d.syntaxError("Expecting property name enclosed in double quotes", d.pos)
+				return Value{}, d.syntaxError("Expecting property name enclosed in double quotes", d.pos)
 			}
 			d.pos++
 			key, lone, err := d.scanString()
 			if err != nil {
-				return err
+				return Value{}, err
 			}
 			d.skipSpace()
 			if d.pos >= len(t) || t[d.pos] != ':' {
-				return d.syntaxError("Expecting ':' delimiter", d.pos)
+				return Value{}, d.syntaxError("Expecting ':' delimiter", d.pos)
 			}
 			d.pos++
 			d.skipSpace()
-			var val Value
-			if err := d.scan(&val); err != nil {
-				return err
+			val, err := d.scan()
+			if err != nil {
+				return Value{}, err
 			}
 			index = d.addMember(mark, index, Member{Key: key, Value: val, KeyLoneSurrogate: lone})
 			d.skipSpace()
@@ -376,18 +371,18 @@ func (d *decoder) scanObject(v *Value) error {
 				break
 			}
 			if d.pos >= len(t) || t[d.pos] != ',' {
-				return d.syntaxError("Expecting ',' delimiter", d.pos)
+				return Value{}, d.syntaxError("Expecting ',' delimiter", d.pos)
 			}
 			comma := d.pos
 			d.pos++
 			d.skipSpace()
 			if d.pos < len(t) && t[d.pos] == '}' {
-				return d.syntaxError("Illegal trailing comma before end of object", comma)
+				return Value{}, d.syntaxError("Illegal trailing comma before end of object", comma)
 			}
 		}
 	}
 	d.pos++ // '}'
-	*v = Value{Kind: Object}
+	v := Value{Kind: Object}
 	if n := len(d.members) - mark; n > 0 {
 		v.Members = make([]Member, n)
 		copy(v.Members, d.members[mark:])
@@ -396,7 +391,7 @@ func (d *decoder) scanObject(v *Value) error {
 	} else {
 		v.Members = []Member{}
 	}
-	return nil
+	return v, nil
 }
 
 // addMember adds m to the object whose members start at mark, the way
