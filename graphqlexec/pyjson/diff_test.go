@@ -226,13 +226,15 @@ func differentialBodies() [][]byte {
 		for i := 0; i <= len(s); i++ {
 			add([]byte(s[:i]))
 		}
-		for range 60 {
+		for range 150 {
 			add(mutate(rng, []byte(s)))
 		}
 	}
 	for _, s := range edgeBodies {
 		add([]byte(s))
 	}
+	// The fuzz corpus, so that every input a fuzzer found is also judged by Python.
+	out = append(out, fuzzCorpus()...)
 	// Other encodings json.detect_encoding recognises, whole and truncated.
 	for _, s := range seedDocuments[:6] {
 		for _, enc := range [][]byte{encodeUTF16(s, false, false), encodeUTF16(s, true, true), encodeUTF16(s, true, false),
@@ -371,6 +373,29 @@ func encodeUTF32(s string, bom, bigEndian bool) []byte {
 	}
 	for _, r := range s {
 		put(uint32(r))
+	}
+	return out
+}
+
+// fuzzCorpus reads the []byte inputs of testdata/fuzz/FuzzDecode (the
+// "go test fuzz v1" format).
+func fuzzCorpus() [][]byte {
+	files, _ := filepath.Glob(filepath.Join("testdata", "fuzz", "FuzzDecode", "*"))
+	var out [][]byte
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		lines := strings.Split(string(data), "\n")
+		if len(lines) < 2 || !strings.HasPrefix(lines[1], "[]byte(") || !strings.HasSuffix(lines[1], ")") {
+			continue
+		}
+		b, err := strconv.Unquote(strings.TrimSuffix(strings.TrimPrefix(lines[1], "[]byte("), ")"))
+		if err != nil {
+			continue
+		}
+		out = append(out, []byte(b))
 	}
 	return out
 }
