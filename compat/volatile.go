@@ -103,6 +103,8 @@ var (
 	// IMF-fixdate, the only form uvicorn (and RFC 9110 senders) produce.
 	httpDateRE = regexp.MustCompile(`^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-9]{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT$`)
 	digitsRE   = regexp.MustCompile(`^[0-9]+$`)
+	// placeholderRE matches a body placeholder written by Normalize.
+	placeholderRE = regexp.MustCompile(`^"<volatile [a-z]+>"$`)
 )
 
 // headerShapes are the value patterns of well-known volatile headers. A value
@@ -161,9 +163,10 @@ func normalizeBodyValue(body []byte, path []string) []byte {
 	if !ok {
 		return body
 	}
-	kind := classifyJSON(body[start:end])
-	if kind == "" {
-		return body
+	v := body[start:end]
+	kind := classifyJSON(v)
+	if kind == "" || placeholderRE.Match(v) {
+		return body // already normalized: keep Normalize idempotent
 	}
 	out := make([]byte, 0, len(body))
 	out = append(out, body[:start]...)

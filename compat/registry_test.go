@@ -1,0 +1,221 @@
+package compat
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const someResponse = "HTTP/1.1 200 OK\r\ndate: Wed, 25 Nov 2026 20:10:49 GMT\r\ncontent-length: 2\r\n\r\n{}"
+
+func writeFiles(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestLoadRegistry(t *testing.T) {
+	tests := []struct {
+		name    string
+		files   map[string]string
+		wantErr string
+		entries int
+	}{
+		{name: "empty", files: map[string]string{"README.md": "docs"}},
+		{name: "one entry", entries: 1, files: map[string]string{
+			"development/query-user-miss.response":  someResponse,
+			"development/query-user-miss.reason.md": "v1 quirk 7: we keep extensions.\n",
+		}},
+		{name: "reason missing", wantErr: "no query-user-miss.reason.md", files: map[string]string{
+			"development/query-user-miss.response": someResponse,
+		}},
+		{name: "response missing", wantErr: "has a reason but no", files: map[string]string{
+			"development/query-user-miss.reason.md": "why",
+		}},
+		{name: "empty reason", wantErr: "is empty", files: map[string]string{
+			"development/query-user-miss.response":  someResponse,
+			"development/query-user-miss.reason.md": " \n",
+		}},
+		{name: "stray file", wantErr: "unexpected file", files: map[string]string{
+			"development/query-user-miss.json": "{}",
+		}},
+		{name: "LF line ends", wantErr: "not an HTTP response", files: map[string]string{
+			"development/query-user-miss.response":  strings.ReplaceAll(someResponse, "\r\n", "\n"),
+			"development/query-user-miss.reason.md": "why",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := LoadRegistry(writeFiles(t, tt.files))
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Len() != tt.entries {
+				t.Fatalf("%d entries, want %d", r.Len(), tt.entries)
+			}
+		})
+	}
+}
+
+func TestRegistryValidate(t *testing.T) {
+	profiles := []*Profile{loadTestProfile(t, "development")}
+	good, err := LoadRegistry(writeFiles(t, map[string]string{
+		"development/query-user-miss.response":  someResponse,
+		"development/query-user-miss.reason.md": "why",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := good.Validate(profiles); err != nil {
+		t.Fatal(err)
+	}
+	bad, err := LoadRegistry(writeFiles(t, map[string]string{
+		"development/no-such-case.response":  someResponse,
+		"development/no-such-case.reason.md": "why",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := bad.Validate(profiles); err == nil || !strings.Contains(err.Error(), "development/no-such-case") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// The project's own registry and pending list must always load and match the
+// shipped goldens.
+func TestProjectRegistryAndPendingListAreValid(t *testing.T) {
+	profiles, err := LoadGoldens(goldensDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg, err := LoadRegistry("divergences")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := reg.Validate(profiles); err != nil {
+		t.Fatal(err)
+	}
+	pend, err := LoadPending("pending.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pend.Validate(profiles, reg); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestParsePending(t *testing.T) {
+	p, err := ParsePending([]byte("# comment\n\nauth/*   no auth yet\nproduction/mutation-*\tlater issue\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		profile, name, reason string
+		ok                    bool
+	}{
+		{"auth", "auth-no-token", "no auth yet", true},
+		{"production", "mutation-create-user-success", "later issue", true},
+		{"production", "query-users-basic", "", false},
+		{"authx", "a", "", false},
+	} {
+		reason, ok := p.Reason(tt.profile, tt.name)
+		if ok != tt.ok || reason != tt.reason {
+			t.Errorf("%s/%s: got %q %v", tt.profile, tt.name, reason, ok)
+		}
+	}
+	for _, bad := range []string{"auth/*\n", "nocase reason\n", "auth/[ reason\n"} {
+		if _, err := ParsePending([]byte(bad)); err == nil {
+			t.Errorf("%q: accepted", bad)
+		}
+	}
+}
+
+func TestPendingValidate(t *testing.T) {
+	profiles := []*Profile{loadTestProfile(t, "development")}
+	stale, _ := ParsePending([]byte("development/gone-case  was removed\n"))
+	if err := stale.Validate(profiles, nil); err == nil || !strings.Contains(err.Error(), "matches no golden case") {
+		t.Fatalf("err = %v", err)
+	}
+	both, _ := ParsePending([]byte("development/query-user-miss  pending\n"))
+	reg, err := LoadRegistry(writeFiles(t, map[string]string{
+		"development/query-user-miss.response":  someResponse,
+		"development/query-user-miss.reason.md": "why",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := both.Validate(profiles, reg); err == nil || !strings.Contains(err.Error(), "both pending") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestJudge(t *testing.T) {
+	p := loadTestProfile(t, "development")
+	c := p.Find("error-syntax") // volatile: date, time_ms, content-length
+	golden, err := p.ReadResponse(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rerunGolden := rerun(golden)
+	different := replaceOnce(rerunGolden, "Syntax Error", "Syntax error")
+	ours := replaceOnce(golden, `"locations"`, `"location"`)
+	ours = replaceOnce(ours, "content-length: 171", "content-length: 170")
+	oursRerun := rerun(ours)
+
+	regDir := writeFiles(t, map[string]string{
+		"development/error-syntax.response":  string(ours),
+		"development/error-syntax.reason.md": "we fix it",
+	})
+	reg, err := LoadRegistry(regDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pend, _ := ParsePending([]byte("development/error-syntax  not yet\n"))
+
+	tests := []struct {
+		name   string
+		actual []byte
+		xerr   error
+		reg    *Registry
+		pend   *PendingList
+		want   Outcome
+		reason string
+		diff   bool // a diff against the bytes the case is judged by
+	}{
+		{name: "identical after normalization", actual: rerunGolden, want: Identical},
+		{name: "different", actual: different, want: Failed, reason: "differs from the golden", diff: true},
+		{name: "read error", actual: rerunGolden, xerr: ErrExtraBytes, want: Failed, reason: "beyond"},
+		{name: "pending and different", actual: different, pend: pend, want: Pending, reason: "not yet", diff: true},
+		{name: "pending but identical", actual: rerunGolden, pend: pend, want: Failed, reason: "now identical: remove from pending"},
+		{name: "registered and as registered", actual: oursRerun, reg: reg, want: DivergedAsRegistered, reason: "we fix it"},
+		{name: "registered but identical to golden", actual: rerunGolden, reg: reg, want: Failed, reason: "remove the registered divergence", diff: true},
+		{name: "registered but different", actual: different, reg: reg, want: Failed, reason: "differs from the registered divergence", diff: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := Judge(p.Name, c, golden, tt.actual, tt.xerr, tt.reg, tt.pend)
+			if r.Outcome != tt.want || !strings.Contains(r.Reason, tt.reason) {
+				t.Fatalf("got %v %q, want %v %q\n%s", r.Outcome, r.Reason, tt.want, tt.reason, r.Diff)
+			}
+			if tt.diff != (r.Diff != "") {
+				t.Fatalf("diff presence wrong: %q", r.Diff)
+			}
+		})
+	}
+}
