@@ -1,0 +1,340 @@
+package graphqlexec
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/graphql-go/graphql/language/ast"
+
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/plan"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/pyjson"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
+)
+
+// This file coerces variables and argument literals to the values
+// graphql-core would hand a resolver, kept as pyjson values: input object
+// members in the input type's declaration order, Float values as Python
+// floats, UUIDs in their canonical text. Errors carry graphql-core's words.
+
+var nullValue = pyjson.Value{Kind: pyjson.Null}
+
+// typeRefOf converts a variable definition's type to a model reference.
+func typeRefOf(t ast.Type) *schema.TypeRef {
+	switch t := t.(type) {
+	case *ast.NonNull:
+		return &schema.TypeRef{NonNull: true, OfType: typeRefOf(t.Type)}
+	case *ast.List:
+		return &schema.TypeRef{List: true, OfType: typeRefOf(t.Type)}
+	case *ast.Named:
+		return &schema.TypeRef{Named: t.Name.Value}
+	}
+	return &schema.TypeRef{Named: ""}
+}
+
+// coerceVariables implements graphql-core's coerce_variable_values for
+// one operation. The result maps names to coerced values; absent
+// variables without a default are not in the map.
+func (e *Engine) coerceVariables(op *ast.OperationDefinition, body []byte, vars *pyjson.Value) (map[string]pyjson.Value, []*gqlerr.Error) {
+	out := map[string]pyjson.Value{}
+	var errs []*gqlerr.Error
+	for _, vd := range op.VariableDefinitions {
+		name := vd.Variable.Name.Value
+		ref := typeRefOf(vd.Type)
+		loc := []gqlerr.Location{gqlerr.LocationAt(body, vd.Loc.Start)}
+		var given *pyjson.Value
+		if vars != nil {
+			given = vars.Get(name)
+		}
+		if given == nil {
+			if vd.DefaultValue != nil {
+				v, err := e.coerceLiteral(vd.DefaultValue, ref, nil)
+				if err == nil {
+					out[name] = v
+				}
+				continue
+			}
+			if ref.NonNull {
+				errs = append(errs, &gqlerr.Error{Message: fmt.Sprintf("Variable '$%s' of required type '%s' was not provided.", name, ref), Locations: loc})
+			}
+			continue
+		}
+		if given.Kind == pyjson.Null && ref.NonNull {
+			errs = append(errs, &gqlerr.Error{Message: fmt.Sprintf("Variable '$%s' of non-null type '%s' must not be null.", name, ref), Locations: loc})
+			continue
+		}
+		v, path, msg := e.coerceInput(given, ref, nil)
+		if msg != "" {
+			at := ""
+			if len(path) > 0 {
+				at = " at '" + name + pathText(path) + "'"
+			}
+			errs = append(errs, &gqlerr.Error{Message: fmt.Sprintf("Variable '$%s' got invalid value %s%s; %s", name, schema.PyRepr(given), at, msg), Locations: loc})
+			continue
+		}
+		out[name] = v
+	}
+	return out, errs
+}
+
+func pathText(path []any) string {
+	var b strings.Builder
+	for _, p := range path {
+		switch p := p.(type) {
+		case int:
+			b.WriteString("[" + strconv.Itoa(p) + "]")
+		case string:
+			b.WriteString("." + p)
+		}
+	}
+	return b.String()
+}
+
+// coerceInput is graphql-core's coerce_input_value for a JSON value. On
+// failure it returns the path of the bad part and the message.
+func (e *Engine) coerceInput(v *pyjson.Value, ref *schema.TypeRef, path []any) (pyjson.Value, []any, string) {
+	if ref.NonNull {
+		if v.Kind == pyjson.Null {
+			return nullValue, path, fmt.Sprintf("Expected non-nullable type '%s' not to be null.", ref)
+		}
+		return e.coerceInput(v, ref.OfType, path)
+	}
+	if v.Kind == pyjson.Null {
+		return nullValue, nil, ""
+	}
+	if ref.List {
+		if v.Kind != pyjson.Array {
+			item, p, msg := e.coerceInput(v, ref.OfType, path)
+			if msg != "" {
+				return nullValue, p, msg
+			}
+			return pyjson.Value{Kind: pyjson.Array, Items: []pyjson.Value{item}}, nil, ""
+		}
+		out := pyjson.Value{Kind: pyjson.Array, Items: make([]pyjson.Value, 0, len(v.Items))}
+		for i := range v.Items {
+			item, p, msg := e.coerceInput(&v.Items[i], ref.OfType, append(path, i))
+			if msg != "" {
+				return nullValue, p, msg
+			}
+			out.Items = append(out.Items, item)
+		}
+		return out, nil, ""
+	}
+	t := e.s.Type(ref.Named)
+	if t == nil {
+		return nullValue, path, fmt.Sprintf("Unknown type '%s'.", ref.Named)
+	}
+	switch t.Kind {
+	case schema.KindInputObject:
+		if v.Kind != pyjson.Object {
+			return nullValue, path, fmt.Sprintf("Expected type '%s' to be a dict.", t.Name)
+		}
+		out := pyjson.Value{Kind: pyjson.Object}
+		for _, f := range t.InputFields {
+			fv := v.Get(f.Name)
+			if fv == nil {
+				if f.Type.NonNull && f.DefaultValue == nil {
+					return nullValue, path, fmt.Sprintf("Field '%s' of required type '%s' was not provided.", f.Name, f.Type)
+				}
+				continue
+			}
+			c, p, msg := e.coerceInput(fv, f.Type, append(path, f.Name))
+			if msg != "" {
+				return nullValue, p, msg
+			}
+			out.Members = append(out.Members, pyjson.Member{Key: f.Name, Value: c})
+		}
+		for _, m := range v.Members {
+			if t.InputField(m.Key) == nil {
+				names := make([]string, len(t.InputFields))
+				for i, f := range t.InputFields {
+					names[i] = f.Name
+				}
+				return nullValue, path, fmt.Sprintf("Field '%s' is not defined by type '%s'.%s", m.Key, t.Name, gqlerr.DidYouMean(gqlerr.SuggestionList(m.Key, names)))
+			}
+		}
+		return out, nil, ""
+	case schema.KindEnum:
+		if v.Kind == pyjson.String {
+			for _, ev := range t.EnumValues {
+				if ev.Name == v.Str {
+					return *v, nil, ""
+				}
+			}
+			names := make([]string, len(t.EnumValues))
+			for i, ev := range t.EnumValues {
+				names[i] = ev.Name
+			}
+			return nullValue, path, fmt.Sprintf("Value '%s' does not exist in '%s' enum.%s", v.Str, t.Name, gqlerr.DidYouMean(gqlerr.SuggestionList(v.Str, names)))
+		}
+		return nullValue, path, fmt.Sprintf("Enum '%s' cannot represent non-string value: %s.", t.Name, schema.PyRepr(v))
+	}
+	if err := schema.ParseScalarValue(t.Name, v); err != nil {
+		return nullValue, path, err.Error()
+	}
+	return normalizeScalar(t.Name, *v), nil, ""
+}
+
+// normalizeScalar gives a scalar the form str() of graphql-core's parsed
+// value has: floats as Python floats, UUIDs canonical, IDs as text.
+func normalizeScalar(scalar string, v pyjson.Value) pyjson.Value {
+	switch scalar {
+	case "Float":
+		f, _ := strconv.ParseFloat(v.Num, 64)
+		return pyjson.Value{Kind: pyjson.Float, Num: plan.PyFloatRepr(f)}
+	case "ID":
+		if v.Kind == pyjson.Int {
+			return pyjson.Value{Kind: pyjson.String, Str: v.Num}
+		}
+	case "UUID":
+		if v.Kind == pyjson.String {
+			return pyjson.Value{Kind: pyjson.String, Str: canonicalUUID(v.Str)}
+		}
+	}
+	return v
+}
+
+// canonicalUUID renders a UUID as Python's str(uuid.UUID(s)): lower-case,
+// hyphenated. Text that is not a UUID is returned unchanged (the scalar
+// already refused it).
+func canonicalUUID(s string) string {
+	h := strings.ToLower(s)
+	h = strings.TrimPrefix(strings.TrimPrefix(h, "urn:"), "uuid:")
+	h = strings.Trim(strings.ReplaceAll(h, "-", ""), "{}")
+	if len(h) != 32 {
+		return s
+	}
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+// literalError is an argument literal graphql-core's execution would reject
+// (only reachable in production, where validation is skipped).
+type literalError struct{ msg string }
+
+func (e *literalError) Error() string { return e.msg }
+
+// coerceLiteral is graphql-core's value_from_ast: a literal (with
+// variables already coerced) to a value of type ref.
+func (e *Engine) coerceLiteral(v ast.Value, ref *schema.TypeRef, vars map[string]pyjson.Value) (pyjson.Value, error) {
+	if vr, ok := v.(*ast.Variable); ok {
+		val, ok := vars[vr.Name.Value]
+		if !ok {
+			return nullValue, errUndefined
+		}
+		if ref.NonNull && val.Kind == pyjson.Null {
+			return nullValue, &literalError{"null for non-null"}
+		}
+		return val, nil
+	}
+	if ref.NonNull {
+		return e.coerceLiteral(v, ref.OfType, vars)
+	}
+	if ref.List {
+		lv, ok := v.(*ast.ListValue)
+		if !ok {
+			item, err := e.coerceLiteral(v, ref.OfType, vars)
+			if err != nil {
+				return nullValue, err
+			}
+			return pyjson.Value{Kind: pyjson.Array, Items: []pyjson.Value{item}}, nil
+		}
+		out := pyjson.Value{Kind: pyjson.Array}
+		for _, item := range lv.Values {
+			c, err := e.coerceLiteral(item, ref.OfType, vars)
+			if err == errUndefined {
+				c, err = nullValue, nil
+			}
+			if err != nil {
+				return nullValue, err
+			}
+			out.Items = append(out.Items, c)
+		}
+		return out, nil
+	}
+	t := e.s.Type(ref.Named)
+	if t == nil {
+		return nullValue, &literalError{"unknown type"}
+	}
+	switch t.Kind {
+	case schema.KindInputObject:
+		ov, ok := v.(*ast.ObjectValue)
+		if !ok {
+			return nullValue, &literalError{"not an object"}
+		}
+		out := pyjson.Value{Kind: pyjson.Object}
+		for _, f := range t.InputFields {
+			var fv ast.Value
+			for _, of := range ov.Fields {
+				if of.Name.Value == f.Name {
+					fv = of.Value
+				}
+			}
+			if fv == nil {
+				if f.Type.NonNull && f.DefaultValue == nil {
+					return nullValue, &literalError{"missing field"}
+				}
+				continue
+			}
+			c, err := e.coerceLiteral(fv, f.Type, vars)
+			if err == errUndefined {
+				continue
+			}
+			if err != nil {
+				return nullValue, err
+			}
+			out.Members = append(out.Members, pyjson.Member{Key: f.Name, Value: c})
+		}
+		for _, of := range ov.Fields {
+			if t.InputField(of.Name.Value) == nil {
+				return nullValue, &literalError{"unknown field"}
+			}
+		}
+		return out, nil
+	case schema.KindEnum:
+		ev, ok := v.(*ast.EnumValue)
+		if !ok {
+			return nullValue, &literalError{"not an enum"}
+		}
+		for _, x := range t.EnumValues {
+			if x.Name == ev.Value {
+				return gqlerr.Str(ev.Value), nil
+			}
+		}
+		return nullValue, &literalError{"unknown enum value"}
+	}
+	if err := schema.ParseScalarLiteral(t.Name, v); err != nil {
+		return nullValue, err
+	}
+	switch v := v.(type) {
+	case *ast.IntValue:
+		if t.Name == "Float" {
+			return normalizeScalar("Float", pyjson.Value{Kind: pyjson.Int, Num: v.Value}), nil
+		}
+		if t.Name == "ID" || t.Name == "String" {
+			return gqlerr.Str(v.Value), nil
+		}
+		return pyjson.Value{Kind: pyjson.Int, Num: v.Value}, nil
+	case *ast.FloatValue:
+		return normalizeScalar("Float", pyjson.Value{Kind: pyjson.Float, Num: v.Value}), nil
+	case *ast.StringValue:
+		if t.Name == "JSON" {
+			j, err := pyjson.Decode([]byte(v.Value))
+			if err != nil {
+				return nullValue, &literalError{err.Error()}
+			}
+			return j, nil
+		}
+		return normalizeScalar(t.Name, gqlerr.Str(v.Value)), nil
+	case *ast.BooleanValue:
+		return pyjson.Value{Kind: pyjson.Bool, Bool: v.Value}, nil
+	}
+	return nullValue, &literalError{"unsupported literal"}
+}
+
+type undefinedError struct{}
+
+func (undefinedError) Error() string { return "undefined" }
+
+// errUndefined is graphql-core's Undefined: a variable that was not given.
+var errUndefined error = undefinedError{}

@@ -1,0 +1,28 @@
+// Package graphqlexec is the query engine of fraiseql-http: it answers a
+// decoded POST /graphql request with the exact body bytes FraiseQL v1.9.7's
+// FastAPI server sends for it.
+//
+// The pipeline: a bounded, sharded LRU keyed by query text holds each
+// parsed document with its validation results and, for operations without
+// variables, the prepared root fields (projection trees and SQL
+// statements), so a repeated query does no parse, validation or planning
+// work. Development validates with graphql-go's rules and rewords every
+// error in graphql-core 3.2's words; when introspection is blocked
+// (production) only graphql-core's NoSchemaIntrospectionCustomRule runs, as
+// in v1. Variables are coerced with graphql-core's messages. Each root read
+// is one SQL statement (package internal/plan, v1's shapes), run with pgx
+// in one round trip, and each row's jsonb text is rewritten on the bytes
+// (package internal/rowjson) into v1's Rust output. Everything else (errors,
+// nulls, introspection) is a Python-style dict body written with pyjson.
+//
+// What it never does: import net/http or any transport (the HTTP layer
+// decodes requests and writes envelopes); splice a request value into SQL
+// text (values are bound parameters, identifiers and JSON keys come from
+// the schema model); decode row JSON into Go maps on the response path.
+//
+// Security defaults: filters are bounded (plan.MaxFilterDepth,
+// plan.MaxFilterConditions); unknown filter fields or operators are GraphQL
+// errors; introspection is disabled in production unless configured;
+// database and internal error texts reach the client only where v1 puts
+// them there (field errors carry the message, as graphql-core does).
+package graphqlexec

@@ -1,0 +1,235 @@
+package graphqlexec
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/graphql-go/graphql/language/ast"
+	"github.com/graphql-go/graphql/language/parser"
+	"github.com/graphql-go/graphql/language/source"
+
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/plan"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/pyjson"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
+)
+
+const defaultCacheSize = 1024
+
+// Engine executes GraphQL requests against one schema and database. It is
+// safe for concurrent use.
+type Engine struct {
+	s     *schema.Schema
+	db    DB
+	cfg   Config
+	cache *docCache
+}
+
+// New builds an engine. The schema's graphql-go form is built here, so a
+// schema graphql-go cannot represent fails at start, not per request.
+func New(s *schema.Schema, db DB, cfg Config) (*Engine, error) {
+	if s == nil {
+		return nil, errors.New("graphqlexec: nil schema")
+	}
+	if db == nil {
+		return nil, errors.New("graphqlexec: nil database")
+	}
+	switch cfg.Environment {
+	case "":
+		cfg.Environment = Development
+	case Development, Production:
+	default:
+		return nil, fmt.Errorf("graphqlexec: unknown environment %q", cfg.Environment)
+	}
+	switch cfg.IntrospectionPolicy {
+	case "":
+		cfg.IntrospectionPolicy = IntrospectionPublic
+		if cfg.Environment == Production {
+			cfg.IntrospectionPolicy = IntrospectionDisabled
+		}
+	case IntrospectionPublic:
+		if cfg.Environment == Production {
+			cfg.IntrospectionPolicy = IntrospectionDisabled // v1's config validator
+		}
+	case IntrospectionDisabled, IntrospectionAuthenticated:
+	default:
+		return nil, fmt.Errorf("graphqlexec: unknown introspection policy %q", cfg.IntrospectionPolicy)
+	}
+	if cfg.DocumentCacheSize < 0 {
+		return nil, errors.New("graphqlexec: negative DocumentCacheSize")
+	}
+	if cfg.DocumentCacheSize == 0 {
+		cfg.DocumentCacheSize = defaultCacheSize
+	}
+	_ = s.GraphQL()
+	return &Engine{s: s, db: db, cfg: cfg, cache: newDocCache(cfg.DocumentCacheSize)}, nil
+}
+
+// document is a parsed query with its validation results and prepared
+// operations; cached by query text and shared by concurrent requests.
+type document struct {
+	body   []byte
+	doc    *ast.Document
+	syntax *gqlerr.Error
+	frags  map[string]*ast.FragmentDefinition
+
+	fullOnce, blockedOnce sync.Once
+	fullErrs, blockedErrs []*gqlerr.Error
+
+	mu  sync.Mutex
+	ops map[string]*prepared // operations without variables, by name
+}
+
+func (e *Engine) document(query string) *document {
+	if d := e.cache.get(query); d != nil {
+		return d
+	}
+	d := &document{body: []byte(query), frags: map[string]*ast.FragmentDefinition{}, ops: map[string]*prepared{}}
+	doc, err := parser.Parse(parser.ParseParams{Source: source.NewSource(&source.Source{Body: d.body, Name: "GraphQL request"})})
+	if err != nil {
+		d.syntax = syntaxError(err)
+	} else {
+		d.doc = doc
+		for _, def := range doc.Definitions {
+			if f, ok := def.(*ast.FragmentDefinition); ok {
+				d.frags[f.Name.Value] = f
+			}
+		}
+	}
+	return e.cache.add(query, d)
+}
+
+func (e *Engine) validation(d *document, blocked bool) []*gqlerr.Error {
+	if blocked {
+		d.blockedOnce.Do(func() { d.blockedErrs = e.introspectionErrors(d.doc, d.body) })
+		return d.blockedErrs
+	}
+	if e.cfg.Environment == Production {
+		// Production with an authenticated user under the "authenticated"
+		// policy: v1 then runs graphql-core's full rule set.
+		d.fullOnce.Do(func() { d.fullErrs = e.validateFull(d.doc) })
+		return d.fullErrs
+	}
+	d.fullOnce.Do(func() { d.fullErrs = e.validateFull(d.doc) })
+	return d.fullErrs
+}
+
+func (e *Engine) introspectionBlocked(req *Request) bool {
+	switch e.cfg.IntrospectionPolicy {
+	case IntrospectionDisabled:
+		return true
+	case IntrospectionAuthenticated:
+		return req.Claims == nil
+	}
+	return false
+}
+
+// Execute runs one request and returns the complete response body.
+func (e *Engine) Execute(ctx context.Context, req *Request) Response {
+	x := &execution{e: e, ctx: ctx, req: req, start: time.Now()}
+	return x.run()
+}
+
+type execution struct {
+	e     *Engine
+	ctx   context.Context
+	req   *Request
+	start time.Time
+	d     *document
+	vars  map[string]pyjson.Value
+}
+
+var typeErrorBody = []byte(`{"errors":[{"message":"'TypeError' object has no attribute 'message'","extensions":{"code":"EXECUTION_ERROR","mode":"unified_rust"}}]}`)
+
+func (x *execution) run() Response {
+	if x.req.QueryMissing {
+		return Response{Body: slices.Clone(typeErrorBody)}
+	}
+	x.d = x.e.document(x.req.Query)
+	if x.d.syntax != nil {
+		return x.dict(nil, []*gqlerr.Error{x.d.syntax})
+	}
+	if errs := x.e.validation(x.d, x.e.introspectionBlocked(x.req)); len(errs) > 0 {
+		return x.dict(nil, errs)
+	}
+	op, gerr := x.operation()
+	if gerr != nil {
+		return x.dict(nil, []*gqlerr.Error{gerr})
+	}
+	vars, verrs := x.e.coerceVariables(op, x.d.body, x.req.Variables)
+	if len(verrs) > 0 {
+		return x.dict(nil, verrs)
+	}
+	x.vars = vars
+	p, err := x.prepare(op)
+	if err != nil {
+		return x.dict(nil, []*gqlerr.Error{{Message: err.Error()}})
+	}
+	return x.execute(p)
+}
+
+// operation picks the operation as graphql-core's execution context does.
+func (x *execution) operation() (*ast.OperationDefinition, *gqlerr.Error) {
+	var found *ast.OperationDefinition
+	for _, def := range x.d.doc.Definitions {
+		op, ok := def.(*ast.OperationDefinition)
+		if !ok {
+			continue
+		}
+		if x.req.OperationName == nil {
+			if found != nil {
+				return nil, &gqlerr.Error{Message: "Must provide operation name if query contains multiple operations."}
+			}
+			found = op
+		} else if op.Name != nil && op.Name.Value == *x.req.OperationName {
+			found = op
+		}
+	}
+	if found == nil {
+		if x.req.OperationName != nil {
+			return nil, &gqlerr.Error{Message: fmt.Sprintf("Unknown operation named '%s'.", *x.req.OperationName)}
+		}
+		return nil, &gqlerr.Error{Message: "Must provide an operation."}
+	}
+	return found, nil
+}
+
+// timeMS is FraiseQL's round((time.time() - start) * 1000, 2).
+func (x *execution) timeMS() pyjson.Value {
+	ms := math.Round(float64(time.Since(x.start).Microseconds())/10) / 100
+	return pyjson.Value{Kind: pyjson.Float, Num: plan.PyFloatRepr(ms)}
+}
+
+// dict writes a body the way v1's unified executor returns a dict: data
+// (when not nil), errors (when any), then extensions outside production.
+func (x *execution) dict(data *pyjson.Value, errs []*gqlerr.Error) Response {
+	body := pyjson.Value{Kind: pyjson.Object}
+	if data != nil {
+		body.Members = append(body.Members, pyjson.Member{Key: "data", Value: *data})
+	}
+	if len(errs) > 0 {
+		list := pyjson.Value{Kind: pyjson.Array, Items: make([]pyjson.Value, len(errs))}
+		for i, e := range errs {
+			list.Items[i] = e.Value()
+		}
+		body.Members = append(body.Members, pyjson.Member{Key: "errors", Value: list})
+	}
+	if x.e.cfg.Environment != Production {
+		body.Members = append(body.Members, pyjson.Member{Key: "extensions", Value: pyjson.Value{Kind: pyjson.Object, Members: []pyjson.Member{
+			{Key: "execution", Value: pyjson.Value{Kind: pyjson.Object, Members: []pyjson.Member{
+				{Key: "mode", Value: gqlerr.Str("unified_rust")},
+				{Key: "time_ms", Value: x.timeMS()},
+			}}},
+		}}})
+	}
+	out, err := pyjson.AppendCompact(nil, &body)
+	if err != nil {
+		return Response{InternalError: true} // Python's json.dumps would raise: a 500
+	}
+	return Response{Body: out}
+}

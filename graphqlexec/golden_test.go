@@ -1,0 +1,144 @@
+package graphqlexec
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/fraiseql/fraiseql-http/graphqlexec/pyjson"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
+)
+
+const goldenRoot = "../../shared/compat-goldens/fraiseql-1.9.7"
+
+// testDB connects to FRAISEQL_TEST_DATABASE_URL (scripts/devdb.sh prints
+// one). Without it the test fails in CI and skips elsewhere.
+func testDB(t testing.TB) *pgx.Conn {
+	t.Helper()
+	url := os.Getenv("FRAISEQL_TEST_DATABASE_URL")
+	if url == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("FRAISEQL_TEST_DATABASE_URL is not set (CI must provide a database)")
+		}
+		t.Skip("FRAISEQL_TEST_DATABASE_URL not set; run scripts/devdb.sh to get one")
+	}
+	conn, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return conn
+}
+
+func loadBlog(t testing.TB) *schema.Schema {
+	t.Helper()
+	s, err := schema.LoadFile("../examples/blog/app.graphql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+type goldenCase struct {
+	Name     string `json:"name"`
+	Request  string `json:"request"`
+	Response string `json:"response"`
+}
+
+// requestFromBody decodes a golden request body the way the HTTP layer
+// hands it to the engine.
+func requestFromBody(t testing.TB, body []byte) *Request {
+	t.Helper()
+	v, err := pyjson.Decode(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := &Request{}
+	if q := v.Get("query"); q == nil || q.Kind == pyjson.Null {
+		req.QueryMissing = true
+	} else {
+		req.Query = q.Str
+	}
+	if op := v.Get("operationName"); op != nil && op.Kind == pyjson.String {
+		s := op.Str
+		req.OperationName = &s
+	}
+	if vars := v.Get("variables"); vars != nil && vars.Kind == pyjson.Object {
+		req.Variables = vars
+	}
+	return req
+}
+
+func splitHTTP(t testing.TB, path string) []byte {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body, ok := bytes.Cut(raw, []byte("\r\n\r\n"))
+	if !ok {
+		t.Fatalf("%s: no header end", path)
+	}
+	return body
+}
+
+var timeMS = regexp.MustCompile(`"time_ms":[0-9.e+-]+`)
+
+// TestGoldens runs every query, error and introspection exchange of the
+// development and production goldens through Execute against the demo
+// database and compares the body bytes (development time_ms normalized).
+func TestGoldens(t *testing.T) {
+	conn := testDB(t)
+	s := loadBlog(t)
+	profiles := map[string]Config{
+		"development": {Environment: Development},
+		"production":  {Environment: Production},
+	}
+	total, passed := 0, 0
+	for profile, cfg := range profiles {
+		e, err := New(s, conn, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, err := os.ReadFile(filepath.Join(goldenRoot, profile, "cases.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cases []goldenCase
+		if err := json.Unmarshal(raw, &cases); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cases {
+			if strings.HasPrefix(c.Name, "http-") || strings.HasPrefix(c.Name, "mutation-") {
+				continue
+			}
+			total++
+			t.Run(profile+"/"+c.Name, func(t *testing.T) {
+				req := requestFromBody(t, splitHTTP(t, filepath.Join(goldenRoot, profile, c.Request)))
+				want := splitHTTP(t, filepath.Join(goldenRoot, profile, c.Response))
+				got := e.Execute(context.Background(), req)
+				if got.InternalError {
+					t.Fatalf("internal error, want %s", want)
+				}
+				g, w := got.Body, want
+				if profile == "development" {
+					g = timeMS.ReplaceAll(g, []byte(`"time_ms":T`))
+					w = timeMS.ReplaceAll(w, []byte(`"time_ms":T`))
+				}
+				if !bytes.Equal(g, w) {
+					t.Errorf("body differs\ngot  %s\nwant %s", got.Body, want)
+					return
+				}
+				passed++
+			})
+		}
+	}
+	t.Logf("golden cases passing: %d of %d", passed, total)
+}

@@ -1,0 +1,292 @@
+package graphqlexec
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/graphql-go/graphql/language/ast"
+	"github.com/graphql-go/graphql/language/printer"
+
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/plan"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/rowjson"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/pyjson"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
+)
+
+type rootKind int
+
+const (
+	rootUnknown       rootKind = iota // not in the schema (production only)
+	rootTypename                      // __typename
+	rootIntrospection                 // __schema, __type
+	rootRead                          // a field bound to a view read
+	rootMutation                      // a mutation field (not served yet)
+)
+
+// prepared is an operation ready to run: its root fields with their
+// projections and, when no variable can change them, their statements.
+type prepared struct {
+	op    *ast.OperationDefinition
+	roots []*root
+	reads int // root reads (v1 counts these to choose the multi-field path)
+}
+
+type root struct {
+	key   string // response key
+	name  string
+	nodes []*ast.Field
+	kind  rootKind
+	field *schema.Field
+	proj  *rowjson.Node
+	stmt  *plan.Statement
+	err   error // planning error, reported as this field's error
+}
+
+// prepare returns the prepared operation, from the document's cache when
+// the operation has no variables (its plans then depend on nothing else).
+func (x *execution) prepare(op *ast.OperationDefinition) (*prepared, error) {
+	static := len(op.VariableDefinitions) == 0
+	name := ""
+	if op.Name != nil {
+		name = op.Name.Value
+	}
+	if static {
+		x.d.mu.Lock()
+		p := x.d.ops[name]
+		x.d.mu.Unlock()
+		if p != nil && p.op == op {
+			return p, nil
+		}
+	}
+	p, err := x.build(op)
+	if err != nil {
+		return nil, err
+	}
+	if static {
+		x.d.mu.Lock()
+		x.d.ops[name] = p
+		x.d.mu.Unlock()
+	}
+	return p, nil
+}
+
+func (x *execution) build(op *ast.OperationDefinition) (*prepared, error) {
+	s := x.e.s
+	rootName := s.Query
+	switch op.Operation {
+	case ast.OperationTypeMutation:
+		rootName = s.Mutation
+	case ast.OperationTypeSubscription:
+		rootName = s.Subscription
+	}
+	rt := s.Type(rootName)
+	if rt == nil {
+		return nil, fmt.Errorf("Schema is not configured to execute %s operation.", op.Operation)
+	}
+	p := &prepared{op: op}
+	for _, g := range x.collect(rt.Name, []*ast.SelectionSet{op.SelectionSet}) {
+		r := &root{key: g.key, name: g.nodes[0].Name.Value, nodes: g.nodes}
+		switch r.name {
+		case "__typename":
+			r.kind = rootTypename
+		case "__schema", "__type":
+			r.kind = rootIntrospection
+		default:
+			r.field = rt.Field(r.name)
+			switch {
+			case r.field == nil:
+				r.kind = rootUnknown
+			case r.field.Read != nil:
+				r.kind = rootRead
+				p.reads++
+				t := s.Type(r.field.Type.NamedType())
+				r.proj = x.projection(t, g.nodes)
+				r.stmt, r.err = x.plan(r)
+			default:
+				r.kind = rootMutation
+			}
+		}
+		p.roots = append(p.roots, r)
+	}
+	return p, nil
+}
+
+type fieldGroup struct {
+	key   string
+	nodes []*ast.Field
+}
+
+// collect is graphql-core's collect_fields: fields grouped by response key
+// in first-seen order, fragments expanded, @skip/@include applied.
+func (x *execution) collect(typeName string, sets []*ast.SelectionSet) []fieldGroup {
+	var groups []fieldGroup
+	index := map[string]int{}
+	visited := map[string]bool{}
+	var walk func(set *ast.SelectionSet)
+	walk = func(set *ast.SelectionSet) {
+		if set == nil {
+			return
+		}
+		for _, sel := range set.Selections {
+			switch sel := sel.(type) {
+			case *ast.Field:
+				if !x.include(sel.Directives) {
+					continue
+				}
+				key := sel.Name.Value
+				if sel.Alias != nil {
+					key = sel.Alias.Value
+				}
+				if i, ok := index[key]; ok {
+					groups[i].nodes = append(groups[i].nodes, sel)
+					continue
+				}
+				index[key] = len(groups)
+				groups = append(groups, fieldGroup{key: key, nodes: []*ast.Field{sel}})
+			case *ast.InlineFragment:
+				if !x.include(sel.Directives) || (sel.TypeCondition != nil && !x.applies(sel.TypeCondition.Name.Value, typeName)) {
+					continue
+				}
+				walk(sel.SelectionSet)
+			case *ast.FragmentSpread:
+				name := sel.Name.Value
+				if !x.include(sel.Directives) || visited[name] {
+					continue
+				}
+				visited[name] = true
+				f := x.d.frags[name]
+				if f == nil || !x.applies(f.TypeCondition.Name.Value, typeName) {
+					continue
+				}
+				walk(f.SelectionSet)
+			}
+		}
+	}
+	for _, set := range sets {
+		walk(set)
+	}
+	return groups
+}
+
+func (x *execution) applies(condition, typeName string) bool {
+	if condition == typeName {
+		return true
+	}
+	if t := x.e.s.Type(condition); t != nil {
+		for _, m := range t.PossibleTypes {
+			if m == typeName {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// include applies @skip(if:) and @include(if:).
+func (x *execution) include(dirs []*ast.Directive) bool {
+	for _, d := range dirs {
+		name := d.Name.Value
+		if name != "skip" && name != "include" {
+			continue
+		}
+		var cond bool
+		for _, a := range d.Arguments {
+			if a.Name.Value != "if" {
+				continue
+			}
+			switch v := a.Value.(type) {
+			case *ast.BooleanValue:
+				cond = v.Value
+			case *ast.Variable:
+				if val, ok := x.vars[v.Name.Value]; ok && val.Kind == pyjson.Bool {
+					cond = val.Bool
+				}
+			}
+		}
+		if name == "skip" && cond || name == "include" && !cond {
+			return false
+		}
+	}
+	return true
+}
+
+// projection builds the row rewrite for object type t selected by nodes.
+func (x *execution) projection(t *schema.Type, nodes []*ast.Field) *rowjson.Node {
+	if t == nil {
+		return rowjson.NewNode("", nil)
+	}
+	sets := make([]*ast.SelectionSet, 0, len(nodes))
+	for _, n := range nodes {
+		sets = append(sets, n.SelectionSet)
+	}
+	var fields []rowjson.Field
+	for _, g := range x.collect(t.Name, sets) {
+		f := t.Field(g.nodes[0].Name.Value)
+		if f == nil {
+			continue // __typename (always injected), or unknown in production
+		}
+		rf := rowjson.Field{JSONKey: f.JSONKey, OutKey: g.key}
+		if ct := x.e.s.Type(f.Type.NamedType()); ct != nil && ct.Kind == schema.KindObject {
+			rf.Child = x.projection(ct, g.nodes)
+		}
+		fields = append(fields, rf)
+	}
+	return rowjson.NewNode(t.Name, fields)
+}
+
+// plan coerces a read's arguments and plans its statement.
+func (x *execution) plan(r *root) (*plan.Statement, error) {
+	s := x.e.s
+	node := r.nodes[0]
+	rd := &plan.Read{Binding: r.field.Read}
+	for _, a := range r.field.Args {
+		var lit ast.Value
+		for _, na := range node.Arguments {
+			if na.Name.Value == a.Name {
+				lit = na.Value
+			}
+		}
+		if lit == nil {
+			continue
+		}
+		v, err := x.e.coerceLiteral(lit, a.Type, x.vars)
+		if err == errUndefined {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("Argument '%s' has invalid value %s.", a.Name, printer.Print(lit))
+		}
+		switch a.Name {
+		case "where":
+			if r.field.Read.HasWhere {
+				rd.Where, rd.WhereType = &v, s.Type(a.Type.NamedType())
+				continue
+			}
+		case "orderBy":
+			if r.field.Read.HasOrderBy {
+				rd.OrderBy, rd.OrderByType = &v, s.Type(a.Type.NamedType())
+				continue
+			}
+		case "limit", "offset":
+			if r.field.Read.HasLimit && v.Kind == pyjson.Int {
+				n, err := strconv.ParseInt(v.Num, 10, 64)
+				if err != nil {
+					return nil, fmt.Errorf("Argument '%s' has invalid value %s.", a.Name, printer.Print(lit))
+				}
+				if a.Name == "limit" {
+					rd.Limit = &n
+				} else {
+					rd.Offset = &n
+				}
+				continue
+			}
+			if v.Kind == pyjson.Null {
+				continue
+			}
+		}
+		if a.Column != "" {
+			rd.Equalities = append(rd.Equalities, plan.Equality{Column: a.Column, Value: v})
+		}
+	}
+	return plan.Build(s, rd)
+}
