@@ -283,14 +283,15 @@ func (sc *serverConn) serve() {
 			return
 		}
 		s.Timeouts.AwaitRequest(sc.c)
-		sc.lr.n = unlimited
+		// The header limit counts from the first read of this request
+		// (bytes a pipelining client sent earlier are already buffered and
+		// uncounted, at most the buffer size).
+		sc.lr.n = maxHeader
 		if _, err := br.Peek(1); err != nil {
 			return // closed, idle timeout or Shutdown: uvicorn closes silently
 		}
 		sc.idle.Store(false)
 		s.Timeouts.ReadHeader(sc.c)
-		// Bytes already buffered were read under no limit; count from here.
-		sc.lr.n = maxHeader
 		req, err := http.ReadRequest(br)
 		if err != nil {
 			if errors.Is(err, errHeaderTooLarge) || !isDisconnect(err) {
