@@ -70,6 +70,13 @@ func startGoldenServer(t *testing.T, p *Profile, edit func(name string, resp []b
 	return s
 }
 
+// requests returns the request bytes received so far, in arrival order.
+func (s *goldenServer) requests() [][]byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([][]byte(nil), s.received...)
+}
+
 func (s *goldenServer) URL() string { return "http://" + s.ln.Addr().String() }
 
 func (s *goldenServer) serve() {
