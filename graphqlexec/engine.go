@@ -92,7 +92,7 @@ func (e *Engine) document(query string) *document {
 	d := &document{body: []byte(query), frags: map[string]*ast.FragmentDefinition{}, ops: map[string]*prepared{}}
 	doc, err := parser.Parse(parser.ParseParams{Source: source.NewSource(&source.Source{Body: d.body, Name: "GraphQL request"})})
 	if err != nil {
-		d.syntax = syntaxError(err)
+		d.syntax = syntaxError(err, d.body)
 	} else {
 		d.doc = doc
 		for _, def := range doc.Definitions {

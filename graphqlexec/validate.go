@@ -1,6 +1,7 @@
 package graphqlexec
 
 import (
+	"bytes"
 	"fmt"
 	"regexp"
 	"strings"
@@ -209,7 +210,7 @@ func (e *Engine) introspectionErrors(doc *ast.Document, body []byte) []*gqlerr.E
 // ("Syntax Error: Expected Name, found <EOF>.") and location.
 var syntaxRe = regexp.MustCompile(`^Syntax Error [^(]*\((\d+):(\d+)\) (.*?)\n`)
 
-func syntaxError(err error) *gqlerr.Error {
+func syntaxError(err error, body []byte) *gqlerr.Error {
 	msg := err.Error()
 	m := syntaxRe.FindStringSubmatch(msg + "\n")
 	if m == nil {
@@ -219,6 +220,15 @@ func syntaxError(err error) *gqlerr.Error {
 	fmt.Sscan(m[1], &line)
 	fmt.Sscan(m[2], &col)
 	desc := m[3]
+	if strings.HasPrefix(desc, "Unexpected empty IN {}") {
+		// graphql-go reports an empty selection set at its "{"; graphql-core
+		// expects a Name and finds the "}".
+		desc = "Expected Name, found }"
+		if i := bytes.IndexByte(body[min(offsetOf(body, line, col), len(body)):], '}'); i >= 0 {
+			l := gqlerr.LocationAt(body, offsetOf(body, line, col)+i)
+			line, col = l.Line, l.Column
+		}
+	}
 	desc = tokenRe.ReplaceAllStringFunc(desc, coreToken)
 	if !strings.HasSuffix(desc, ".") {
 		desc += "."
@@ -226,13 +236,31 @@ func syntaxError(err error) *gqlerr.Error {
 	return &gqlerr.Error{Message: "Syntax Error: " + desc, Locations: []gqlerr.Location{{Line: line, Column: col}}}
 }
 
-// graphql-go describes tokens as EOF, "{" and Name "x"; graphql-core as
+// offsetOf turns a 1-based line and column back into an offset (columns in
+// characters; ASCII assumed past the line start, as graphql-go counts).
+func offsetOf(body []byte, line, col int) int {
+	off := 0
+	for l := 1; l < line && off < len(body); off++ {
+		if body[off] == '\n' {
+			l++
+		}
+	}
+	return off + col - 1
+}
+
+// graphql-go describes tokens as EOF, { and Name "x"; graphql-core as
 // <EOF>, '{' and Name 'x'.
-var tokenRe = regexp.MustCompile(`\bEOF\b|"[^"]*"`)
+var tokenRe = regexp.MustCompile(`(Unexpected|found) (EOF|Name "[^"]*"|\.\.\.|[!$&()\[\]{}:=@|])`)
 
 func coreToken(s string) string {
-	if s == "EOF" {
-		return "<EOF>"
+	word, tok, _ := strings.Cut(s, " ")
+	switch {
+	case tok == "EOF":
+		tok = "<EOF>"
+	case strings.HasPrefix(tok, "Name "):
+		tok = "Name '" + strings.Trim(tok[5:], `"`) + "'"
+	default:
+		tok = "'" + tok + "'"
 	}
-	return "'" + s[1:len(s)-1] + "'"
+	return word + " " + tok
 }

@@ -1,0 +1,214 @@
+package graphqlexec
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/graphql-go/graphql/language/parser"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
+	"go.uber.org/goleak"
+
+	"github.com/fraiseql/fraiseql-http/graphqlexec/pyjson"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+// fakeDB answers every query with fixed rows and records what it was asked.
+type fakeDB struct {
+	rows  [][]byte
+	sql   []string
+	args  [][]any
+	err   error
+	noLog bool
+}
+
+func (f *fakeDB) Query(_ context.Context, sql string, args ...any) (pgx.Rows, error) {
+	if !f.noLog {
+		f.sql = append(f.sql, sql)
+		f.args = append(f.args, args)
+	}
+	if f.err != nil {
+		return nil, f.err
+	}
+	return &fakeRows{rows: f.rows, i: -1}, nil
+}
+
+func (f *fakeDB) QueryRow(context.Context, string, ...any) pgx.Row { return nil }
+func (f *fakeDB) Exec(context.Context, string, ...any) (pgconn.CommandTag, error) {
+	return pgconn.CommandTag{}, nil
+}
+
+type fakeRows struct {
+	rows [][]byte
+	i    int
+	one  [1][]byte
+}
+
+func (r *fakeRows) Close()                                       {}
+func (r *fakeRows) Err() error                                   { return nil }
+func (r *fakeRows) CommandTag() pgconn.CommandTag                { return pgconn.CommandTag{} }
+func (r *fakeRows) FieldDescriptions() []pgconn.FieldDescription { return nil }
+func (r *fakeRows) Next() bool                                   { r.i++; return r.i < len(r.rows) }
+func (r *fakeRows) Scan(...any) error                            { return errors.New("not supported") }
+func (r *fakeRows) Values() ([]any, error)                       { return nil, errors.New("not supported") }
+func (r *fakeRows) RawValues() [][]byte                          { r.one[0] = r.rows[r.i]; return r.one[:] }
+func (r *fakeRows) Conn() *pgx.Conn                              { return nil }
+func (r *fakeRows) TypeMap() *pgtype.Map                         { return nil }
+
+func str(s string) *string { return &s }
+
+func vars(t testing.TB, s string) *pyjson.Value {
+	v, err := pyjson.Decode([]byte(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &v
+}
+
+func TestExecuteUnit(t *testing.T) {
+	s := loadBlog(t)
+	row := []byte(`{"id": "11111111-1111-4111-8111-111111111101", "role": "admin", "first_name": "Ana"}`)
+	tests := []struct {
+		name     string
+		env      Environment
+		req      Request
+		claims   map[string]any
+		want     string
+		wantSQL  string
+		wantArgs string
+	}{
+		{name: "query null", req: Request{QueryMissing: true},
+			want: `{"errors":[{"message":"'TypeError' object has no attribute 'message'","extensions":{"code":"EXECUTION_ERROR","mode":"unified_rust"}}]}`},
+		{name: "root alias lost on single root", env: Production, req: Request{Query: `{ people: users { firstName } }`},
+			want: `{"data":{"users":[{"__typename":"User","firstName":"Ana"}]}}`},
+		{name: "claims select the tenant", env: Production, req: Request{Query: `{ users { id } }`, Claims: map[string]any{"tenant_id": "bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb"}},
+			want:    `{"data":{"users":[{"__typename":"User","id":"11111111-1111-4111-8111-111111111101"}]}}`,
+			wantSQL: `SELECT "data"::text FROM "v_user" WHERE "tenant_id" = $1`, wantArgs: `[bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb]`},
+		{name: "injection in a variable stays a parameter", env: Production,
+			req:     Request{Query: `query($w: UserWhereInput) { users(where: $w) { id } }`, Variables: vars(t, `{"w":{"email":{"eq":"x' OR 1=1 --"}}}`)},
+			want:    `{"data":{"users":[{"__typename":"User","id":"11111111-1111-4111-8111-111111111101"}]}}`,
+			wantSQL: `SELECT "data"::text FROM "v_user" WHERE "data" ->> 'email' = $1 AND "tenant_id" = $2`, wantArgs: `[x' OR 1=1 -- aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa]`},
+		{name: "injection in a NOT key is an error", env: Production,
+			req:  Request{Query: `query($w: UserWhereInput) { users(where: $w) { id } }`, Variables: vars(t, `{"w":{"NOT":{"x') OR 1=1 --":{"eq":"1"}}}}`)},
+			want: `{"data":{"users":null},"errors":[{"message":"Unknown filter field 'x') OR 1=1 --' on UserWhereInput.","locations":[{"line":1,"column":29}],"path":["users"]}]}`},
+		{name: "unknown orderBy enum is a validation error", req: Request{Query: `{ users(orderBy: [{role: SIDEWAYS}]) { id } }`},
+			want: `{"errors":[{"message":"Argument 'orderBy' has invalid value [{role: SIDEWAYS}].","locations":[{"line":1,"column":18}]}],"extensions":{"execution":{"mode":"unified_rust","time_ms":T}}}`},
+		{name: "mutation is a clear error", env: Production, req: Request{Query: `mutation { deletePost(input: {id: "22222222-2222-4222-8222-222222222201"}) { __typename } }`},
+			want: `{"data":{"deletePost":null},"errors":[{"message":"Mutation 'deletePost' is not supported by this server yet.","locations":[{"line":1,"column":12}],"path":["deletePost"]}]}`},
+		{name: "variable nested path error", req: Request{Query: `query($w: UserWhereInput) { users(where: $w) { id } }`, Variables: vars(t, `{"w":{"age":{"gt":"x"}}}`)},
+			want: `{"errors":[{"message":"Variable '$w' got invalid value {'age': {'gt': 'x'}} at 'w.age.gt'; Int cannot represent non-integer value: 'x'","locations":[{"line":1,"column":7}]}],"extensions":{"execution":{"mode":"unified_rust","time_ms":T}}}`},
+		{name: "skip and include", env: Production, req: Request{Query: `query($s: Boolean!) { users { id @skip(if: $s) role @include(if: true) } }`, Variables: vars(t, `{"s":true}`)},
+			want: `{"data":{"users":[{"__typename":"User","role":"admin"}]}}`},
+		{name: "operation name missing", req: Request{Query: `query A { users { id } } query B { users { id } }`, OperationName: str("C")},
+			want: `{"errors":[{"message":"Unknown operation named 'C'."}],"extensions":{"execution":{"mode":"unified_rust","time_ms":T}}}`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			db := &fakeDB{rows: [][]byte{row}}
+			e, err := New(s, db, Config{Environment: tc.env})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := e.Execute(context.Background(), &tc.req)
+			body := timeMS.ReplaceAllString(string(got.Body), `"time_ms":T`)
+			if body != tc.want {
+				t.Errorf("got  %s\nwant %s", body, tc.want)
+			}
+			if tc.wantSQL != "" {
+				if len(db.sql) != 1 || db.sql[0] != tc.wantSQL || fmt.Sprint(db.args[0]) != tc.wantArgs {
+					t.Errorf("sql %q args %v, want %q %s", db.sql, db.args, tc.wantSQL, tc.wantArgs)
+				}
+			}
+		})
+	}
+}
+
+func TestDocumentCacheReuse(t *testing.T) {
+	s := loadBlog(t)
+	db := &fakeDB{}
+	e, err := New(s, db, Config{Environment: Production, DocumentCacheSize: 16})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := &Request{Query: `{ users(limit: 2) { id } }`}
+	e.Execute(context.Background(), q)
+	d1 := e.cache.get(q.Query)
+	e.Execute(context.Background(), q)
+	if d2 := e.cache.get(q.Query); d1 == nil || d1 != d2 || len(d1.ops) != 1 {
+		t.Fatalf("document not reused: %p %p", d1, d2)
+	}
+	for i := range 100 {
+		e.Execute(context.Background(), &Request{Query: fmt.Sprintf("{ users(limit: %d) { id } }", i)})
+	}
+	if n := e.cache.len(); n > 16 {
+		t.Fatalf("cache holds %d documents, bound is 16", n)
+	}
+}
+
+func TestRewordRules(t *testing.T) {
+	e, err := New(loadBlog(t), &fakeDB{}, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rewordRules {
+		if got := e.rewordMessage(r.eg); got != r.out {
+			t.Errorf("%q:\ngot  %q\nwant %q", r.eg, got, r.out)
+		}
+	}
+}
+
+// TestSyntaxErrors compares with graphql-core 3.2.8's messages (recorded
+// with python3 -c 'graphql.parse(q)').
+func TestSyntaxErrors(t *testing.T) {
+	tests := []struct{ q, want string }{
+		{`{ users(limit: 1) { id `, `Syntax Error: Expected Name, found <EOF>. 1:24`},
+		{`query {`, `Syntax Error: Expected Name, found <EOF>. 1:8`},
+		{`{ a(x: ) }`, `Syntax Error: Unexpected ')'. 1:8`},
+		{`{ a }}`, `Syntax Error: Unexpected '}'. 1:6`},
+		{`{ ...on }`, `Syntax Error: Expected Name, found '}'. 1:9`},
+		{`mutation { }`, `Syntax Error: Expected Name, found '}'. 1:12`},
+	}
+	for _, tc := range tests {
+		_, err := parser.Parse(parser.ParseParams{Source: tc.q})
+		if err == nil {
+			t.Fatalf("%q parsed", tc.q)
+		}
+		ge := syntaxError(err, []byte(tc.q))
+		got := ge.Message
+		if len(ge.Locations) == 1 {
+			got += fmt.Sprintf(" %d:%d", ge.Locations[0].Line, ge.Locations[0].Column)
+		}
+		if got != tc.want {
+			t.Errorf("%q: got %q want %q", tc.q, got, tc.want)
+		}
+	}
+}
+
+func BenchmarkExecuteCached(b *testing.B) {
+	s := loadBlog(b)
+	row := []byte(`{"id": "11111111-1111-4111-8111-111111111101", "age": 34, "role": "admin", "tags": ["founder", "graphql"], "email": "ana@example.com", "score": 87.5, "profile": {"bio": "Builds APIs.", "website": "https://ana.example.com"}, "is_active": true, "last_name": "Silva", "created_at": "2025-01-02T09:00:00Z", "first_name": "Ana", "display_name": "Ana Silva"}`)
+	rows := make([][]byte, 20)
+	for i := range rows {
+		rows[i] = row
+	}
+	e, err := New(s, &fakeDB{rows: rows, noLog: true}, Config{Environment: Production})
+	if err != nil {
+		b.Fatal(err)
+	}
+	req := &Request{Query: `{ users(limit: 20) { id firstName email } }`}
+	ctx := context.Background()
+	if got := e.Execute(ctx, req); !strings.HasPrefix(string(got.Body), `{"data":{"users":[{"__typename":"User","email"`) {
+		b.Fatalf("unexpected body %s", got.Body)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		e.Execute(ctx, req)
+	}
+}
