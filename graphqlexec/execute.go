@@ -42,7 +42,9 @@ func (x *execution) fieldError(r *root, msg string) *gqlerr.Error {
 // single answers a query with one root read: v1's Rust bytes, wrapped under
 // the schema field name (not the alias), or the dict path on a miss.
 func (x *execution) single(r *root) Response {
-	rows, err := x.fetch(r, nil)
+	prefix := append(append(make([]byte, 0, 4096), `{"data":{`...), '"')
+	prefix = appendKey(prefix[:len(prefix)-1], r.field.Name)
+	rows, err := x.fetchInto(prefix, r, nil)
 	if err != nil {
 		data := pyjson.Value{Kind: pyjson.Object, Members: []pyjson.Member{{Key: r.key, Value: nullValue}}}
 		return x.dict(&data, []*gqlerr.Error{x.fieldError(r, err.Error())})
@@ -51,12 +53,7 @@ func (x *execution) single(r *root) Response {
 		data := pyjson.Value{Kind: pyjson.Object, Members: []pyjson.Member{{Key: r.key, Value: nullValue}}}
 		return x.dict(&data, nil)
 	}
-	out := make([]byte, 0, len(rows)+32)
-	out = append(out, `{"data":{`...)
-	out = appendKey(out, r.field.Name)
-	out = append(out, rows...)
-	out = append(out, "}}"...)
-	return Response{Body: out}
+	return Response{Body: append(rows, "}}"...)}
 }
 
 func appendKey(dst []byte, k string) []byte {
@@ -69,6 +66,11 @@ func appendKey(dst []byte, k string) []byte {
 // list read, one object for a single read (nil on a miss). proj overrides
 // the root's projection.
 func (x *execution) fetch(r *root, proj *rowjson.Node) ([]byte, error) {
+	return x.fetchInto(nil, r, proj)
+}
+
+// fetchInto is fetch appending to out; a single-read miss returns nil.
+func (x *execution) fetchInto(out []byte, r *root, proj *rowjson.Node) ([]byte, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
@@ -85,7 +87,6 @@ func (x *execution) fetch(r *root, proj *rowjson.Node) ([]byte, error) {
 	}
 	defer rows.Close()
 	single := r.field.Read.Single
-	var out []byte
 	if !single {
 		out = append(out, '[')
 	}
