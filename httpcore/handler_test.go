@@ -1,0 +1,226 @@
+package httpcore
+
+import (
+	"bytes"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fraiseql/fraiseql-http/graphqlexec"
+)
+
+// serve runs one request through the handler with httptest (the generic
+// http.ResponseWriter path of writeResponse).
+func serve(h http.Handler, method, target, contentType, body string) *httptest.ResponseRecorder {
+	r := httptest.NewRequest(method, target, strings.NewReader(body))
+	if contentType != "" {
+		r.Header.Set("Content-Type", contentType)
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w
+}
+
+func TestPostBodyModel(t *testing.T) {
+	tests := []struct {
+		name, contentType, body string
+		status                  int
+		want                    string
+	}{
+		{"empty", "application/json", "", 422,
+			`{"detail":[{"type":"missing","loc":["body"],"msg":"Field required","input":null}]}`},
+		{"null", "application/json", "null", 422,
+			`{"detail":[{"type":"missing","loc":["body"],"msg":"Field required","input":null}]}`},
+		{"array", "application/json", `[{"query":"{ hello }"}]`, 422,
+			`{"detail":[{"type":"model_attributes_type","loc":["body"],"msg":"Input should be a valid dictionary or object to extract fields from","input":[{"query":"{ hello }"}]}]}`},
+		{"text/plain raw", "text/plain", `{"query":"{ hello }"}`, 422,
+			`{"detail":[{"type":"model_attributes_type","loc":["body"],"msg":"Input should be a valid dictionary or object to extract fields from","input":"{\"query\":\"{ hello }\"}"}]}`},
+		{"graphql+json is json", "application/graphql+json; charset=utf-8", `{"query":"{ a }"}`, 200, `{"data":{"fake":true}}`},
+		{"missing content type is json", "", `{"query":"{ a }"}`, 200, `{"data":{"fake":true}}`},
+		{"application without subtype is raw", "application", `{}`, 422,
+			`{"detail":[{"type":"model_attributes_type","loc":["body"],"msg":"Input should be a valid dictionary or object to extract fields from","input":"{}"}]}`},
+		{"variables list", "application/json", `{"query":"{ a }","variables":[1]}`, 422,
+			`{"detail":[{"type":"dict_type","loc":["body","variables"],"msg":"Input should be a valid dictionary","input":[1]}]}`},
+		{"variables string", "application/json", `{"variables":"{}"}`, 422,
+			`{"detail":[{"type":"dict_type","loc":["body","variables"],"msg":"Input should be a valid dictionary","input":"{}"}]}`},
+		{"query int", "application/json", `{"query":123}`, 422,
+			`{"detail":[{"type":"string_type","loc":["body","query"],"msg":"Input should be a valid string","input":123}]}`},
+		{"two errors in field order", "application/json", `{"extensions":[],"operationName":5}`, 422,
+			`{"detail":[{"type":"string_type","loc":["body","operationName"],"msg":"Input should be a valid string","input":5},{"type":"dict_type","loc":["body","extensions"],"msg":"Input should be a valid dictionary","input":[]}]}`},
+		{"persistedQuery not object", "application/json", `{"extensions":{"persistedQuery":1}}`, 422,
+			`{"detail":[{"type":"value_error","loc":["body","extensions"],"msg":"Value error, persistedQuery must be an object","input":{"persistedQuery":1},"ctx":{"error":{}}}]}`},
+		{"version missing", "application/json", `{"extensions":{"persistedQuery":{"sha256Hash":"a"}}}`, 422,
+			`{"detail":[{"type":"value_error","loc":["body","extensions"],"msg":"Value error, persistedQuery.version is required","input":{"persistedQuery":{"sha256Hash":"a"}},"ctx":{"error":{}}}]}`},
+		{"hash missing", "application/json", `{"extensions":{"persistedQuery":{"version":1}}}`, 422,
+			`{"detail":[{"type":"value_error","loc":["body","extensions"],"msg":"Value error, persistedQuery.sha256Hash is required","input":{"persistedQuery":{"version":1}},"ctx":{"error":{}}}]}`},
+		{"version 2", "application/json", `{"extensions":{"persistedQuery":{"version":2,"sha256Hash":"a"}}}`, 422,
+			`{"detail":[{"type":"value_error","loc":["body","extensions"],"msg":"Value error, Only APQ version 1 is supported","input":{"persistedQuery":{"version":2,"sha256Hash":"a"}},"ctx":{"error":{}}}]}`},
+		{"version true passes", "application/json", `{"query":"{ a }","extensions":{"persistedQuery":{"version":true,"sha256Hash":"a"}}}`, 200, `{"data":{"fake":true}}`},
+		{"version 1.0 passes", "application/json", `{"query":"{ a }","extensions":{"persistedQuery":{"version":1.0,"sha256Hash":"a"}}}`, 200, `{"data":{"fake":true}}`},
+		{"empty hash", "application/json", `{"extensions":{"persistedQuery":{"version":1,"sha256Hash":""}}}`, 422,
+			`{"detail":[{"type":"value_error","loc":["body","extensions"],"msg":"Value error, persistedQuery.sha256Hash must be a non-empty string","input":{"persistedQuery":{"version":1,"sha256Hash":""}},"ctx":{"error":{}}}]}`},
+		{"invalid json", "application/json", `{bad`, 422,
+			`{"detail":[{"type":"json_invalid","loc":["body",1],"msg":"JSON decode error","input":{},"ctx":{"error":"Expecting property name enclosed in double quotes"}}]}`},
+		{"truncated json", "application/json", `{"query":"{ hello }"`, 422,
+			`{"detail":[{"type":"json_invalid","loc":["body",20],"msg":"JSON decode error","input":{},"ctx":{"error":"Expecting ',' delimiter"}}]}`},
+		{"json error position counts characters", "application/json", `{"q":"é" x}`, 422,
+			`{"detail":[{"type":"json_invalid","loc":["body",9],"msg":"JSON decode error","input":{},"ctx":{"error":"Expecting ',' delimiter"}}]}`},
+		{"invalid utf-8 is a parse error", "application/json", "{\"query\":\"\xff\"}", 400,
+			`{"detail":"There was an error parsing the body"}`},
+		{"NaN echoed cannot render", "application/json", `{"query":NaN}`, 500, "Internal Server Error"},
+		{"non-ascii echoed raw", "application/json", `{"query":["é\u0001"]}`, 422,
+			"{\"detail\":[{\"type\":\"string_type\",\"loc\":[\"body\",\"query\"],\"msg\":\"Input should be a valid string\",\"input\":[\"é\\u0001\"]}]}"},
+		{"raw non-utf-8 text body", "text/plain", "\xff", 500, "Internal Server Error"},
+	}
+	h := devHandler(&fakeExecutor{})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := serve(h, "POST", "/graphql", tt.contentType, tt.body)
+			if w.Code != tt.status || w.Body.String() != tt.want {
+				t.Fatalf("got %d %s\nwant %d %s", w.Code, w.Body, tt.status, tt.want)
+			}
+		})
+	}
+}
+
+func TestPostPassesRequestToExecutor(t *testing.T) {
+	exec := &fakeExecutor{}
+	h := devHandler(exec)
+	serve(h, "POST", "/graphql", "application/json", `{"query":"q","operationName":"Op","variables":{"a":1}}`)
+	serve(h, "POST", "/graphql", "application/json", `{"query":null,"operationName":null,"variables":null}`)
+	if len(exec.seen) != 2 {
+		t.Fatalf("executor saw %d requests", len(exec.seen))
+	}
+	first, second := exec.seen[0], exec.seen[1]
+	if first.Query != "q" || first.QueryMissing || first.OperationName == nil || *first.OperationName != "Op" || first.Variables == nil || first.Variables.Get("a") == nil {
+		t.Errorf("first request: %+v", first)
+	}
+	if !second.QueryMissing || second.OperationName != nil || second.Variables != nil {
+		t.Errorf("second request: %+v", second)
+	}
+}
+
+func TestInternalErrorIs500(t *testing.T) {
+	exec := &fakeExecutor{answers: map[string]graphqlexec.Response{"{ boom }\x00\x00": {InternalError: true}}}
+	w := serve(devHandler(exec), "POST", "/graphql", "", `{"query":"{ boom }"}`)
+	if w.Code != 500 || w.Body.String() != "Internal Server Error" || w.Header().Get("Content-Type") != contentTypeText {
+		t.Fatalf("got %d %q %q", w.Code, w.Header(), w.Body)
+	}
+	w = serve(devHandler(exec), "POST", "/graphql/rust", "", `{"query":"{ a }"}`)
+	if w.Code != 500 || w.Body.String() != "Internal Server Error" {
+		t.Fatalf("/graphql/rust: %d %q", w.Code, w.Body)
+	}
+	w = serve(devHandler(exec), "POST", "/graphql/rust", "", `[]`)
+	if w.Code != 422 {
+		t.Fatalf("/graphql/rust with a bad body: %d %q", w.Code, w.Body)
+	}
+}
+
+func TestGetGraphQL(t *testing.T) {
+	exec := &fakeExecutor{}
+	noPlayground := NewHandler(HandlerOptions{Environment: graphqlexec.Development, Executor: exec})
+	tests := []struct {
+		name    string
+		h       http.Handler
+		target  string
+		status  int
+		body    string
+		wantReq *graphqlexec.Request
+	}{
+		{"playground", devHandler(exec), "/graphql", 200, string(graphiqlHTML), nil},
+		{"no playground, no query", noPlayground, "/graphql", 400, `{"detail":"Query parameter is required"}`, nil},
+		{"production", prodHandler(exec), "/graphql?query=%7B%20a%20%7D", 404, `{"detail":"Not found"}`, nil},
+		{"query executes", devHandler(exec), "/graphql?query=%7B+a+%7D&operationName=Op", 200, `{"data":{"fake":true}}`,
+			&graphqlexec.Request{Query: "{ a }", OperationName: strPtr("Op")}},
+		{"empty query is a query", devHandler(exec), "/graphql?query=", 200, `{"data":{"fake":true}}`, &graphqlexec.Request{Query: ""}},
+		{"bad variables", devHandler(exec), "/graphql?query=x&variables=%7Bbad", 400, `{"detail":"Invalid JSON in variables parameter"}`, nil},
+		{"bom variables", devHandler(exec), "/graphql?query=x&variables=%EF%BB%BF%7B%7D", 400, `{"detail":"Invalid JSON in variables parameter"}`, nil},
+		{"list variables", devHandler(exec), "/graphql?query=x&variables=%5B1%5D", 500, "Internal Server Error", nil},
+		{"empty variables ignored", devHandler(exec), "/graphql?query=x&variables=", 200, `{"data":{"fake":true}}`, &graphqlexec.Request{Query: "x"}},
+		{"last value wins", devHandler(exec), "/graphql?query=a&query=b", 200, `{"data":{"fake":true}}`, &graphqlexec.Request{Query: "b"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			exec.seen = nil
+			w := serve(tt.h, "GET", tt.target, "", "")
+			if w.Code != tt.status || w.Body.String() != tt.body {
+				t.Fatalf("got %d %.80q, want %d %.80q", w.Code, w.Body, tt.status, tt.body)
+			}
+			if tt.wantReq != nil {
+				if len(exec.seen) != 1 || requestKey(&exec.seen[0]) != requestKey(tt.wantReq) {
+					t.Fatalf("executor saw %+v, want %+v", exec.seen, tt.wantReq)
+				}
+			}
+		})
+	}
+}
+
+func strPtr(s string) *string { return &s }
+
+func TestQueryParam(t *testing.T) {
+	tests := []struct {
+		raw, key, want string
+		ok             bool
+	}{
+		{"query=%7B%20a%20%7D", "query", "{ a }", true},
+		{"query=a+b", "query", "a b", true},
+		{"query", "query", "", true},
+		{"a=1&&query=x", "query", "x", true},
+		{"q%75ery=x", "query", "x", true},
+		{"query=%zz%4", "query", "%zz%4", true},
+		{"query=%C3%A9", "query", "é", true},
+		{"query=%C3", "query", "\uFFFD", true},
+		{"query=%E2%82", "query", "\uFFFD", true},
+		{"query=%FF%FE", "query", "\uFFFD\uFFFD", true},
+		{"query=\xc3\xa9", "query", "Ã©", true}, // raw bytes are latin-1
+		{"other=1", "query", "", false},
+		{"query=a;b", "query", "a;b", true},
+	}
+	for _, tt := range tests {
+		got, ok := queryParam(tt.raw, tt.key)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("queryParam(%q, %q) = %q, %v; want %q, %v", tt.raw, tt.key, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestReady(t *testing.T) {
+	now := func() time.Time { return time.Unix(1795637449, 813865400) }
+	ok := NewHandler(HandlerOptions{Executor: &fakeExecutor{}, DB: fakePinger{}, Now: now})
+	w := serve(ok, "GET", "/ready", "", "")
+	if want := `{"status":"ready","checks":{"database":"ok","schema":"ok"},"timestamp":1795637449.8138654}`; w.Code != 200 || w.Body.String() != want {
+		t.Fatalf("ready: %d %s", w.Code, w.Body)
+	}
+	down := NewHandler(HandlerOptions{Executor: &fakeExecutor{}, DB: fakePinger{err: errors.New(strings.Repeat("x", 120))}, Now: now})
+	w = serve(down, "GET", "/ready", "", "")
+	want := `{"status":"not_ready","checks":{"database":"failed: ` + strings.Repeat("x", 100) + `","schema":"ok"},"timestamp":1795637449.8138654}`
+	if w.Code != 503 || w.Body.String() != want {
+		t.Fatalf("not ready: %d %s", w.Code, w.Body)
+	}
+}
+
+func TestMetricsBody(t *testing.T) {
+	var m metrics
+	if got := string(m.appendJSON(nil)); !strings.Contains(got, `"execution_counts":{"normal":0},"average_execution_times":{"normal":0}`) {
+		t.Fatalf("empty metrics: %s", got)
+	}
+	m.record(2 * time.Millisecond)
+	m.record(3 * time.Millisecond)
+	m.record(5 * time.Millisecond)
+	if got := string(m.appendJSON(nil)); !strings.HasPrefix(got, `{"execution_counts":{"normal":3},"average_execution_times":{"normal":3.33}`) {
+		t.Fatalf("metrics: %s", got)
+	}
+	for i := 0; i < 200; i++ { // only the last 100 times count
+		m.record(time.Millisecond)
+	}
+	if got := string(m.appendJSON(nil)); !strings.HasPrefix(got, `{"execution_counts":{"normal":203},"average_execution_times":{"normal":1.0}`) {
+		t.Fatalf("metrics after 203: %s", got)
+	}
+	w := serve(prodHandler(&fakeExecutor{}), "GET", "/graphql/metrics", "", "")
+	if w.Code != 404 || !bytes.Equal(w.Body.Bytes(), bodyNotFound) {
+		t.Fatalf("production metrics: %d %s", w.Code, w.Body)
+	}
+}
