@@ -57,7 +57,8 @@ test/%: ## test one module (e.g. test/graphqlexec)
 compat: bin/fraiseql-http bin/fraiseql-compat ## replay the FastAPI goldens against our server and print the tally
 	@url=$${FRAISEQL_TEST_DATABASE_URL:-$$(scripts/devdb.sh)} && \
 		bin/fraiseql-compat replay --goldens compat/testdata/goldens --server-bin bin/fraiseql-http \
-		--schema $(SCHEMA) --database-url "$$url"
+		--schema $(SCHEMA) --database-url "$$url" \
+		--pending compat/pending.txt --divergences compat/divergences
 
 .PHONY: vet
 vet: $(addprefix vet/,$(MODULES)) ## go vet every module

@@ -3,18 +3,19 @@ module github.com/fraiseql/fraiseql-http/httpcore
 go 1.26.0
 
 require (
-	github.com/go-chi/chi/v5 v5.5.0 // indirect
+	github.com/graphql-go/graphql v0.8.1 // indirect
 	github.com/jackc/pgpassfile v1.0.0 // indirect
 	github.com/jackc/pgservicefile v0.0.0-20240606120523-5a60cdf6a761 // indirect
-	github.com/jackc/pgx/v5 v5.12.0 // indirect
-	github.com/stretchr/testify v1.12.1 // indirect
-	go.uber.org/goleak v1.3.0 // indirect
+	go.yaml.in/yaml/v3 v3.0.5 // indirect
 	golang.org/x/text v0.41.0 // indirect
 )
 
 require (
 	github.com/fraiseql/fraiseql-http/connlimit v0.0.0
 	github.com/fraiseql/fraiseql-http/graphqlexec v0.0.0
+	github.com/go-chi/chi/v5 v5.5.0
+	github.com/jackc/pgx/v5 v5.12.0
+	go.uber.org/goleak v1.3.0
 )
 
 replace (
