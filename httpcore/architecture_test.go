@@ -1,0 +1,123 @@
+package httpcore
+
+import (
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const modulePrefix = "github.com/fraiseql/fraiseql-http/"
+
+// moduleRule is one row of DESIGN.md's module table: the product modules
+// and third-party path prefixes a module may depend on (transitively; the
+// standard library is always allowed).
+type moduleRule struct {
+	dir        string
+	siblings   []string // product modules allowed besides itself
+	thirdParty []string // allowed third-party path prefixes; nil means any
+	forbidden  []string // packages never allowed, even transitively
+}
+
+var architecture = []moduleRule{
+	{dir: "connlimit", siblings: nil, thirdParty: []string{}},
+	{dir: "graphqlexec", siblings: nil,
+		thirdParty: []string{"github.com/graphql-go/graphql", "github.com/jackc/", "golang.org/x/text", "golang.org/x/sync"},
+		forbidden:  []string{"net/http", "github.com/gorilla/websocket"}},
+	{dir: "auth", siblings: nil, forbidden: []string{"github.com/graphql-go/graphql", "net/http/httptest"}},
+	{dir: "subscriptions", siblings: []string{"graphqlexec", "auth"}},
+	{dir: "httpcore", siblings: []string{"connlimit", "graphqlexec", "auth", "subscriptions"}},
+	{dir: "pybridge", siblings: []string{"httpcore", "connlimit", "graphqlexec", "auth", "subscriptions"}},
+}
+
+// TestArchitecture runs `go list -deps` on every product module and fails
+// when an import crosses DESIGN.md's table: a module reaching a sibling
+// above it, compat or perf (black boxes, never imported), a forbidden
+// package, or a third-party module outside its allow-list.
+func TestArchitecture(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Fatalf("go command not found: %v", err)
+	}
+	for _, rule := range architecture {
+		t.Run(rule.dir, func(t *testing.T) {
+			cmd := exec.Command("go", "list", "-deps", "./...")
+			cmd.Dir = filepath.Join("..", rule.dir)
+			out, err := cmd.Output()
+			if err != nil {
+				msg := err.Error()
+				if ee, ok := err.(*exec.ExitError); ok {
+					msg = string(ee.Stderr)
+				}
+				t.Fatalf("go list -deps in %s: %s", rule.dir, msg)
+			}
+			for _, pkg := range strings.Fields(string(out)) {
+				if why := rule.violation(pkg); why != "" {
+					t.Errorf("%s depends on %s: %s", rule.dir, pkg, why)
+				}
+			}
+		})
+	}
+}
+
+func (r moduleRule) violation(pkg string) string {
+	for _, f := range r.forbidden {
+		if pkg == f || strings.HasPrefix(pkg, f+"/") {
+			return "forbidden for this module"
+		}
+	}
+	if rest, ok := strings.CutPrefix(pkg, modulePrefix); ok {
+		mod, _, _ := strings.Cut(rest, "/")
+		switch {
+		case mod == r.dir:
+			return ""
+		case mod == "compat" || mod == "perf" || mod == "docs":
+			return "compat, perf and docs are never imported by product modules"
+		}
+		for _, s := range r.siblings {
+			if s == mod {
+				return ""
+			}
+		}
+		return "sibling module not allowed by DESIGN.md"
+	}
+	first, _, _ := strings.Cut(pkg, "/")
+	if !strings.Contains(first, ".") {
+		return "" // standard library
+	}
+	if r.thirdParty == nil {
+		return ""
+	}
+	for _, p := range r.thirdParty {
+		if strings.HasPrefix(pkg, p) {
+			return ""
+		}
+	}
+	return "third-party package outside the module's allow-list"
+}
+
+// TestArchitectureRuleCatchesViolations keeps the rule honest: each listed
+// dependency must be reported.
+func TestArchitectureRuleCatchesViolations(t *testing.T) {
+	rules := map[string]moduleRule{}
+	for _, r := range architecture {
+		rules[r.dir] = r
+	}
+	for _, tt := range []struct{ dir, pkg string }{
+		{"graphqlexec", "net/http"},
+		{"graphqlexec", "github.com/gorilla/websocket"},
+		{"graphqlexec", modulePrefix + "httpcore"},
+		{"connlimit", "github.com/go-chi/chi/v5"},
+		{"connlimit", modulePrefix + "graphqlexec/pyjson"},
+		{"httpcore", modulePrefix + "compat"},
+		{"httpcore", modulePrefix + "pybridge"},
+		{"subscriptions", modulePrefix + "httpcore"},
+		{"auth", "github.com/graphql-go/graphql/language/ast"},
+	} {
+		if rules[tt.dir].violation(tt.pkg) == "" {
+			t.Errorf("%s importing %s was not reported", tt.dir, tt.pkg)
+		}
+	}
+	if v := rules["httpcore"].violation(modulePrefix + "graphqlexec/schema"); v != "" {
+		t.Errorf("httpcore importing graphqlexec/schema reported: %s", v)
+	}
+}
