@@ -43,4 +43,3 @@ func BenchmarkServeGraphQL(b *testing.B) {
 }
 
 func itoa(n int) string { return string(appendInt64(nil, int64(n))) }
-
