@@ -200,3 +200,8 @@ func prodHandler(exec Executor) *Handler {
 		DB:          fakePinger{},
 	})
 }
+
+func readResponseConn(t testing.TB, c net.Conn) []byte {
+	t.Helper()
+	return readResponse(t, bufio.NewReader(c), false)
+}

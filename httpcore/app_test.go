@@ -1,0 +1,67 @@
+package httpcore
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"os"
+	"testing"
+	"time"
+)
+
+func testDatabaseURL(t *testing.T) string {
+	t.Helper()
+	url := os.Getenv("FRAISEQL_TEST_DATABASE_URL")
+	if url == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("FRAISEQL_TEST_DATABASE_URL is not set (required in CI)")
+		}
+		t.Skip("FRAISEQL_TEST_DATABASE_URL is not set; run scripts/devdb.sh and export it")
+	}
+	return url
+}
+
+// TestAppServesDemoDatabase starts the whole App on the read-only demo
+// database and replays read goldens through it, then shuts down twice.
+func TestAppServesDemoDatabase(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.SchemaPath = "../examples/blog/app.graphql"
+	cfg.DatabaseURL = testDatabaseURL(t)
+	cfg.Port = 0
+	app, err := Open(context.Background(), cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr, err := app.Listen()
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- app.Serve() }()
+
+	for _, name := range []string{"http-get-query", "query-users-all-fields", "http-404", "http-health"} {
+		req, want := readGolden(t, "development", name)
+		c, err := net.Dial("tcp", addr.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		c.Write(req)
+		got := readResponseConn(t, c)
+		c.Close()
+		if !bytes.Equal(normalizeDate(got), normalizeDate(want)) {
+			t.Errorf("%s:\n got: %q\nwant: %q", name, got, want)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := app.Shutdown(ctx); err != nil {
+		t.Fatalf("Shutdown: %v", err)
+	}
+	if err := app.Shutdown(ctx); err != nil {
+		t.Fatalf("second Shutdown: %v", err)
+	}
+	if err := <-served; err != nil {
+		t.Fatalf("Serve: %v", err)
+	}
+}
