@@ -10,7 +10,7 @@ import (
 
 	"github.com/fraiseql/fraiseql-http/connlimit"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
-	"github.com/fraiseql/fraiseql-http/httpcore/internal/pgpool"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // App is a configured fraiseql-http server: the declaration, the PostgreSQL
@@ -18,7 +18,7 @@ import (
 type App struct {
 	cfg      Config
 	logger   *slog.Logger
-	pool     *pgpool.Pool
+	pool     *pgxpool.Pool
 	handler  *Handler
 	server   *Server
 	listener *connlimit.Listener
@@ -52,7 +52,12 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, &StartupError{"schema", err}
 	}
-	pool, err := pgpool.New(cfg.DatabaseURL, cfg.PoolSize)
+	poolCfg, err := pgxpool.ParseConfig(cfg.DatabaseURL)
+	if err != nil {
+		return nil, &StartupError{"database", fmt.Errorf("invalid database url: %w", err)}
+	}
+	poolCfg.MaxConns = int32(cfg.PoolSize)
+	pool, err := pgxpool.NewWithConfig(ctx, poolCfg)
 	if err != nil {
 		return nil, &StartupError{"database", fmt.Errorf("invalid database url: %w", err)}
 	}

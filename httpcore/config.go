@@ -111,8 +111,8 @@ func (c *Config) Validate() error {
 	default:
 		errs = append(errs, fmt.Errorf("introspection: %q is not public, disabled or authenticated", c.Introspection))
 	}
-	if c.PoolSize < 1 {
-		errs = append(errs, fmt.Errorf("pool size: %d must be at least 1", c.PoolSize))
+	if c.PoolSize < 1 || c.PoolSize > 10000 {
+		errs = append(errs, fmt.Errorf("pool size: %d must be between 1 and 10000", c.PoolSize))
 	}
 	if c.MaxConnections < 0 {
 		errs = append(errs, fmt.Errorf("max connections: %d must not be negative", c.MaxConnections))
