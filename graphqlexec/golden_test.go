@@ -16,7 +16,8 @@ import (
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
 )
 
-const goldenRoot = "../../shared/compat-goldens/fraiseql-1.9.7"
+// The goldens live in the compat module, copied byte-exact from shared/compat-goldens.
+const goldenRoot = "../compat/testdata/goldens/fraiseql-1.9.7"
 
 // testDB connects to FRAISEQL_TEST_DATABASE_URL (scripts/devdb.sh prints
 // one). Without it the test fails in CI and skips elsewhere.

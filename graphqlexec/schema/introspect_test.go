@@ -12,7 +12,8 @@ import (
 	"github.com/fraiseql/fraiseql-http/graphqlexec/pyjson"
 )
 
-const goldenDir = "../../../shared/compat-goldens/fraiseql-1.9.7/development"
+// The goldens live in the compat module, copied byte-exact from shared/compat-goldens.
+const goldenDir = "../../compat/testdata/goldens/fraiseql-1.9.7/development"
 
 // goldenExchange returns the request body and response body of a recorded
 // exchange.
