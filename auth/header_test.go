@@ -83,9 +83,9 @@ func TestCheckDevBasic(t *testing.T) {
 		{"inner space skipped", "Basic dXNl cjpwYXNz", true},
 		{"padding at a quantum boundary does not stop decoding", "Basic dXNlcjpwYXNz==junk", false},
 		{"missing padding", "Basic dXNlcjpwYXN", false},
-		{"wrong password", "Basic dXNlcjpwYXM=", false}, // user:pas
+		{"wrong password", "Basic dXNlcjpwYXM=", false},      // user:pas
 		{"longer password", "Basic dXNlcjpwYXNzeA==", false}, // user:passx
-		{"no colon", "Basic dXNlcnBhc3M=", false},       // userpass
+		{"no colon", "Basic dXNlcnBhc3M=", false},            // userpass
 		{"bearer", "Bearer dXNlcjpwYXNz", false},
 		{"empty", "", false},
 		{"empty credentials", "Basic ", false},
