@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+
+	"go.uber.org/goleak"
 )
 
 // fakeServerEnv makes the test binary act as a minimal fraiseql-http (flag
@@ -34,6 +36,14 @@ func TestMain(m *testing.M) {
 	}
 	code := m.Run()
 	os.RemoveAll(tmpDir)
+	if code == 0 {
+		// pgx's background goroutines belong to pools the tests close; anything
+		// still running now is a leak in the replayer.
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintln(os.Stderr, "goleak:", err)
+			code = 1
+		}
+	}
 	os.Exit(code)
 }
 
