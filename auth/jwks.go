@@ -159,17 +159,17 @@ func (c *jwksCache) run(call *fetchCall) {
 	close(call.done)
 }
 
-// refresh fetches now (rate limit permitting) and waits for the result.
+// refresh fetches now (rate limit permitting), waits, and reports the
+// outcome of the latest fetch.
 func (c *jwksCache) refresh(ctx context.Context) error {
-	call := c.start()
-	if call == nil {
-		return nil
+	if call := c.start(); call != nil {
+		select {
+		case <-call.done:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
-	select {
-	case <-call.done:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	// Rate limited or done: report how the latest fetch went.
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.lastErr != nil {

@@ -223,7 +223,7 @@ func goodClaims() jwt.MapClaims {
 		"aud":       "api",
 		"sub":       "user-1",
 		"iat":       goldenTime.Add(-time.Hour).Unix(),
-		"exp":       goldenTime.Add(time.Hour).Unix(),
+		"exp":       goldenTime.Add(24 * time.Hour).Unix(),
 		"tenant_id": tenantA,
 	}
 }
