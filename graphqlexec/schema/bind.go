@@ -2,6 +2,7 @@ package schema
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/graphql-go/graphql/language/ast"
 )
@@ -35,6 +36,13 @@ func (l *loader) schemaContexts() []*ContextValue {
 		}
 		if _, ok := strArg(d, "type"); ok {
 			c.PgType = l.identArg("schema", d, "type", false)
+		}
+		if v, ok := strArg(d, "sessionVariable"); ok {
+			if !validSessionVariable(v) {
+				l.errorf(loc, "schema: context %q: sessionVariable %q must be a custom setting name like \"app.tenant_id\" (two parts of [a-z_][a-z0-9_]*)", c.Name, v)
+			} else {
+				c.SessionVariable = v
+			}
 		}
 		out = append(out, c)
 	}
@@ -264,4 +272,16 @@ func (l *loader) bindMutation() {
 			b.Success, b.Error = "", ""
 		}
 	}
+}
+
+// validSessionVariable accepts custom setting names "prefix.name" with
+// each part [a-z_][a-z0-9_]*: never a built-in setting (those have no dot),
+// never text that needs quoting.
+func validSessionVariable(name string) bool {
+	prefix, rest, ok := strings.Cut(name, ".")
+	return ok && lowerIdent(prefix) && lowerIdent(rest)
+}
+
+func lowerIdent(s string) bool {
+	return isIdent(s) && strings.ToLower(s) == s
 }

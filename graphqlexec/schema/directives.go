@@ -54,7 +54,7 @@ var dirSpecs = map[string]dirSpec{
 	"error":    {where: []dirLocation{locObject}},
 	"read":     {args: []argSpec{{"scope", argStringMap, false}, {"view", argString, false}}, where: []dirLocation{locField}},
 	"function": {args: []argSpec{{"name", argString, true}, {"schema", argString, false}, {"context", argStringList, false}}, where: []dirLocation{locField}},
-	"context": {args: []argSpec{{"name", argString, true}, {"claim", argString, false}, {"default", argString, false}, {"type", argString, false}},
+	"context": {args: []argSpec{{"name", argString, true}, {"claim", argString, false}, {"default", argString, false}, {"type", argString, false}, {"sessionVariable", argString, false}},
 		where: []dirLocation{locSchema}, repeatable: true},
 	"jsonb":      {args: []argSpec{{"key", argString, true}}, where: []dirLocation{locField, locInputField}},
 	"column":     {args: []argSpec{{"name", argString, true}}, where: []dirLocation{locArgument}},

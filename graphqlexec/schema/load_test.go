@@ -48,6 +48,14 @@ type Query { users: [User] @read(scope: {tenant_id: "tenant"}) }
 type User @view(name: "v_user") { id: UUID }
 type Query { users: [User] @read(scope: {tenant_id: "tenant"}) }
 `, []string{`app.graphql:3:42: field "Query.users": @read scope uses context "tenant", which is not declared (declare it with @context on the schema)`}},
+		{"session variable not a custom setting", `schema @context(name: "a", sessionVariable: "search_path") @context(name: "b", sessionVariable: "App.Tenant") @context(name: "c", sessionVariable: "app.x'y") { query: Query }
+type User @view(name: "v_user") { id: UUID }
+type Query { users: [User] @read }
+`, []string{
+			`app.graphql:1:9: schema: context "a": sessionVariable "search_path" must be a custom setting name like "app.tenant_id" (two parts of [a-z_][a-z0-9_]*)`,
+			`app.graphql:1:61: schema: context "b": sessionVariable "App.Tenant" must be a custom setting name like "app.tenant_id" (two parts of [a-z_][a-z0-9_]*)`,
+			`app.graphql:1:112: schema: context "c": sessionVariable "app.x'y" must be a custom setting name like "app.tenant_id" (two parts of [a-z_][a-z0-9_]*)`,
+		}},
 		{"read off the query root", base + `type Query { users: [User] @read }
 type Other { u: User @read }
 `, []string{`app.graphql:5:14: field "Other.u": @read belongs on fields of the query root "Query"`}},
@@ -185,4 +193,20 @@ func FuzzLoad(f *testing.F) {
 		}
 		_ = s.GraphQL()
 	})
+}
+
+func TestContextSessionVariable(t *testing.T) {
+	s, err := Load("app.graphql", []byte(`schema @context(name: "tenant_id", claim: "tid", type: "uuid", sessionVariable: "app.tenant_id") @context(name: "user_id", claim: "sub") { query: Query }
+type User @view(name: "v_user") { id: UUID }
+type Query { users: [User] @read(scope: {tenant_id: "tenant_id"}) }
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := s.Context("tenant_id"); c == nil || c.SessionVariable != "app.tenant_id" || c.Claim != "tid" {
+		t.Fatalf("tenant_id = %+v", c)
+	}
+	if c := s.Context("user_id"); c == nil || c.SessionVariable != "" {
+		t.Fatalf("user_id = %+v", c)
+	}
 }

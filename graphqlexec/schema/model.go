@@ -224,13 +224,17 @@ type FunctionBinding struct {
 
 // ContextValue is a per-request value the server computes (from the
 // authenticated user's claims, or a default) and uses for scopes, mutation
-// context arguments and, later, PostgreSQL session variables.
+// context arguments and PostgreSQL session variables.
 type ContextValue struct {
 	Name    string
 	Claim   string  // claim of the authenticated user's token; empty for none
 	Default *string // used when there is no user or no such claim; nil: no value
 	PgType  string  // SQL type the value is bound as ("uuid", "text", …)
-	Loc     Location
+	// SessionVariable, when set ("app.tenant_id"), is also set with
+	// set_config(…, true) in the transaction of every statement of a
+	// request that has a value for it, for row level security policies.
+	SessionVariable string
+	Loc             Location
 }
 
 // Directive is a directive definition as introspection shows it.
