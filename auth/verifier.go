@@ -198,7 +198,7 @@ func (v *JWTVerifier) classify(tok *jwt.Token, err error) error {
 			return &AlgorithmError{Alg: alg, Reason: "not in the configured list"}
 		}
 		if errors.Is(err, jwt.ErrTokenSignatureInvalid) {
-			return &SignatureError{Alg: alg, Err: errors.Unwrap(err)}
+			return &SignatureError{Alg: alg, Err: err}
 		}
 	}
 	return &MalformedError{Reason: "unverifiable", Err: err}
