@@ -8,6 +8,7 @@ import (
 	"net"
 	"sync"
 
+	"github.com/fraiseql/fraiseql-http/auth"
 	"github.com/fraiseql/fraiseql-http/connlimit"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -22,6 +23,7 @@ type App struct {
 	handler  *Handler
 	server   *Server
 	listener *connlimit.Listener
+	verifier *auth.JWTVerifier // nil without a provider
 
 	shutdownOnce sync.Once
 	shutdownErr  error
@@ -31,7 +33,7 @@ type App struct {
 // StartupError is a failure of Open or Listen that the operator must fix
 // (bad declaration, unreachable database, port in use).
 type StartupError struct {
-	Stage string // "config", "schema", "database", "engine", "listen"
+	Stage string // "config", "schema", "database", "engine", "auth", "apq", "listen"
 	Err   error
 }
 
@@ -70,18 +72,56 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 		pool.Close()
 		return nil, &StartupError{"engine", err}
 	}
-	h := NewHandler(HandlerOptions{
-		Environment: cfg.Environment,
-		Playground:  cfg.EffectivePlayground(),
-		Executor:    exec,
-		DB:          pool,
-	})
+	opts := HandlerOptions{
+		Environment:         cfg.Environment,
+		IntrospectionPolicy: cfg.EffectiveIntrospection(),
+		Playground:          cfg.EffectivePlayground(),
+		Executor:            exec,
+		DB:                  pool,
+		APQMode:             cfg.APQMode,
+		CORS:                cfg.CORS(),
+		Logger:              logger,
+	}
+	if cfg.DevAuthPassword != "" {
+		opts.DevAuth = &DevAuth{Username: cfg.DevAuthUsername, Password: cfg.DevAuthPassword}
+	}
+	// Validate has checked these already; the errors cannot happen here.
+	opts.SessionVars, _ = cfg.SessionVarMapping()
+	local := NewMemoryAPQStore(cfg.APQCacheEntries, cfg.APQCacheBytes)
+	opts.APQStore = local
+	if cfg.APQStore == APQStorePostgres {
+		store, err := NewPostgresAPQStore(ctx, pool, local)
+		if err != nil {
+			pool.Close()
+			return nil, &StartupError{"apq", err}
+		}
+		opts.APQStore = store
+	}
+	var verifier *auth.JWTVerifier
+	if ac, _ := cfg.AuthConfig(); ac != nil {
+		if verifier, err = auth.NewJWTVerifier(*ac); err != nil {
+			pool.Close()
+			return nil, &StartupError{"auth", err}
+		}
+		opts.Verifier = verifier
+		if ac.JWKSURL != "" {
+			// Fetch the key set now so a wrong URL shows in the log at
+			// start; in the background, because a JWKS outage must delay
+			// neither startup nor requests without a token.
+			go func() {
+				if err := verifier.WarmUp(context.Background()); err != nil {
+					logger.Warn("auth: JWKS not available yet; tokens are checked once it is", "url", ac.JWKSURL, "err", err)
+				}
+			}()
+		}
+	}
+	h := NewHandler(opts)
 	srv := NewServer(h)
 	srv.ServerHeader = cfg.ServerHeader
 	srv.MaxBodyBytes = cfg.MaxBodyBytes
 	srv.Logger = logger
 	return &App{
-		cfg: cfg, logger: logger, pool: pool, handler: h, server: srv,
+		cfg: cfg, logger: logger, pool: pool, handler: h, server: srv, verifier: verifier,
 		shutdownDone: make(chan struct{}),
 	}, nil
 }
@@ -118,6 +158,9 @@ func (a *App) Serve() error {
 func (a *App) Shutdown(ctx context.Context) error {
 	a.shutdownOnce.Do(func() {
 		a.shutdownErr = a.server.Shutdown(ctx)
+		if a.verifier != nil {
+			a.verifier.Close() // waits for a JWKS fetch in flight
+		}
 		a.pool.Close()
 		close(a.shutdownDone)
 	})

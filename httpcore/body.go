@@ -67,6 +67,9 @@ type decodedBody struct {
 	req   graphqlexec.Request
 	// extensions is the validated "extensions" object, nil when absent.
 	extensions *pyjson.Value
+	// queryLoneSurrogate: the query text had an unpaired surrogate escape
+	// (kept as U+FFFD), which v1's APQ store cannot hash.
+	queryLoneSurrogate bool
 }
 
 // isJSONContentType is FastAPI's test: no content type at all, or a main
@@ -186,6 +189,7 @@ func (d *decodedBody) validate() {
 		d.req.QueryMissing = true
 	} else {
 		d.req.Query = query.Str
+		d.queryLoneSurrogate = query.LoneSurrogate
 	}
 	if opName != nil && opName.Kind == pyjson.String {
 		d.req.OperationName = &opName.Str

@@ -1,6 +1,7 @@
 package httpcore
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fraiseql/fraiseql-http/auth"
 	"github.com/fraiseql/fraiseql-http/graphqlexec"
 )
 
@@ -48,6 +50,72 @@ type Config struct {
 	// ServerHeader is the "server" response header (default "uvicorn", for
 	// byte compatibility with v1; empty omits it).
 	ServerHeader string
+
+	// Authentication (docs/authentication.md). A provider is configured when
+	// a key source is set: AuthSecret, AuthPublicKeyFile, AuthJWKSURL or
+	// Auth0Domain. Without one there is no 401 gate, as in v1.
+
+	// AuthAlgorithms are the accepted JWT "alg" values (--auth-jwt-algorithm,
+	// comma list). Required with a key source; Auth0 defaults to RS256.
+	AuthAlgorithms []string
+	// AuthSecret is the HMAC secret for HS256/384/512 (--auth-jwt-secret).
+	AuthSecret string
+	// AuthPublicKeyFile is a PEM public key or certificate for RS/PS/ES
+	// algorithms (--auth-jwt-public-key-file).
+	AuthPublicKeyFile string
+	// AuthJWKSURL is an https JSON Web Key Set URL (--auth-jwks-url).
+	AuthJWKSURL string
+	// AuthJWKSAllowHTTP permits an http:// JWKS URL (tests, trusted networks).
+	AuthJWKSAllowHTTP bool
+	// AuthAudience: accepted "aud" values (--auth-audience, comma list).
+	AuthAudience []string
+	// AuthIssuer: the exact "iss" required (--auth-issuer).
+	AuthIssuer string
+	// AuthRequiredClaims must be present (--auth-required-claims, comma
+	// list). nil means auth.DefaultRequiredClaims (exp, sub); an empty list
+	// requires none.
+	AuthRequiredClaims []string
+	// Auth0Domain and Auth0Audience configure v1's Auth0 provider
+	// (--auth0-domain, --auth0-audience): issuer https://<domain>/, keys from
+	// https://<domain>/.well-known/jwks.json, roles from
+	// https://<audience>/roles.
+	Auth0Domain   string
+	Auth0Audience string
+	// SessionVars map PostgreSQL settings to claims, "app.tenant_id=tenant_id"
+	// (--session-var, repeatable). SessionVarDefaults give a setting's value
+	// when the claim is absent or the request anonymous,
+	// "app.tenant_id=<value>" (--session-var-default, repeatable).
+	SessionVars        []string
+	SessionVarDefaults []string
+	// DevAuthUsername and DevAuthPassword turn on v1's development HTTP
+	// Basic gate (--dev-auth-username, default "admin"; --dev-auth-password).
+	// Only in development, only when a password is set.
+	DevAuthUsername string
+	DevAuthPassword string
+
+	// APQMode is optional (default), required or disabled (--apq-mode).
+	APQMode APQMode
+	// APQStore is memory (default, per process) or postgresql (table
+	// fraiseql_apq, shared by every instance on the database) (--apq-store).
+	APQStore string
+	// APQCacheEntries bounds the in-memory store, and the PostgreSQL store's
+	// local read cache (default DefaultAPQCacheEntries).
+	APQCacheEntries int
+	// APQCacheBytes bounds the total query text held in memory (default
+	// DefaultAPQCacheBytes).
+	APQCacheBytes int64
+
+	// CORSOrigins turns on CORS (Starlette's CORSMiddleware with
+	// credentials, as v1) when non-empty (--cors-origins, comma list; "*"
+	// allows any origin).
+	CORSOrigins []string
+	// CORSMethods are the preflight's allowed methods (default GET, POST;
+	// "*" means all).
+	CORSMethods []string
+	// CORSHeaders are the preflight's allowed request headers besides the
+	// CORS-safelisted ones (default Content-Type, Authorization; "*" means
+	// any).
+	CORSHeaders []string
 }
 
 // DefaultConfig returns the documented defaults.
@@ -62,6 +130,13 @@ func DefaultConfig() Config {
 		MaxBodyBytes:    DefaultMaxBodyBytes,
 		ShutdownTimeout: 30 * time.Second,
 		ServerHeader:    "uvicorn",
+		DevAuthUsername: "admin",
+		APQMode:         APQOptional,
+		APQStore:        APQStoreMemory,
+		APQCacheEntries: DefaultAPQCacheEntries,
+		APQCacheBytes:   DefaultAPQCacheBytes,
+		CORSMethods:     []string{"GET", "POST"},
+		CORSHeaders:     []string{"Content-Type", "Authorization"},
 	}
 }
 
@@ -126,7 +201,120 @@ func (c *Config) Validate() error {
 	if strings.ContainsAny(c.ServerHeader, "\r\n") {
 		errs = append(errs, errors.New("server header: must not contain CR or LF"))
 	}
+	if _, err := c.AuthConfig(); err != nil {
+		errs = append(errs, err)
+	}
+	if _, err := c.SessionVarMapping(); err != nil {
+		errs = append(errs, err)
+	}
+	if c.DevAuthPassword != "" && c.DevAuthUsername == "" {
+		errs = append(errs, errors.New("dev auth: username must not be empty"))
+	}
+	switch c.APQMode {
+	case APQOptional, APQRequired, APQDisabled:
+	default:
+		errs = append(errs, fmt.Errorf("apq mode: %q is not optional, required or disabled", c.APQMode))
+	}
+	switch c.APQStore {
+	case APQStoreMemory, APQStorePostgres:
+	default:
+		errs = append(errs, fmt.Errorf("apq store: %q is not memory or postgresql", c.APQStore))
+	}
+	if c.APQCacheEntries < 1 {
+		errs = append(errs, fmt.Errorf("apq cache entries: %d must be at least 1", c.APQCacheEntries))
+	}
+	if c.APQCacheBytes < 1 {
+		errs = append(errs, fmt.Errorf("apq cache bytes: %d must be at least 1", c.APQCacheBytes))
+	}
+	if err := c.CORS().validate(); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
+}
+
+// AuthConfig builds the token verifier's configuration from the auth
+// settings; it returns nil (and no error) when no provider is configured.
+func (c *Config) AuthConfig() (*auth.Config, error) {
+	if c.Auth0Domain != "" || c.Auth0Audience != "" {
+		if c.Auth0Domain == "" || c.Auth0Audience == "" {
+			return nil, errors.New("auth0: --auth0-domain and --auth0-audience go together")
+		}
+		if c.AuthSecret != "" || c.AuthPublicKeyFile != "" || c.AuthJWKSURL != "" {
+			return nil, errors.New("auth0: no other key source (secret, public key, JWKS URL) may be set with --auth0-domain")
+		}
+		ac := auth.Auth0Config(c.Auth0Domain, c.Auth0Audience, c.AuthAlgorithms...)
+		ac.RequiredClaims = c.AuthRequiredClaims
+		if c.AuthIssuer != "" {
+			ac.Issuer = c.AuthIssuer
+		}
+		if len(c.AuthAudience) > 0 {
+			ac.Audience = append(ac.Audience, c.AuthAudience...)
+		}
+		return &ac, ac.Validate()
+	}
+	if c.AuthSecret == "" && c.AuthPublicKeyFile == "" && c.AuthJWKSURL == "" {
+		if len(c.AuthAlgorithms) > 0 || len(c.AuthAudience) > 0 || c.AuthIssuer != "" {
+			return nil, errors.New("auth: algorithm, audience or issuer given without a key source (--auth-jwt-secret, --auth-jwt-public-key-file, --auth-jwks-url or --auth0-domain)")
+		}
+		return nil, nil
+	}
+	ac := auth.Config{
+		Algorithms:     c.AuthAlgorithms,
+		Secret:         c.AuthSecret,
+		PublicKeyFile:  c.AuthPublicKeyFile,
+		JWKSURL:        c.AuthJWKSURL,
+		JWKSAllowHTTP:  c.AuthJWKSAllowHTTP,
+		Audience:       c.AuthAudience,
+		Issuer:         c.AuthIssuer,
+		RequiredClaims: c.AuthRequiredClaims,
+		Claims:         auth.DefaultClaimMapping(),
+	}
+	return &ac, ac.Validate()
+}
+
+// SessionVarMapping parses SessionVars and SessionVarDefaults.
+func (c *Config) SessionVarMapping() (auth.SessionVars, error) {
+	var vars auth.SessionVars
+	index := map[string]int{}
+	for _, spec := range c.SessionVars {
+		name, claim, ok := strings.Cut(spec, "=")
+		if !ok || claim == "" {
+			return nil, fmt.Errorf("session var: %q is not name=claim", spec)
+		}
+		if _, dup := index[name]; dup {
+			return nil, fmt.Errorf("session var: %q mapped twice", name)
+		}
+		index[name] = len(vars)
+		vars = append(vars, auth.SessionVar{Name: name, Claim: claim})
+	}
+	for _, spec := range c.SessionVarDefaults {
+		name, value, ok := strings.Cut(spec, "=")
+		if !ok {
+			return nil, fmt.Errorf("session var default: %q is not name=value", spec)
+		}
+		v := value
+		if i, known := index[name]; known {
+			if vars[i].Default != nil {
+				return nil, fmt.Errorf("session var default: %q given twice", name)
+			}
+			vars[i].Default = &v
+			continue
+		}
+		index[name] = len(vars)
+		vars = append(vars, auth.SessionVar{Name: name, Default: &v})
+	}
+	if err := vars.Validate(); err != nil {
+		return nil, err
+	}
+	return vars, nil
+}
+
+// CORS returns the CORS settings, nil when CORS is off (no origins).
+func (c *Config) CORS() *CORSOptions {
+	if len(c.CORSOrigins) == 0 {
+		return nil
+	}
+	return &CORSOptions{Origins: c.CORSOrigins, Methods: c.CORSMethods, Headers: c.CORSHeaders}
 }
 
 // envNames maps each flag to its environment variable.
@@ -143,6 +331,99 @@ var envNames = map[string]string{
 	"max-body-bytes":   "FRAISEQL_MAX_BODY_BYTES",
 	"shutdown-timeout": "FRAISEQL_SHUTDOWN_TIMEOUT",
 	"server-header":    "FRAISEQL_SERVER_HEADER",
+
+	"auth-jwt-algorithm":       "FRAISEQL_AUTH_JWT_ALGORITHM",
+	"auth-jwt-secret":          "FRAISEQL_AUTH_JWT_SECRET",
+	"auth-jwt-public-key-file": "FRAISEQL_AUTH_JWT_PUBLIC_KEY_FILE",
+	"auth-jwks-url":            "FRAISEQL_AUTH_JWKS_URL",
+	"auth-jwks-allow-http":     "FRAISEQL_AUTH_JWKS_ALLOW_HTTP",
+	"auth-audience":            "FRAISEQL_AUTH_AUDIENCE",
+	"auth-issuer":              "FRAISEQL_AUTH_ISSUER",
+	"auth-required-claims":     "FRAISEQL_AUTH_REQUIRED_CLAIMS",
+	"auth0-domain":             "FRAISEQL_AUTH0_DOMAIN",
+	"auth0-audience":           "FRAISEQL_AUTH0_API_IDENTIFIER",
+	"session-var":              "FRAISEQL_SESSION_VARS",
+	"session-var-default":      "FRAISEQL_SESSION_VAR_DEFAULTS",
+	"dev-auth-username":        "FRAISEQL_DEV_AUTH_USERNAME",
+	"dev-auth-password":        "FRAISEQL_DEV_AUTH_PASSWORD",
+	"apq-mode":                 "FRAISEQL_APQ_MODE",
+	"apq-store":                "FRAISEQL_APQ_STORAGE_BACKEND",
+	"apq-cache-entries":        "FRAISEQL_APQ_CACHE_ENTRIES",
+	"apq-cache-bytes":          "FRAISEQL_APQ_CACHE_BYTES",
+	"cors-origins":             "FRAISEQL_CORS_ORIGINS",
+	"cors-methods":             "FRAISEQL_CORS_METHODS",
+	"cors-headers":             "FRAISEQL_CORS_HEADERS",
+}
+
+// EnvName returns the environment variable read for a serve flag ("" when
+// it has none).
+func EnvName(flagName string) string { return envNames[flagName] }
+
+// listValue is a list flag: a comma-separated value replaces the list. An
+// environment value may also be a JSON array of strings, the format
+// pydantic-settings reads v1's list settings in (FRAISEQL_CORS_ORIGINS=
+// '["https://a.example"]'), so existing v1 environments keep working.
+type listValue struct{ list *[]string }
+
+func (l listValue) String() string {
+	if l.list == nil {
+		return ""
+	}
+	return strings.Join(*l.list, ",")
+}
+
+func (l listValue) Set(s string) error {
+	items, err := splitList(s)
+	if err != nil {
+		return err
+	}
+	*l.list = items
+	return nil
+}
+
+// appendValue is a repeatable flag: each use appends its comma-separated
+// items (or JSON array).
+type appendValue struct {
+	list  *[]string
+	fresh bool // the first use replaces the environment's value
+}
+
+func (a *appendValue) String() string {
+	if a == nil || a.list == nil {
+		return ""
+	}
+	return strings.Join(*a.list, ",")
+}
+
+func (a *appendValue) Set(s string) error {
+	items, err := splitList(s)
+	if err != nil {
+		return err
+	}
+	if a.fresh {
+		*a.list, a.fresh = nil, false
+	}
+	*a.list = append(*a.list, items...)
+	return nil
+}
+
+// splitList reads "a, b,c" or a JSON array of strings; it never returns nil
+// so that an explicitly empty list differs from an unset one.
+func splitList(s string) ([]string, error) {
+	s = strings.TrimSpace(s)
+	items := []string{}
+	if strings.HasPrefix(s, "[") {
+		if err := json.Unmarshal([]byte(s), &items); err != nil {
+			return nil, fmt.Errorf("not a JSON array of strings: %v", err)
+		}
+		return items, nil
+	}
+	for _, it := range strings.Split(s, ",") {
+		if it = strings.TrimSpace(it); it != "" {
+			items = append(items, it)
+		}
+	}
+	return items, nil
 }
 
 // ParseFlags fills cfg from the environment (getenv, usually os.Getenv),
@@ -165,6 +446,31 @@ func ParseFlags(cfg *Config, args []string, getenv func(string) string, usage io
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", cfg.ShutdownTimeout, "time allowed to drain in-flight requests")
 	fs.StringVar(&cfg.ServerHeader, "server-header", cfg.ServerHeader, `"server" response header value`)
 
+	fs.Var(listValue{&cfg.AuthAlgorithms}, "auth-jwt-algorithm", "accepted JWT algorithms, comma list (HS256, RS256, ES256, ...)")
+	fs.StringVar(&cfg.AuthSecret, "auth-jwt-secret", cfg.AuthSecret, "HMAC secret for HS* tokens (prefer FRAISEQL_AUTH_JWT_SECRET: flags show in ps)")
+	fs.StringVar(&cfg.AuthPublicKeyFile, "auth-jwt-public-key-file", cfg.AuthPublicKeyFile, "PEM public key or certificate for RS*/PS*/ES* tokens")
+	fs.StringVar(&cfg.AuthJWKSURL, "auth-jwks-url", cfg.AuthJWKSURL, "https URL of a JSON Web Key Set for RS*/PS*/ES* tokens")
+	fs.BoolVar(&cfg.AuthJWKSAllowHTTP, "auth-jwks-allow-http", cfg.AuthJWKSAllowHTTP, "allow an http:// JWKS URL (trusted networks only)")
+	fs.Var(listValue{&cfg.AuthAudience}, "auth-audience", "accepted token audiences, comma list")
+	fs.StringVar(&cfg.AuthIssuer, "auth-issuer", cfg.AuthIssuer, "required token issuer")
+	fs.Var(listValue{&cfg.AuthRequiredClaims}, "auth-required-claims", "claims every token must carry, comma list (default exp,sub)")
+	fs.StringVar(&cfg.Auth0Domain, "auth0-domain", cfg.Auth0Domain, "Auth0 tenant domain (v1's Auth0 provider)")
+	fs.StringVar(&cfg.Auth0Audience, "auth0-audience", cfg.Auth0Audience, "Auth0 API identifier (token audience)")
+	sessionVars := &appendValue{list: &cfg.SessionVars, fresh: true}
+	sessionVarDefaults := &appendValue{list: &cfg.SessionVarDefaults, fresh: true}
+	fs.Var(sessionVars, "session-var", "PostgreSQL setting from a claim, name=claim (repeatable), e.g. app.tenant_id=tenant_id")
+	fs.Var(sessionVarDefaults, "session-var-default", "value of a session setting without the claim, name=value (repeatable)")
+	fs.StringVar(&cfg.DevAuthUsername, "dev-auth-username", cfg.DevAuthUsername, "development Basic-auth user")
+	fs.StringVar(&cfg.DevAuthPassword, "dev-auth-password", cfg.DevAuthPassword, "development Basic-auth password (turns the gate on; never in production)")
+	apqMode := string(cfg.APQMode)
+	fs.StringVar(&apqMode, "apq-mode", apqMode, "automatic persisted queries: optional, required or disabled")
+	fs.StringVar(&cfg.APQStore, "apq-store", cfg.APQStore, "persisted query store: memory or postgresql")
+	fs.IntVar(&cfg.APQCacheEntries, "apq-cache-entries", cfg.APQCacheEntries, "persisted queries kept in memory")
+	fs.Int64Var(&cfg.APQCacheBytes, "apq-cache-bytes", cfg.APQCacheBytes, "bytes of persisted query text kept in memory")
+	fs.Var(listValue{&cfg.CORSOrigins}, "cors-origins", `allowed CORS origins, comma list ("*": any); empty turns CORS off`)
+	fs.Var(listValue{&cfg.CORSMethods}, "cors-methods", `allowed CORS methods, comma list ("*": all)`)
+	fs.Var(listValue{&cfg.CORSHeaders}, "cors-headers", `allowed CORS request headers, comma list ("*": any)`)
+
 	// Environment first, through the flag setters, so that parsing and
 	// error messages are the same for both sources.
 	var envErr []error
@@ -182,6 +488,8 @@ func ParseFlags(cfg *Config, args []string, getenv func(string) string, usage io
 	if err := errors.Join(envErr...); err != nil {
 		return err
 	}
+	// Repeatable flags replace the environment's list rather than extend it.
+	sessionVars.fresh, sessionVarDefaults.fresh = true, true
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -190,5 +498,7 @@ func ParseFlags(cfg *Config, args []string, getenv func(string) string, usage io
 	}
 	cfg.Environment = graphqlexec.Environment(strings.ToLower(env))
 	cfg.Introspection = graphqlexec.IntrospectionPolicy(strings.ToLower(intro))
+	cfg.APQMode = APQMode(strings.ToLower(apqMode))
+	cfg.APQStore = strings.ToLower(cfg.APQStore)
 	return nil
 }

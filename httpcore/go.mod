@@ -3,6 +3,7 @@ module github.com/fraiseql/fraiseql-http/httpcore
 go 1.26.0
 
 require (
+	github.com/golang-jwt/jwt/v5 v5.3.1 // indirect
 	github.com/graphql-go/graphql v0.8.1 // indirect
 	github.com/jackc/pgpassfile v1.0.0 // indirect
 	github.com/jackc/pgservicefile v0.0.0-20240606120523-5a60cdf6a761 // indirect
@@ -13,6 +14,7 @@ require (
 )
 
 require (
+	github.com/fraiseql/fraiseql-http/auth v0.0.0
 	github.com/fraiseql/fraiseql-http/connlimit v0.0.0
 	github.com/fraiseql/fraiseql-http/graphqlexec v0.0.0
 	github.com/go-chi/chi/v5 v5.5.0
@@ -21,6 +23,7 @@ require (
 )
 
 replace (
+	github.com/fraiseql/fraiseql-http/auth => ../auth
 	github.com/fraiseql/fraiseql-http/connlimit => ../connlimit
 	github.com/fraiseql/fraiseql-http/graphqlexec => ../graphqlexec
 )

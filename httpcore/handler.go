@@ -3,6 +3,7 @@ package httpcore
 import (
 	"context"
 	_ "embed"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/fraiseql/fraiseql-http/auth"
 	"github.com/fraiseql/fraiseql-http/graphqlexec"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/pyjson"
 )
@@ -37,6 +39,32 @@ type HandlerOptions struct {
 	ReadyTimeout time.Duration
 	// Now is the clock for /ready's timestamp; nil means time.Now.
 	Now func() time.Time
+
+	// IntrospectionPolicy is the effective policy; with "authenticated" a
+	// query mentioning __schema passes the 401 gate in production too.
+	IntrospectionPolicy graphqlexec.IntrospectionPolicy
+	// Verifier is the token provider. nil means no provider: every request
+	// runs anonymous and there is no 401 gate (v1 without auth=).
+	Verifier auth.Verifier
+	// SessionVars map claims to PostgreSQL settings for each request.
+	SessionVars auth.SessionVars
+	// DevAuth turns on the development Basic gate (ignored in production).
+	DevAuth *DevAuth
+	// APQMode defaults to optional; APQStore defaults to an in-memory store
+	// with the default bounds.
+	APQMode  APQMode
+	APQStore APQStore
+	// CORS turns on the CORS middleware when non-nil.
+	CORS *CORSOptions
+	// Logger receives what clients are never told (why a token was refused,
+	// APQ store failures); nil discards.
+	Logger *slog.Logger
+}
+
+// DevAuth is the development HTTP Basic gate's account (v1's
+// dev_auth_username / dev_auth_password).
+type DevAuth struct {
+	Username, Password string
 }
 
 const (
@@ -58,6 +86,8 @@ var (
 	bodyQueryRequired    = []byte(`{"detail":"Query parameter is required"}`)
 	bodyBadVariables     = []byte(`{"detail":"Invalid JSON in variables parameter"}`)
 	bodyHealthy          = []byte(`{"status":"healthy","service":"fraiseql"}`)
+	bodyAuthRequired     = []byte(`{"detail":"Authentication required"}`)
+	bodyDevAuthRequired  = []byte(auth.DevBasicBody)
 )
 
 // allowedMethods is the "allow" header of a 405 per path: Starlette names
@@ -71,13 +101,20 @@ var allowedMethods = map[string]string{
 	"/ready":           "GET",
 }
 
-// Handler serves FraiseQL v1's routes with FastAPI's envelopes.
+// Handler serves FraiseQL v1's routes with FastAPI's envelopes, behind the
+// development Basic gate (outermost) and CORS, in v1's middleware order.
 type Handler struct {
 	opts       HandlerOptions
 	production bool
 	playground bool
 	router     chi.Router
 	metrics    metrics
+	logger     *slog.Logger
+	devAuth    *DevAuth
+	cors       *cors
+	apq        apq
+	// schemaExempt: a query containing "__schema" skips the 401 gate.
+	schemaExempt bool
 }
 
 // NewHandler builds the router. Executor must be set.
@@ -90,6 +127,25 @@ func NewHandler(opts HandlerOptions) *Handler {
 	}
 	h := &Handler{opts: opts, production: opts.Environment == graphqlexec.Production}
 	h.playground = opts.Playground && !h.production
+	h.logger = opts.Logger
+	if h.logger == nil {
+		h.logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.DevAuth != nil && opts.DevAuth.Password != "" && !h.production {
+		h.devAuth = opts.DevAuth
+	}
+	if opts.CORS != nil {
+		h.cors = newCORS(opts.CORS)
+	}
+	h.apq = apq{mode: opts.APQMode, store: opts.APQStore, logger: h.logger}
+	if h.apq.mode == "" {
+		h.apq.mode = APQOptional
+	}
+	if h.apq.store == nil {
+		h.apq.store = NewMemoryAPQStore(0, 0)
+	}
+	h.schemaExempt = opts.Environment == graphqlexec.Development ||
+		opts.IntrospectionPolicy == graphqlexec.IntrospectionAuthenticated
 	r := chi.NewRouter()
 	r.Post("/graphql", h.postGraphQL)
 	r.Get("/graphql", h.getGraphQL)
@@ -105,8 +161,21 @@ func NewHandler(opts HandlerOptions) *Handler {
 	return h
 }
 
-// ServeHTTP implements http.Handler.
+// ServeHTTP implements http.Handler: the development Basic gate, then
+// CORS, then the routes (v1: DevAuthMiddleware outermost, CORSMiddleware
+// inside it).
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h.devAuth != nil && auth.DevBasicProtected(r.URL.Path) &&
+		!auth.CheckDevBasic(r.Header.Get("Authorization"), h.devAuth.Username, h.devAuth.Password) {
+		// Starlette Response without a media type: no content-type line.
+		addHeader(w, "www-authenticate", auth.DevBasicRealm)
+		writeResponse(w, http.StatusUnauthorized, "", bodyDevAuthRequired)
+		return
+	}
+	if h.cors != nil {
+		h.cors.serve(w, r, h.router)
+		return
+	}
 	h.router.ServeHTTP(w, r)
 }
 
@@ -120,7 +189,52 @@ func (h *Handler) postGraphQL(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	h.execute(w, r, &d.req)
+	h.serveGraphQL(w, r, &d.req, d.extensions, d.queryLoneSurrogate)
+}
+
+// serveGraphQL is v1's graphql_endpoint after the body model: the 401 gate,
+// APQ, then execution with the user's claims.
+func (h *Handler) serveGraphQL(w http.ResponseWriter, r *http.Request, req *graphqlexec.Request, ext *pyjson.Value, loneSurrogate bool) {
+	user := h.authenticate(r)
+	if user == nil && h.opts.Verifier != nil && !h.gateExempt(req) {
+		writeResponse(w, http.StatusUnauthorized, contentTypeJSON, bodyAuthRequired)
+		return
+	}
+	if !h.apq.resolve(w, r, req, ext, loneSurrogate) {
+		return
+	}
+	if user != nil {
+		req.Claims = user.Claims
+	}
+	h.execute(w, r, req)
+}
+
+// authenticate returns the request's user, or nil (anonymous) when there is
+// no provider, no bearer token, or the token fails verification for any
+// reason. The reason is logged at debug level and never reaches the client:
+// v1 answers exactly as for a request without a token.
+func (h *Handler) authenticate(r *http.Request) *auth.User {
+	if h.opts.Verifier == nil {
+		return nil
+	}
+	token, ok := auth.BearerToken(r.Header.Get("Authorization"))
+	if !ok {
+		return nil
+	}
+	user, err := h.opts.Verifier.Verify(r.Context(), token)
+	if err != nil {
+		h.logger.DebugContext(r.Context(), "bearer token refused; request is anonymous", "err", err)
+		return nil
+	}
+	return user
+}
+
+// gateExempt is v1's introspection exemption from the 401 gate: a query
+// whose text contains "__schema" anywhere (a comment is enough), in
+// development or under the "authenticated" introspection policy. A
+// hash-only APQ request has no text yet and is never exempt.
+func (h *Handler) gateExempt(req *graphqlexec.Request) bool {
+	return h.schemaExempt && !req.QueryMissing && strings.Contains(req.Query, "__schema")
 }
 
 // readBody writes the error answer and returns ok=false when the body does
@@ -138,14 +252,14 @@ func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) (*decodedBody
 	case bodyInvalid422:
 		out, err := append422(nil, d.errors)
 		if err != nil {
-			writeResponse(w, http.StatusInternalServerError, contentTypeText, bodyInternalError)
+			writeServerError(w)
 		} else {
 			writeResponse(w, http.StatusUnprocessableEntity, contentTypeJSON, out)
 		}
 	case bodyParseError:
 		writeResponse(w, http.StatusBadRequest, contentTypeJSON, bodyParseFailed)
 	default:
-		writeResponse(w, http.StatusInternalServerError, contentTypeText, bodyInternalError)
+		writeServerError(w)
 	}
 	return d, false
 }
@@ -153,7 +267,7 @@ func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) (*decodedBody
 func (h *Handler) execute(w http.ResponseWriter, r *http.Request, req *graphqlexec.Request) {
 	resp := h.opts.Executor.Execute(r.Context(), req)
 	if resp.InternalError {
-		writeResponse(w, http.StatusInternalServerError, contentTypeText, bodyInternalError)
+		writeServerError(w)
 		return
 	}
 	writeResponse(w, http.StatusOK, contentTypeJSON, resp.Body)
@@ -192,7 +306,7 @@ func (h *Handler) getGraphQL(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			// RecursionError / ValueError escape the handler: 500.
-			writeResponse(w, http.StatusInternalServerError, contentTypeText, bodyInternalError)
+			writeServerError(w)
 			return
 		}
 		switch v.Kind {
@@ -202,7 +316,7 @@ func (h *Handler) getGraphQL(w http.ResponseWriter, r *http.Request) {
 		default:
 			// GraphQLRequest(variables=[1]) raises a pydantic
 			// ValidationError inside the handler, not a 422.
-			writeResponse(w, http.StatusInternalServerError, contentTypeText, bodyInternalError)
+			writeServerError(w)
 			return
 		}
 	}
@@ -210,7 +324,7 @@ func (h *Handler) getGraphQL(w http.ResponseWriter, r *http.Request) {
 		req.OperationName = &op
 	}
 	defer func() { h.metrics.record(time.Since(start)) }()
-	h.execute(w, r, &req)
+	h.serveGraphQL(w, r, &req, nil, false)
 }
 
 // postRust is v1's POST /graphql/rust: the body model is validated, then
@@ -219,7 +333,7 @@ func (h *Handler) postRust(w http.ResponseWriter, r *http.Request) {
 	if _, ok := h.readBody(w, r); !ok {
 		return
 	}
-	writeResponse(w, http.StatusInternalServerError, contentTypeText, bodyInternalError)
+	writeServerError(w)
 }
 
 func (h *Handler) getHealth(w http.ResponseWriter, r *http.Request) {
@@ -296,6 +410,26 @@ func (h *Handler) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeResponse(w, http.StatusMethodNotAllowed, contentTypeJSON, bodyMethodNotAllowed)
+}
+
+// writeServerError answers Starlette's ServerErrorMiddleware 500, which v1
+// sends for any exception escaping a handler. That middleware sits outside
+// CORS, so the answer is marked to stay free of CORS headers.
+func writeServerError(w http.ResponseWriter) {
+	if rw, ok := w.(*responseWriter); ok {
+		rw.setResponse(http.StatusInternalServerError, contentTypeText, bodyInternalError)
+		rw.serverError = true
+		return
+	}
+	writeResponse(w, http.StatusInternalServerError, contentTypeText, bodyInternalError)
+}
+
+// isServerError reports whether w holds writeServerError's answer.
+func isServerError(w http.ResponseWriter) bool {
+	if rw, ok := w.(*responseWriter); ok {
+		return rw.serverError
+	}
+	return false
 }
 
 // writeResponse sets a complete response; with this package's writer it

@@ -56,6 +56,9 @@ type responseWriter struct {
 	status      int
 	body        []byte
 
+	// serverError marks Starlette's ServerErrorMiddleware 500 (no CORS).
+	serverError bool
+
 	head      bool // HEAD: headers only, content-length of the body
 	closeConn bool
 	hijacked  bool
