@@ -38,11 +38,23 @@ type Config struct {
 	DocumentCacheSize int
 }
 
-// DB is what the engine needs from PostgreSQL; *pgxpool.Pool satisfies it.
+// DB is what the engine needs from PostgreSQL; *pgxpool.Pool and *pgx.Conn
+// satisfy it. SendBatch runs a statement after its session variables in one
+// round trip and one transaction (see SessionVar).
 type DB interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
+}
+
+// SessionVar is one PostgreSQL setting made for the duration of a
+// statement's transaction, e.g. {"app.tenant_id", "bbbb…"}, so that row
+// level security policies and functions can read it with
+// current_setting('app.tenant_id', true). Name must be a two-part custom
+// setting name (ValidSessionVarName); Value is always a bound parameter.
+type SessionVar struct {
+	Name, Value string
 }
 
 // Request is one GraphQL request after the HTTP layer has decoded and
@@ -59,6 +71,14 @@ type Request struct {
 	// Claims are the authenticated user's token claims; nil for an anonymous
 	// request. They feed the schema's context values (@context).
 	Claims map[string]any
+	// SessionVars are set with set_config(name, value, true) in the
+	// transaction of every statement the request runs (reads and
+	// mutations), after the schema's own @context(sessionVariable:)
+	// settings, so a later setting of the same name wins. The HTTP layer
+	// computes them from the authenticated user. A name that fails
+	// ValidSessionVarName makes the request fail (InternalError) before any
+	// statement runs.
+	SessionVars []SessionVar
 }
 
 // Response is the complete GraphQL response body.

@@ -142,11 +142,20 @@ type execution struct {
 	start time.Time
 	d     *document
 	vars  map[string]pyjson.Value
+
+	session     []SessionVar // see sessionVars
+	sessionDone bool
 }
 
 var typeErrorBody = []byte(`{"errors":[{"message":"'TypeError' object has no attribute 'message'","extensions":{"code":"EXECUTION_ERROR","mode":"unified_rust"}}]}`)
 
 func (x *execution) run() Response {
+	for _, v := range x.req.SessionVars {
+		if !ValidSessionVarName(v.Name) {
+			// A configuration error of the caller: nothing runs.
+			return Response{InternalError: true}
+		}
+	}
 	if x.req.QueryMissing {
 		return Response{Body: slices.Clone(typeErrorBody)}
 	}
@@ -168,7 +177,7 @@ func (x *execution) run() Response {
 	x.vars = vars
 	p, err := x.prepare(op)
 	if err != nil {
-		return x.dict(nil, []*gqlerr.Error{{Message: err.Error()}})
+		return x.dict(nil, []*gqlerr.Error{{Message: clientMessage(err)}})
 	}
 	return x.execute(p)
 }

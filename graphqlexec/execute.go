@@ -47,7 +47,7 @@ func (x *execution) single(r *root) Response {
 	rows, err := x.fetchInto(prefix, r, nil)
 	if err != nil {
 		data := pyjson.Value{Kind: pyjson.Object, Members: []pyjson.Member{{Key: r.key, Value: nullValue}}}
-		return x.dict(&data, []*gqlerr.Error{x.fieldError(r, err.Error())})
+		return x.dict(&data, []*gqlerr.Error{x.fieldError(r, clientMessage(err))})
 	}
 	if r.field.Read.Single && rows == nil {
 		data := pyjson.Value{Kind: pyjson.Object, Members: []pyjson.Member{{Key: r.key, Value: nullValue}}}
@@ -81,7 +81,7 @@ func (x *execution) fetchInto(out []byte, r *root, proj *rowjson.Node) ([]byte, 
 	if err != nil {
 		return nil, err
 	}
-	rows, err := x.e.db.Query(x.ctx, r.stmt.SQL, args...)
+	rows, err := x.query(r.stmt.SQL, args)
 	if err != nil {
 		return nil, err
 	}
@@ -144,7 +144,7 @@ func (x *execution) args(st *plan.Statement) ([]any, error) {
 func (x *execution) contextValue(name string) (any, error) {
 	c := x.e.s.Context(name)
 	if c == nil {
-		return nil, fmt.Errorf("Required context parameter '%s' not found in GraphQL context", name)
+		return nil, clientErrorf("Required context parameter '%s' not found in GraphQL context", name)
 	}
 	if c.Claim != "" && x.req.Claims != nil {
 		if v, ok := x.req.Claims[c.Claim]; ok && v != nil {
@@ -186,7 +186,7 @@ func (x *execution) multi(p *prepared) Response {
 		rows, err := x.fetch(r, proj)
 		switch {
 		case err != nil:
-			parts = append(parts, part{key: r.key, err: x.fieldError(r, err.Error())})
+			parts = append(parts, part{key: r.key, err: x.fieldError(r, clientMessage(err))})
 			failed = true
 		case r.field.Read.Single:
 			parts = append(parts, part{key: r.key, err: x.fieldError(r, "'dict' object has no attribute 'bytes'")})
@@ -253,30 +253,11 @@ func (x *execution) nonRead(p *prepared) Response {
 		case rootIntrospection:
 			v, err := x.e.s.ResolveIntrospection(r.nodes[0], x.d.frags, vars)
 			if err != nil {
-				errs = append(errs, x.fieldError(r, err.Error()))
+				errs = append(errs, x.fieldError(r, clientMessage(err)))
 				v = nullValue
 			}
 			data.Members = append(data.Members, pyjson.Member{Key: r.key, Value: v})
 		}
-	}
-	return x.dict(&data, errs)
-}
-
-// mutation: mutations are not served yet; each root field gets a clear
-// error instead of a crash.
-func (x *execution) mutation(p *prepared) Response {
-	data := pyjson.Value{Kind: pyjson.Object}
-	var errs []*gqlerr.Error
-	for _, r := range p.roots {
-		if r.kind == rootTypename {
-			data.Members = append(data.Members, pyjson.Member{Key: r.key, Value: gqlerr.Str(x.e.s.Mutation)})
-			continue
-		}
-		if r.kind == rootUnknown {
-			continue
-		}
-		data.Members = append(data.Members, pyjson.Member{Key: r.key, Value: nullValue})
-		errs = append(errs, x.fieldError(r, fmt.Sprintf("Mutation '%s' is not supported by this server yet.", r.name)))
 	}
 	return x.dict(&data, errs)
 }

@@ -3,6 +3,7 @@ package graphqlexec
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -95,6 +96,7 @@ var timeMS = regexp.MustCompile(`"time_ms":[0-9.e+-]+`)
 // TestGoldens runs every query, error and introspection exchange of the
 // development and production goldens through Execute against the demo
 // database and compares the body bytes (development time_ms normalized).
+// The mutation exchanges change rows: TestGoldenMutations runs them.
 func TestGoldens(t *testing.T) {
 	conn := testDB(t)
 	s := loadBlog(t)
@@ -142,4 +144,92 @@ func TestGoldens(t *testing.T) {
 		}
 	}
 	t.Logf("golden cases passing: %d of %d", passed, total)
+}
+
+// TestGoldenMutations replays every recorded mutation exchange, per
+// profile in cases.json order, against a database of its own loaded from
+// schema.sql (the mutations build on each other: the noop after the
+// update, the conflict on an existing email). Requests of the auth profile
+// carry the claims of their bearer token, as the HTTP layer would pass them.
+func TestGoldenMutations(t *testing.T) {
+	s := loadBlog(t)
+	profiles := []struct {
+		name string
+		cfg  Config
+	}{
+		{"production", Config{Environment: Production}},
+		{"auth", Config{Environment: Development}},
+		{"cors", Config{Environment: Development}},
+	}
+	for _, prof := range profiles {
+		t.Run(prof.name, func(t *testing.T) {
+			conn, _ := freshDB(t)
+			e, err := New(s, conn, prof.cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw, err := os.ReadFile(filepath.Join(goldenRoot, prof.name, "cases.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var cases []goldenCase
+			if err := json.Unmarshal(raw, &cases); err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, c := range cases {
+				if !strings.Contains(c.Name, "mutation-") {
+					continue
+				}
+				n++
+				t.Run(c.Name, func(t *testing.T) {
+					reqRaw, err := os.ReadFile(filepath.Join(goldenRoot, prof.name, c.Request))
+					if err != nil {
+						t.Fatal(err)
+					}
+					req := requestFromBody(t, splitHTTP(t, filepath.Join(goldenRoot, prof.name, c.Request)))
+					req.Claims = bearerClaims(t, reqRaw)
+					want := splitHTTP(t, filepath.Join(goldenRoot, prof.name, c.Response))
+					got := e.Execute(context.Background(), req)
+					if got.InternalError {
+						t.Fatalf("internal error, want %s", want)
+					}
+					if !bytes.Equal(got.Body, want) {
+						t.Errorf("body differs\ngot  %s\nwant %s", got.Body, want)
+					}
+				})
+			}
+			if n == 0 {
+				t.Fatal("no mutation cases found")
+			}
+		})
+	}
+}
+
+// bearerClaims returns the payload of a request's bearer token, unverified
+// (the goldens' tokens are known good), or nil without one.
+func bearerClaims(t testing.TB, request []byte) map[string]any {
+	t.Helper()
+	head, _, _ := bytes.Cut(request, []byte("\r\n\r\n"))
+	for _, line := range strings.Split(string(head), "\r\n") {
+		name, value, ok := strings.Cut(line, ": ")
+		if !ok || !strings.EqualFold(name, "authorization") {
+			continue
+		}
+		_, token, _ := strings.Cut(value, " ")
+		parts := strings.Split(token, ".")
+		if len(parts) != 3 {
+			t.Fatalf("not a JWT: %q", token)
+		}
+		payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		var claims map[string]any
+		if err := json.Unmarshal(payload, &claims); err != nil {
+			t.Fatal(err)
+		}
+		return claims
+	}
+	return nil
 }

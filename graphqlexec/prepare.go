@@ -1,7 +1,6 @@
 package graphqlexec
 
 import (
-	"fmt"
 	"strconv"
 
 	"github.com/graphql-go/graphql/language/ast"
@@ -20,7 +19,7 @@ const (
 	rootTypename                      // __typename
 	rootIntrospection                 // __schema, __type
 	rootRead                          // a field bound to a view read
-	rootMutation                      // a mutation field (not served yet)
+	rootMutation                      // a mutation field bound to a function
 )
 
 // prepared is an operation ready to run: its root fields with their
@@ -40,6 +39,7 @@ type root struct {
 	proj  *rowjson.Node
 	stmt  *plan.Statement
 	err   error // planning error, reported as this field's error
+	mut   *mutationPlan
 }
 
 // prepare returns the prepared operation, from the document's cache when
@@ -81,7 +81,7 @@ func (x *execution) build(op *ast.OperationDefinition) (*prepared, error) {
 	}
 	rt := s.Type(rootName)
 	if rt == nil {
-		return nil, fmt.Errorf("Schema is not configured to execute %s operation.", op.Operation)
+		return nil, clientErrorf("Schema is not configured to execute %s operation.", op.Operation)
 	}
 	p := &prepared{op: op}
 	for _, g := range x.collect(rt.Name, []*ast.SelectionSet{op.SelectionSet}) {
@@ -102,8 +102,11 @@ func (x *execution) build(op *ast.OperationDefinition) (*prepared, error) {
 				t := s.Type(r.field.Type.NamedType())
 				r.proj = x.projection(t, g.nodes)
 				r.stmt, r.err = x.plan(r)
-			default:
+			case r.field.Function != nil:
 				r.kind = rootMutation
+				r.mut = x.planMutation(r)
+			default:
+				r.kind = rootUnknown
 			}
 		}
 		p.roots = append(p.roots, r)
@@ -254,7 +257,7 @@ func (x *execution) plan(r *root) (*plan.Statement, error) {
 			continue
 		}
 		if err != nil {
-			return nil, fmt.Errorf("Argument '%s' has invalid value %s.", a.Name, printer.Print(lit))
+			return nil, clientErrorf("Argument '%s' has invalid value %s.", a.Name, printer.Print(lit))
 		}
 		switch a.Name {
 		case "where":
@@ -271,7 +274,7 @@ func (x *execution) plan(r *root) (*plan.Statement, error) {
 			if r.field.Read.HasLimit && v.Kind == pyjson.Int {
 				n, err := strconv.ParseInt(v.Num, 10, 64)
 				if err != nil {
-					return nil, fmt.Errorf("Argument '%s' has invalid value %s.", a.Name, printer.Print(lit))
+					return nil, clientErrorf("Argument '%s' has invalid value %s.", a.Name, printer.Print(lit))
 				}
 				if a.Name == "limit" {
 					rd.Limit = &n

@@ -105,3 +105,10 @@ func splitExp(e []byte) ([]byte, int) {
 	}
 	return e, 0
 }
+
+// AppendNumber re-prints a JSON number literal as serde_json does after
+// parsing it (see appendNumber); the mutation builder uses it for values it
+// has already decoded.
+func AppendNumber(dst []byte, lit string) []byte {
+	return appendNumber(dst, []byte(lit))
+}

@@ -275,3 +275,8 @@ func appendStringBytes(dst, s []byte) []byte {
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
 }
+
+// AppendString writes s as a serde_json string literal.
+func AppendString(dst []byte, s string) []byte {
+	return appendString(dst, s)
+}

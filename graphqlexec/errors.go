@@ -1,0 +1,52 @@
+package graphqlexec
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/plan"
+)
+
+// clientError is an error whose text v1 shows the client as it is
+// (graphql-core and FraiseQL messages reproduced word for word).
+type clientError struct{ msg string }
+
+func (e *clientError) Error() string { return e.msg }
+
+func clientErrorf(format string, args ...any) error {
+	return &clientError{fmt.Sprintf(format, args...)}
+}
+
+// internalMessage is what a client sees for a failure v1 would have shown
+// in a driver's or Python's words, which we cannot match: nothing of a Go
+// or pgx message leaks.
+const internalMessage = "Internal server error"
+
+// clientMessage returns the text a field error shows for err. A PostgreSQL
+// error shows PostgreSQL's primary message (v1 shows psycopg's str(e),
+// which starts with it) without pgx's "ERROR: … (SQLSTATE …)" wrapping;
+// the engine's own GraphQL-facing errors show their text; anything else
+// (network, pool, malformed row) shows internalMessage.
+func clientMessage(err error) string {
+	var pg *pgconn.PgError
+	var ce *clientError
+	var pe *plan.Error
+	var le *literalError
+	var ge *gqlerr.Error
+	switch {
+	case errors.As(err, &pg):
+		return pg.Message
+	case errors.As(err, &ce):
+		return ce.msg
+	case errors.As(err, &pe):
+		return pe.Error()
+	case errors.As(err, &le):
+		return le.msg
+	case errors.As(err, &ge):
+		return ge.Message
+	}
+	return internalMessage
+}
