@@ -245,7 +245,9 @@ type failingAPQStore struct{}
 func (failingAPQStore) Get(context.Context, string) (string, bool, error) {
 	return "", false, fmt.Errorf("connection refused")
 }
-func (failingAPQStore) Put(context.Context, string, string) error { return fmt.Errorf("connection refused") }
+func (failingAPQStore) Put(context.Context, string, string) error {
+	return fmt.Errorf("connection refused")
+}
 
 // TestAPQStoreFailure: a registration still executes its text; a hit
 // becomes a miss (the client then registers again); nothing leaks.

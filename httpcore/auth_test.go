@@ -352,4 +352,3 @@ func TestDevBasicGate(t *testing.T) {
 		})
 	}
 }
-
