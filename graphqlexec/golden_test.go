@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -52,6 +54,58 @@ type goldenCase struct {
 	Name     string `json:"name"`
 	Request  string `json:"request"`
 	Response string `json:"response"`
+	SQL      []struct {
+		Statement  string `json:"statement"`
+		Parameters string `json:"parameters"`
+	} `json:"sql"`
+}
+
+// recordingDB passes statements through and keeps their text and
+// arguments, so tests can compare them with what PostgreSQL logged for v1.
+type recordingDB struct {
+	DB
+	sql  []string
+	args [][]any
+}
+
+func (r *recordingDB) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+	r.sql, r.args = append(r.sql, sql), append(r.args, args)
+	return r.DB.Query(ctx, sql, args...)
+}
+
+func (r *recordingDB) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
+	for _, q := range b.QueuedQueries {
+		r.sql, r.args = append(r.sql, q.SQL), append(r.args, q.Arguments)
+	}
+	return r.DB.SendBatch(ctx, b)
+}
+
+// loggedParam matches one "$n = 'text'" of PostgreSQL's parameter log.
+var loggedParam = regexp.MustCompile(`\$(\d+) = '((?:[^']|'')*)'`)
+
+// checkSQL compares the statements a case ran with the ones PostgreSQL
+// logged while v1 answered it: same text, same parameter text.
+func checkSQL(t *testing.T, c goldenCase, rec *recordingDB) {
+	t.Helper()
+	if len(rec.sql) != len(c.SQL) {
+		t.Fatalf("ran %d statements %q, v1 ran %d", len(rec.sql), rec.sql, len(c.SQL))
+	}
+	for i, want := range c.SQL {
+		if rec.sql[i] != want.Statement {
+			t.Errorf("statement %d\ngot  %s\nwant %s", i, rec.sql[i], want.Statement)
+		}
+		var got []string
+		for _, a := range rec.args[i] {
+			got = append(got, fmt.Sprint(a))
+		}
+		var logged []string
+		for _, m := range loggedParam.FindAllStringSubmatch(want.Parameters, -1) {
+			logged = append(logged, strings.ReplaceAll(m[2], "''", "'"))
+		}
+		if !slices.Equal(got, logged) {
+			t.Errorf("parameters of statement %d\ngot  %q\nwant %q", i, got, logged)
+		}
+	}
 }
 
 // requestFromBody decodes a golden request body the way the HTTP layer
@@ -164,7 +218,8 @@ func TestGoldenMutations(t *testing.T) {
 	for _, prof := range profiles {
 		t.Run(prof.name, func(t *testing.T) {
 			conn, _ := freshDB(t)
-			e, err := New(s, conn, prof.cfg)
+			rec := &recordingDB{DB: conn}
+			e, err := New(s, rec, prof.cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -190,6 +245,7 @@ func TestGoldenMutations(t *testing.T) {
 					req := requestFromBody(t, splitHTTP(t, filepath.Join(goldenRoot, prof.name, c.Request)))
 					req.Claims = bearerClaims(t, reqRaw)
 					want := splitHTTP(t, filepath.Join(goldenRoot, prof.name, c.Response))
+					rec.sql, rec.args = nil, nil
 					got := e.Execute(context.Background(), req)
 					if got.InternalError {
 						t.Fatalf("internal error, want %s", want)
@@ -197,6 +253,7 @@ func TestGoldenMutations(t *testing.T) {
 					if !bytes.Equal(got.Body, want) {
 						t.Errorf("body differs\ngot  %s\nwant %s", got.Body, want)
 					}
+					checkSQL(t, c, rec)
 				})
 			}
 			if n == 0 {
