@@ -1,8 +1,12 @@
 package httpcore
 
 import (
+	"context"
 	"net/http"
+	"strings"
 	"testing"
+
+	"github.com/fraiseql/fraiseql-http/graphqlexec/pyjson"
 )
 
 // FuzzRequestBody sends arbitrary bodies and content types to POST /graphql
@@ -30,12 +34,74 @@ func FuzzRequestBody(f *testing.F) {
 			case w.Code == http.StatusInternalServerError && w.Body.String() == "Internal Server Error":
 				if path == "/graphql" {
 					d := decodeBody([]byte(body), contentType)
-					if d.outcome == bodyValid {
+					if d.outcome == bodyValid && !blankAPQRegistration(d) {
 						t.Fatalf("500 for a valid body %q", body)
 					}
 				}
 			default:
 				t.Fatalf("%s %q (%q): status %d %q", path, body, contentType, w.Code, w.Body)
+			}
+		}
+	})
+}
+
+// blankAPQRegistration: v1's store raises outside the handler (500) for a
+// registration whose query is blank or cannot be hashed.
+func blankAPQRegistration(d *decodedBody) bool {
+	if d.extensions == nil || d.extensions.Get("persistedQuery") == nil || d.req.QueryMissing || d.req.Query == "" {
+		return false
+	}
+	return d.queryLoneSurrogate || strings.TrimFunc(d.req.Query, isPySpace) == ""
+}
+
+// FuzzAPQExtensions drives the APQ step with arbitrary bodies: it must
+// answer only 200, 422 or the contract's 500; a registration that executed
+// must make the same hash a hit for the same text; a hash-only request
+// must execute exactly what was registered under that hash, or miss.
+func FuzzAPQExtensions(f *testing.F) {
+	for _, seed := range []string{
+		`{"query":"{ a }","extensions":{"persistedQuery":{"version":1,"sha256Hash":"h"}}}`,
+		`{"extensions":{"persistedQuery":{"version":1,"sha256Hash":"h"}}}`,
+		`{"extensions":{"persistedQuery":{"version":1.0,"sha256Hash":" "}}}`,
+		`{"query":" ","extensions":{"persistedQuery":{"version":true,"sha256Hash":"h"}}}`,
+		`{"query":"\ud800","extensions":{"persistedQuery":{"version":1,"sha256Hash":"h"}}}`,
+		`{"extensions":{"persistedQuery":null}}`,
+		`{"extensions":{"persistedQuery":{"version":2,"sha256Hash":1}}}`,
+		`{"query":"","extensions":{"persistedQuery":{"version":1,"sha256Hash":"h","extra":[]}},"variables":{}}`,
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		for _, mode := range []APQMode{APQOptional, APQRequired, APQDisabled} {
+			exec := &fakeExecutor{}
+			store := NewMemoryAPQStore(0, 0)
+			h := NewHandler(HandlerOptions{Executor: exec, APQMode: mode, APQStore: store})
+			w := serve(h, "POST", "/graphql", "application/json", body)
+			d := decodeBody([]byte(body), "application/json")
+			switch w.Code {
+			case http.StatusOK, http.StatusUnprocessableEntity, http.StatusBadRequest:
+			case http.StatusInternalServerError:
+				if d.outcome == bodyValid && !(mode != APQDisabled && blankAPQRegistration(d)) {
+					t.Fatalf("%s: 500 for %q", mode, body)
+				}
+			default:
+				t.Fatalf("%s: status %d for %q", mode, w.Code, body)
+			}
+			if d.outcome != bodyValid || d.extensions == nil || mode == APQDisabled {
+				continue
+			}
+			pq := d.extensions.Get("persistedQuery")
+			if pq == nil || pq.Kind != pyjson.Object {
+				continue
+			}
+			hash := pq.Get("sha256Hash").Str
+			q, found, _ := store.Get(context.Background(), hash)
+			registered := len(exec.seen) == 1 && !d.req.QueryMissing && d.req.Query != ""
+			if registered && (!found || q != d.req.Query) {
+				t.Fatalf("%s: executed registration of %q not stored (found %v, %q)", mode, d.req.Query, found, q)
+			}
+			if !registered && found {
+				t.Fatalf("%s: %q stored without a registration", mode, body)
 			}
 		}
 	})
