@@ -1,0 +1,126 @@
+package graphqlexec
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+var updateRow = []byte(`{"status": "updated", "message": "Post updated", "entity_id": "p1", "entity_type": "Post", "entity": {"id": "p1", "title": "T"}, "updated_fields": ["title"], "cascade": null, "metadata": null}`)
+
+// TestMutationUnit covers the mutation paths no recording shows, against a
+// fake database: what is sent, and what comes back for failures.
+func TestMutationUnit(t *testing.T) {
+	s := loadBlog(t)
+	tests := []struct {
+		name     string
+		env      Environment
+		req      Request
+		rows     [][]byte
+		dbErr    error
+		want     string
+		wantSQL  string // every statement, joined with " | "
+		wantArgs string
+	}{
+		{name: "success, session variables batched before the call", env: Production,
+			req:      Request{Query: `mutation { updatePost(input: {id: "22222222-2222-4222-8222-222222222201", title: "T"}) { ... on UpdatePostSuccess { post { title } } } }`, SessionVars: []SessionVar{{"app.tenant_id", "t1"}, {"app.user_id", "u1"}}},
+			rows:     [][]byte{updateRow},
+			want:     `{"data":{"updatePost":{"__typename":"UpdatePostSuccess","post":{"title":"T"}}}}`,
+			wantSQL:  `SELECT set_config($1, $2, true), set_config($3, $4, true) | SELECT row_to_json(public.update_post($1, $2::jsonb))`,
+			wantArgs: `[app.tenant_id t1 app.user_id u1] [aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa {"id": "22222222-2222-4222-8222-222222222201", "body": null, "title": "T", "rating": null, "published": null}]`},
+		{name: "input text: floats as numeric prints them, escapes as jsonb's", env: Production,
+			req:      Request{Query: `mutation($r: Float) { updatePost(input: {id: "22222222-2222-4222-8222-222222222201", title: "a\"b\\c\u0001é\n", rating: $r}) { __typename } }`, Variables: vars(t, `{"r": 1e-5}`)},
+			rows:     [][]byte{updateRow},
+			want:     `{"data":{"updatePost":{"__typename":"UpdatePostSuccess","id":"p1","message":"Post updated","post":{"__typename":"Post","id":"p1","title":"T"},"status":"updated","updatedFields":["title"]}}}`,
+			wantSQL:  `SELECT row_to_json(public.update_post($1, $2::jsonb))`,
+			wantArgs: `[aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa {"id": "22222222-2222-4222-8222-222222222201", "body": null, "title": "a\"b\\c\u0001é\n", "rating": 0.00001, "published": null}]`},
+		{name: "a raising function shows PostgreSQL's message, not pgx's", env: Production,
+			req:     Request{Query: `mutation { deletePost(input: {id: "22222222-2222-4222-8222-222222222201"}) { __typename } }`},
+			dbErr:   &pgconn.PgError{Severity: "ERROR", Code: "P0001", Message: "post is locked"},
+			want:    `{"data":{"deletePost":null},"errors":[{"message":"post is locked","locations":[{"line":1,"column":12}],"path":["deletePost"]}]}`,
+			wantSQL: `SELECT row_to_json(public.delete_post($1, $2::jsonb))`, wantArgs: `[aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa {"id": "22222222-2222-4222-8222-222222222201"}]`},
+		{name: "a driver failure leaks nothing", env: Development,
+			req:     Request{Query: `mutation { deletePost(input: {id: "22222222-2222-4222-8222-222222222201"}) { __typename } }`},
+			dbErr:   fmt.Errorf("failed to connect to `host=/tmp user=secret`: dial error"),
+			want:    `{"data":{"deletePost":null},"errors":[{"message":"Internal server error","locations":[{"line":1,"column":12}],"path":["deletePost"]}]` + `,"extensions":{"execution":{"mode":"unified_rust","time_ms":T}}}`,
+			wantSQL: `SELECT row_to_json(public.delete_post($1, $2::jsonb))`, wantArgs: `[aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa {"id": "22222222-2222-4222-8222-222222222201"}]`},
+		{name: "production: missing input is graphql-core's execution error, nothing runs", env: Production,
+			req:  Request{Query: `mutation { createUser { __typename } }`},
+			want: `{"data":{"createUser":null},"errors":[{"message":"Argument 'input' of required type 'CreateUserInput!' was not provided.","locations":[{"line":1,"column":12}],"path":["createUser"]}]}`},
+		{name: "production: input of the wrong shape, nothing runs", env: Production,
+			req:  Request{Query: `mutation { createUser(input: {email: 5}) { __typename } }`},
+			want: `{"data":{"createUser":null},"errors":[{"message":"Argument 'input' has invalid value {email: 5}.","locations":[{"line":1,"column":12}],"path":["createUser"]}]}`},
+		{name: "a function returning NULL is v1's failed:no_result", env: Production,
+			req:     Request{Query: `mutation { deletePost(input: {id: "22222222-2222-4222-8222-222222222201"}) { ... on DeletePostError { code status message } } }`},
+			rows:    [][]byte{nil},
+			want:    `{"data":{"deletePost":{"__typename":"DeletePostError","code":500,"message":"No result returned from mutation","status":"failed:no_result"}}}`,
+			wantSQL: `SELECT row_to_json(public.delete_post($1, $2::jsonb))`, wantArgs: `[aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa {"id": "22222222-2222-4222-8222-222222222201"}]`},
+		{name: "several root fields run in order, answered under their keys", env: Production,
+			req:      Request{Query: `mutation { a: deletePost(input: {id: "22222222-2222-4222-8222-222222222201"}) { __typename } __typename b: deletePost(input: {id: "22222222-2222-4222-8222-222222222202"}) { ... on DeletePostSuccess { status } } }`},
+			rows:     [][]byte{updateRow},
+			want:     `{"data":{"a":{"__typename":"DeletePostSuccess","id":"p1","message":"Post updated","post":{"__typename":"Post","id":"p1","title":"T"},"status":"updated","updatedFields":["title"]},"__typename":"Mutation","b":{"__typename":"DeletePostSuccess","status":"updated"}}}`,
+			wantSQL:  `SELECT row_to_json(public.delete_post($1, $2::jsonb)) | SELECT row_to_json(public.delete_post($1, $2::jsonb))`,
+			wantArgs: `[aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa {"id": "22222222-2222-4222-8222-222222222201"}] [aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa {"id": "22222222-2222-4222-8222-222222222202"}]`},
+		{name: "an invalid session variable name runs nothing", env: Production,
+			req:  Request{Query: `{ users { id } }`, SessionVars: []SessionVar{{"search_path", "evil"}}},
+			want: "INTERNAL"},
+		{name: "reads take session variables too", env: Production,
+			req:     Request{Query: `{ users { id } }`, SessionVars: []SessionVar{{"app.tenant_id", "t'1"}}},
+			rows:    [][]byte{[]byte(`{"id": "u1"}`)},
+			want:    `{"data":{"users":[{"__typename":"User","id":"u1"}]}}`,
+			wantSQL: `SELECT set_config($1, $2, true) | SELECT "data"::text FROM "v_user" WHERE "tenant_id" = $1`, wantArgs: `[app.tenant_id t'1] [aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa]`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := &fakeDB{rows: tt.rows, err: tt.dbErr}
+			e, err := New(s, db, Config{Environment: tt.env})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := e.Execute(context.Background(), &tt.req)
+			body := string(timeMS.ReplaceAll(got.Body, []byte(`"time_ms":T`)))
+			if got.InternalError {
+				body = "INTERNAL"
+			}
+			if body != tt.want {
+				t.Errorf("body\ngot  %s\nwant %s", body, tt.want)
+			}
+			if sql := strings.Join(db.sql, " | "); sql != tt.wantSQL {
+				t.Errorf("sql\ngot  %s\nwant %s", sql, tt.wantSQL)
+			}
+			var args []string
+			for _, a := range db.args {
+				args = append(args, fmt.Sprint(a))
+			}
+			if a := strings.Join(args, " "); a != tt.wantArgs {
+				t.Errorf("args\ngot  %s\nwant %s", a, tt.wantArgs)
+			}
+		})
+	}
+}
+
+// TestJSONBTextMatchesPostgreSQL checks appendJSONB against PostgreSQL's
+// own jsonb output for the same values: the text v1's parameters were
+// logged with.
+func TestJSONBTextMatchesPostgreSQL(t *testing.T) {
+	conn := testDB(t)
+	inputs := []string{
+		`{"title": "a\"b\\c\u0001\u001fé田😀\n\t/", "id": "x", "rating": 1e-5, "zz": 1.5e16, "z": -2.5e-7, "n": 4.0, "big": 123456789012345678901234567890}`,
+		`{"bb": {"b": [1, 2.25, {"y": null, "x": true}], "a": false}, "a": [], "c": {}, "ab": 0.1, "é": 1, "e": 2}`,
+		`{"k": -0, "kk": 1e300, "kkk": 0.000123}`,
+	}
+	for _, in := range inputs {
+		v := vars(t, in)
+		text := string(appendJSONB(nil, v))
+		var pg string
+		if err := conn.QueryRow(context.Background(), "SELECT $1::jsonb::text", text).Scan(&pg); err != nil {
+			t.Fatalf("%s: %v", text, err)
+		}
+		if pg != text {
+			t.Errorf("\nours %s\npg   %s", text, pg)
+		}
+	}
+}
