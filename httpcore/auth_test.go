@@ -352,3 +352,39 @@ func TestDevBasicGate(t *testing.T) {
 		})
 	}
 }
+
+// TestSessionVarsFromClaims: the configured mapping reaches the engine for
+// an authenticated request, defaults apply to anonymous ones, and a claim
+// PostgreSQL cannot hold makes the token unusable (anonymous, so 401).
+func TestSessionVarsFromClaims(t *testing.T) {
+	cfg := Config{
+		SessionVars:        []string{"app.tenant_id=tenant_id", "app.user_id=sub"},
+		SessionVarDefaults: []string{"app.tenant_id=none"},
+	}
+	vars, err := cfg.SessionVarMapping()
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec := &fakeExecutor{}
+	h := NewHandler(HandlerOptions{Environment: graphqlexec.Development, Executor: exec, Verifier: hsVerifier(t), SessionVars: vars})
+	ts := startServer(t, h, nil)
+
+	ts.exchange(rawRequest("POST", "/graphql", []string{"Authorization: Bearer " + hsToken(t, "HS256", []byte(testSecret), validClaims("tenant-b"))}, `{"query":"{ a }"}`), false)
+	ts.exchange(rawRequest("POST", "/graphql", nil, `{"query":"# __schema"}`), false)
+	nul := validClaims("bad\x00tenant")
+	got := string(normalizeDate(ts.exchange(rawRequest("POST", "/graphql", []string{"Authorization: Bearer " + hsToken(t, "HS256", []byte(testSecret), nul)}, `{"query":"{ a }"}`), false)))
+	if got != respAuthRequired {
+		t.Errorf("NUL claim: got %q, want the 401", got)
+	}
+	if len(exec.seen) != 2 {
+		t.Fatalf("executor saw %d requests, want 2", len(exec.seen))
+	}
+	want := []graphqlexec.SessionVar{{Name: "app.tenant_id", Value: "tenant-b"}, {Name: "app.user_id", Value: "user-1"}}
+	if fmt.Sprint(exec.seen[0].SessionVars) != fmt.Sprint(want) {
+		t.Errorf("authenticated: %v, want %v", exec.seen[0].SessionVars, want)
+	}
+	want = []graphqlexec.SessionVar{{Name: "app.tenant_id", Value: "none"}}
+	if fmt.Sprint(exec.seen[1].SessionVars) != fmt.Sprint(want) {
+		t.Errorf("anonymous: %v, want %v", exec.seen[1].SessionVars, want)
+	}
+}

@@ -206,7 +206,24 @@ func (h *Handler) serveGraphQL(w http.ResponseWriter, r *http.Request, req *grap
 	if user != nil {
 		req.Claims = user.Claims
 	}
+	if len(h.opts.SessionVars) > 0 {
+		req.SessionVars = h.sessionVars(user)
+	}
 	h.execute(w, r, req)
+}
+
+// sessionVars resolves the claim-to-setting mapping for the request;
+// authenticate has checked that the user's claims resolve.
+func (h *Handler) sessionVars(user *auth.User) []graphqlexec.SessionVar {
+	settings, err := h.opts.SessionVars.Settings(user)
+	if err != nil {
+		return nil // names were validated at startup; values checked in authenticate
+	}
+	out := make([]graphqlexec.SessionVar, len(settings))
+	for i, s := range settings {
+		out[i] = graphqlexec.SessionVar{Name: s.Name, Value: s.Value}
+	}
+	return out
 }
 
 // authenticate returns the request's user, or nil (anonymous) when there is
@@ -222,6 +239,11 @@ func (h *Handler) authenticate(r *http.Request) *auth.User {
 		return nil
 	}
 	user, err := h.opts.Verifier.Verify(r.Context(), token)
+	if err == nil && len(h.opts.SessionVars) > 0 {
+		// A claim PostgreSQL cannot hold (a NUL byte) makes the token as
+		// unusable as a bad signature.
+		_, err = h.opts.SessionVars.Settings(user)
+	}
 	if err != nil {
 		h.logger.DebugContext(r.Context(), "bearer token refused; request is anonymous", "err", err)
 		return nil
