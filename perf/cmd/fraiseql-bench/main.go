@@ -264,14 +264,22 @@ func cmdProc(ctx context.Context, args []string) error {
 	if *runs < 1 || *runs > 50 || *hold < 0 || *hold > 60000 || *small < 0 || (*small > 0 && *large <= *small) {
 		return errors.New("proc: startup-runs 1..50, hold 0..60000, leak-large > leak-small")
 	}
-	if lim, err := procstat.RaiseNoFile(); err == nil {
-		fmt.Fprintf(os.Stderr, "proc: RLIMIT_NOFILE %d\n", lim)
-	}
 	pr := report.Proc{Target: *name, StartupRuns: *runs}
+	capNote := ""
+	if lim, err := procstat.RaiseNoFile(); err == nil {
+		// client and server each need one descriptor per connection, plus spares
+		if room := int(lim) - 200; *hold > room {
+			capNote = fmt.Sprintf("capped at %d by the RLIMIT_NOFILE hard limit %d", room, lim)
+			*hold = room
+		}
+	}
 	err := measureProc(ctx, &pr, argv, *health, *runs, *timeout, *wfile, *wname, *loadConns, *small, *large, *hold)
 	if err != nil {
 		pr.Error = err.Error()
 		fmt.Fprintln(os.Stderr, "proc:", err)
+	}
+	if capNote != "" && pr.ConnsLimitReason == "" {
+		pr.ConnsLimitReason = capNote
 	}
 	rep := &report.Report{Title: "proc " + *name, Date: time.Now().UTC().Format(time.RFC3339), Command: "fraiseql-bench proc " + strings.Join(args, " "), Machine: machine(ctx, ""), Proc: []report.Proc{pr}}
 	if *out == "" {

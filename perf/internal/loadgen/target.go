@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // Kind says how a target is driven.
@@ -149,4 +150,55 @@ func (e *pgExecutor) close() {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	e.conn.Close(ctx)
+}
+
+// pgPoolExecutor runs the floor through a pool shared by a slice's workers.
+type pgPoolExecutor struct {
+	pool *pgxpool.Pool
+	p    *preparedWorkload
+}
+
+func (e *pgPoolExecutor) do(ctx context.Context, v int) (bool, int, string) {
+	rows, err := e.pool.Query(ctx, e.p.w.SQL, e.p.sqlArgs[v]...)
+	if err != nil {
+		return false, 0, "sql: " + err.Error()
+	}
+	n := 0
+	for rows.Next() {
+		for _, raw := range rows.RawValues() {
+			n += len(raw)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return false, n, "sql: " + err.Error()
+	}
+	return true, n, ""
+}
+
+func (e *pgPoolExecutor) close() {}
+
+func (c *Config) pgPool(ctx context.Context, t Target, conns int) (*pgxpool.Pool, error) {
+	limit := c.PGMaxConns
+	if limit <= 0 {
+		limit = 20
+	}
+	if conns < limit {
+		limit = conns
+	}
+	cfg, err := pgxpool.ParseConfig(t.URL)
+	if err != nil {
+		return nil, err
+	}
+	cfg.MaxConns = int32(limit)
+	cfg.MinConns = int32(limit)
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return pool, nil
 }

@@ -80,10 +80,14 @@ func Start(ctx context.Context, argv []string, env []string, healthPath string, 
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	go scan(stdout)
-	go scan(stderr)
+	// Wait must come after the pipes are drained (it closes them), so the
+	// last words of a process that dies at start-up are not lost.
+	var scanners sync.WaitGroup
+	scanners.Add(2)
+	go func() { defer scanners.Done(); scan(stdout) }()
+	go func() { defer scanners.Done(); scan(stderr) }()
 	exited := make(chan struct{})
-	go func() { cmd.Wait(); close(exited) }()
+	go func() { scanners.Wait(); cmd.Wait(); close(exited) }()
 	fail := func(err error) (*Process, error) {
 		p.Stop()
 		return nil, fmt.Errorf("%s: %w; output:\n%s", argv[0], err, p.Output())
