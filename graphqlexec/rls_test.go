@@ -23,10 +23,10 @@ import (
 // variable app.tenant_id, set from the user's tenant_id claim through
 // @context(sessionVariable:). The database enables row level security on
 // the three tables with the policy tenant_id = nullif(current_setting(
-// 'app.tenant_id', true), ”)::uuid (once a connection has seen the
-// setting, current_setting returns ” rather than NULL outside the
-// transaction that set it, and ”::uuid would fail the statement instead
-// of matching nothing), makes the views security_invoker (on
+// 'app.tenant_id', true), <empty string>)::uuid (once a connection has
+// seen the setting, current_setting returns an empty string rather than
+// NULL outside the transaction that set it, and casting that to uuid would
+// fail the statement instead of matching nothing), makes the views security_invoker (on
 // PostgreSQL 15 a view otherwise reads its tables with its owner's rights,
 // and the owner bypasses RLS), and the engine connects as a role that is
 // neither superuser nor owner nor BYPASSRLS. Everything tenant B then sees
