@@ -317,47 +317,62 @@ func (c *Config) CORS() *CORSOptions {
 	return &CORSOptions{Origins: c.CORSOrigins, Methods: c.CORSMethods, Headers: c.CORSHeaders}
 }
 
-// envNames maps each flag to its environment variable.
-var envNames = map[string]string{
-	"schema":           "FRAISEQL_SCHEMA",
-	"database-url":     "FRAISEQL_DATABASE_URL",
-	"host":             "FRAISEQL_HOST",
-	"port":             "FRAISEQL_PORT",
-	"environment":      "FRAISEQL_ENVIRONMENT",
-	"introspection":    "FRAISEQL_INTROSPECTION_POLICY",
-	"playground":       "FRAISEQL_ENABLE_PLAYGROUND",
-	"pool-size":        "FRAISEQL_DATABASE_POOL_SIZE",
-	"max-connections":  "FRAISEQL_MAX_CONNECTIONS",
-	"max-body-bytes":   "FRAISEQL_MAX_BODY_BYTES",
-	"shutdown-timeout": "FRAISEQL_SHUTDOWN_TIMEOUT",
-	"server-header":    "FRAISEQL_SERVER_HEADER",
-
-	"auth-jwt-algorithm":       "FRAISEQL_AUTH_JWT_ALGORITHM",
-	"auth-jwt-secret":          "FRAISEQL_AUTH_JWT_SECRET",
-	"auth-jwt-public-key-file": "FRAISEQL_AUTH_JWT_PUBLIC_KEY_FILE",
-	"auth-jwks-url":            "FRAISEQL_AUTH_JWKS_URL",
-	"auth-jwks-allow-http":     "FRAISEQL_AUTH_JWKS_ALLOW_HTTP",
-	"auth-audience":            "FRAISEQL_AUTH_AUDIENCE",
-	"auth-issuer":              "FRAISEQL_AUTH_ISSUER",
-	"auth-required-claims":     "FRAISEQL_AUTH_REQUIRED_CLAIMS",
-	"auth0-domain":             "FRAISEQL_AUTH0_DOMAIN",
-	"auth0-audience":           "FRAISEQL_AUTH0_API_IDENTIFIER",
-	"session-var":              "FRAISEQL_SESSION_VARS",
-	"session-var-default":      "FRAISEQL_SESSION_VAR_DEFAULTS",
-	"dev-auth-username":        "FRAISEQL_DEV_AUTH_USERNAME",
-	"dev-auth-password":        "FRAISEQL_DEV_AUTH_PASSWORD",
-	"apq-mode":                 "FRAISEQL_APQ_MODE",
-	"apq-store":                "FRAISEQL_APQ_STORAGE_BACKEND",
-	"apq-cache-entries":        "FRAISEQL_APQ_CACHE_ENTRIES",
-	"apq-cache-bytes":          "FRAISEQL_APQ_CACHE_BYTES",
-	"cors-origins":             "FRAISEQL_CORS_ORIGINS",
-	"cors-methods":             "FRAISEQL_CORS_METHODS",
-	"cors-headers":             "FRAISEQL_CORS_HEADERS",
+// envVars maps each flag to its environment variable, in help order.
+var envVars = [][2]string{
+	{"schema", "FRAISEQL_SCHEMA"},
+	{"database-url", "FRAISEQL_DATABASE_URL"},
+	{"host", "FRAISEQL_HOST"},
+	{"port", "FRAISEQL_PORT"},
+	{"environment", "FRAISEQL_ENVIRONMENT"},
+	{"introspection", "FRAISEQL_INTROSPECTION_POLICY"},
+	{"playground", "FRAISEQL_ENABLE_PLAYGROUND"},
+	{"pool-size", "FRAISEQL_DATABASE_POOL_SIZE"},
+	{"max-connections", "FRAISEQL_MAX_CONNECTIONS"},
+	{"max-body-bytes", "FRAISEQL_MAX_BODY_BYTES"},
+	{"shutdown-timeout", "FRAISEQL_SHUTDOWN_TIMEOUT"},
+	{"server-header", "FRAISEQL_SERVER_HEADER"},
+	{"auth-jwt-algorithm", "FRAISEQL_AUTH_JWT_ALGORITHM"},
+	{"auth-jwt-secret", "FRAISEQL_AUTH_JWT_SECRET"},
+	{"auth-jwt-public-key-file", "FRAISEQL_AUTH_JWT_PUBLIC_KEY_FILE"},
+	{"auth-jwks-url", "FRAISEQL_AUTH_JWKS_URL"},
+	{"auth-jwks-allow-http", "FRAISEQL_AUTH_JWKS_ALLOW_HTTP"},
+	{"auth-audience", "FRAISEQL_AUTH_AUDIENCE"},
+	{"auth-issuer", "FRAISEQL_AUTH_ISSUER"},
+	{"auth-required-claims", "FRAISEQL_AUTH_REQUIRED_CLAIMS"},
+	{"auth0-domain", "FRAISEQL_AUTH0_DOMAIN"},
+	{"auth0-audience", "FRAISEQL_AUTH0_API_IDENTIFIER"},
+	{"session-var", "FRAISEQL_SESSION_VARS"},
+	{"session-var-default", "FRAISEQL_SESSION_VAR_DEFAULTS"},
+	{"dev-auth-username", "FRAISEQL_DEV_AUTH_USERNAME"},
+	{"dev-auth-password", "FRAISEQL_DEV_AUTH_PASSWORD"},
+	{"apq-mode", "FRAISEQL_APQ_MODE"},
+	{"apq-store", "FRAISEQL_APQ_STORAGE_BACKEND"},
+	{"apq-cache-entries", "FRAISEQL_APQ_CACHE_ENTRIES"},
+	{"apq-cache-bytes", "FRAISEQL_APQ_CACHE_BYTES"},
+	{"cors-origins", "FRAISEQL_CORS_ORIGINS"},
+	{"cors-methods", "FRAISEQL_CORS_METHODS"},
+	{"cors-headers", "FRAISEQL_CORS_HEADERS"},
 }
 
 // EnvName returns the environment variable read for a serve flag ("" when
 // it has none).
-func EnvName(flagName string) string { return envNames[flagName] }
+func EnvName(flagName string) string {
+	for _, fe := range envVars {
+		if fe[0] == flagName {
+			return fe[1]
+		}
+	}
+	return ""
+}
+
+// EnvVars returns the environment variables serve reads, in help order.
+func EnvVars() []string {
+	out := make([]string, len(envVars))
+	for i, fe := range envVars {
+		out[i] = fe[1]
+	}
+	return out
+}
 
 // listValue is a list flag: a comma-separated value replaces the list. An
 // environment value may also be a JSON array of strings, the format
@@ -475,7 +490,7 @@ func ParseFlags(cfg *Config, args []string, getenv func(string) string, usage io
 	// error messages are the same for both sources.
 	var envErr []error
 	fs.VisitAll(func(f *flag.Flag) {
-		name := envNames[f.Name]
+		name := EnvName(f.Name)
 		if name == "" {
 			return
 		}

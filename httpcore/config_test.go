@@ -114,3 +114,101 @@ func TestOpenStartupErrors(t *testing.T) {
 		t.Fatalf("invalid config: %v", err)
 	}
 }
+
+func TestParseFlagsAuthAPQCORS(t *testing.T) {
+	env := map[string]string{
+		"FRAISEQL_SCHEMA":              "app.graphql",
+		"FRAISEQL_DATABASE_URL":        "postgres://x",
+		"FRAISEQL_AUTH_JWT_SECRET":     "fraiseql-demo-secret-0123456789abcdef",
+		"FRAISEQL_CORS_ORIGINS":        `["https://a.example","https://b.example"]`, // v1's pydantic-settings format
+		"FRAISEQL_SESSION_VARS":        "app.user_id=sub",
+		"FRAISEQL_APQ_STORAGE_BACKEND": "PostgreSQL",
+	}
+	cfg := DefaultConfig()
+	err := ParseFlags(&cfg, []string{
+		"--auth-jwt-algorithm=HS256", "--auth-audience=fraiseql-demo", "--auth-issuer=https://auth.example.com/",
+		"--auth-required-claims=exp,sub", "--apq-mode=required",
+		"--session-var", "app.tenant_id=tenant_id", "--session-var", "app.role=role",
+	}, func(k string) string { return env[k] }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Fatalf("Validate: %v", err)
+	}
+	ac, err := cfg.AuthConfig()
+	if err != nil || ac == nil {
+		t.Fatalf("AuthConfig: %v, %v", ac, err)
+	}
+	if ac.Secret != env["FRAISEQL_AUTH_JWT_SECRET"] || ac.Algorithms[0] != "HS256" || ac.Audience[0] != "fraiseql-demo" || len(ac.RequiredClaims) != 2 {
+		t.Errorf("auth config: %+v", ac)
+	}
+	if cfg.APQMode != APQRequired || cfg.APQStore != APQStorePostgres {
+		t.Errorf("apq: %q %q", cfg.APQMode, cfg.APQStore)
+	}
+	if c := cfg.CORS(); c == nil || len(c.Origins) != 2 || c.Origins[1] != "https://b.example" || c.Methods[1] != "POST" {
+		t.Errorf("cors: %+v", c)
+	}
+	vars, err := cfg.SessionVarMapping()
+	if err != nil || len(vars) != 2 || vars[0].Name != "app.tenant_id" || vars[1].Claim != "role" {
+		t.Errorf("flags must replace the environment's session vars: %+v, %v", vars, err)
+	}
+
+	// An empty --auth-required-claims requires none (differs from unset).
+	cfg2 := DefaultConfig()
+	if err := ParseFlags(&cfg2, []string{"--auth-required-claims="}, func(string) string { return "" }, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if cfg2.AuthRequiredClaims == nil || len(cfg2.AuthRequiredClaims) != 0 {
+		t.Errorf("empty required claims: %#v", cfg2.AuthRequiredClaims)
+	}
+	if cfg3 := DefaultConfig(); cfg3.AuthRequiredClaims != nil {
+		t.Error("unset required claims must stay nil (auth's default)")
+	}
+}
+
+func TestValidateAuthAPQCORS(t *testing.T) {
+	base := func() Config {
+		c := DefaultConfig()
+		c.SchemaPath, c.DatabaseURL = "a", "b"
+		return c
+	}
+	tests := []struct {
+		name   string
+		change func(*Config)
+		want   string
+	}{
+		{"no provider is fine", func(c *Config) {}, ""},
+		{"algorithm without a key", func(c *Config) { c.AuthAlgorithms = []string{"HS256"} }, "without a key source"},
+		{"short secret", func(c *Config) { c.AuthAlgorithms, c.AuthSecret = []string{"HS256"}, "short" }, "at least 32"},
+		{"secret with RS256", func(c *Config) {
+			c.AuthAlgorithms, c.AuthSecret = []string{"RS256"}, "fraiseql-demo-secret-0123456789abcdef"
+		}, "needs a public key"},
+		{"http JWKS", func(c *Config) { c.AuthAlgorithms, c.AuthJWKSURL = []string{"RS256"}, "http://keys.example/jwks" }, "https"},
+		{"auth0 without audience", func(c *Config) { c.Auth0Domain = "tenant.auth0.com" }, "go together"},
+		{"auth0 with a secret", func(c *Config) {
+			c.Auth0Domain, c.Auth0Audience, c.AuthSecret = "t.auth0.com", "api", "fraiseql-demo-secret-0123456789abcdef"
+		}, "no other key source"},
+		{"auth0", func(c *Config) { c.Auth0Domain, c.Auth0Audience = "t.auth0.com", "api" }, ""},
+		{"bad session var name", func(c *Config) { c.SessionVars = []string{"tenant=tenant_id"} }, "session variable name"},
+		{"session var without claim", func(c *Config) { c.SessionVars = []string{"app.x"} }, "name=claim"},
+		{"apq mode", func(c *Config) { c.APQMode = "sometimes" }, "apq mode"},
+		{"apq store", func(c *Config) { c.APQStore = "redis" }, "apq store"},
+		{"cors header", func(c *Config) { c.CORSOrigins, c.CORSHeaders = []string{"https://a"}, []string{"bad header"} }, "cors"},
+		{"dev auth without user", func(c *Config) { c.DevAuthPassword, c.DevAuthUsername = "p", "" }, "dev auth"},
+	}
+	for _, tt := range tests {
+		c := base()
+		tt.change(&c)
+		err := c.Validate()
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("%s: %v", tt.name, err)
+		case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+			t.Errorf("%s: got %v, want an error containing %q", tt.name, err, tt.want)
+		}
+	}
+	if ac, _ := (&Config{Auth0Domain: "t.auth0.com", Auth0Audience: "api"}).AuthConfig(); ac.JWKSURL != "https://t.auth0.com/.well-known/jwks.json" || ac.Issuer != "https://t.auth0.com/" {
+		t.Errorf("auth0 config: %+v", ac)
+	}
+}

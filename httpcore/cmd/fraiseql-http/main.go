@@ -127,11 +127,14 @@ func serve(args []string, getenv func(string) string, stderr io.Writer) int {
 }
 
 func printEnvHelp(w io.Writer) {
-	fmt.Fprint(w, `
-Environment variables (flags override them):
-  FRAISEQL_SCHEMA, FRAISEQL_DATABASE_URL, FRAISEQL_HOST, FRAISEQL_PORT,
-  FRAISEQL_ENVIRONMENT, FRAISEQL_INTROSPECTION_POLICY, FRAISEQL_ENABLE_PLAYGROUND,
-  FRAISEQL_DATABASE_POOL_SIZE, FRAISEQL_MAX_CONNECTIONS, FRAISEQL_MAX_BODY_BYTES,
-  FRAISEQL_SHUTDOWN_TIMEOUT, FRAISEQL_SERVER_HEADER
-`)
+	fmt.Fprint(w, "\nEnvironment variables (flags override them; docs/configuration.md explains each):\n")
+	line := " "
+	for _, name := range httpcore.EnvVars() {
+		if len(line)+len(name)+2 > 80 {
+			fmt.Fprintln(w, line)
+			line = " "
+		}
+		line += " " + name
+	}
+	fmt.Fprintln(w, line)
 }
