@@ -75,6 +75,15 @@ type Config struct {
 	// list). nil means auth.DefaultRequiredClaims (exp, sub); an empty list
 	// requires none.
 	AuthRequiredClaims []string
+	// AuthLeeway is tolerated on exp, nbf and iat (--auth-leeway, default 0).
+	AuthLeeway time.Duration
+	// AuthMaxTokenBytes: longer tokens are refused before decoding
+	// (--auth-max-token-bytes; 0 means auth.DefaultMaxTokenBytes, 16 KiB).
+	AuthMaxTokenBytes int
+	// JWKS cache tuning (--auth-jwks-max-age, --auth-jwks-min-refresh,
+	// --auth-jwks-timeout); 0 means the auth package defaults (1 h, 30 s,
+	// 5 s).
+	AuthJWKSMaxAge, AuthJWKSMinRefresh, AuthJWKSTimeout time.Duration
 	// Auth0Domain and Auth0Audience configure v1's Auth0 provider
 	// (--auth0-domain, --auth0-audience): issuer https://<domain>/, keys from
 	// https://<domain>/.well-known/jwks.json, roles from
@@ -244,6 +253,7 @@ func (c *Config) AuthConfig() (*auth.Config, error) {
 		}
 		ac := auth.Auth0Config(c.Auth0Domain, c.Auth0Audience, c.AuthAlgorithms...)
 		ac.RequiredClaims = c.AuthRequiredClaims
+		c.tune(&ac)
 		if c.AuthIssuer != "" {
 			ac.Issuer = c.AuthIssuer
 		}
@@ -269,7 +279,16 @@ func (c *Config) AuthConfig() (*auth.Config, error) {
 		RequiredClaims: c.AuthRequiredClaims,
 		Claims:         auth.DefaultClaimMapping(),
 	}
+	c.tune(&ac)
 	return &ac, ac.Validate()
+}
+
+func (c *Config) tune(ac *auth.Config) {
+	ac.Leeway = c.AuthLeeway
+	ac.MaxTokenBytes = c.AuthMaxTokenBytes
+	ac.JWKSMaxAge = c.AuthJWKSMaxAge
+	ac.JWKSMinRefreshInterval = c.AuthJWKSMinRefresh
+	ac.JWKSFetchTimeout = c.AuthJWKSTimeout
 }
 
 // SessionVarMapping parses SessionVars and SessionVarDefaults.
@@ -339,6 +358,11 @@ var envVars = [][2]string{
 	{"auth-audience", "FRAISEQL_AUTH_AUDIENCE"},
 	{"auth-issuer", "FRAISEQL_AUTH_ISSUER"},
 	{"auth-required-claims", "FRAISEQL_AUTH_REQUIRED_CLAIMS"},
+	{"auth-leeway", "FRAISEQL_AUTH_LEEWAY"},
+	{"auth-max-token-bytes", "FRAISEQL_AUTH_MAX_TOKEN_BYTES"},
+	{"auth-jwks-max-age", "FRAISEQL_AUTH_JWKS_MAX_AGE"},
+	{"auth-jwks-min-refresh", "FRAISEQL_AUTH_JWKS_MIN_REFRESH"},
+	{"auth-jwks-timeout", "FRAISEQL_AUTH_JWKS_TIMEOUT"},
 	{"auth0-domain", "FRAISEQL_AUTH0_DOMAIN"},
 	{"auth0-audience", "FRAISEQL_AUTH0_API_IDENTIFIER"},
 	{"session-var", "FRAISEQL_SESSION_VARS"},
@@ -469,6 +493,11 @@ func ParseFlags(cfg *Config, args []string, getenv func(string) string, usage io
 	fs.Var(listValue{&cfg.AuthAudience}, "auth-audience", "accepted token audiences, comma list")
 	fs.StringVar(&cfg.AuthIssuer, "auth-issuer", cfg.AuthIssuer, "required token issuer")
 	fs.Var(listValue{&cfg.AuthRequiredClaims}, "auth-required-claims", "claims every token must carry, comma list (default exp,sub)")
+	fs.DurationVar(&cfg.AuthLeeway, "auth-leeway", cfg.AuthLeeway, "clock skew tolerated on exp, nbf and iat")
+	fs.IntVar(&cfg.AuthMaxTokenBytes, "auth-max-token-bytes", cfg.AuthMaxTokenBytes, "longest bearer token accepted (0: 16 KiB)")
+	fs.DurationVar(&cfg.AuthJWKSMaxAge, "auth-jwks-max-age", cfg.AuthJWKSMaxAge, "JWKS age after which it is refreshed in the background (0: 1h)")
+	fs.DurationVar(&cfg.AuthJWKSMinRefresh, "auth-jwks-min-refresh", cfg.AuthJWKSMinRefresh, "minimum time between JWKS fetches (0: 30s)")
+	fs.DurationVar(&cfg.AuthJWKSTimeout, "auth-jwks-timeout", cfg.AuthJWKSTimeout, "bound on one JWKS fetch (0: 5s)")
 	fs.StringVar(&cfg.Auth0Domain, "auth0-domain", cfg.Auth0Domain, "Auth0 tenant domain (v1's Auth0 provider)")
 	fs.StringVar(&cfg.Auth0Audience, "auth0-audience", cfg.Auth0Audience, "Auth0 API identifier (token audience)")
 	sessionVars := &appendValue{list: &cfg.SessionVars, fresh: true}
