@@ -124,3 +124,24 @@ func TestJSONBTextMatchesPostgreSQL(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkExecuteMutation is a cached createUser with a recorded
+// mutation_response row (the conflict case: error typing, metadata-less
+// generated errors, a wrapper entity copied whole).
+func BenchmarkExecuteMutation(b *testing.B) {
+	s := loadBlog(b)
+	row := []byte(`{"status":"conflict:duplicate_email","message":"A user with this email already exists","entity_id":"11111111-1111-4111-8111-111111111101","entity_type":"User","entity":{"conflict_user": {"id": "11111111-1111-4111-8111-111111111101", "age": 34, "role": "admin", "tags": ["founder", "graphql"], "email": "ana@example.com", "score": 87.5, "profile": {"bio": "Builds APIs.", "website": "https://ana.example.com"}, "is_active": true, "last_name": "Silva", "created_at": "2025-01-02T09:00:00Z", "first_name": "Ana", "display_name": "Ana Silva"}},"updated_fields":null,"cascade":null,"metadata":null}`)
+	e, err := New(s, &fakeDB{rows: [][]byte{row}, noLog: true}, Config{Environment: Production})
+	if err != nil {
+		b.Fatal(err)
+	}
+	req := &Request{Query: `mutation { createUser(input: {email: "ana@example.com", firstName: "Ana"}) { ... on CreateUserSuccess { user { id } } ... on CreateUserError { code status message errors { code identifier message details } conflictUser { id email } } } }`}
+	ctx := context.Background()
+	if got := e.Execute(ctx, req); !strings.HasPrefix(string(got.Body), `{"data":{"createUser":{"__typename":"CreateUserError","code":409,"conflictUser":{"age":34`) {
+		b.Fatalf("unexpected body %s", got.Body)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		e.Execute(ctx, req)
+	}
+}
