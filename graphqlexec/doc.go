@@ -15,6 +15,20 @@
 // (package internal/rowjson) into v1's Rust output. Everything else (errors,
 // nulls, introspection) is a Python-style dict body written with pyjson.
 //
+// A mutation field bound by @function calls
+// SELECT row_to_json(schema.fn(<context values…>, $n::jsonb)) with the
+// input as jsonb text (every input field under its snake_case key, omitted
+// ones null), in a transaction of its own, root fields one after the other;
+// package internal/mutation turns the 8-column mutation_response row into
+// v1's success or error object bytes. A function that raises is a field
+// error with PostgreSQL's message.
+//
+// Session variables: a request's SessionVars and the schema's
+// @context(sessionVariable:) values are set with set_config(…, true) in the
+// same transaction as every statement the request runs, reads and
+// mutations alike, pipelined with the statement in one round trip (see
+// query in session.go); a request without them keeps the single statement.
+//
 // What it never does: import net/http or any transport (the HTTP layer
 // decodes requests and writes envelopes); splice a request value into SQL
 // text (values are bound parameters, identifiers and JSON keys come from
@@ -24,5 +38,10 @@
 // plan.MaxFilterConditions); unknown filter fields or operators are GraphQL
 // errors; introspection is disabled in production unless configured;
 // database and internal error texts reach the client only where v1 puts
-// them there (field errors carry the message, as graphql-core does).
+// them there (field errors carry the message, as graphql-core does): a
+// PostgreSQL error shows PostgreSQL's primary message, any other driver or
+// internal failure shows "Internal server error", never a Go or pgx text.
+// Session variable names are restricted to custom settings
+// (ValidSessionVarName), so a request can never change search_path, role
+// or another built-in setting; their values are always bound parameters.
 package graphqlexec
