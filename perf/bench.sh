@@ -58,14 +58,15 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
-# start NAME LOGFILE CMD...: starts a server, waits for its announced address, prints it.
+# start VAR NAME LOGFILE CMD...: starts a server in this shell (so the EXIT trap
+# knows its PID), waits for its announced address and stores it in VAR.
 start() {
-  local name=$1 logf=$2; shift 2
+  local var=$1 name=$2 logf=$3 addr; shift 3
   "$@" 2>"$logf" >&2 &
   pids+=($!)
   for _ in $(seq 1 200); do
     addr=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$logf" | head -1 || true)
-    if [ -n "$addr" ] && curl -fsS -o /dev/null "$addr/health" 2>/dev/null; then echo "$addr"; return 0; fi
+    if [ -n "$addr" ] && curl -fsS -o /dev/null "$addr/health" 2>/dev/null; then printf -v "$var" %s "$addr"; return 0; fi
     sleep 0.1
   done
   log "$name did not start:"; cat "$logf" >&2; return 1
@@ -91,14 +92,14 @@ if [ $fastapi = 1 ]; then
 fi
 
 # 2. throughput and latency, all targets interleaved
-fh=$(start fraiseql-http "$out/fraiseql-http.log" "${fh_cmd[@]}")
-tr=$(start thinref "$out/thinref.log" "${tr_cmd[@]}")
+start fh fraiseql-http "$out/fraiseql-http.log" "${fh_cmd[@]}"
+start tr thinref "$out/thinref.log" "${tr_cmd[@]}"
 targets=(--target "fraiseql-http=$fh" --target "thinref=$tr")
 labels=(--label "fraiseql-http=fraiseql-http $(git rev-parse --short HEAD), --environment production"
         --label "thinref=thin reference: net/http + pgx, same SQL, rows joined into the data envelope, no GraphQL"
         --label "floor=raw pgx, same SQL and concurrency, no HTTP")
 if [ $fastapi = 1 ]; then
-  fa=$(start fastapi-baseline "$out/fastapi.log" "${fa_cmd[@]}")
+  start fa fastapi-baseline "$out/fastapi.log" "${fa_cmd[@]}"
   targets+=(--target "fastapi-baseline=$fa"); labels+=(--label "fastapi-baseline=$fa_label")
 fi
 targets+=(--target "floor=$url")
@@ -111,7 +112,7 @@ log "load run ($mode)"
 
 # 3. full only: introspection (refused in production) against development-mode fraiseql-http
 if [ "$mode" = full ]; then
-  fhd=$(start fraiseql-http-dev "$out/fraiseql-http-dev.log" "${fh_cmd[@]:0:10}" --environment development)
+  start fhd fraiseql-http-dev "$out/fraiseql-http-dev.log" "${fh_cmd[@]:0:10}" --environment development
   t2=(--target "fraiseql-http-dev=$fhd")
   [ $fastapi = 1 ] && t2+=(--target "fastapi-baseline=$fa")
   "$bin/fraiseql-bench" run "${t2[@]}" --workloads perf/workloads/blog.json --select introspection \
