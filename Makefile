@@ -60,6 +60,13 @@ compat: bin/fraiseql-http bin/fraiseql-compat ## replay the FastAPI goldens agai
 		--schema $(SCHEMA) --database-url "$$url" \
 		--pending compat/pending.txt --divergences compat/divergences
 
+.PHONY: bench bench-full
+bench: ## quick side-by-side benchmark (at most 3 minutes), results in perf/results/
+	perf/bench.sh quick
+
+bench-full: ## full benchmark: FastAPI baseline, larger dataset, 1M-request leak check, 20k connections
+	perf/bench.sh full
+
 .PHONY: vet
 vet: $(addprefix vet/,$(MODULES)) ## go vet every module
 vet/%:
