@@ -23,6 +23,10 @@ type Field struct {
 // once built and safe for concurrent use.
 type Node struct {
 	entries []entry // in output order: keys sorted byte-wise
+	// lenMask has bit l set when a selected JSON key is l bytes long (bit
+	// 63: 63 bytes or more). A document key whose length bit is clear
+	// cannot match, which rejects most of a row's keys with one test.
+	lenMask uint64
 }
 
 type entry struct {
@@ -53,6 +57,9 @@ func NewNode(typename string, fields []Field) *Node {
 		seen[f.OutKey] = len(n.entries)
 		n.entries = append(n.entries, e)
 	}
+	for _, e := range n.entries {
+		n.lenMask |= lenBit(len(e.jsonKey))
+	}
 	if typename != "" {
 		p := appendString(nil, "__typename")
 		p = append(p, ':')
@@ -68,6 +75,8 @@ func NewNode(typename string, fields []Field) *Node {
 	})
 	return n
 }
+
+func lenBit(n int) uint64 { return 1 << min(n, 63) }
 
 // keyOf returns the raw key bytes between the quotes of an entry prefix.
 func keyOf(p []byte) []byte {
@@ -95,6 +104,9 @@ func (n *Node) TypenameOnly(keep func(outKey string) bool) *Node {
 			e.child = e.child.typenameOnlyNested()
 		}
 		out.entries = append(out.entries, e)
+		if !e.typename {
+			out.lenMask |= lenBit(len(e.jsonKey))
+		}
 	}
 	return out
 }
@@ -116,14 +128,30 @@ var ErrSyntax = errors.New("rowjson: malformed JSON")
 // stack; jsonb itself has a similar limit.
 const maxDepth = 1000
 
-type span struct{ start, end int }
+// span is where a selected member's value lies in the row, with
+// scanString's flags when it is a string; start < 0: absent.
+type span struct {
+	start, end int
+	flags      uint8
+}
 
+// inlineSpans is how many selected fields of one object are tracked in a
+// stack array; larger selections use the pooled scratch stack.
+const inlineSpans = 16
+
+// transformer is the state of one AppendRow call. It lives on the stack;
+// the scratch buffers only canonical JSON values, escaped keys and very wide
+// selections need are taken from a pool on first use.
 type transformer struct {
+	depth int
+	s     *scratch
+}
+
+type scratch struct {
 	spans   []span
 	members []member
 	keybuf  []byte // decoded keys of canonicalObject members
 	keytmp  []byte // one decoded key of a projected object
-	depth   int
 }
 
 type member struct {
@@ -131,7 +159,22 @@ type member struct {
 	val              span
 }
 
-var pool = sync.Pool{New: func() any { return new(transformer) }}
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+func (t *transformer) scratch() *scratch {
+	if t.s == nil {
+		t.s = scratchPool.Get().(*scratch)
+		t.s.spans, t.s.members, t.s.keybuf = t.s.spans[:0], t.s.members[:0], t.s.keybuf[:0]
+	}
+	return t.s
+}
+
+func (t *transformer) release() {
+	if t.s != nil {
+		scratchPool.Put(t.s)
+		t.s = nil
+	}
+}
 
 // AppendRow appends the rewrite of one row document (jsonb text) to dst.
 // A nil row (SQL NULL) is written as null.
@@ -139,12 +182,11 @@ func AppendRow(dst, row []byte, n *Node) ([]byte, error) {
 	if row == nil {
 		return append(dst, "null"...), nil
 	}
-	t := pool.Get().(*transformer)
-	defer pool.Put(t)
-	t.spans, t.members, t.keybuf, t.depth = t.spans[:0], t.members[:0], t.keybuf[:0], 0
+	var t transformer
 	i := skipWS(row, 0)
 	var err error
 	dst, i, err = t.value(dst, row, i, n)
+	t.release()
 	if err != nil {
 		return dst, err
 	}
@@ -174,11 +216,11 @@ func (t *transformer) value(dst, in []byte, i int, n *Node) ([]byte, int, error)
 	case c == '[':
 		return t.array(dst, in, i, n)
 	case c == '"':
-		end, esc, err := scanString(in, i)
+		end, flags, err := scanString(in, i)
 		if err != nil {
 			return dst, i, err
 		}
-		return appendStringToken(dst, in[i:end], esc), end, nil
+		return appendStringToken(dst, in[i:end], flags), end, nil
 	case c == '-' || (c >= '0' && c <= '9'):
 		end, err := scanNumber(in, i)
 		if err != nil {
@@ -202,6 +244,8 @@ func literal(dst, in []byte, i int, lit string) ([]byte, int, error) {
 	return append(dst, lit...), i + len(lit), nil
 }
 
+// enter counts one more level of nesting. Callers decrement t.depth on
+// success only: an error ends the whole row, so the count no longer matters.
 func (t *transformer) enter() error {
 	t.depth++
 	if t.depth > maxDepth {
@@ -215,10 +259,10 @@ func (t *transformer) array(dst, in []byte, i int, n *Node) ([]byte, int, error)
 	if err := t.enter(); err != nil {
 		return dst, i, err
 	}
-	defer func() { t.depth-- }()
 	dst = append(dst, '[')
 	i = skipWS(in, i+1)
 	if i < len(in) && in[i] == ']' {
+		t.depth--
 		return append(dst, ']'), i + 1, nil
 	}
 	for {
@@ -236,6 +280,7 @@ func (t *transformer) array(dst, in []byte, i int, n *Node) ([]byte, int, error)
 			dst = append(dst, ',')
 			i = skipWS(in, i+1)
 		case ']':
+			t.depth--
 			return append(dst, ']'), i + 1, nil
 		default:
 			return dst, i, ErrSyntax
@@ -244,18 +289,30 @@ func (t *transformer) array(dst, in []byte, i int, n *Node) ([]byte, int, error)
 }
 
 // object projects the object at in[i] (which is '{') with n: one scan
-// records where each selected member's value lies, then the members are
-// written in n's (sorted) order.
+// records where each selected member's value lies, skipping the others
+// (validated, never decoded), then the members are written in n's (sorted)
+// order, plain strings, integers and literals copied in bulk.
 func (t *transformer) object(dst, in []byte, i int, n *Node) ([]byte, int, error) {
 	if err := t.enter(); err != nil {
 		return dst, i, err
 	}
-	defer func() { t.depth-- }()
-	base := len(t.spans)
-	for range n.entries {
-		t.spans = append(t.spans, span{-1, -1})
+	var local [inlineSpans]span
+	var spans []span
+	if len(n.entries) <= inlineSpans {
+		spans = local[:len(n.entries)]
+	} else {
+		// Nested calls may grow the scratch stack while spans is in use:
+		// spans keeps pointing at the array this call wrote, which stays
+		// valid, and the stack is cut back to base on return.
+		sc := t.scratch()
+		base := len(sc.spans)
+		sc.spans = append(sc.spans, make([]span, len(n.entries))...)
+		spans = sc.spans[base:]
+		defer func() { t.s.spans = t.s.spans[:base] }()
 	}
-	defer func() { t.spans = t.spans[:base] }()
+	for k := range spans {
+		spans[k].start = -1
+	}
 
 	i = skipWS(in, i+1)
 	if i < len(in) && in[i] == '}' {
@@ -265,28 +322,31 @@ func (t *transformer) object(dst, in []byte, i int, n *Node) ([]byte, int, error
 			if i >= len(in) || in[i] != '"' {
 				return dst, i, ErrSyntax
 			}
-			kend, kesc, err := scanString(in, i)
+			kend, kflags, err := scanString(in, i)
 			if err != nil {
 				return dst, i, err
 			}
 			key := in[i+1 : kend-1]
-			if kesc {
-				t.keytmp = appendUnescaped(t.keytmp[:0], key)
-				key = t.keytmp
-			}
 			i = skipWS(in, kend)
 			if i >= len(in) || in[i] != ':' {
 				return dst, i, ErrSyntax
 			}
 			vstart := skipWS(in, i+1)
-			vend, err := skipValue(in, vstart, 0)
+			vend, vflags, err := skipValue(in, vstart, 0)
 			if err != nil {
 				return dst, i, err
 			}
-			for k := range n.entries {
-				e := &n.entries[k]
-				if !e.typename && e.jsonKey == string(key) {
-					t.spans[base+k] = span{vstart, vend}
+			if n.lenMask&lenBit(len(key)) != 0 || kflags&strEscaped != 0 {
+				if kflags&strEscaped != 0 {
+					sc := t.scratch()
+					sc.keytmp = appendUnescaped(sc.keytmp[:0], key)
+					key = sc.keytmp
+				}
+				for k := range n.entries {
+					e := &n.entries[k]
+					if !e.typename && e.jsonKey == string(key) {
+						spans[k] = span{vstart, vend, vflags}
+					}
 				}
 			}
 			i = skipWS(in, vend)
@@ -316,7 +376,7 @@ func (t *transformer) object(dst, in []byte, i int, n *Node) ([]byte, int, error
 			first = false
 			continue
 		}
-		sp := t.spans[base+k]
+		sp := spans[k]
 		if sp.start < 0 {
 			continue // missing from the document: omitted, not null (v1)
 		}
@@ -325,12 +385,22 @@ func (t *transformer) object(dst, in []byte, i int, n *Node) ([]byte, int, error
 		}
 		first = false
 		dst = append(dst, e.prefix...)
-		var err error
-		dst, _, err = t.value(dst, in[:sp.end], sp.start, e.child)
-		if err != nil {
-			return dst, i, err
+		v := in[sp.start:sp.end]
+		switch c := v[0]; {
+		case c == '"':
+			dst = appendStringToken(dst, v, sp.flags)
+		case c == 't' || c == 'f' || c == 'n':
+			dst = append(dst, v...) // skipValue matched the literal
+		case c == '{' || c == '[':
+			var err error
+			if dst, _, err = t.value(dst, in[:sp.end], sp.start, e.child); err != nil {
+				return dst, i, err
+			}
+		default:
+			dst = appendNumber(dst, v)
 		}
 	}
+	t.depth--
 	return append(dst, '}'), i, nil
 }
 
@@ -339,11 +409,11 @@ func (t *transformer) canonicalObject(dst, in []byte, i int) ([]byte, int, error
 	if err := t.enter(); err != nil {
 		return dst, i, err
 	}
-	defer func() { t.depth-- }()
-	base := len(t.members)
-	defer func() { t.members = t.members[:base] }()
+	sc := t.scratch()
+	base := len(sc.members)
 	i = skipWS(in, i+1)
 	if i < len(in) && in[i] == '}' {
+		t.depth--
 		return append(dst, "{}"...), i + 1, nil
 	}
 	for {
@@ -354,20 +424,20 @@ func (t *transformer) canonicalObject(dst, in []byte, i int) ([]byte, int, error
 		if err != nil {
 			return dst, i, err
 		}
-		ks := len(t.keybuf)
-		t.keybuf = appendUnescaped(t.keybuf, in[i+1:kend-1])
-		m := member{keyStart: ks, keyEnd: len(t.keybuf)}
+		ks := len(sc.keybuf)
+		sc.keybuf = appendUnescaped(sc.keybuf, in[i+1:kend-1])
+		m := member{keyStart: ks, keyEnd: len(sc.keybuf)}
 		i = skipWS(in, kend)
 		if i >= len(in) || in[i] != ':' {
 			return dst, i, ErrSyntax
 		}
 		vstart := skipWS(in, i+1)
-		vend, err := skipValue(in, vstart, 0)
+		vend, vflags, err := skipValue(in, vstart, 0)
 		if err != nil {
 			return dst, i, err
 		}
-		m.val = span{vstart, vend}
-		t.members = append(t.members, m)
+		m.val = span{vstart, vend, vflags}
+		sc.members = append(sc.members, m)
 		i = skipWS(in, vend)
 		if i >= len(in) {
 			return dst, i, ErrSyntax
@@ -381,8 +451,8 @@ func (t *transformer) canonicalObject(dst, in []byte, i int) ([]byte, int, error
 		}
 		i = skipWS(in, i+1)
 	}
-	ms := t.members[base:]
-	kb := t.keybuf
+	ms := sc.members[base:]
+	kb := sc.keybuf
 	slices.SortStableFunc(ms, func(a, b member) int {
 		return bytes.Compare(kb[a.keyStart:a.keyEnd], kb[b.keyStart:b.keyEnd])
 	})
@@ -399,14 +469,16 @@ func (t *transformer) canonicalObject(dst, in []byte, i int) ([]byte, int, error
 		dst = appendStringBytes(dst, kb[ms[k].keyStart:ms[k].keyEnd])
 		dst = append(dst, ':')
 		var err error
-		// members may grow during the nested call; index through t.members.
-		v := t.members[base+k].val
+		// members may grow during the nested call; index through sc.members.
+		v := sc.members[base+k].val
 		dst, _, err = t.value(dst, in[:v.end], v.start, nil)
 		if err != nil {
 			return dst, i, err
 		}
-		ms = t.members[base : base+len(ms)]
-		kb = t.keybuf
+		ms = sc.members[base : base+len(ms)]
+		kb = sc.keybuf
 	}
+	sc.members = sc.members[:base]
+	t.depth--
 	return append(dst, '}'), i, nil
 }

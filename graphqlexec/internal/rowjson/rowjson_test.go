@@ -111,13 +111,101 @@ func TestTypenameOnly(t *testing.T) {
 	}
 }
 
+// diffNodes are the projections the differential tests run every input
+// through: nil is the canonical copy.
+func diffNodes() []*Node {
+	post := NewNode("Post", []Field{
+		{JSONKey: "title", OutKey: "title"},
+		{JSONKey: "comments", OutKey: "comments", Child: NewNode("Comment", []Field{{JSONKey: "id", OutKey: "id"}})},
+		{JSONKey: "", OutKey: "empty"},
+		{JSONKey: "a\"b", OutKey: "quoted"},
+	})
+	wide := make([]Field, 0, inlineSpans+4)
+	for i := range inlineSpans + 4 {
+		k := string(rune('a' + i))
+		wide = append(wide, Field{JSONKey: k, OutKey: k, Child: userNode()})
+	}
+	return []*Node{nil, userNode(), post, NewNode("Wide", wide), userNode().TypenameOnly(func(k string) bool { return k == "profile" })}
+}
+
+// diffInputs exercise the word-at-a-time string scan at every offset of an
+// 8-byte word: escapes, quotes, control and non-ASCII bytes before, on and
+// after word boundaries, and truncated documents.
+func diffInputs() []string {
+	in := []string{
+		`{"id": "1", "profile": {"bio": "x"}}`, `[1, 2.5e3, "a\u0000"]`, `{"tags": ["a"], "age": null}`, `"\ud800"`,
+		`{"a\"b": "v", "": 1, "title": "T", "comments": [{"id": 1, "x": [true, false, null]}]}`,
+		`{"s": "ab\u00e9cd", "first_name": "\/\n", "id": -0, "age": 18446744073709551616}`,
+		`{"a": {"id": "1", "age": 3}, "t": {"first_name": "é"}, "s": [{"tags": [1]}, null]}`,
+	}
+	bodies := []string{`\"`, `\\`, "\x01", "\x1f", "é", "\xff", "\xc3", `\u0041`, `\`, `"`}
+	for pad := range 17 {
+		p := strings.Repeat("x", pad)
+		for _, b := range bodies {
+			in = append(in,
+				`{"id": "`+p+b+p+`", "email": "`+b+p+`"}`,
+				`{"first_name": "`+p+b+`"}`,
+				`{"tags": ["`+p+b,
+				`"`+p+b+`"`)
+		}
+	}
+	return in
+}
+
+// checkAgainstReference fails when AppendRow and the reference
+// implementation disagree on in: the same bytes on success, an error from
+// both otherwise.
+func checkAgainstReference(t *testing.T, in []byte, n *Node) {
+	t.Helper()
+	got, err := AppendRow(nil, in, n)
+	want, refErr := refAppendRow(nil, in, n)
+	if (err == nil) != (refErr == nil) {
+		t.Fatalf("%q: error %v, reference error %v", in, err, refErr)
+	}
+	if err == nil && string(got) != string(want) {
+		t.Fatalf("%q:\ngot  %s\nwant %s", in, got, want)
+	}
+}
+
+func TestAgainstReference(t *testing.T) {
+	for _, in := range diffInputs() {
+		for _, n := range diffNodes() {
+			checkAgainstReference(t, []byte(in), n)
+		}
+	}
+}
+
+func TestScanString(t *testing.T) {
+	for _, in := range diffInputs() {
+		for i := range len(in) {
+			if in[i] != '"' {
+				continue
+			}
+			end, flags, err := scanString([]byte(in), i)
+			refEnd, refEsc, refErr := refScanString([]byte(in), i)
+			if (err == nil) != (refErr == nil) || err == nil && (end != refEnd || (flags&strEscaped != 0) != refEsc) {
+				t.Fatalf("%q at %d: (%d, %b, %v), reference (%d, %v, %v)", in, i, end, flags, err, refEnd, refEsc, refErr)
+			}
+			if err == nil && !refEsc {
+				nonASCII := strings.ContainsFunc(in[i:end], func(r rune) bool { return r >= 0x80 })
+				if (flags&strNonASCII != 0) != nonASCII {
+					t.Fatalf("%q at %d: non-ASCII flag %v, want %v", in, i, flags&strNonASCII != 0, nonASCII)
+				}
+			}
+		}
+	}
+}
+
 func FuzzAppendRow(f *testing.F) {
-	for _, s := range []string{`{"id": "1", "profile": {"bio": "x"}}`, `[1, 2.5e3, "a\u0000"]`, `{"tags": ["a"], "age": null}`, `"\ud800"`} {
+	for _, s := range diffInputs() {
 		f.Add([]byte(s))
 	}
-	n := userNode()
+	nodes := diffNodes()
 	f.Fuzz(func(t *testing.T, in []byte) {
-		out, err := AppendRow(nil, in, n)
+		for _, n := range nodes {
+			checkAgainstReference(t, in, n)
+		}
+		out, err := AppendRow(nil, in, userNode())
 		if err != nil {
 			return
 		}

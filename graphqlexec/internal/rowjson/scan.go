@@ -1,12 +1,17 @@
 package rowjson
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"strconv"
 	"unicode/utf8"
 )
 
+// skipWS returns the index of the first non-whitespace byte at or after i.
+// Every byte above ' ' returns at the first test, which is the common case:
+// PostgreSQL writes exactly one space after ':' and ','.
 func skipWS(in []byte, i int) int {
-	for i < len(in) {
+	for i < len(in) && in[i] <= ' ' {
 		switch in[i] {
 		case ' ', '\t', '\n', '\r':
 			i++
@@ -17,24 +22,83 @@ func skipWS(in []byte, i int) int {
 	return i
 }
 
+// Flags scanString reports about a string token.
+const (
+	strEscaped  uint8 = 1 << iota // holds a backslash escape
+	strNonASCII                   // holds a byte >= 0x80 outside escapes
+)
+
+// Word-at-a-time constants: every byte 0x01, every byte 0x80.
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// stopMask sets the high bit of each byte of w (little-endian) that ends a
+// run of plain string bytes: '"', '\\' or a control character. It is the
+// classic "has zero byte" test, (x-0x01..) &^ x & 0x80.., applied to w^'"',
+// w^'\\' and, as "has byte below 0x20", to w; the three &^ x factors are
+// all ^w's high bits (neither '"' nor '\\' has bit 7 set), so they are
+// shared. Bytes above the lowest flagged one may be flagged falsely (a
+// borrow carries into them), so only the lowest set bit is meaningful; it is
+// exact, because no borrow reaches the bytes below the first true hit.
+func stopMask(w uint64) uint64 {
+	// In Go '-' and '|' share a precedence level: every term needs its
+	// parentheses.
+	quote := (w ^ (lsb * '"')) - lsb
+	backslash := (w ^ (lsb * '\\')) - lsb
+	control := w - lsb*0x20
+	return (quote | backslash | control) &^ w & msb
+}
+
 // scanString returns the index just past the string token starting at
-// in[i] ('"') and whether it contains escapes.
-func scanString(in []byte, i int) (end int, escaped bool, err error) {
+// in[i] ('"') and flags describing it. Plain runs are skipped eight bytes
+// at a time: row documents are mostly string bytes, and this loop is where
+// the transformer spends most of its time.
+func scanString(in []byte, i int) (end int, flags uint8, err error) {
+	var high uint64 // OR of the plain bytes seen: bit 7 of a byte set means non-ASCII
 	i++
-	for i < len(in) {
-		switch c := in[i]; {
-		case c == '"':
-			return i + 1, escaped, nil
-		case c == '\\':
-			escaped = true
-			i += 2
-		case c < 0x20:
-			return i, escaped, ErrSyntax
-		default:
+	for {
+		// Find the next '"', '\\' or control byte at or after i.
+		for i+8 <= len(in) {
+			w := binary.LittleEndian.Uint64(in[i:])
+			m := stopMask(w)
+			if m == 0 {
+				high |= w
+				i += 8
+				continue
+			}
+			// m^(m-1) keeps the bytes up to the stop byte, which is
+			// itself ASCII.
+			high |= w & (m ^ (m - 1))
+			i += bits.TrailingZeros64(m) >> 3 // index of the stop byte in w
+			goto stop
+		}
+		for i < len(in) {
+			c := in[i]
+			if c == '"' || c == '\\' || c < 0x20 {
+				goto stop
+			}
+			high |= uint64(c)
 			i++
 		}
+		return i, flags, ErrSyntax
+	stop:
+		switch in[i] {
+		case '"':
+			if high&msb != 0 {
+				flags |= strNonASCII
+			}
+			return i + 1, flags, nil
+		case '\\':
+			// The escaped byte is skipped unexamined, as before: escaped
+			// tokens are always decoded and re-encoded, never copied.
+			flags |= strEscaped
+			i += 2
+		default:
+			return i, flags, ErrSyntax
+		}
 	}
-	return i, escaped, ErrSyntax
 }
 
 // scanNumber returns the end of the JSON number token at in[i].
@@ -73,18 +137,19 @@ func scanNumber(in []byte, i int) (int, error) {
 	return i, nil
 }
 
-// skipValue returns the index just past the value at in[i].
-func skipValue(in []byte, i, depth int) (int, error) {
+// skipValue returns the index just past the value at in[i] and, for a
+// string, scanString's flags (0 for other values). It validates what it
+// skips: a malformed document is an error wherever the fault lies.
+func skipValue(in []byte, i, depth int) (int, uint8, error) {
 	if depth > maxDepth {
-		return i, ErrSyntax
+		return i, 0, ErrSyntax
 	}
 	if i >= len(in) {
-		return i, ErrSyntax
+		return i, 0, ErrSyntax
 	}
 	switch c := in[i]; {
 	case c == '"':
-		end, _, err := scanString(in, i)
-		return end, err
+		return scanString(in, i)
 	case c == '{' || c == '[':
 		closer := byte('}')
 		if c == '[' {
@@ -92,41 +157,42 @@ func skipValue(in []byte, i, depth int) (int, error) {
 		}
 		i = skipWS(in, i+1)
 		if i < len(in) && in[i] == closer {
-			return i + 1, nil
+			return i + 1, 0, nil
 		}
 		for {
 			if c == '{' {
 				if i >= len(in) || in[i] != '"' {
-					return i, ErrSyntax
+					return i, 0, ErrSyntax
 				}
 				end, _, err := scanString(in, i)
 				if err != nil {
-					return i, err
+					return i, 0, err
 				}
 				i = skipWS(in, end)
 				if i >= len(in) || in[i] != ':' {
-					return i, ErrSyntax
+					return i, 0, ErrSyntax
 				}
 				i = skipWS(in, i+1)
 			}
-			end, err := skipValue(in, i, depth+1)
+			end, _, err := skipValue(in, i, depth+1)
 			if err != nil {
-				return i, err
+				return i, 0, err
 			}
 			i = skipWS(in, end)
 			if i >= len(in) {
-				return i, ErrSyntax
+				return i, 0, ErrSyntax
 			}
 			if in[i] == closer {
-				return i + 1, nil
+				return i + 1, 0, nil
 			}
 			if in[i] != ',' {
-				return i, ErrSyntax
+				return i, 0, ErrSyntax
 			}
 			i = skipWS(in, i+1)
 		}
 	case c == '-' || (c >= '0' && c <= '9'):
-		return scanNumber(in, i)
+		end, err := scanNumber(in, i)
+		return end, 0, err
 	case c == 't':
 		return skipLit(in, i, "true")
 	case c == 'f':
@@ -134,25 +200,26 @@ func skipValue(in []byte, i, depth int) (int, error) {
 	case c == 'n':
 		return skipLit(in, i, "null")
 	}
-	return i, ErrSyntax
+	return i, 0, ErrSyntax
 }
 
-func skipLit(in []byte, i int, lit string) (int, error) {
+func skipLit(in []byte, i int, lit string) (int, uint8, error) {
 	if len(in)-i < len(lit) || string(in[i:i+len(lit)]) != lit {
-		return i, ErrSyntax
+		return i, 0, ErrSyntax
 	}
-	return i + len(lit), nil
+	return i + len(lit), 0, nil
 }
 
-// appendStringToken writes a scanned string token (quotes included). A
-// token without escapes is copied as is: PostgreSQL escapes exactly what
-// serde_json escapes and leaves the rest raw, and a raw token cannot hold a
-// control character (scanString rejects it). Escaped tokens are decoded and
-// re-encoded, so that escapes serde writes differently (\/, \u00e9, upper-case
-// hex) come out in serde's form.
-func appendStringToken(dst, tok []byte, escaped bool) []byte {
-	if !escaped {
-		if utf8.Valid(tok) {
+// appendStringToken writes a scanned string token (quotes included) given
+// scanString's flags. A token without escapes is copied as is: PostgreSQL
+// escapes exactly what serde_json escapes and leaves the rest raw, and a raw
+// token cannot hold a control character (scanString rejects it); only a
+// non-ASCII one needs its UTF-8 checked. Escaped tokens are decoded and
+// re-encoded, so that escapes serde writes differently (\/, \u00e9,
+// upper-case hex) come out in serde's form.
+func appendStringToken(dst, tok []byte, flags uint8) []byte {
+	if flags&strEscaped == 0 {
+		if flags&strNonASCII == 0 || utf8.Valid(tok) {
 			return append(dst, tok...)
 		}
 		return appendStringBytes(dst, tok[1:len(tok)-1])
