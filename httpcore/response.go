@@ -206,9 +206,10 @@ func (w *responseWriter) finish() error {
 		writeField(bw, f.name, f.value)
 	}
 	if status >= 200 && status != http.StatusNoContent && status != http.StatusNotModified {
-		var num [20]byte
+		// Formatting into the writer's own free space keeps the digits
+		// off the heap (a local array escapes through bufio's io.Writer).
 		bw.WriteString("content-length: ")
-		bw.Write(strconv.AppendInt(num[:0], int64(len(w.body)), 10))
+		bw.Write(strconv.AppendInt(bw.AvailableBuffer(), int64(len(w.body)), 10))
 		bw.WriteString("\r\n")
 	}
 	if contentType != "" {
