@@ -10,8 +10,6 @@ import (
 	"time"
 
 	"github.com/graphql-go/graphql/language/ast"
-	"github.com/graphql-go/graphql/language/parser"
-	"github.com/graphql-go/graphql/language/source"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/plan"
@@ -90,7 +88,7 @@ func (e *Engine) document(query string) *document {
 		return d
 	}
 	d := &document{body: []byte(query), frags: map[string]*ast.FragmentDefinition{}, ops: map[string]*prepared{}}
-	doc, err := parser.Parse(parser.ParseParams{Source: source.NewSource(&source.Source{Body: d.body, Name: "GraphQL request"})})
+	doc, err := parseDocument(d.body)
 	if err != nil {
 		d.syntax = syntaxError(err, d.body)
 	} else {
@@ -112,10 +110,10 @@ func (e *Engine) validation(d *document, blocked bool) []*gqlerr.Error {
 	if e.cfg.Environment == Production {
 		// Production with an authenticated user under the "authenticated"
 		// policy: v1 then runs graphql-core's full rule set.
-		d.fullOnce.Do(func() { d.fullErrs = e.validateFull(d.doc) })
+		d.fullOnce.Do(func() { d.fullErrs = e.validateFull(d.doc, d.body) })
 		return d.fullErrs
 	}
-	d.fullOnce.Do(func() { d.fullErrs = e.validateFull(d.doc) })
+	d.fullOnce.Do(func() { d.fullErrs = e.validateFull(d.doc, d.body) })
 	return d.fullErrs
 }
 

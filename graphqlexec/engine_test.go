@@ -131,7 +131,7 @@ func TestExecuteUnit(t *testing.T) {
 			req:  Request{Query: `query($w: UserWhereInput) { users(where: $w) { id } }`, Variables: vars(t, `{"w":{"NOT":{"x') OR 1=1 --":{"eq":"1"}}}}`)},
 			want: `{"data":{"users":null},"errors":[{"message":"Unknown filter field 'x') OR 1=1 --' on UserWhereInput.","locations":[{"line":1,"column":29}],"path":["users"]}]}`},
 		{name: "unknown orderBy enum is a validation error", req: Request{Query: `{ users(orderBy: [{role: SIDEWAYS}]) { id } }`},
-			want: `{"errors":[{"message":"Argument 'orderBy' has invalid value [{role: SIDEWAYS}].","locations":[{"line":1,"column":18}]}],"extensions":{"execution":{"mode":"unified_rust","time_ms":T}}}`},
+			want: `{"errors":[{"message":"Value 'SIDEWAYS' does not exist in 'OrderDirection' enum.","locations":[{"line":1,"column":26}]}],"extensions":{"execution":{"mode":"unified_rust","time_ms":T}}}`},
 		{name: "variable nested path error", req: Request{Query: `query($w: UserWhereInput) { users(where: $w) { id } }`, Variables: vars(t, `{"w":{"age":{"gt":"x"}}}`)},
 			want: `{"errors":[{"message":"Variable '$w' got invalid value {'age': {'gt': 'x'}} at 'w.age.gt'; Int cannot represent non-integer value: 'x'","locations":[{"line":1,"column":7}]}],"extensions":{"execution":{"mode":"unified_rust","time_ms":T}}}`},
 		{name: "skip and include", env: Production, req: Request{Query: `query($s: Boolean!) { users { id @skip(if: $s) role @include(if: true) } }`, Variables: vars(t, `{"s":true}`)},

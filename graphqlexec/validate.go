@@ -2,8 +2,10 @@ package graphqlexec
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/graphql-go/graphql"
@@ -14,22 +16,38 @@ import (
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
 )
 
-// validateFull runs graphql-go's specified rules and rewords each error as
-// graphql-core 3.2 words it (development, introspection allowed).
-func (e *Engine) validateFull(doc *ast.Document) []*gqlerr.Error {
-	res := graphql.ValidateDocument(e.s.GraphQL(), doc, graphql.SpecifiedRules)
+// validateFull runs graphql-core's specified rules (graphql-go's where
+// they agree, ours where they do not; see rules.go) and gives each error
+// graphql-core's words and character-counted locations (development,
+// introspection allowed).
+func (e *Engine) validateFull(doc *ast.Document, body []byte) []*gqlerr.Error {
+	res := graphql.ValidateDocument(e.s.GraphQL(), doc, e.rules(doc, body))
 	if res.IsValid {
 		return nil
 	}
 	out := make([]*gqlerr.Error, 0, len(res.Errors))
 	for _, fe := range res.Errors {
-		out = append(out, e.reword(fe))
+		out = append(out, e.reword(fe, body))
 	}
 	return out
 }
 
-func (e *Engine) reword(fe gqlerrors.FormattedError) *gqlerr.Error {
-	ge := &gqlerr.Error{Message: e.rewordMessage(fe.Message)}
+func (e *Engine) reword(fe gqlerrors.FormattedError, body []byte) *gqlerr.Error {
+	ge := &gqlerr.Error{}
+	if msg, ok := strings.CutPrefix(fe.Message, coreMarker); ok {
+		ge.Message = msg
+	} else {
+		ge.Message = e.rewordMessage(fe.Message)
+	}
+	// graphql-go counts columns in bytes, graphql-core in characters: the
+	// locations are computed again from the nodes' offsets.
+	var orig *gqlerrors.Error
+	if errors.As(fe.OriginalError(), &orig) && len(orig.Positions) == len(fe.Locations) {
+		for _, pos := range orig.Positions {
+			ge.Locations = append(ge.Locations, gqlerr.LocationAt(body, pos))
+		}
+		return ge
+	}
 	for _, l := range fe.Locations {
 		ge.Locations = append(ge.Locations, gqlerr.Location{Line: l.Line, Column: l.Column})
 	}
@@ -47,15 +65,61 @@ type rewordRule struct {
 var rewordRules = []rewordRule{
 	{re: regexp.MustCompile(`^Cannot query field "([^"]*)" on type "([^"]*)"\.`),
 		fn: func(e *Engine, m []string) string {
-			var names []string
-			if t := e.s.Type(m[2]); t != nil {
-				for _, f := range t.Fields {
-					names = append(names, f.Name)
+			t := e.s.Type(m[2])
+			if t == nil {
+				return fmt.Sprintf("Cannot query field '%s' on type '%s'.", m[1], m[2])
+			}
+			// graphql-core suggests the possible types that have the field
+			// (abstract types), else the fields with a close name.
+			var types, names []string
+			for _, pt := range t.PossibleTypes {
+				if ot := e.s.Type(pt); ot != nil && ot.Field(m[1]) != nil {
+					types = append(types, pt)
 				}
+			}
+			if len(types) > 0 {
+				slices.SortStableFunc(types, gqlerr.NaturalCompare)
+				return fmt.Sprintf("Cannot query field '%s' on type '%s'.%s", m[1], m[2], gqlerr.DidYouMeanWhat("to use an inline fragment on", types))
+			}
+			for _, f := range t.Fields {
+				names = append(names, f.Name)
 			}
 			return fmt.Sprintf("Cannot query field '%s' on type '%s'.%s", m[1], m[2], gqlerr.DidYouMean(gqlerr.SuggestionList(m[1], names)))
 		},
 		eg: `Cannot query field "nope" on type "User". Did you mean "role"?`, out: `Cannot query field 'nope' on type 'User'. Did you mean 'role'?`},
+	{re: regexp.MustCompile(`^Directive "@([^"]*)" argument "([^"]*)" of type "([^"]*)" is required but not provided\.$`),
+		fn: func(_ *Engine, m []string) string {
+			return fmt.Sprintf("Directive '@%s' argument '%s' of type '%s' is required, but it was not provided.", m[1], m[2], m[3])
+		},
+		eg: `Directive "@skip" argument "if" of type "Boolean!" is required but not provided.`, out: `Directive '@skip' argument 'if' of type 'Boolean!' is required, but it was not provided.`},
+	{re: regexp.MustCompile(`^Directive "([^"]*)" may not be used on ([A-Z_]+)\.$`),
+		fn: func(_ *Engine, m []string) string {
+			return fmt.Sprintf("Directive '@%s' may not be used on %s.", m[1], strings.ToLower(strings.ReplaceAll(m[2], "_", " ")))
+		},
+		eg: `Directive "skip" may not be used on FRAGMENT_DEFINITION.`, out: `Directive '@skip' may not be used on fragment definition.`},
+	{re: regexp.MustCompile(`^There can only be one variable named "([^"]*)"\.$`),
+		fn: func(_ *Engine, m []string) string {
+			return fmt.Sprintf("There can be only one variable named '$%s'.", m[1])
+		},
+		eg: `There can only be one variable named "n".`, out: `There can be only one variable named '$n'.`},
+	{re: regexp.MustCompile(`^Cannot spread fragment "([^"]*)" within itself(?: via (.*))?\.$`),
+		fn: func(_ *Engine, m []string) string {
+			if m[2] == "" {
+				return fmt.Sprintf("Cannot spread fragment '%s' within itself.", m[1])
+			}
+			via := strings.Split(m[2], ", ")
+			for i := range via {
+				via[i] = "'" + via[i] + "'"
+			}
+			return fmt.Sprintf("Cannot spread fragment '%s' within itself via %s.", m[1], strings.Join(via, ", "))
+		},
+		eg: `Cannot spread fragment "F" within itself via G, H.`, out: `Cannot spread fragment 'F' within itself via 'G', 'H'.`},
+	{re: regexp.MustCompile(`^Fields "([^"]*)" conflict because (.*)\. Use different aliases on the fields to fetch both if this was intentional\.$`),
+		fn: func(_ *Engine, m []string) string {
+			return fmt.Sprintf("Fields '%s' conflict because %s. Use different aliases on the fields to fetch both if this was intentional.", m[1], conflictReason(m[2]))
+		},
+		eg:  `Fields "a" conflict because subfields "b" conflict because they return conflicting types String and [Int]! and subfields "c" conflict because x and y are different fields. Use different aliases on the fields to fetch both if this was intentional.`,
+		out: `Fields 'a' conflict because subfields 'b' conflict because they return conflicting types 'String' and '[Int]!' and subfields 'c' conflict because 'x' and 'y' are different fields. Use different aliases on the fields to fetch both if this was intentional.`},
 	{re: regexp.MustCompile(`^Field "([^"]*)" argument "([^"]*)" of type "([^"]*)" is required but not provided\.$`),
 		fn: func(_ *Engine, m []string) string {
 			return fmt.Sprintf("Field '%s' argument '%s' of type '%s' is required, but it was not provided.", m[1], m[2], m[3])
@@ -126,6 +190,20 @@ var rewordRules = []rewordRule{
 			return fmt.Sprintf("Argument '%s' has invalid value %s.", m[1], m[2])
 		},
 		eg: "Argument \"limit\" has invalid value \"x\".\nExpected type \"Int\", found \"x\".", out: `Argument 'limit' has invalid value "x".`},
+}
+
+var (
+	subfieldsRe = regexp.MustCompile(`subfields "([^"]*)"`)
+	typesRe     = regexp.MustCompile(`conflicting types (\S+) and (\S+)`)
+	fieldsRe    = regexp.MustCompile(`(\S+) and (\S+) are different fields`)
+)
+
+// conflictReason quotes graphql-go's field-merge reasons as graphql-core's
+// reason_message does (names and types hold no spaces).
+func conflictReason(r string) string {
+	r = subfieldsRe.ReplaceAllString(r, "subfields '$1'")
+	r = typesRe.ReplaceAllString(r, "conflicting types '$1' and '$2'")
+	return fieldsRe.ReplaceAllString(r, "'$1' and '$2' are different fields")
 }
 
 // rewordMessage maps one graphql-go message; messages without a rule keep
@@ -229,7 +307,20 @@ func syntaxError(err error, body []byte) *gqlerr.Error {
 			line, col = l.Line, l.Column
 		}
 	}
+	var ge *gqlerrors.Error
+	if errors.As(err, &ge) && len(ge.Positions) == 1 && !strings.HasPrefix(m[3], "Unexpected empty IN") {
+		// graphql-go counts columns in bytes, graphql-core in characters.
+		l := gqlerr.LocationAt(body, ge.Positions[0])
+		line, col = l.Line, l.Column
+		if desc == "Unexpected $" {
+			// A variable where a constant is expected (a default value).
+			if name := nameAt(body, ge.Positions[0]+1); name != "" {
+				desc = "Unexpected variable '$" + name + "' in constant value"
+			}
+		}
+	}
 	desc = tokenRe.ReplaceAllStringFunc(desc, coreToken)
+	desc = charRe.ReplaceAllStringFunc(desc, coreChar)
 	if !strings.HasSuffix(desc, ".") {
 		desc += "."
 	}
@@ -250,7 +341,37 @@ func offsetOf(body []byte, line, col int) int {
 
 // graphql-go describes tokens as EOF, { and Name "x"; graphql-core as
 // <EOF>, '{' and Name 'x'.
-var tokenRe = regexp.MustCompile(`(Unexpected|found) (EOF|Name "[^"]*"|\.\.\.|[!$&()\[\]{}:=@|])`)
+var tokenRe = regexp.MustCompile(`(Unexpected|found|Expected) (EOF|Name "[^"]*"|\.\.\.|[!$&()\[\]{}:=@|])`)
+
+// graphql-go quotes a character of a lexical error as "x" or "\u0007";
+// graphql-core as 'x' (and '"') or U+0007, after a colon.
+var charRe = regexp.MustCompile(`^(Unexpected character|Invalid character|Invalid character within String|Invalid number, [a-z0-9 ]+:) "(\\u[0-9A-F]{4}|.)"\.?$`)
+
+func coreChar(s string) string {
+	m := charRe.FindStringSubmatch(s)
+	head, ch := m[1], m[2]
+	if !strings.HasSuffix(head, ":") {
+		head += ":"
+	}
+	if strings.HasPrefix(ch, `\u`) {
+		return head + " U+" + ch[2:]
+	}
+	return head + " '" + ch + "'"
+}
+
+// nameAt returns the GraphQL Name starting at offset, or "".
+func nameAt(body []byte, offset int) string {
+	end := offset
+	for end < len(body) {
+		c := body[end]
+		if c == '_' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || end > offset && c >= '0' && c <= '9' {
+			end++
+			continue
+		}
+		break
+	}
+	return string(body[min(offset, end):end])
+}
 
 func coreToken(s string) string {
 	word, tok, _ := strings.Cut(s, " ")

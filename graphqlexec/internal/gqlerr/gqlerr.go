@@ -22,12 +22,14 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Message }
 
-// LocationAt turns an offset in body into a location. graphql-go reports
-// some offsets in bytes and names in characters; the two agree on ASCII
-// text, and offsets are clamped so a mismatch can never index out of range.
+// LocationAt turns a byte offset in body (graphql-go's node and token
+// offsets) into graphql-core's location: lines split at \r\n, \n or \r,
+// columns counted in characters. Offsets are clamped, so a bad one can
+// never index out of range.
 func LocationAt(body []byte, offset int) Location {
 	line, col := 1, 1
-	for i, n := 0, 0; i < len(body) && n < offset; n++ {
+	offset = min(max(offset, 0), len(body))
+	for i := 0; i < offset; {
 		r, size := utf8.DecodeRune(body[i:])
 		i += size
 		switch {
@@ -36,7 +38,6 @@ func LocationAt(body []byte, offset int) Location {
 		case r == '\r':
 			if i < len(body) && body[i] == '\n' {
 				i++
-				n++
 			}
 			line, col = line+1, 1
 		default:

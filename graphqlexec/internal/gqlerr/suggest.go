@@ -133,3 +133,17 @@ func DidYouMean(suggestions []string) string {
 	}
 	return " Did you mean " + strings.Join(q[:len(q)-1], ", ") + ", or " + q[len(q)-1] + "?"
 }
+
+// DidYouMeanWhat is DidYouMean with graphql-core's sub-message
+// (" Did you mean the enum value 'ASC'?").
+func DidYouMeanWhat(what string, suggestions []string) string {
+	s := DidYouMean(suggestions)
+	if s == "" {
+		return ""
+	}
+	return " Did you mean " + what + " " + strings.TrimPrefix(s, " Did you mean ")
+}
+
+// NaturalCompare is graphql-core's natural_comparison_key order (digit
+// runs compare by value).
+func NaturalCompare(a, b string) int { return naturalCompare(a, b) }
