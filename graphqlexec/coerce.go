@@ -227,6 +227,14 @@ func (e *Engine) coerceLiteral(v ast.Value, ref *schema.TypeRef, vars map[string
 		}
 		return val, nil
 	}
+	if isNull(v) {
+		// graphql-core's value_from_ast: null is None, and Undefined
+		// (invalid) for a non-null type.
+		if ref.NonNull {
+			return nullValue, &literalError{"null for non-null"}
+		}
+		return nullValue, nil
+	}
 	if ref.NonNull {
 		return e.coerceLiteral(v, ref.OfType, vars)
 	}
