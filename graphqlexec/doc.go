@@ -6,8 +6,11 @@
 // parsed document with its validation results and, for operations without
 // variables, the prepared root fields (projection trees and SQL
 // statements), so a repeated query does no parse, validation or planning
-// work. Development validates with graphql-go's rules and rewords every
-// error in graphql-core 3.2's words; when introspection is blocked
+// work. graphql-go parses, with GraphQL's null literal added around it
+// (null.go), and development validates with graphql-core 3.2's rule list in
+// its order: graphql-go's rules reworded, ours where graphql-go reports
+// other errors (rules.go); testdata/validation-corpus.txt is compared with
+// graphql-core itself. When introspection is blocked
 // (production) only graphql-core's NoSchemaIntrospectionCustomRule runs, as
 // in v1. Variables are coerced with graphql-core's messages. Each root read
 // is one SQL statement (package internal/plan, v1's shapes), run with pgx
