@@ -262,14 +262,22 @@ func (sc *serverConn) serve() {
 	sc.lr.r = sc.c
 	br := readerPool.Get().(*bufio.Reader)
 	br.Reset(&sc.lr)
-	bw := writerPool.Get().(*bufio.Writer)
-	bw.Reset(sc.c)
+	// The writer is taken for one request and returned once its response is
+	// flushed: an idle keep-alive connection holds no write buffer (4 KB of
+	// the ~9 KB each of 20,000 idle connections would otherwise cost).
+	var bw *bufio.Writer
+	releaseWriter := func() {
+		if bw != nil {
+			bw.Reset(nil)
+			writerPool.Put(bw)
+			bw = nil
+		}
+	}
 	defer func() {
 		if !hijacked {
 			br.Reset(nil)
 			readerPool.Put(br)
-			bw.Reset(nil)
-			writerPool.Put(bw)
+			releaseWriter()
 		}
 	}()
 
@@ -291,6 +299,8 @@ func (sc *serverConn) serve() {
 			return // closed, idle timeout or Shutdown: uvicorn closes silently
 		}
 		sc.idle.Store(false)
+		bw = writerPool.Get().(*bufio.Writer)
+		bw.Reset(sc.c)
 		s.Timeouts.ReadHeader(sc.c)
 		req, err := http.ReadRequest(br)
 		if err != nil {
@@ -335,6 +345,7 @@ func (sc *serverConn) serve() {
 		body.release()
 		keep := !w.closeConn
 		putResponseWriter(w)
+		releaseWriter()
 		if err != nil || !keep {
 			return
 		}
