@@ -81,8 +81,11 @@ fa_label="FastAPI baseline, NOT the real FraiseQL: v1-style app in perf/baseline
 # 1. single-process measurements (each server started alone, nothing else under load)
 procs=()
 log "process measurements"
+# fraiseql-http bounds open client connections (--max-connections, default
+# 10000); the hold measurement raises the bound to the number attempted, and
+# the report says so.
 "$bin/fraiseql-bench" proc --name fraiseql-http --startup-runs $runs --leak-small $leak_small --leak-large $leak_large \
-  --hold $hold --out "$out/proc-fraiseql-http.json" -- "${fh_cmd[@]}" >/dev/null && procs+=(--proc "$out/proc-fraiseql-http.json")
+  --hold $hold --out "$out/proc-fraiseql-http.json" -- "${fh_cmd[@]}" --max-connections $hold >/dev/null && procs+=(--proc "$out/proc-fraiseql-http.json")
 "$bin/fraiseql-bench" proc --name thinref --startup-runs $runs --leak-small $leak_small --leak-large $leak_large \
   --hold $hold --out "$out/proc-thinref.json" -- "${tr_cmd[@]}" >/dev/null && procs+=(--proc "$out/proc-thinref.json")
 if [ $fastapi = 1 ]; then

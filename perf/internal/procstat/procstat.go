@@ -1,6 +1,6 @@
 // Package procstat measures one server process from the outside: time from
 // exec to the first 200 from its health path, resident memory from
-// /proc/PID/status, and how many idle keep-alive connections it holds.
+// /proc/PID/status, and how many keep-alive connections it holds at once.
 //
 // It starts only the command it is given, signals only that process, and
 // dials only the loopback address the process printed. Linux only (/proc).
@@ -13,12 +13,14 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -226,75 +228,128 @@ type HoldResult struct {
 	RSSKB  int64
 }
 
-// Hold opens up to n connections to addr, sends one request on each and reads
-// the answer, keeping every socket open. After settle it checks which are
-// still open (a read that times out means alive; EOF or reset means the server
-// dropped it), reads the server's RSS, and closes them all.
+// KeepAliveEvery is how often Hold repeats its request on each held
+// connection: below the 5 s keep-alive timeout of uvicorn and fraiseql-http,
+// which close a connection idle for longer, as they should.
+const KeepAliveEvery = 3 * time.Second
+
+// Hold opens up to n connections to addr, sends req on each and reads the
+// answer, keeping every socket open. Opening 20,000 connections on a small
+// machine takes longer than a server's keep-alive timeout, so each held
+// connection repeats req every KeepAliveEvery (with jitter), as a real
+// keep-alive client must. Once the last connection is open and settle has
+// passed, Hold reads the server's RSS and asks every connection for one more
+// exchange: a connection counts as held when every exchange on it
+// succeeded. None is ever reopened, so every counted connection was open at
+// the moment of the RSS reading, all at once. Then it closes them all.
 func Hold(ctx context.Context, addr string, pid int, n int, req []byte, settle time.Duration) HoldResult {
 	res := HoldResult{Attempted: n}
-	conns := make([]net.Conn, 0, n)
+	var (
+		mu       sync.Mutex
+		failures int
+		dials    sync.WaitGroup
+		keepers  sync.WaitGroup
+		held     atomic.Int64
+		conns    = make([]net.Conn, 0, n)
+		stop     = make(chan struct{})
+	)
 	defer func() {
 		for _, c := range conns {
 			c.Close()
 		}
 	}()
-	var mu sync.Mutex
-	var wg sync.WaitGroup
+	fail := func(what string, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		failures++
+		if res.Reason == "" {
+			res.Reason = fmt.Sprintf("%s after %d connections: %v", what, len(conns), err)
+		}
+	}
+	// keep repeats req on c until stop, then once more, and counts c as
+	// held if every exchange succeeded.
+	keep := func(c net.Conn, br *bufio.Reader, seed int) {
+		defer keepers.Done()
+		every := KeepAliveEvery + time.Duration(seed%1000)*time.Millisecond/2 - 250*time.Millisecond
+		t := time.NewTimer(every)
+		defer t.Stop()
+		for {
+			final := false
+			select {
+			case <-t.C:
+				t.Reset(every)
+			case <-stop:
+				final = true
+			}
+			if err := exchange(c, br, req); err != nil {
+				fail("keep-alive", err)
+				return
+			}
+			if final {
+				held.Add(1)
+				return
+			}
+		}
+	}
 	sem := make(chan struct{}, 64)
-	failures := 0
 	for i := 0; i < n && ctx.Err() == nil; i++ {
 		mu.Lock()
-		stop := failures > 100
+		giveUp := failures > 100
 		mu.Unlock()
-		if stop {
+		if giveUp {
 			break
 		}
 		sem <- struct{}{}
-		wg.Add(1)
+		dials.Add(1)
 		go func() {
-			defer func() { <-sem; wg.Done() }()
+			defer func() { <-sem; dials.Done() }()
 			c, err := net.DialTimeout("tcp", addr, 5*time.Second)
-			if err == nil {
-				c.SetDeadline(time.Now().Add(10 * time.Second))
-				if _, err = c.Write(req); err == nil {
-					var status int
-					status, err = readStatus(bufio.NewReader(c))
-					if err == nil && status != 200 {
-						err = fmt.Errorf("status %d", status)
-					}
-				}
-				if err != nil {
-					c.Close()
-				}
-			}
-			mu.Lock()
-			defer mu.Unlock()
 			if err != nil {
-				failures++
-				if res.Reason == "" {
-					res.Reason = fmt.Sprintf("after %d connections: %v", len(conns), err)
-				}
+				fail("dial", err)
 				return
 			}
+			br := bufio.NewReaderSize(c, 512)
+			if err := exchange(c, br, req); err != nil {
+				c.Close()
+				fail("first request", err)
+				return
+			}
+			mu.Lock()
 			conns = append(conns, c)
+			mu.Unlock()
+			keepers.Add(1)
+			go keep(c, br, i)
 		}()
 	}
-	wg.Wait()
+	dials.Wait()
 	select {
 	case <-time.After(settle):
 	case <-ctx.Done():
 	}
-	// The response was read through a bufio.Reader that may hold more bytes;
-	// a well-behaved server sent nothing else, so a 1 ms read must time out.
-	buf := make([]byte, 1)
-	for _, c := range conns {
-		c.SetReadDeadline(time.Now().Add(time.Millisecond))
-		_, err := c.Read(buf)
-		var ne net.Error
-		if errors.As(err, &ne) && ne.Timeout() {
-			res.Held++
-		}
-	}
 	res.RSSKB, _ = RSSKB(pid)
+	close(stop)
+	keepers.Wait()
+	res.Held = int(held.Load())
 	return res
+}
+
+// exchange sends req on c and reads one whole response, which must be 200.
+func exchange(c net.Conn, br *bufio.Reader, req []byte) error {
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := c.Write(req); err != nil {
+		return err
+	}
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if err == nil && resp.StatusCode != http.StatusOK {
+		err = fmt.Errorf("status %d", resp.StatusCode)
+	}
+	if err == nil && resp.Close {
+		err = errors.New("server closes the connection after answering")
+	}
+	return err
 }
