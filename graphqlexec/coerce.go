@@ -8,7 +8,6 @@ import (
 	"github.com/graphql-go/graphql/language/ast"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
-	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/plan"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/pyjson"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
 )
@@ -182,7 +181,7 @@ func normalizeScalar(scalar string, v pyjson.Value) pyjson.Value {
 	switch scalar {
 	case "Float":
 		f, _ := strconv.ParseFloat(v.Num, 64)
-		return pyjson.Value{Kind: pyjson.Float, Num: plan.PyFloatRepr(f)}
+		return pyjson.Value{Kind: pyjson.Float, Num: pyjson.FloatRepr(f)}
 	case "ID":
 		if v.Kind == pyjson.Int {
 			return pyjson.Value{Kind: pyjson.String, Str: v.Num}

@@ -12,7 +12,6 @@ import (
 	"github.com/graphql-go/graphql/language/ast"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
-	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/plan"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/pyjson"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
 )
@@ -209,7 +208,7 @@ func (x *execution) operation() (*ast.OperationDefinition, *gqlerr.Error) {
 // timeMS is FraiseQL's round((time.time() - start) * 1000, 2).
 func (x *execution) timeMS() pyjson.Value {
 	ms := math.Round(float64(time.Since(x.start).Microseconds())/10) / 100
-	return pyjson.Value{Kind: pyjson.Float, Num: plan.PyFloatRepr(ms)}
+	return pyjson.Value{Kind: pyjson.Float, Num: pyjson.FloatRepr(ms)}
 }
 
 // dict writes a body the way v1's unified executor returns a dict: data

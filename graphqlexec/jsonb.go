@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/plan"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/pyjson"
 )
 
@@ -38,7 +37,7 @@ func appendJSONB(dst []byte, v *pyjson.Value) []byte {
 		if err != nil {
 			return append(dst, v.Num...) // NaN, Infinity: jsonb refuses them, as it did v1's
 		}
-		return appendNumeric(dst, plan.PyFloatRepr(f))
+		return appendNumeric(dst, pyjson.FloatRepr(f))
 	case pyjson.String:
 		return appendJSONBString(dst, v.Str)
 	case pyjson.Array:

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/graphql-go/graphql/language/ast"
 
@@ -204,94 +203,7 @@ func validDateTime(s string) bool {
 
 // PyRepr renders a decoded JSON value as Python's repr of json.loads'
 // result, which graphql-core and FraiseQL put into their messages.
-func PyRepr(v *pyjson.Value) string {
-	var b strings.Builder
-	pyRepr(&b, v)
-	return b.String()
-}
+func PyRepr(v *pyjson.Value) string { return pyjson.Repr(v) }
 
-func pyRepr(b *strings.Builder, v *pyjson.Value) {
-	switch v.Kind {
-	case pyjson.Null:
-		b.WriteString("None")
-	case pyjson.Bool:
-		if v.Bool {
-			b.WriteString("True")
-		} else {
-			b.WriteString("False")
-		}
-	case pyjson.Int:
-		b.WriteString(v.Num)
-	case pyjson.Float:
-		f, err := strconv.ParseFloat(v.Num, 64)
-		switch {
-		case err != nil || math.IsNaN(f):
-			b.WriteString("nan")
-		case math.IsInf(f, 1):
-			b.WriteString("inf")
-		case math.IsInf(f, -1):
-			b.WriteString("-inf")
-		default:
-			b.Write(pyjson.AppendFloat(nil, f))
-		}
-	case pyjson.String:
-		b.WriteString(pyStr(v.Str))
-	case pyjson.Array:
-		b.WriteByte('[')
-		for i := range v.Items {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			pyRepr(b, &v.Items[i])
-		}
-		b.WriteByte(']')
-	case pyjson.Object:
-		b.WriteByte('{')
-		for i := range v.Members {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString(pyStr(v.Members[i].Key))
-			b.WriteString(": ")
-			pyRepr(b, &v.Members[i].Value)
-		}
-		b.WriteByte('}')
-	}
-}
-
-// pyStr is Python's repr of a str: single quotes unless the text has a
-// single quote and no double quote; \\, \n, \r, \t and \xNN/\uNNNN escapes
-// for what Python considers unprintable.
-func pyStr(s string) string {
-	quote := byte('\'')
-	if strings.ContainsRune(s, '\'') && !strings.ContainsRune(s, '"') {
-		quote = '"'
-	}
-	var b strings.Builder
-	b.WriteByte(quote)
-	for _, r := range s {
-		switch {
-		case r == rune(quote) || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case r < 0x80 || unicode.IsPrint(r):
-			b.WriteRune(r)
-		case r <= 0xff:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case r <= 0xffff:
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			fmt.Fprintf(&b, `\U%08x`, r)
-		}
-	}
-	b.WriteByte(quote)
-	return b.String()
-}
+// pyStr is Python's repr of a str.
+func pyStr(s string) string { return pyjson.Repr(&pyjson.Value{Kind: pyjson.String, Str: s}) }

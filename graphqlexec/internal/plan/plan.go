@@ -379,7 +379,7 @@ func (p *planner) renderCondition(c *condition) string {
 			pre = "%"
 		}
 		pat.WriteString(pre)
-		pyStr(&pat, c.val)
+		pat.WriteString(pyjson.StrOf(c.val))
 		pat.WriteString(post)
 		b.WriteString(p.param(Param{Text: pat.String()}))
 	default:
@@ -400,9 +400,7 @@ func paramText(v *pyjson.Value) string {
 		}
 		return "false"
 	}
-	var b strings.Builder
-	pyStr(&b, v)
-	return b.String()
+	return pyjson.StrOf(v)
 }
 
 func truthy(v *pyjson.Value) bool {

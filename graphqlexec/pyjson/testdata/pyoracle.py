@@ -24,6 +24,10 @@ def judge(b):
         return {"k": "value", "msg": str(e)}
     r = {"k": "ok"}
     try:
+        r["repr"] = repr(v)
+    except (RecursionError, ValueError):  # deep nesting; ints over 4300 digits
+        r["repr_err"] = True
+    try:
         text = json.dumps(v, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
         r["compact"] = base64.b64encode(text.encode("utf-8")).decode()
     except RecursionError:
