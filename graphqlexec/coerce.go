@@ -69,7 +69,7 @@ func (e *Engine) coerceVariables(op *ast.OperationDefinition, body []byte, vars 
 			if len(path) > 0 {
 				at = " at '" + name + pathText(path) + "'"
 			}
-			errs = append(errs, &gqlerr.Error{Message: fmt.Sprintf("Variable '$%s' got invalid value %s%s; %s", name, schema.PyRepr(given), at, msg), Locations: loc})
+			errs = append(errs, &gqlerr.Error{Message: fmt.Sprintf("Variable '$%s' got invalid value %s%s; %s", name, pyjson.Repr(given), at, msg), Locations: loc})
 			continue
 		}
 		out[name] = v
@@ -167,7 +167,7 @@ func (e *Engine) coerceInput(v *pyjson.Value, ref *schema.TypeRef, path []any) (
 			}
 			return nullValue, path, fmt.Sprintf("Value '%s' does not exist in '%s' enum.%s", v.Str, t.Name, gqlerr.DidYouMean(gqlerr.SuggestionList(v.Str, names)))
 		}
-		return nullValue, path, fmt.Sprintf("Enum '%s' cannot represent non-string value: %s.", t.Name, schema.PyRepr(v))
+		return nullValue, path, fmt.Sprintf("Enum '%s' cannot represent non-string value: %s.", t.Name, pyjson.Repr(v))
 	}
 	if err := schema.ParseScalarValue(t.Name, v); err != nil {
 		return nullValue, path, err.Error()

@@ -32,34 +32,34 @@ func ParseScalarValue(scalar string, v *pyjson.Value) error {
 	switch scalar {
 	case "String":
 		if v.Kind != pyjson.String {
-			return scalarErr("String cannot represent a non string value: %s", PyRepr(v))
+			return scalarErr("String cannot represent a non string value: %s", pyjson.Repr(v))
 		}
 	case "Boolean":
 		if v.Kind != pyjson.Bool {
-			return scalarErr("Boolean cannot represent a non boolean value: %s", PyRepr(v))
+			return scalarErr("Boolean cannot represent a non boolean value: %s", pyjson.Repr(v))
 		}
 	case "Int":
 		f, ok := intValue(v)
 		if !ok {
-			return scalarErr("Int cannot represent non-integer value: %s", PyRepr(v))
+			return scalarErr("Int cannot represent non-integer value: %s", pyjson.Repr(v))
 		}
 		if f > math.MaxInt32 || f < math.MinInt32 {
-			return scalarErr("Int cannot represent non 32-bit signed integer value: %s", PyRepr(v))
+			return scalarErr("Int cannot represent non 32-bit signed integer value: %s", pyjson.Repr(v))
 		}
 	case "Float":
 		if v.Kind != pyjson.Int && v.Kind != pyjson.Float {
-			return scalarErr("Float cannot represent non numeric value: %s", PyRepr(v))
+			return scalarErr("Float cannot represent non numeric value: %s", pyjson.Repr(v))
 		}
 		if f, err := strconv.ParseFloat(v.Num, 64); err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
-			return scalarErr("Float cannot represent non numeric value: %s", PyRepr(v))
+			return scalarErr("Float cannot represent non numeric value: %s", pyjson.Repr(v))
 		}
 	case "ID":
 		if v.Kind != pyjson.String && v.Kind != pyjson.Int {
-			return scalarErr("ID cannot represent value: %s", PyRepr(v))
+			return scalarErr("ID cannot represent value: %s", pyjson.Repr(v))
 		}
 	case "UUID":
 		if v.Kind != pyjson.String {
-			return scalarErr("UUID cannot represent non-string value: %s", PyRepr(v))
+			return scalarErr("UUID cannot represent non-string value: %s", pyjson.Repr(v))
 		}
 		if !validUUID(v.Str) {
 			return scalarErr("Invalid UUID string provided: %s", pyStr(v.Str))
@@ -69,7 +69,7 @@ func ParseScalarValue(scalar string, v *pyjson.Value) error {
 			return nil
 		}
 		if v.Kind != pyjson.String {
-			return scalarErr("DateTime cannot represent non-string value: %s", PyRepr(v))
+			return scalarErr("DateTime cannot represent non-string value: %s", pyjson.Repr(v))
 		}
 		if !validDateTime(v.Str) {
 			return scalarErr("Invalid ISO 8601 DateTime: %s", pyStr(v.Str))
@@ -200,10 +200,6 @@ func validDateTime(s string) bool {
 	}
 	return false
 }
-
-// PyRepr renders a decoded JSON value as Python's repr of json.loads'
-// result, which graphql-core and FraiseQL put into their messages.
-func PyRepr(v *pyjson.Value) string { return pyjson.Repr(v) }
 
 // pyStr is Python's repr of a str.
 func pyStr(s string) string { return pyjson.Repr(&pyjson.Value{Kind: pyjson.String, Str: s}) }
