@@ -2,6 +2,7 @@ package graphqlexec
 
 import (
 	"context"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -36,6 +37,33 @@ type Config struct {
 	// DocumentCacheSize bounds the number of parsed and validated documents
 	// kept; 0 means the default (1024).
 	DocumentCacheSize int
+
+	// Document limits (limits.go), a deliberate difference from v1, which
+	// has none: a document over a limit is answered with one GraphQL error
+	// (HTTP 200, no data) before it is parsed or validated. 0 means the
+	// default; a negative value is an error.
+	//
+	// MaxQueryBytes bounds the query text (default 64 KiB), checked before
+	// the document cache. MaxQueryTokens bounds its lexical tokens
+	// (default 10,000). MaxQueryDepth bounds the selection depth, root
+	// fields at 1, counted through fragment spreads (default 20); brackets
+	// of any kind may nest max(128, 2×MaxQueryDepth+2) deep. MaxQueryFields
+	// bounds the fields an operation or fragment selects with its fragment
+	// spreads expanded (default 1,000). The introspection query GraphiQL
+	// sends is 13 deep, 205 fields and 308 tokens.
+	MaxQueryBytes  int
+	MaxQueryTokens int
+	MaxQueryDepth  int
+	MaxQueryFields int
+
+	// ExecutionTimeout bounds the time from the start of a request to the
+	// end of its last SQL statement, through the context given to the
+	// database (pgx cancels a running statement when it expires). A request
+	// over it gets PostgreSQL's statement_timeout words as a field error,
+	// "canceling statement due to statement timeout", as v1 shows for a
+	// mutation over its query_timeout. 0 means the default (30 s, v1's
+	// query_timeout); a negative value is an error.
+	ExecutionTimeout time.Duration
 }
 
 // DB is what the engine needs from PostgreSQL; *pgxpool.Pool and *pgx.Conn

@@ -38,14 +38,31 @@ func typeRefOf(t ast.Type) *schema.TypeRef {
 func (e *Engine) coerceVariables(op *ast.OperationDefinition, body []byte, vars *pyjson.Value) (map[string]pyjson.Value, []*gqlerr.Error) {
 	out := map[string]pyjson.Value{}
 	var errs []*gqlerr.Error
+	// Both the definitions and the variables object can be long (a
+	// document of thousands of definitions, a body of a million members):
+	// lookups go through a map beyond a few members, and locations through
+	// one Locator, so the work stays linear.
+	get := vars.Get
+	if vars != nil && vars.Kind == pyjson.Object && len(vars.Members) > 16 && len(op.VariableDefinitions) > 1 {
+		index := make(map[string]*pyjson.Value, len(vars.Members))
+		for i := range vars.Members {
+			if _, dup := index[vars.Members[i].Key]; !dup { // Get's answer: the first
+				index[vars.Members[i].Key] = &vars.Members[i].Value
+			}
+		}
+		get = func(name string) *pyjson.Value { return index[name] }
+	}
+	var locator *gqlerr.Locator
 	for _, vd := range op.VariableDefinitions {
 		name := vd.Variable.Name.Value
 		ref := typeRefOf(vd.Type)
-		loc := []gqlerr.Location{gqlerr.LocationAt(body, vd.Loc.Start)}
-		var given *pyjson.Value
-		if vars != nil {
-			given = vars.Get(name)
+		loc := func() []gqlerr.Location {
+			if locator == nil {
+				locator = gqlerr.NewLocator(body)
+			}
+			return []gqlerr.Location{locator.At(vd.Loc.Start)}
 		}
+		given := get(name)
 		if given == nil {
 			if vd.DefaultValue != nil {
 				v, err := e.coerceLiteral(vd.DefaultValue, ref, nil)
@@ -55,12 +72,12 @@ func (e *Engine) coerceVariables(op *ast.OperationDefinition, body []byte, vars 
 				continue
 			}
 			if ref.NonNull {
-				errs = append(errs, &gqlerr.Error{Message: fmt.Sprintf("Variable '$%s' of required type '%s' was not provided.", name, ref), Locations: loc})
+				errs = append(errs, &gqlerr.Error{Message: fmt.Sprintf("Variable '$%s' of required type '%s' was not provided.", name, ref), Locations: loc()})
 			}
 			continue
 		}
 		if given.Kind == pyjson.Null && ref.NonNull {
-			errs = append(errs, &gqlerr.Error{Message: fmt.Sprintf("Variable '$%s' of non-null type '%s' must not be null.", name, ref), Locations: loc})
+			errs = append(errs, &gqlerr.Error{Message: fmt.Sprintf("Variable '$%s' of non-null type '%s' must not be null.", name, ref), Locations: loc()})
 			continue
 		}
 		v, path, msg := e.coerceInput(given, ref, nil)
@@ -69,7 +86,7 @@ func (e *Engine) coerceVariables(op *ast.OperationDefinition, body []byte, vars 
 			if len(path) > 0 {
 				at = " at '" + name + pathText(path) + "'"
 			}
-			errs = append(errs, &gqlerr.Error{Message: fmt.Sprintf("Variable '$%s' got invalid value %s%s; %s", name, pyjson.Repr(given), at, msg), Locations: loc})
+			errs = append(errs, &gqlerr.Error{Message: fmt.Sprintf("Variable '$%s' got invalid value %s%s; %s", name, pyjson.Repr(given), at, msg), Locations: loc()})
 			continue
 		}
 		out[name] = v

@@ -25,6 +25,8 @@ type Engine struct {
 	db    DB
 	cfg   Config
 	cache *docCache
+	lim   limits
+	dl    *deadlines
 }
 
 // New builds an engine. The schema's graphql-go form is built here, so a
@@ -63,15 +65,27 @@ func New(s *schema.Schema, db DB, cfg Config) (*Engine, error) {
 	if cfg.DocumentCacheSize == 0 {
 		cfg.DocumentCacheSize = defaultCacheSize
 	}
+	lim, err := newLimits(&cfg)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case cfg.ExecutionTimeout < 0:
+		return nil, errors.New("graphqlexec: negative ExecutionTimeout")
+	case cfg.ExecutionTimeout == 0:
+		cfg.ExecutionTimeout = DefaultExecutionTimeout
+	}
 	_ = s.GraphQL()
-	return &Engine{s: s, db: db, cfg: cfg, cache: newDocCache(cfg.DocumentCacheSize)}, nil
+	return &Engine{s: s, db: db, cfg: cfg, cache: newDocCache(cfg.DocumentCacheSize), lim: lim, dl: newDeadlines(cfg.ExecutionTimeout)}, nil
 }
 
 // document is a parsed query with its validation results and prepared
 // operations; cached by query text and shared by concurrent requests.
 type document struct {
-	body   []byte
-	doc    *ast.Document
+	body []byte
+	doc  *ast.Document
+	// syntax rejects the document before validation: a syntax error or a
+	// document limit exceeded (limits.go); doc is nil then.
 	syntax *gqlerr.Error
 	frags  map[string]*ast.FragmentDefinition
 
@@ -87,16 +101,23 @@ func (e *Engine) document(query string) *document {
 		return d
 	}
 	d := &document{body: []byte(query), frags: map[string]*ast.FragmentDefinition{}, ops: map[string]*prepared{}}
+	// The limits run on a miss only: a cached document has passed them
+	// (or its rejection is cached, like a syntax error).
+	if d.syntax = e.lim.scan(d.body); d.syntax != nil {
+		return e.cache.add(query, d)
+	}
 	doc, err := parseDocument(d.body)
 	if err != nil {
 		d.syntax = syntaxError(err, d.body)
-	} else {
-		d.doc = doc
-		for _, def := range doc.Definitions {
-			if f, ok := def.(*ast.FragmentDefinition); ok {
-				d.frags[f.Name.Value] = f
-			}
+		return e.cache.add(query, d)
+	}
+	for _, def := range doc.Definitions {
+		if f, ok := def.(*ast.FragmentDefinition); ok {
+			d.frags[f.Name.Value] = f
 		}
+	}
+	if d.syntax = e.lim.check(doc, d.frags, d.body); d.syntax == nil {
+		d.doc = doc
 	}
 	return e.cache.add(query, d)
 }
@@ -129,7 +150,22 @@ func (e *Engine) introspectionBlocked(req *Request) bool {
 // Execute runs one request and returns the complete response body.
 func (e *Engine) Execute(ctx context.Context, req *Request) Response {
 	x := &execution{e: e, ctx: ctx, req: req, start: time.Now()}
-	return x.run()
+	resp := x.run()
+	if x.cancel != nil {
+		x.cancel()
+	}
+	return resp
+}
+
+// dbContext is the context for the request's statements: the caller's,
+// with the execution deadline (start + ExecutionTimeout, see deadlines).
+// It is made on the first statement, so requests that run none (errors,
+// introspection, __typename) pay nothing for it.
+func (x *execution) dbContext() context.Context {
+	if x.dbctx == nil {
+		x.dbctx, x.cancel = x.e.dl.context(x.ctx, x.start)
+	}
+	return x.dbctx
 }
 
 type execution struct {
@@ -138,7 +174,10 @@ type execution struct {
 	req   *Request
 	start time.Time
 	d     *document
-	vars  map[string]pyjson.Value
+
+	dbctx  context.Context // see dbContext
+	cancel context.CancelFunc
+	vars   map[string]pyjson.Value
 
 	session     []SessionVar // see sessionVars
 	sessionDone bool
@@ -155,6 +194,9 @@ func (x *execution) run() Response {
 	}
 	if x.req.QueryMissing {
 		return Response{Body: slices.Clone(typeErrorBody)}
+	}
+	if len(x.req.Query) > x.e.lim.bytes {
+		return x.dict(nil, []*gqlerr.Error{x.e.lim.sizeError()})
 	}
 	x.d = x.e.document(x.req.Query)
 	if x.d.syntax != nil {

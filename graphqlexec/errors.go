@@ -1,6 +1,7 @@
 package graphqlexec
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -20,6 +21,11 @@ func clientErrorf(format string, args ...any) error {
 	return &clientError{fmt.Sprintf(format, args...)}
 }
 
+// timeoutMessage is what a client sees when a statement outlives the
+// request's ExecutionTimeout: PostgreSQL's words for statement_timeout,
+// which is what v1 shows for a mutation over its query_timeout.
+const timeoutMessage = "canceling statement due to statement timeout"
+
 // internalMessage is what a client sees for a failure v1 would have shown
 // in a driver's or Python's words, which we cannot match: nothing of a Go
 // or pgx message leaks.
@@ -37,6 +43,10 @@ func clientMessage(err error) string {
 	var le *literalError
 	var ge *gqlerr.Error
 	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		// pgx reports a statement cancelled by the context's deadline (and
+		// a pool that could not hand out a connection in time) this way.
+		return timeoutMessage
 	case errors.As(err, &pg):
 		return pg.Message
 	case errors.As(err, &ce):

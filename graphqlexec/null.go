@@ -96,8 +96,18 @@ func parseNulls(body []byte) (*ast.Document, error) {
 	return parse(body)
 }
 
+// parse parses with NoSource: the nodes keep their offsets but not the
+// source. graphql-go computes an error's locations from its nodes' source,
+// compiling a regular expression and matching it over the whole body for
+// every error (O(errors × bytes): 2,400 unused variables in a 28 KB
+// document took 2.5 s); without a source that costs nothing, and reword
+// computes graphql-core's locations from the offsets anyway. Syntax errors
+// take the source from the lexer, not from nodes, and are unaffected.
 func parse(body []byte) (*ast.Document, error) {
-	return parser.Parse(parser.ParseParams{Source: source.NewSource(&source.Source{Body: body, Name: "GraphQL request"})})
+	return parser.Parse(parser.ParseParams{
+		Source:  source.NewSource(&source.Source{Body: body, Name: "GraphQL request"}),
+		Options: parser.ParseOptions{NoSource: true},
+	})
 }
 
 // nullNames returns the byte offsets of the Name tokens spelled `null`.
@@ -152,16 +162,19 @@ func markNulls(doc *ast.Document, offsets []int) []int {
 	return left
 }
 
+// subtract returns all without drop; both are ascending (document order),
+// so one merge pass does it (a document can hold thousands of nulls).
 func subtract(all, drop []int) []int {
 	out := all[:0:0]
+	j := 0
 	for _, a := range all {
-		keep := true
-		for _, d := range drop {
-			keep = keep && a != d
+		for j < len(drop) && drop[j] < a {
+			j++
 		}
-		if keep {
-			out = append(out, a)
+		if j < len(drop) && drop[j] == a {
+			continue
 		}
+		out = append(out, a)
 	}
 	return out
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/graphql-go/graphql/gqlerrors"
 	"github.com/graphql-go/graphql/language/ast"
 	"github.com/graphql-go/graphql/language/kinds"
+	"github.com/graphql-go/graphql/language/location"
 	"github.com/graphql-go/graphql/language/visitor"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
@@ -70,8 +71,19 @@ func (e *Engine) rules(doc *ast.Document, body []byte) []graphql.ValidationRuleF
 	return append(rules, uniqueInputFieldNamesRule)
 }
 
+// coreError reports an error of ours. It builds the error itself rather
+// than with gqlerrors.NewError, which computes locations by compiling and
+// running a regular expression over the source; reword computes them from
+// Positions (Locations only has to be as long).
 func coreError(ctx *graphql.ValidationContext, msg string, nodes ...ast.Node) {
-	ctx.ReportError(gqlerrors.NewError(coreMarker+msg, nodes, "", nil, nil, nil))
+	err := &gqlerrors.Error{Message: coreMarker + msg, Nodes: nodes}
+	for _, n := range nodes {
+		if loc := n.GetLoc(); loc != nil {
+			err.Positions = append(err.Positions, loc.Start)
+		}
+	}
+	err.Locations = make([]location.SourceLocation, len(err.Positions))
+	ctx.ReportError(err)
 }
 
 // executableDefinitionsRule is graphql-core's ExecutableDefinitionsRule.

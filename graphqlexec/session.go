@@ -101,7 +101,7 @@ func (x *execution) query(sql string, args []any) (pgx.Rows, error) {
 		return nil, err
 	}
 	if len(vars) == 0 {
-		return x.e.db.Query(x.ctx, sql, args...)
+		return x.e.db.Query(x.dbContext(), sql, args...)
 	}
 	setArgs := make([]any, 0, 2*len(vars))
 	for _, v := range vars {
@@ -110,7 +110,7 @@ func (x *execution) query(sql string, args []any) (pgx.Rows, error) {
 	b := &pgx.Batch{}
 	b.Queue(setConfigSQL(len(vars)), setArgs...)
 	b.Queue(sql, args...)
-	br := x.e.db.SendBatch(x.ctx, b)
+	br := x.e.db.SendBatch(x.dbContext(), b)
 	if _, err := br.Exec(); err != nil {
 		br.Close()
 		return nil, err

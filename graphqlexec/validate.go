@@ -11,28 +11,76 @@ import (
 	"github.com/graphql-go/graphql"
 	"github.com/graphql-go/graphql/gqlerrors"
 	"github.com/graphql-go/graphql/language/ast"
+	"github.com/graphql-go/graphql/language/visitor"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
 )
+
+// maxValidationErrors is graphql-core 3.2's validate() default max_errors,
+// which v1 keeps: on the 101st error validation stops and the list ends
+// with tooManyErrors. Stopping also bounds our cost, as every error costs
+// graphql-go and reword far more than a node does.
+const (
+	maxValidationErrors = 100
+	tooManyErrors       = "Too many validation errors, error limit reached. Validation aborted."
+)
+
+// abortValidation is the panic that stops graphql-go's validator (it has no
+// way to stop a walk from a rule); validateFull recovers it. graphql-go's
+// validation neither recovers panics nor holds locks or goroutines.
+type abortValidation struct{}
 
 // validateFull runs graphql-core's specified rules (graphql-go's where
 // they agree, ours where they do not; see rules.go) and gives each error
 // graphql-core's words and character-counted locations (development,
 // introspection allowed).
 func (e *Engine) validateFull(doc *ast.Document, body []byte) []*gqlerr.Error {
-	res := graphql.ValidateDocument(e.s.GraphQL(), doc, e.rules(doc, body))
-	if res.IsValid {
+	var vctx *graphql.ValidationContext
+	// The first rule watches the error count at every node entered or
+	// left, so the walk stops one node after the error limit is passed.
+	watch := func(ctx *graphql.ValidationContext) *graphql.ValidationRuleInstance {
+		vctx = ctx
+		check := func(visitor.VisitFuncParams) (string, any) {
+			if len(ctx.Errors()) > maxValidationErrors {
+				panic(abortValidation{})
+			}
+			return visitor.ActionNoChange, nil
+		}
+		return &graphql.ValidationRuleInstance{VisitorOpts: &visitor.VisitorOptions{Enter: check, Leave: check}}
+	}
+	errs := func() (errs []gqlerrors.FormattedError) {
+		defer func() {
+			if r := recover(); r != nil {
+				if _, ok := r.(abortValidation); !ok {
+					panic(r)
+				}
+				errs = vctx.Errors()
+			}
+		}()
+		return graphql.ValidateDocument(e.s.GraphQL(), doc, append([]graphql.ValidationRuleFn{watch}, e.rules(doc, body)...)).Errors
+	}()
+	if len(errs) == 0 {
 		return nil
 	}
-	out := make([]*gqlerr.Error, 0, len(res.Errors))
-	for _, fe := range res.Errors {
-		out = append(out, e.reword(fe, body))
+	out := make([]*gqlerr.Error, 0, min(len(errs), maxValidationErrors+1))
+	loc := gqlerr.NewLocator(body)
+	for _, fe := range errs[:min(len(errs), maxValidationErrors)] {
+		out = append(out, e.reword(fe, loc))
+	}
+	return capErrors(out, len(errs))
+}
+
+// capErrors appends graphql-core's abort error when more than the limit
+// were found (found counts them).
+func capErrors(out []*gqlerr.Error, found int) []*gqlerr.Error {
+	if found > maxValidationErrors {
+		out = append(out[:maxValidationErrors], &gqlerr.Error{Message: tooManyErrors})
 	}
 	return out
 }
 
-func (e *Engine) reword(fe gqlerrors.FormattedError, body []byte) *gqlerr.Error {
+func (e *Engine) reword(fe gqlerrors.FormattedError, loc *gqlerr.Locator) *gqlerr.Error {
 	ge := &gqlerr.Error{}
 	if msg, ok := strings.CutPrefix(fe.Message, coreMarker); ok {
 		ge.Message = msg
@@ -44,7 +92,7 @@ func (e *Engine) reword(fe gqlerrors.FormattedError, body []byte) *gqlerr.Error 
 	var orig *gqlerrors.Error
 	if errors.As(fe.OriginalError(), &orig) && len(orig.Positions) == len(fe.Locations) {
 		for _, pos := range orig.Positions {
-			ge.Locations = append(ge.Locations, gqlerr.LocationAt(body, pos))
+			ge.Locations = append(ge.Locations, loc.At(pos))
 		}
 		return ge
 	}
@@ -224,6 +272,7 @@ func (e *Engine) rewordMessage(msg string) string {
 // graphql-core's TypeInfo leaves their type unknown.
 func (e *Engine) introspectionErrors(doc *ast.Document, body []byte) []*gqlerr.Error {
 	var errs []*gqlerr.Error
+	loc := gqlerr.NewLocator(body)
 	var walk func(parent *schema.Type, set *ast.SelectionSet)
 	walk = func(parent *schema.Type, set *ast.SelectionSet) {
 		if set == nil {
@@ -250,10 +299,10 @@ func (e *Engine) introspectionErrors(doc *ast.Document, body []byte) []*gqlerr.E
 					}
 					named = f.Type.NamedType()
 				}
-				if strings.HasPrefix(named, "__") {
+				if strings.HasPrefix(named, "__") && len(errs) <= maxValidationErrors {
 					errs = append(errs, &gqlerr.Error{
 						Message:   fmt.Sprintf("GraphQL introspection has been disabled, but the requested query contained the field '%s'.", sel.Name.Value),
-						Locations: []gqlerr.Location{gqlerr.LocationAt(body, sel.Loc.Start)},
+						Locations: []gqlerr.Location{loc.At(sel.Loc.Start)},
 					})
 				}
 				walk(e.s.Type(named), sel.SelectionSet)
@@ -281,7 +330,7 @@ func (e *Engine) introspectionErrors(doc *ast.Document, body []byte) []*gqlerr.E
 			walk(e.s.Type(d.TypeCondition.Name.Value), d.SelectionSet)
 		}
 	}
-	return errs
+	return capErrors(errs, len(errs))
 }
 
 // syntaxError turns graphql-go's parse error into graphql-core's message

@@ -25,26 +25,88 @@ func (e *Error) Error() string { return e.Message }
 // LocationAt turns a byte offset in body (graphql-go's node and token
 // offsets) into graphql-core's location: lines split at \r\n, \n or \r,
 // columns counted in characters. Offsets are clamped, so a bad one can
-// never index out of range.
+// never index out of range. It reads body up to offset: for many offsets
+// in one body use a Locator.
 func LocationAt(body []byte, offset int) Location {
-	line, col := 1, 1
 	offset = min(max(offset, 0), len(body))
-	for i := 0; i < offset; {
+	_, loc := advance(body, 0, Location{Line: 1, Column: 1}, offset)
+	return loc
+}
+
+// advance moves the scan state (i, loc) forward until i reaches end, one
+// character (or \r\n) at a time; it may stop past end inside a character,
+// as LocationAt always has.
+func advance(body []byte, i int, loc Location, end int) (int, Location) {
+	for i < end {
 		r, size := utf8.DecodeRune(body[i:])
 		i += size
 		switch {
 		case r == '\n':
-			line, col = line+1, 1
+			loc = Location{Line: loc.Line + 1, Column: 1}
 		case r == '\r':
 			if i < len(body) && body[i] == '\n' {
 				i++
 			}
-			line, col = line+1, 1
+			loc = Location{Line: loc.Line + 1, Column: 1}
 		default:
-			col++
+			loc.Column++
 		}
 	}
-	return Location{Line: line, Column: col}
+	return i, loc
+}
+
+// Locator computes LocationAt for many offsets of one body in linear time
+// overall: after a few lookups it records the scan state every
+// locatorStride bytes in one pass, and each later lookup scans from the
+// nearest record at or before its offset. Without it, one location per
+// error costs O(errors × bytes), which a document with thousands of errors
+// turns into seconds. The zero value is not usable; a Locator is not safe
+// for concurrent use.
+type Locator struct {
+	body    []byte
+	lookups int
+	marks   []mark // marks[k] is the first scan state at or past k*locatorStride
+}
+
+type mark struct {
+	i   int
+	loc Location
+}
+
+const (
+	locatorStride = 256
+	locatorDirect = 8 // lookups answered by LocationAt before indexing
+)
+
+// NewLocator returns a Locator for body.
+func NewLocator(body []byte) *Locator { return &Locator{body: body} }
+
+// At is LocationAt(body, offset).
+func (l *Locator) At(offset int) Location {
+	if l.lookups++; l.lookups <= locatorDirect {
+		return LocationAt(l.body, offset)
+	}
+	if l.marks == nil {
+		l.index()
+	}
+	offset = min(max(offset, 0), len(l.body))
+	k := offset / locatorStride
+	for k > 0 && l.marks[k].i > offset {
+		k-- // the mark overshot offset inside a character or a \r\n
+	}
+	m := l.marks[k]
+	_, loc := advance(l.body, m.i, m.loc, offset)
+	return loc
+}
+
+func (l *Locator) index() {
+	n := len(l.body)/locatorStride + 1
+	l.marks = make([]mark, n)
+	i, loc := 0, Location{Line: 1, Column: 1}
+	for k := range n {
+		i, loc = advance(l.body, i, loc, k*locatorStride)
+		l.marks[k] = mark{i: i, loc: loc}
+	}
 }
 
 // Value renders an error as the dict graphql-core's ExecutionResult.formatted
