@@ -47,10 +47,11 @@ type Config struct {
 	// the document cache. MaxQueryTokens bounds its lexical tokens
 	// (default 10,000). MaxQueryDepth bounds the selection depth, root
 	// fields at 1, counted through fragment spreads (default 20); brackets
-	// of any kind may nest max(128, 2×MaxQueryDepth+2) deep. MaxQueryFields
-	// bounds the fields an operation or fragment selects with its fragment
-	// spreads expanded (default 1,000). The introspection query GraphiQL
-	// sends is 13 deep, 205 fields and 308 tokens.
+	// of any kind may nest max(64, 2×MaxQueryDepth+24) deep, and tokens
+	// may sit 8 brackets deep on average. MaxQueryFields bounds the fields
+	// an operation or fragment selects with its fragment spreads expanded
+	// (default 1,000). The introspection query GraphiQL sends is 13 deep,
+	// 181 fields and 150 tokens.
 	MaxQueryBytes  int
 	MaxQueryTokens int
 	MaxQueryDepth  int

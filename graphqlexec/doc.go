@@ -37,7 +37,12 @@
 // text (values are bound parameters, identifiers and JSON keys come from
 // the schema model); decode row JSON into Go maps on the response path.
 //
-// Security defaults: filters are bounded (plan.MaxFilterDepth,
+// Security defaults: every document is measured before it is parsed and
+// validated (limits.go: bytes, tokens, bracket nesting, selection depth and
+// fields through fragments), because graphql-go's parser and validator are
+// super-linear in depth and repeated fields; validation stops at
+// graphql-core's 100 errors; every statement runs under the request's
+// ExecutionTimeout. Filters are bounded (plan.MaxFilterDepth,
 // plan.MaxFilterConditions); unknown filter fields or operators are GraphQL
 // errors; introspection is disabled in production unless configured;
 // database and internal error texts reach the client only where v1 puts

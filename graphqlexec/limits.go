@@ -32,8 +32,10 @@ import (
 // The defaults are far above what FraiseQL clients send: typical queries
 // nest fewer than 10 fields and select tens of fields in a few hundred
 // tokens; the introspection query GraphiQL sends (graphql-js 16, the
-// goldens' introspection-full) nests 13 fields deep, selects 205 fields
-// once its fragments are spread and has 308 tokens.
+// goldens' introspection-full) nests 13 fields deep, selects 181 fields
+// once its fragments are spread, has 150 tokens and nests brackets 8 deep
+// (TestLimits checks these numbers). Measured worst cases within the
+// defaults: BenchmarkWorstCases.
 const (
 	// DefaultMaxQueryBytes bounds the query text. 64 KiB is over 60 times
 	// the introspection query; it also bounds the memory the document cache
@@ -42,8 +44,9 @@ const (
 	// counted here.
 	DefaultMaxQueryBytes = 64 << 10
 	// DefaultMaxQueryTokens bounds the lexical tokens (graphql-js's
-	// maxTokens), counted while lexing, before any AST is built: 30 times
-	// the introspection query.
+	// maxTokens), counted while lexing, before any AST is built: over 60
+	// times the introspection query. graphql-go validates a token in a few
+	// microseconds, so this bounds a miss to tens of milliseconds.
 	DefaultMaxQueryTokens = 10_000
 	// DefaultMaxQueryDepth bounds the selection depth: the number of nested
 	// fields on the longest path, root fields at depth 1, counted through
@@ -54,8 +57,8 @@ const (
 	// selects, every fragment spread counted with the fields it spreads (so
 	// a fragment spread twice counts twice, and a fragment "bomb" is caught
 	// however small its text). It bounds graphql-go's quadratic overlap
-	// check and the size of a response's projection: 1,000 is five times
-	// the introspection query.
+	// check and the size of a response's projection: 1,000 is over five
+	// times the introspection query.
 	DefaultMaxQueryFields = 1_000
 	// DefaultExecutionTimeout is v1's query_timeout (30 s), which v1 applies
 	// as statement_timeout to mutations only; here it bounds every
