@@ -44,6 +44,17 @@ type Config struct {
 	MaxConnections int
 	// MaxBodyBytes bounds request bodies (default 10 MiB). v1 has no limit.
 	MaxBodyBytes int64
+	// Query document limits (graphqlexec.Config; v1 has none): the query
+	// text's bytes (--max-query-bytes, default 64 KiB), its tokens
+	// (--max-query-tokens, 10,000), the selection depth through fragments
+	// (--max-query-depth, 20) and the fields selected with fragment spreads
+	// expanded (--max-query-fields, 1,000). A document over one gets a
+	// GraphQL error before it is parsed or validated.
+	MaxQueryBytes, MaxQueryTokens, MaxQueryDepth, MaxQueryFields int
+	// ExecutionTimeout bounds every SQL statement of a request, from the
+	// request's start (--execution-timeout, default 30 s, v1's
+	// query_timeout).
+	ExecutionTimeout time.Duration
 	// ShutdownTimeout bounds the drain of in-flight requests on SIGTERM or
 	// SIGINT (default 30 s).
 	ShutdownTimeout time.Duration
@@ -130,22 +141,27 @@ type Config struct {
 // DefaultConfig returns the documented defaults.
 func DefaultConfig() Config {
 	return Config{
-		Host:            "127.0.0.1",
-		Port:            8000,
-		Environment:     graphqlexec.Development,
-		Playground:      true,
-		PoolSize:        20,
-		MaxConnections:  10000,
-		MaxBodyBytes:    DefaultMaxBodyBytes,
-		ShutdownTimeout: 30 * time.Second,
-		ServerHeader:    "uvicorn",
-		DevAuthUsername: "admin",
-		APQMode:         APQOptional,
-		APQStore:        APQStoreMemory,
-		APQCacheEntries: DefaultAPQCacheEntries,
-		APQCacheBytes:   DefaultAPQCacheBytes,
-		CORSMethods:     []string{"GET", "POST"},
-		CORSHeaders:     []string{"Content-Type", "Authorization"},
+		Host:             "127.0.0.1",
+		Port:             8000,
+		Environment:      graphqlexec.Development,
+		Playground:       true,
+		PoolSize:         20,
+		MaxConnections:   10000,
+		MaxBodyBytes:     DefaultMaxBodyBytes,
+		MaxQueryBytes:    graphqlexec.DefaultMaxQueryBytes,
+		MaxQueryTokens:   graphqlexec.DefaultMaxQueryTokens,
+		MaxQueryDepth:    graphqlexec.DefaultMaxQueryDepth,
+		MaxQueryFields:   graphqlexec.DefaultMaxQueryFields,
+		ExecutionTimeout: graphqlexec.DefaultExecutionTimeout,
+		ShutdownTimeout:  30 * time.Second,
+		ServerHeader:     "uvicorn",
+		DevAuthUsername:  "admin",
+		APQMode:          APQOptional,
+		APQStore:         APQStoreMemory,
+		APQCacheEntries:  DefaultAPQCacheEntries,
+		APQCacheBytes:    DefaultAPQCacheBytes,
+		CORSMethods:      []string{"GET", "POST"},
+		CORSHeaders:      []string{"Content-Type", "Authorization"},
 	}
 }
 
@@ -203,6 +219,17 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxBodyBytes < 1 {
 		errs = append(errs, fmt.Errorf("max body bytes: %d must be at least 1", c.MaxBodyBytes))
+	}
+	for _, l := range []struct {
+		name string
+		v    int
+	}{{"max query bytes", c.MaxQueryBytes}, {"max query tokens", c.MaxQueryTokens}, {"max query depth", c.MaxQueryDepth}, {"max query fields", c.MaxQueryFields}} {
+		if l.v < 1 {
+			errs = append(errs, fmt.Errorf("%s: %d must be at least 1", l.name, l.v))
+		}
+	}
+	if c.ExecutionTimeout <= 0 {
+		errs = append(errs, fmt.Errorf("execution timeout: %s must be positive", c.ExecutionTimeout))
 	}
 	if c.ShutdownTimeout < 0 {
 		errs = append(errs, fmt.Errorf("shutdown timeout: %s must not be negative", c.ShutdownTimeout))
@@ -348,6 +375,11 @@ var envVars = [][2]string{
 	{"pool-size", "FRAISEQL_DATABASE_POOL_SIZE"},
 	{"max-connections", "FRAISEQL_MAX_CONNECTIONS"},
 	{"max-body-bytes", "FRAISEQL_MAX_BODY_BYTES"},
+	{"max-query-bytes", "FRAISEQL_MAX_QUERY_BYTES"},
+	{"max-query-tokens", "FRAISEQL_MAX_QUERY_TOKENS"},
+	{"max-query-depth", "FRAISEQL_MAX_QUERY_DEPTH"},
+	{"max-query-fields", "FRAISEQL_MAX_QUERY_FIELDS"},
+	{"execution-timeout", "FRAISEQL_EXECUTION_TIMEOUT"},
 	{"shutdown-timeout", "FRAISEQL_SHUTDOWN_TIMEOUT"},
 	{"server-header", "FRAISEQL_SERVER_HEADER"},
 	{"auth-jwt-algorithm", "FRAISEQL_AUTH_JWT_ALGORITHM"},
@@ -482,6 +514,11 @@ func ParseFlags(cfg *Config, args []string, getenv func(string) string, usage io
 	fs.IntVar(&cfg.PoolSize, "pool-size", cfg.PoolSize, "maximum PostgreSQL connections")
 	fs.IntVar(&cfg.MaxConnections, "max-connections", cfg.MaxConnections, "maximum open client connections (0: unlimited)")
 	fs.Int64Var(&cfg.MaxBodyBytes, "max-body-bytes", cfg.MaxBodyBytes, "maximum request body size")
+	fs.IntVar(&cfg.MaxQueryBytes, "max-query-bytes", cfg.MaxQueryBytes, "maximum GraphQL query text size")
+	fs.IntVar(&cfg.MaxQueryTokens, "max-query-tokens", cfg.MaxQueryTokens, "maximum lexical tokens in a query")
+	fs.IntVar(&cfg.MaxQueryDepth, "max-query-depth", cfg.MaxQueryDepth, "maximum nested fields in a query, counted through fragments")
+	fs.IntVar(&cfg.MaxQueryFields, "max-query-fields", cfg.MaxQueryFields, "maximum fields an operation selects, fragment spreads counted with their fields")
+	fs.DurationVar(&cfg.ExecutionTimeout, "execution-timeout", cfg.ExecutionTimeout, "deadline for a request's SQL statements, from its start")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", cfg.ShutdownTimeout, "time allowed to drain in-flight requests")
 	fs.StringVar(&cfg.ServerHeader, "server-header", cfg.ServerHeader, `"server" response header value`)
 
