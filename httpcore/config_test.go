@@ -8,7 +8,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
 	"github.com/fraiseql/fraiseql-http/graphqlexec"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
 )
 
 func TestParseFlagsEnvAndPrecedence(t *testing.T) {
@@ -211,4 +215,54 @@ func TestValidateAuthAPQCORS(t *testing.T) {
 	if ac, _ := (&Config{Auth0Domain: "t.auth0.com", Auth0Audience: "api"}).AuthConfig(); ac.JWKSURL != "https://t.auth0.com/.well-known/jwks.json" || ac.Issuer != "https://t.auth0.com/" {
 		t.Errorf("auth0 config: %+v", ac)
 	}
+}
+
+// The query limits travel from flags and FRAISEQL_* variables to the engine:
+// a depth limit of 2 set by variable refuses a 3-level query before it could
+// reach the database (the executor has none).
+func TestQueryLimitsReachTheEngine(t *testing.T) {
+	cfg := DefaultConfig()
+	env := map[string]string{"FRAISEQL_MAX_QUERY_DEPTH": "2"}
+	if err := ParseFlags(&cfg, []string{"--execution-timeout", "5s"}, func(k string) string { return env[k] }, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.MaxQueryDepth != 2 || cfg.ExecutionTimeout != 5*time.Second {
+		t.Fatalf("limits not parsed: depth %d, timeout %s", cfg.MaxQueryDepth, cfg.ExecutionTimeout)
+	}
+	s, err := schema.LoadFile("../examples/blog/app.graphql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec, err := newExecutor(s, unreachableDB{t}, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp := exec.Execute(context.Background(), &graphqlexec.Request{Query: "{ posts { author { profile { bio } } } }"})
+	if !strings.Contains(string(resp.Body), "deeper than the maximum depth of 2") {
+		t.Errorf("depth limit not applied: %s", resp.Body)
+	}
+}
+
+// unreachableDB fails the test on any use: the requests that use it must be
+// refused before SQL.
+type unreachableDB struct{ t *testing.T }
+
+func (d unreachableDB) Query(context.Context, string, ...any) (pgx.Rows, error) {
+	d.t.Fatal("query reached the database")
+	return nil, nil
+}
+
+func (d unreachableDB) QueryRow(context.Context, string, ...any) pgx.Row {
+	d.t.Fatal("query reached the database")
+	return nil
+}
+
+func (d unreachableDB) Exec(context.Context, string, ...any) (pgconn.CommandTag, error) {
+	d.t.Fatal("statement reached the database")
+	return pgconn.CommandTag{}, nil
+}
+
+func (d unreachableDB) SendBatch(context.Context, *pgx.Batch) pgx.BatchResults {
+	d.t.Fatal("batch reached the database")
+	return nil
 }

@@ -6,10 +6,15 @@ import (
 )
 
 // newExecutor builds the GraphQL engine for the loaded declaration with the
-// environment and the effective introspection policy of cfg.
+// environment, the effective introspection policy and the query limits of cfg.
 func newExecutor(s *schema.Schema, db graphqlexec.DB, cfg Config) (Executor, error) {
 	return graphqlexec.New(s, db, graphqlexec.Config{
 		Environment:         cfg.Environment,
 		IntrospectionPolicy: cfg.EffectiveIntrospection(),
+		MaxQueryBytes:       cfg.MaxQueryBytes,
+		MaxQueryTokens:      cfg.MaxQueryTokens,
+		MaxQueryDepth:       cfg.MaxQueryDepth,
+		MaxQueryFields:      cfg.MaxQueryFields,
+		ExecutionTimeout:    cfg.ExecutionTimeout,
 	})
 }
