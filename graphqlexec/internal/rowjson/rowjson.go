@@ -41,30 +41,74 @@ type entry struct {
 // share an output key the later one wins, as a map insert does in v1. A
 // field named __typename is ignored: the typename is injected anyway.
 func NewNode(typename string, fields []Field) *Node {
-	n := &Node{}
-	seen := make(map[string]int, len(fields))
+	// Operations with variables build their projection per request, so this
+	// constructor keeps to three allocations: the node, its entries and one
+	// buffer holding every escaped prefix.
+	n := &Node{entries: make([]entry, 0, len(fields)+1)}
+	size := len(typename) + len(`"__typename":""`)
+	for _, f := range fields {
+		size += len(f.OutKey) + len(`"":`) // more only when escapes are needed
+	}
+	buf := make([]byte, 0, size)
+	type mark struct{ start, end int }
+	var markArr [inlineSpans]mark
+	marks := markArr[:0]
+	// Duplicate output keys are found by a linear scan for small
+	// selections; a map bounds the cost of a huge (hostile) one.
+	var seen map[string]int
+	if len(fields) > 32 {
+		seen = make(map[string]int, len(fields))
+	}
+	var outArr [32]string
+	outKeys := outArr[:0]
 	for _, f := range fields {
 		if f.OutKey == "__typename" {
 			continue
 		}
+		start := len(buf)
+		buf = appendString(buf, f.OutKey)
+		buf = append(buf, ':')
 		e := entry{jsonKey: f.JSONKey, child: f.Child}
-		e.prefix = appendString(nil, f.OutKey)
-		e.prefix = append(e.prefix, ':')
-		if i, ok := seen[f.OutKey]; ok {
+		i := -1
+		if seen != nil {
+			if j, ok := seen[f.OutKey]; ok {
+				i = j
+			}
+		} else {
+			for j, k := range outKeys {
+				if k == f.OutKey {
+					i = j
+					break
+				}
+			}
+		}
+		if i >= 0 {
 			n.entries[i] = e
+			marks[i] = mark{start, len(buf)}
 			continue
 		}
-		seen[f.OutKey] = len(n.entries)
+		if seen != nil {
+			seen[f.OutKey] = len(n.entries)
+		} else {
+			outKeys = append(outKeys, f.OutKey)
+		}
 		n.entries = append(n.entries, e)
-	}
-	for _, e := range n.entries {
-		n.lenMask |= lenBit(len(e.jsonKey))
+		marks = append(marks, mark{start, len(buf)})
 	}
 	if typename != "" {
-		p := appendString(nil, "__typename")
-		p = append(p, ':')
-		p = appendString(p, typename)
-		n.entries = append(n.entries, entry{prefix: p, typename: true})
+		start := len(buf)
+		buf = appendString(buf, "__typename")
+		buf = append(buf, ':')
+		buf = appendString(buf, typename)
+		n.entries = append(n.entries, entry{typename: true})
+		marks = append(marks, mark{start, len(buf)})
+	}
+	// buf has stopped growing: the prefixes can point into it now.
+	for k := range n.entries {
+		n.entries[k].prefix = buf[marks[k].start:marks[k].end:marks[k].end]
+		if !n.entries[k].typename {
+			n.lenMask |= lenBit(len(n.entries[k].jsonKey))
+		}
 	}
 	// Sorting the escaped "key": prefixes sorts the keys themselves: the
 	// closing quote (0x22) is below every byte that can follow inside a key

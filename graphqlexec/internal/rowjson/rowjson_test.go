@@ -221,6 +221,16 @@ func FuzzAppendRow(f *testing.F) {
 	})
 }
 
+// BenchmarkNewNode is the per-request projection cost of an operation with
+// variables (user(id: $id) { id email displayName age }).
+func BenchmarkNewNode(b *testing.B) {
+	fields := []Field{{JSONKey: "id", OutKey: "id"}, {JSONKey: "email", OutKey: "email"}, {JSONKey: "display_name", OutKey: "displayName"}, {JSONKey: "age", OutKey: "age"}}
+	b.ReportAllocs()
+	for b.Loop() {
+		NewNode("User", fields)
+	}
+}
+
 func BenchmarkTransform20Rows(b *testing.B) {
 	n := NewNode("User", []Field{{JSONKey: "id", OutKey: "id"}, {JSONKey: "first_name", OutKey: "firstName"}, {JSONKey: "email", OutKey: "email"}})
 	row := []byte(`{"id": "11111111-1111-4111-8111-111111111101", "age": 34, "bio": "Builds APIs.", "role": "admin", "tags": ["founder", "graphql"], "email": "ana@example.com", "score": 87.5, "profile": {"bio": "Builds APIs.", "website": "https://ana.example.com"}, "is_active": true, "last_name": "Silva", "created_at": "2025-01-02T09:00:00Z", "first_name": "Ana", "display_name": "Ana Silva"}`)
@@ -239,5 +249,33 @@ func BenchmarkTransform20Rows(b *testing.B) {
 			}
 		}
 		buf = append(buf, "]}}"...)
+	}
+}
+
+func TestNewNodeKeys(t *testing.T) {
+	many := make([]Field, 0, 40)
+	for i := range 40 {
+		many = append(many, Field{JSONKey: "k", OutKey: string(rune('A' + i%20))})
+	}
+	tests := []struct {
+		name   string
+		fields []Field
+		want   string
+	}{
+		{"later duplicate wins", []Field{{JSONKey: "a", OutKey: "x"}, {JSONKey: "b", OutKey: "y"}, {JSONKey: "c", OutKey: "x"}}, `{"__typename":"T","x":3,"y":2}`},
+		{"typename field ignored", []Field{{JSONKey: "a", OutKey: "__typename"}, {JSONKey: "a", OutKey: "a"}}, `{"__typename":"T","a":1}`},
+		{"escaped out key", []Field{{JSONKey: "a", OutKey: "q\"k"}}, `{"__typename":"T","q\"k":1}`},
+		{"duplicates past the map threshold", many, `{"A":9,"B":9,"C":9,"D":9,"E":9,"F":9,"G":9,"H":9,"I":9,"J":9,"K":9,"L":9,"M":9,"N":9,"O":9,"P":9,"Q":9,"R":9,"S":9,"T":9,"__typename":"T"}`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := AppendRow(nil, []byte(`{"a": 1, "b": 2, "c": 3, "k": 9}`), NewNode("T", tc.fields))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != tc.want {
+				t.Errorf("got  %s\nwant %s", got, tc.want)
+			}
+		})
 	}
 }
