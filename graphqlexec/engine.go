@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 	"sync"
 	"time"
 
@@ -147,14 +146,40 @@ func (e *Engine) introspectionBlocked(req *Request) bool {
 	return false
 }
 
-// Execute runs one request and returns the complete response body.
+// Execute runs one request and returns the complete response body in a
+// new buffer. It is ExecuteAppend with no destination.
 func (e *Engine) Execute(ctx context.Context, req *Request) Response {
-	x := &execution{e: e, ctx: ctx, req: req, start: time.Now()}
+	_, resp := e.ExecuteAppend(ctx, nil, req)
+	return resp
+}
+
+// ExecuteAppend runs one request and appends the response body to dst, so
+// a server can write it straight into its pooled buffer instead of copying
+// a body the engine allocated. It returns the extended buffer and the
+// response, whose Body is the appended part (it aliases the returned
+// buffer). On InternalError nothing is appended and dst is returned as
+// it was (possibly with a larger capacity never written past len(dst)).
+func (e *Engine) ExecuteAppend(ctx context.Context, dst []byte, req *Request) ([]byte, Response) {
+	x := &execution{e: e, ctx: ctx, req: req, start: time.Now(), out: dst}
 	resp := x.run()
 	if x.cancel != nil {
 		x.cancel()
 	}
-	return resp
+	if resp.InternalError {
+		return dst, resp
+	}
+	full := resp.Body
+	resp.Body = full[len(dst):len(full):len(full)]
+	return full, resp
+}
+
+// dst is where a body is appended: the caller's buffer, or a new one of
+// capacity hint when there is none.
+func (x *execution) dst(hint int) []byte {
+	if x.out != nil {
+		return x.out
+	}
+	return make([]byte, 0, hint)
 }
 
 // dbContext is the context for the request's statements: the caller's,
@@ -174,6 +199,9 @@ type execution struct {
 	req   *Request
 	start time.Time
 	d     *document
+	// out is the caller's buffer (ExecuteAppend): every body is appended
+	// to it, so a Response.Body built here starts with out's bytes.
+	out []byte
 
 	dbctx  context.Context // see dbContext
 	cancel context.CancelFunc
@@ -193,7 +221,7 @@ func (x *execution) run() Response {
 		}
 	}
 	if x.req.QueryMissing {
-		return Response{Body: slices.Clone(typeErrorBody)}
+		return Response{Body: append(x.dst(len(typeErrorBody)), typeErrorBody...)}
 	}
 	if len(x.req.Query) > x.e.lim.bytes {
 		return x.dict(nil, []*gqlerr.Error{x.e.lim.sizeError()})
@@ -275,7 +303,7 @@ func (x *execution) dict(data *pyjson.Value, errs []*gqlerr.Error) Response {
 			}}},
 		}}})
 	}
-	out, err := pyjson.AppendCompact(nil, &body)
+	out, err := pyjson.AppendCompact(x.dst(256), &body)
 	if err != nil {
 		return Response{InternalError: true} // Python's json.dumps would raise: a 500
 	}

@@ -42,7 +42,7 @@ func (x *execution) fieldError(r *root, msg string) *gqlerr.Error {
 // single answers a query with one root read: v1's Rust bytes, wrapped under
 // the schema field name (not the alias), or the dict path on a miss.
 func (x *execution) single(r *root) Response {
-	prefix := append(append(make([]byte, 0, 4096), `{"data":{`...), '"')
+	prefix := append(append(x.dst(4096), `{"data":{`...), '"')
 	prefix = appendKey(prefix[:len(prefix)-1], r.field.Name)
 	rows, err := x.fetchInto(prefix, r, nil)
 	if err != nil {
@@ -197,7 +197,7 @@ func (x *execution) multi(p *prepared) Response {
 	}
 	slices.SortStableFunc(parts, func(a, b part) int { return strings.Compare(a.key, b.key) })
 	if !failed {
-		out := []byte(`{"data":{`)
+		out := append(x.dst(512), `{"data":{`...)
 		for i, pt := range parts {
 			if i > 0 {
 				out = append(out, ',')
@@ -222,7 +222,7 @@ func (x *execution) multi(p *prepared) Response {
 		data.Members = append(data.Members, pyjson.Member{Key: pt.key, Value: v})
 	}
 	body := pyjson.Value{Kind: pyjson.Object, Members: []pyjson.Member{{Key: "data", Value: data}, {Key: "errors", Value: errs}}}
-	out, err := pyjson.AppendSpaced(nil, &body)
+	out, err := pyjson.AppendSpaced(x.dst(512), &body)
 	if err != nil {
 		return Response{InternalError: true}
 	}

@@ -180,7 +180,7 @@ func TestGoldens(t *testing.T) {
 			t.Run(profile+"/"+c.Name, func(t *testing.T) {
 				req := requestFromBody(t, splitHTTP(t, filepath.Join(goldenRoot, profile, c.Request)))
 				want := splitHTTP(t, filepath.Join(goldenRoot, profile, c.Response))
-				got := e.Execute(context.Background(), req)
+				got := executeAppend(t, e, context.Background(), req)
 				if got.InternalError {
 					t.Fatalf("internal error, want %s", want)
 				}
@@ -246,7 +246,7 @@ func TestGoldenMutations(t *testing.T) {
 					req.Claims = bearerClaims(t, reqRaw)
 					want := splitHTTP(t, filepath.Join(goldenRoot, prof.name, c.Response))
 					rec.sql, rec.args = nil, nil
-					got := e.Execute(context.Background(), req)
+					got := executeAppend(t, e, context.Background(), req)
 					if got.InternalError {
 						t.Fatalf("internal error, want %s", want)
 					}

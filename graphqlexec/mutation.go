@@ -182,7 +182,7 @@ func (x *execution) mutation(p *prepared) Response {
 				continue
 			}
 			if len(p.roots) == 1 {
-				return Response{Body: mutation.AppendResponse(make([]byte, 0, 512), r.field.Name, &obj)}
+				return Response{Body: mutation.AppendResponse(x.dst(512), r.field.Name, &obj)}
 			}
 			parts = append(parts, part{key: r.key, obj: obj})
 		}
@@ -191,7 +191,7 @@ func (x *execution) mutation(p *prepared) Response {
 		// Several root fields: no recording shows v1 here; answer every
 		// field under its response key, in order, in the transform's
 		// byte format.
-		out := append(make([]byte, 0, 512), `{"data":{`...)
+		out := append(x.dst(512), `{"data":{`...)
 		for i, pt := range parts {
 			if i > 0 {
 				out = append(out, ',')

@@ -80,7 +80,7 @@ func TestMutationUnit(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := e.Execute(context.Background(), &tt.req)
+			got := executeAppend(t, e, context.Background(), &tt.req)
 			body := string(timeMS.ReplaceAll(got.Body, []byte(`"time_ms":T`)))
 			if got.InternalError {
 				body = "INTERNAL"

@@ -95,17 +95,21 @@ func TestGoldenProfiles(t *testing.T) {
 					exec.answers[key] = graphqlexec.Response{Body: body}
 				}
 			}
-			h := devHandler(exec)
-			if profile == "production" {
-				h = prodHandler(exec)
-			}
-			ts := startServer(t, h, nil)
-			for _, c := range cases {
-				req, want := readGolden(t, profile, c.Name)
-				head := bytes.HasPrefix(req, []byte("HEAD "))
-				got := ts.exchange(req, head)
-				if g, w := normalizeVolatile(c.Name, got), normalizeVolatile(c.Name, want); !bytes.Equal(g, w) {
-					t.Errorf("%s:\n got: %q\nwant: %q", c.Name, g, w)
+			// Both executor paths: a body the executor allocates (copied by
+			// the handler) and one appended into the pooled buffer.
+			for _, ex := range []Executor{exec, appendingExecutor{exec}} {
+				h := devHandler(ex)
+				if profile == "production" {
+					h = prodHandler(ex)
+				}
+				ts := startServer(t, h, nil)
+				for _, c := range cases {
+					req, want := readGolden(t, profile, c.Name)
+					head := bytes.HasPrefix(req, []byte("HEAD "))
+					got := ts.exchange(req, head)
+					if g, w := normalizeVolatile(c.Name, got), normalizeVolatile(c.Name, want); !bytes.Equal(g, w) {
+						t.Errorf("%T %s:\n got: %q\nwant: %q", ex, c.Name, g, w)
+					}
 				}
 			}
 		})

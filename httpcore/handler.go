@@ -21,6 +21,15 @@ type Executor interface {
 	Execute(ctx context.Context, req *graphqlexec.Request) graphqlexec.Response
 }
 
+// AppendExecutor is an Executor that can append the body to a buffer the
+// caller owns (*graphqlexec.Engine does). With this package's server the
+// body is then written straight into the pooled response buffer, instead
+// of being allocated by the engine and copied.
+type AppendExecutor interface {
+	Executor
+	ExecuteAppend(ctx context.Context, dst []byte, req *graphqlexec.Request) ([]byte, graphqlexec.Response)
+}
+
 // Pinger is what GET /ready asks of the database.
 type Pinger interface {
 	Ping(ctx context.Context) error
@@ -287,6 +296,22 @@ func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) (*decodedBody
 }
 
 func (h *Handler) execute(w http.ResponseWriter, r *http.Request, req *graphqlexec.Request) {
+	if rw, ok := w.(*responseWriter); ok {
+		if ae, ok := h.opts.Executor.(AppendExecutor); ok {
+			// The response writer's body is empty here (nothing is
+			// written before the engine answers), so the body becomes
+			// the whole buffer; the pooled buffer keeps its capacity.
+			buf, resp := ae.ExecuteAppend(r.Context(), rw.body[:0], req)
+			rw.body = buf
+			if resp.InternalError {
+				writeServerError(w)
+				return
+			}
+			rw.status = http.StatusOK
+			rw.contentType = contentTypeJSON
+			return
+		}
+	}
 	resp := h.opts.Executor.Execute(r.Context(), req)
 	if resp.InternalError {
 		writeServerError(w)

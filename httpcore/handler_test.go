@@ -1,6 +1,7 @@
 package httpcore
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"net/http"
@@ -222,5 +223,38 @@ func TestMetricsBody(t *testing.T) {
 	w := serve(prodHandler(&fakeExecutor{}), "GET", "/graphql/metrics", "", "")
 	if w.Code != 404 || !bytes.Equal(w.Body.Bytes(), bodyNotFound) {
 		t.Fatalf("production metrics: %d %s", w.Code, w.Body)
+	}
+}
+
+// TestAppendExecutorOverServer runs the pooled-buffer path through the
+// server: a long body then a short one on one connection (the buffer is
+// reused, nothing of the first may show), then an internal error whose
+// executor scribbled in the buffer's spare capacity.
+func TestAppendExecutorOverServer(t *testing.T) {
+	long := `{"data":{"users":[` + strings.Repeat(`{"id":"x"},`, 400) + `{"id":"y"}]}}`
+	exec := &fakeExecutor{answers: map[string]graphqlexec.Response{
+		"{ long }\x00\x00":  {Body: []byte(long)},
+		"{ short }\x00\x00": {Body: []byte(`{"data":{"a":1}}`)},
+		"{ boom }\x00\x00":  {InternalError: true},
+	}}
+	ts := startServer(t, prodHandler(appendingExecutor{exec}), nil)
+	c := ts.dial()
+	br := bufio.NewReader(c)
+	for _, tc := range []struct{ query, status, ctype, body string }{
+		{"{ long }", "200 OK", contentTypeJSON, long},
+		{"{ short }", "200 OK", contentTypeJSON, `{"data":{"a":1}}`},
+		{"{ boom }", "500 Internal Server Error", contentTypeText, "Internal Server Error"},
+		{"{ short }", "200 OK", contentTypeJSON, `{"data":{"a":1}}`},
+	} {
+		body := `{"query":"` + tc.query + `"}`
+		req := "POST /graphql HTTP/1.1\r\nHost: localhost:8000\r\nContent-Type: application/json\r\nContent-Length: " + itoa(len(body)) + "\r\n\r\n" + body
+		if _, err := c.Write([]byte(req)); err != nil {
+			t.Fatal(err)
+		}
+		got := string(readResponse(t, br, false))
+		head, gotBody, _ := strings.Cut(got, "\r\n\r\n")
+		if !strings.HasPrefix(head, "HTTP/1.1 "+tc.status+"\r\n") || !strings.Contains(head, "\r\ncontent-length: "+itoa(len(tc.body))+"\r\ncontent-type: "+tc.ctype+"\r\n") && !strings.HasSuffix(head, "\r\ncontent-length: "+itoa(len(tc.body))+"\r\ncontent-type: "+tc.ctype) || gotBody != tc.body {
+			t.Errorf("%s: got %q", tc.query, got)
+		}
 	}
 }

@@ -205,3 +205,19 @@ func readResponseConn(t testing.TB, c net.Conn) []byte {
 	t.Helper()
 	return readResponse(t, bufio.NewReader(c), false)
 }
+
+// appendingExecutor is fakeExecutor behind the AppendExecutor interface, so
+// tests can run the handler's pooled-buffer path with the same answers.
+// On an internal error it writes junk into dst's spare capacity, which the
+// server must never send.
+type appendingExecutor struct{ *fakeExecutor }
+
+func (a appendingExecutor) ExecuteAppend(ctx context.Context, dst []byte, req *graphqlexec.Request) ([]byte, graphqlexec.Response) {
+	resp := a.Execute(ctx, req)
+	if resp.InternalError {
+		junk := append(dst, "JUNK"...)
+		return junk[:len(dst)], resp
+	}
+	buf := append(dst, resp.Body...)
+	return buf, graphqlexec.Response{Body: buf[len(dst):]}
+}
