@@ -6,7 +6,11 @@
 // parsed document with its validation results and, for operations without
 // variables, the prepared root fields (projection trees and SQL
 // statements), so a repeated query does no parse, validation or planning
-// work. graphql-go parses, with GraphQL's null literal added around it
+// work. An operation whose variables only fill column arguments of root
+// reads (user(id: $id)) shares its prepared fields too, each request
+// binding its own values as parameters (bind.go); any other use of a
+// variable plans per request. ExecuteAppend writes the body into the
+// caller's buffer. graphql-go parses, with GraphQL's null literal added around it
 // (null.go), and development validates with graphql-core 3.2's rule list in
 // its order: graphql-go's rules reworded, ours where graphql-go reports
 // other errors (rules.go); testdata/validation-corpus.txt is compared with

@@ -91,15 +91,16 @@ type document struct {
 	fullOnce, blockedOnce sync.Once
 	fullErrs, blockedErrs []*gqlerr.Error
 
-	mu  sync.Mutex
-	ops map[string]*prepared // operations without variables, by name
+	mu    sync.Mutex
+	ops   map[string]*prepared // operations without variables, by name
+	bound map[*ast.OperationDefinition]*boundOp
 }
 
 func (e *Engine) document(query string) *document {
 	if d := e.cache.get(query); d != nil {
 		return d
 	}
-	d := &document{body: []byte(query), frags: map[string]*ast.FragmentDefinition{}, ops: map[string]*prepared{}}
+	d := &document{body: []byte(query), frags: map[string]*ast.FragmentDefinition{}, ops: map[string]*prepared{}, bound: map[*ast.OperationDefinition]*boundOp{}}
 	// The limits run on a miss only: a cached document has passed them
 	// (or its rejection is cached, like a syntax error).
 	if d.syntax = e.lim.scan(d.body); d.syntax != nil {

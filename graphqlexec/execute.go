@@ -81,6 +81,10 @@ func (x *execution) fetchInto(out []byte, r *root, proj *rowjson.Node) ([]byte, 
 	if err != nil {
 		return nil, err
 	}
+	for _, b := range r.binds {
+		v := x.vars[b.variable]
+		args[b.index] = plan.ParamText(&v)
+	}
 	rows, err := x.query(r.stmt.SQL, args)
 	if err != nil {
 		return nil, err

@@ -40,12 +40,30 @@ type root struct {
 	stmt  *plan.Statement
 	err   error // planning error, reported as this field's error
 	mut   *mutationPlan
+
+	// binds are stmt's parameters taken from variables; a prepared
+	// operation shared by requests with variables (see bound) rebinds
+	// them from each request's values. varArgs counts the arguments of
+	// nodes[0] given as a variable, so a statement planned without one of
+	// them (absent, null, an object) is never shared.
+	binds   []paramBind
+	varArgs int
+}
+
+// paramBind is a statement parameter whose text is a variable's value.
+type paramBind struct {
+	index    int
+	variable string
 }
 
 // prepare returns the prepared operation, from the document's cache when
-// the operation has no variables (its plans then depend on nothing else).
+// the operation has no variables (its plans then depend on nothing else),
+// or when its variables only fill statement parameters (see bound).
 func (x *execution) prepare(op *ast.OperationDefinition) (*prepared, error) {
 	static := len(op.VariableDefinitions) == 0
+	if !static {
+		return x.prepareBound(op)
+	}
 	name := ""
 	if op.Name != nil {
 		name = op.Name.Value
@@ -242,6 +260,8 @@ func (x *execution) plan(r *root) (*plan.Statement, error) {
 	s := x.e.s
 	node := r.nodes[0]
 	rd := &plan.Read{Binding: r.field.Read}
+	var varEqs []int // for each equality, the index+1 in varNames, or 0
+	var varNames []string
 	for _, a := range r.field.Args {
 		var lit ast.Value
 		for _, na := range node.Arguments {
@@ -251,6 +271,10 @@ func (x *execution) plan(r *root) (*plan.Statement, error) {
 		}
 		if lit == nil {
 			continue
+		}
+		vr, isVar := lit.(*ast.Variable)
+		if isVar {
+			r.varArgs++
 		}
 		v, err := x.e.coerceLiteral(lit, a.Type, x.vars)
 		if err == errUndefined {
@@ -289,7 +313,52 @@ func (x *execution) plan(r *root) (*plan.Statement, error) {
 		}
 		if a.Column != "" {
 			rd.Equalities = append(rd.Equalities, plan.Equality{Column: a.Column, Value: v})
+			ref := 0
+			if isVar && bindableKind(v.Kind) {
+				varNames = append(varNames, vr.Name.Value)
+				ref = len(varNames)
+			}
+			varEqs = append(varEqs, ref)
 		}
 	}
-	return plan.Build(s, rd)
+	st, err := plan.Build(s, rd)
+	if err != nil || len(varNames) == 0 {
+		return st, err
+	}
+	// Build numbers the where parameters first, then one per non-null
+	// equality, then the scopes. Each bind is checked against the text
+	// Build wrote, so a change of that order shares nothing rather than
+	// binding the wrong parameter.
+	nonNull := 0
+	for _, eq := range rd.Equalities {
+		if eq.Value.Kind != pyjson.Null {
+			nonNull++
+		}
+	}
+	idx := len(st.Params) - len(r.field.Read.Scopes) - nonNull
+	for i, eq := range rd.Equalities {
+		if eq.Value.Kind == pyjson.Null {
+			continue
+		}
+		if ref := varEqs[i]; ref > 0 {
+			if idx < 0 || idx >= len(st.Params) || st.Params[idx].Context != "" || st.Params[idx].Null || st.Params[idx].Text != plan.ParamText(&eq.Value) {
+				r.binds = nil
+				return st, nil
+			}
+			r.binds = append(r.binds, paramBind{index: idx, variable: varNames[ref-1]})
+		}
+		idx++
+	}
+	return st, nil
+}
+
+// bindableKind: values of these kinds make an equality "column = $n"
+// whatever the value; null makes "column IS NULL", and a list or object
+// is not a value a column equality is shared for.
+func bindableKind(k pyjson.Kind) bool {
+	switch k {
+	case pyjson.String, pyjson.Int, pyjson.Float, pyjson.Bool:
+		return true
+	}
+	return false
 }

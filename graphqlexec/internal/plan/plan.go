@@ -99,7 +99,7 @@ func Build(s *schema.Schema, r *Read) (*Statement, error) {
 			parts = append(parts, quoteIdent(eq.Column)+" IS NULL")
 			continue
 		}
-		parts = append(parts, quoteIdent(eq.Column)+" = "+p.param(Param{Text: paramText(&eq.Value)}))
+		parts = append(parts, quoteIdent(eq.Column)+" = "+p.param(Param{Text: ParamText(&eq.Value)}))
 	}
 	for _, sc := range b.Scopes {
 		parts = append(parts, quoteIdent(sc.Column)+" = "+p.param(Param{Context: sc.Context}))
@@ -349,7 +349,7 @@ func (p *planner) renderCondition(c *condition) string {
 			if items[i].Kind == pyjson.Null {
 				b.WriteString(p.param(Param{Null: true}))
 			} else {
-				b.WriteString(p.param(Param{Text: paramText(&items[i])}))
+				b.WriteString(p.param(Param{Text: ParamText(&items[i])}))
 			}
 		}
 		if len(items) == 0 {
@@ -386,14 +386,14 @@ func (p *planner) renderCondition(c *condition) string {
 		b.WriteByte(' ')
 		b.WriteString(comparison[c.op])
 		b.WriteByte(' ')
-		b.WriteString(p.param(Param{Text: paramText(c.val)}))
+		b.WriteString(p.param(Param{Text: ParamText(c.val)}))
 	}
 	return b.String()
 }
 
-// paramText is the text v1 binds for a comparison value: str(value), with
+// ParamText is the text v1 binds for a comparison value: str(value), with
 // booleans lower-cased.
-func paramText(v *pyjson.Value) string {
+func ParamText(v *pyjson.Value) string {
 	if v.Kind == pyjson.Bool {
 		if v.Bool {
 			return "true"
