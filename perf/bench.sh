@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the side-by-side benchmark and writes perf/results/<date>-<mode>/.
+# Runs the side-by-side benchmark and writes perf/results/<date>-<mode>[-N]/ (a new folder each run).
 #
 #   perf/bench.sh quick   (make bench)       about 2-3 minutes: 4 workloads, short slices,
 #                                            small leak check; FastAPI baseline only if
@@ -18,6 +18,12 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 bin=$root/perf/.bin
 out=$root/perf/results/$(date -u +%Y-%m-%d)-$mode
+# Never overwrite an earlier run of the same day: committed results stay as they were.
+if [ -e "$out" ]; then
+  n=2
+  while [ -e "$out-$n" ]; do n=$((n + 1)); done
+  out=$out-$n
+fi
 mkdir -p "$bin" "$out"
 log() { echo "bench: $*" >&2; }
 export GOFLAGS=${GOFLAGS:--buildvcs=false}
