@@ -11,7 +11,8 @@
 # Targets: fraiseql-http (production), the thin reference (net/http + pgx), the
 # FastAPI baseline (v1-style, NOT the real FraiseQL), and the raw-pgx floor.
 # Everything listens on 127.0.0.1 and runs against a fresh benchmark database
-# (perf/dataset.sh), never the demo database tests use.
+# (perf/dataset.sh), never the demo database tests use. BENCH_NOTE sets the
+# machine note recorded in results.json (e.g. "shared machine, tests running").
 set -euo pipefail
 mode=${1:-quick}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -116,7 +117,7 @@ log "load run ($mode)"
 "$bin/fraiseql-bench" run "${targets[@]}" "${labels[@]}" "${procs[@]}" --workloads perf/workloads/blog.json \
   --select "$select" --connections "$conns" --duration "$duration" --rounds "$rounds" --reference thinref \
   --database-url "$url" --title "fraiseql-bench $mode $(date -u +%Y-%m-%d), dataset medium" \
-  --note "shared 2-core machine: client, servers and PostgreSQL on one box; other engineers were building and testing" \
+  --note "${BENCH_NOTE:-client, servers and PostgreSQL on one box}" \
   --out "$out" >/dev/null
 
 # 3. full only: introspection (refused in production) against development-mode fraiseql-http
