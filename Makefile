@@ -46,8 +46,8 @@ run: bin/fraiseql-http ## build, prepare the database, and serve the demo app on
 		--database-url "$${FRAISEQL_DATABASE_URL:-$$url}" --host $(HOST) --port $(PORT) --environment $(ENVIRONMENT)
 
 .PHONY: test
-test: ## run every module's tests (GOWORK=off, -race) against the real demo database, compat included
-	@url=$${FRAISEQL_TEST_DATABASE_URL:-$$(scripts/devdb.sh)} && \
+test: ## run every module's tests (GOWORK=off, -race) against a freshly loaded demo database, compat included
+	@url=$${FRAISEQL_TEST_DATABASE_URL:-$$(FRAISEQL_DEMO_DB=fraiseql_test scripts/devdb.sh --reload)} && \
 		$(MAKE) --no-print-directory FRAISEQL_TEST_DATABASE_URL="$$url" $(addprefix test/,$(MODULES))
 
 test/%: ## test one module (e.g. test/graphqlexec)
