@@ -306,32 +306,48 @@ func (d *decoder) scanArray() (Value, error) {
 				return Value{}, err
 			}
 			d.items = append(d.items, item)
-			d.skipSpace()
-			if d.pos < len(t) && t[d.pos] == ']' {
+			if done, err := d.next(']', "array"); done || err != nil {
+				if err != nil {
+					return Value{}, err
+				}
 				break
-			}
-			if d.pos >= len(t) || t[d.pos] != ',' {
-				return Value{}, d.syntaxError("Expecting ',' delimiter", d.pos)
-			}
-			comma := d.pos
-			d.pos++
-			d.skipSpace()
-			if d.pos < len(t) && t[d.pos] == ']' {
-				return Value{}, d.syntaxError("Illegal trailing comma before end of array", comma)
 			}
 		}
 	}
 	d.pos++ // ']'
-	v := Value{Kind: Array}
-	if n := len(d.items) - mark; n > 0 {
-		v.Items = make([]Value, n)
-		copy(v.Items, d.items[mark:])
-		clear(d.items[mark:])
-		d.items = d.items[:mark]
-	} else {
-		v.Items = []Value{}
+	return Value{Kind: Array, Items: pop(&d.items, mark)}, nil
+}
+
+// next reads what follows an array item or an object member: the closing
+// bracket (done) or a comma followed by another element, with Python's
+// messages for anything else and for a comma right before the bracket.
+func (d *decoder) next(closing byte, what string) (done bool, err error) {
+	t := d.text
+	d.skipSpace()
+	if d.pos < len(t) && t[d.pos] == closing {
+		return true, nil
 	}
-	return v, nil
+	if d.pos >= len(t) || t[d.pos] != ',' {
+		return false, d.syntaxError("Expecting ',' delimiter", d.pos)
+	}
+	comma := d.pos
+	d.pos++
+	d.skipSpace()
+	if d.pos < len(t) && t[d.pos] == closing {
+		return false, d.syntaxError("Illegal trailing comma before end of "+what, comma)
+	}
+	return false, nil
+}
+
+// pop moves the elements above mark off the decoder's shared stack into a
+// slice of their own (never nil: Python's empty list and dict are values).
+func pop[T any](stack *[]T, mark int) []T {
+	n := len(*stack) - mark
+	out := make([]T, n)
+	copy(out, (*stack)[mark:])
+	clear((*stack)[mark:])
+	*stack = (*stack)[:mark]
+	return out
 }
 
 // linearKeys is the object size up to which duplicate keys are found by a
@@ -366,32 +382,16 @@ func (d *decoder) scanObject() (Value, error) {
 				return Value{}, err
 			}
 			index = d.addMember(mark, index, Member{Key: key, Value: val, KeyLoneSurrogate: lone})
-			d.skipSpace()
-			if d.pos < len(t) && t[d.pos] == '}' {
+			if done, err := d.next('}', "object"); done || err != nil {
+				if err != nil {
+					return Value{}, err
+				}
 				break
-			}
-			if d.pos >= len(t) || t[d.pos] != ',' {
-				return Value{}, d.syntaxError("Expecting ',' delimiter", d.pos)
-			}
-			comma := d.pos
-			d.pos++
-			d.skipSpace()
-			if d.pos < len(t) && t[d.pos] == '}' {
-				return Value{}, d.syntaxError("Illegal trailing comma before end of object", comma)
 			}
 		}
 	}
 	d.pos++ // '}'
-	v := Value{Kind: Object}
-	if n := len(d.members) - mark; n > 0 {
-		v.Members = make([]Member, n)
-		copy(v.Members, d.members[mark:])
-		clear(d.members[mark:])
-		d.members = d.members[:mark]
-	} else {
-		v.Members = []Member{}
-	}
-	return v, nil
+	return Value{Kind: Object, Members: pop(&d.members, mark)}, nil
 }
 
 // addMember adds m to the object whose members start at mark, the way
