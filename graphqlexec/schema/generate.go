@@ -15,30 +15,12 @@ func strPtr(s string) *string { return &s }
 // whereInput returns <T>WhereInput, generating it (and the nested ones of
 // object fields) on first use. It returns nil after reporting a name clash.
 func (l *loader) whereInput(t *Type) *Type {
-	name := t.Name + "WhereInput"
-	if g := l.generated[name]; g != nil {
+	g, fresh := l.generate(t, "WhereInput", GeneratedWhere, "where input",
+		"GraphQL where input type for "+t.Name+" with operator-based filtering.")
+	if !fresh {
 		return g
 	}
-	if d := l.declared[name]; d != nil {
-		l.errorf(d.Loc, "type %q: the name is taken by the generated where input of %q", name, t.Name)
-		return nil
-	}
-	g := &Type{
-		Name:         name,
-		Kind:         KindInputObject,
-		Description:  strPtr("GraphQL where input type for " + t.Name + " with operator-based filtering."),
-		Loc:          t.Loc,
-		Generated:    GeneratedWhere,
-		GeneratedFor: t.Name,
-		inputIndex:   map[string]*InputValue{},
-	}
-	// Registered before its fields so that cycles (Post.author: User,
-	// User.posts: [Post]) end here instead of recursing forever.
-	l.generated[name] = g
-	add := func(iv *InputValue) {
-		g.InputFields = append(g.InputFields, iv)
-		g.inputIndex[iv.Name] = iv
-	}
+	name := g.Name
 	for _, f := range t.Fields {
 		var filter string
 		ft := l.lookup(f.Type.NamedType())
@@ -60,7 +42,7 @@ func (l *loader) whereInput(t *Type) *Type {
 		if filter == "" {
 			continue // enums, unions, ID and JSON fields: see scalarFilters
 		}
-		add(&InputValue{
+		g.addInputField(&InputValue{
 			Name:        f.Name,
 			Description: strPtr(f.JSONKey + " operation"),
 			Type:        &TypeRef{Named: filter},
@@ -69,9 +51,9 @@ func (l *loader) whereInput(t *Type) *Type {
 		})
 	}
 	self := func() *TypeRef { return &TypeRef{List: true, OfType: &TypeRef{Named: name}} }
-	add(&InputValue{Name: "OR", Type: self(), JSONKey: "OR", Loc: t.Loc})
-	add(&InputValue{Name: "AND", Type: self(), JSONKey: "AND", Loc: t.Loc})
-	add(&InputValue{Name: "NOT", Description: strPtr("Logical NOT - negates the given condition"),
+	g.addInputField(&InputValue{Name: "OR", Type: self(), JSONKey: "OR", Loc: t.Loc})
+	g.addInputField(&InputValue{Name: "AND", Type: self(), JSONKey: "AND", Loc: t.Loc})
+	g.addInputField(&InputValue{Name: "NOT", Description: strPtr("Logical NOT - negates the given condition"),
 		Type: &TypeRef{Named: "JSON"}, JSONKey: "NOT", Loc: t.Loc})
 	return g
 }
@@ -80,24 +62,11 @@ func (l *loader) whereInput(t *Type) *Type {
 // OrderDirection per scalar, enum or list field, the nested input for an
 // object field.
 func (l *loader) orderByInput(t *Type) *Type {
-	name := t.Name + "OrderByInput"
-	if g := l.generated[name]; g != nil {
+	g, fresh := l.generate(t, "OrderByInput", GeneratedOrderBy, "order-by input",
+		"GraphQL order by input type for "+t.Name+" with field-based sorting.")
+	if !fresh {
 		return g
 	}
-	if d := l.declared[name]; d != nil {
-		l.errorf(d.Loc, "type %q: the name is taken by the generated order-by input of %q", name, t.Name)
-		return nil
-	}
-	g := &Type{
-		Name:         name,
-		Kind:         KindInputObject,
-		Description:  strPtr("GraphQL order by input type for " + t.Name + " with field-based sorting."),
-		Loc:          t.Loc,
-		Generated:    GeneratedOrderBy,
-		GeneratedFor: t.Name,
-		inputIndex:   map[string]*InputValue{},
-	}
-	l.generated[name] = g
 	for _, f := range t.Fields {
 		ft := l.lookup(f.Type.NamedType())
 		var typ string
@@ -115,9 +84,39 @@ func (l *loader) orderByInput(t *Type) *Type {
 		default:
 			continue
 		}
-		iv := &InputValue{Name: f.Name, Type: &TypeRef{Named: typ}, JSONKey: f.JSONKey, Loc: f.Loc}
-		g.InputFields = append(g.InputFields, iv)
-		g.inputIndex[iv.Name] = iv
+		g.addInputField(&InputValue{Name: f.Name, Type: &TypeRef{Named: typ}, JSONKey: f.JSONKey, Loc: f.Loc})
 	}
 	return g
+}
+
+// generate returns the input type <T><suffix>: the one made earlier (fresh
+// false), nil when a declared type already has the name (reported), or a new
+// empty one (fresh true). The new type is registered before its fields are
+// made, so that cycles (Post.author: User, User.posts: [Post]) end here
+// instead of recursing forever.
+func (l *loader) generate(t *Type, suffix string, kind GeneratedKind, what, description string) (g *Type, fresh bool) {
+	name := t.Name + suffix
+	if g := l.generated[name]; g != nil {
+		return g, false
+	}
+	if d := l.declared[name]; d != nil {
+		l.errorf(d.Loc, "type %q: the name is taken by the generated %s of %q", name, what, t.Name)
+		return nil, false
+	}
+	g = &Type{
+		Name:         name,
+		Kind:         KindInputObject,
+		Description:  strPtr(description),
+		Loc:          t.Loc,
+		Generated:    kind,
+		GeneratedFor: t.Name,
+		inputIndex:   map[string]*InputValue{},
+	}
+	l.generated[name] = g
+	return g, true
+}
+
+func (t *Type) addInputField(iv *InputValue) {
+	t.InputFields = append(t.InputFields, iv)
+	t.inputIndex[iv.Name] = iv
 }
