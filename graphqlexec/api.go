@@ -7,7 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
-	"github.com/fraiseql/fraiseql-http/graphqlexec/pyjson"
+	"github.com/fraiseql/fraiseql-http/pyjson"
 )
 
 // Environment selects FraiseQL v1's development or production behaviour.

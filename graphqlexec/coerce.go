@@ -8,8 +8,8 @@ import (
 	"github.com/graphql-go/graphql/language/ast"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
-	"github.com/fraiseql/fraiseql-http/graphqlexec/pyjson"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
+	"github.com/fraiseql/fraiseql-http/pyjson"
 )
 
 // This file coerces variables and argument literals to the values

@@ -11,8 +11,8 @@ import (
 	"github.com/graphql-go/graphql/language/ast"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
-	"github.com/fraiseql/fraiseql-http/graphqlexec/pyjson"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
+	"github.com/fraiseql/fraiseql-http/pyjson"
 )
 
 const defaultCacheSize = 1024

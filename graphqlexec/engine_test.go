@@ -13,7 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 	"go.uber.org/goleak"
 
-	"github.com/fraiseql/fraiseql-http/graphqlexec/pyjson"
+	"github.com/fraiseql/fraiseql-http/pyjson"
 )
 
 func TestMain(m *testing.M) {

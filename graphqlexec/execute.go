@@ -10,7 +10,7 @@ import (
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/plan"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/rowjson"
-	"github.com/fraiseql/fraiseql-http/graphqlexec/pyjson"
+	"github.com/fraiseql/fraiseql-http/pyjson"
 )
 
 func (x *execution) execute(p *prepared) Response {

@@ -3,6 +3,7 @@ module github.com/fraiseql/fraiseql-http/graphqlexec
 go 1.26.0
 
 require (
+	github.com/fraiseql/fraiseql-http/pyjson v0.0.0
 	github.com/graphql-go/graphql v0.8.1
 	github.com/jackc/pgx/v5 v5.12.0
 	go.uber.org/goleak v1.3.0
@@ -14,3 +15,5 @@ require (
 	github.com/stretchr/testify v1.12.1 // indirect
 	golang.org/x/text v0.41.0 // indirect
 )
+
+replace github.com/fraiseql/fraiseql-http/pyjson => ../pyjson

@@ -15,8 +15,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/fraiseql/fraiseql-http/graphqlexec/pyjson"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
+	"github.com/fraiseql/fraiseql-http/pyjson"
 )
 
 // The goldens live in the compat module, copied byte-exact from shared/compat-goldens.

@@ -7,8 +7,8 @@ import (
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/mutation"
-	"github.com/fraiseql/fraiseql-http/graphqlexec/pyjson"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
+	"github.com/fraiseql/fraiseql-http/pyjson"
 )
 
 // mutationPlan is what a mutation root field needs at run time, built

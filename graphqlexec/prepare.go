@@ -8,8 +8,8 @@ import (
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/plan"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/rowjson"
-	"github.com/fraiseql/fraiseql-http/graphqlexec/pyjson"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
+	"github.com/fraiseql/fraiseql-http/pyjson"
 )
 
 type rootKind int

@@ -12,7 +12,7 @@ import (
 	"unicode"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec"
-	"github.com/fraiseql/fraiseql-http/graphqlexec/pyjson"
+	"github.com/fraiseql/fraiseql-http/pyjson"
 )
 
 // Automatic persisted queries, as FraiseQL v1.9.7's POST /graphql handles

@@ -20,14 +20,15 @@ type moduleRule struct {
 }
 
 var architecture = []moduleRule{
+	{dir: "pyjson", siblings: nil, thirdParty: []string{}},
 	{dir: "connlimit", siblings: nil, thirdParty: []string{}},
-	{dir: "graphqlexec", siblings: nil,
+	{dir: "graphqlexec", siblings: []string{"pyjson"},
 		thirdParty: []string{"github.com/graphql-go/graphql", "github.com/jackc/", "golang.org/x/text", "golang.org/x/sync"},
 		forbidden:  []string{"net/http", "github.com/gorilla/websocket"}},
 	{dir: "auth", siblings: nil, forbidden: []string{"github.com/graphql-go/graphql", "net/http/httptest"}},
-	{dir: "subscriptions", siblings: []string{"graphqlexec", "auth"}},
-	{dir: "httpcore", siblings: []string{"connlimit", "graphqlexec", "auth", "subscriptions"}},
-	{dir: "pybridge", siblings: []string{"httpcore", "connlimit", "graphqlexec", "auth", "subscriptions"}},
+	{dir: "subscriptions", siblings: []string{"pyjson", "graphqlexec", "auth"}},
+	{dir: "httpcore", siblings: []string{"pyjson", "connlimit", "graphqlexec", "auth", "subscriptions"}},
+	{dir: "pybridge", siblings: []string{"httpcore", "pyjson", "connlimit", "graphqlexec", "auth", "subscriptions"}},
 }
 
 // TestArchitecture runs `go list -deps` on every product module and fails
@@ -107,7 +108,9 @@ func TestArchitectureRuleCatchesViolations(t *testing.T) {
 		{"graphqlexec", "github.com/gorilla/websocket"},
 		{"graphqlexec", modulePrefix + "httpcore"},
 		{"connlimit", "github.com/go-chi/chi/v5"},
-		{"connlimit", modulePrefix + "graphqlexec/pyjson"},
+		{"connlimit", modulePrefix + "pyjson"},
+		{"pyjson", modulePrefix + "connlimit"},
+		{"pyjson", "github.com/jackc/pgx/v5"},
 		{"httpcore", modulePrefix + "compat"},
 		{"httpcore", modulePrefix + "pybridge"},
 		{"subscriptions", modulePrefix + "httpcore"},

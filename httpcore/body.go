@@ -7,7 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec"
-	"github.com/fraiseql/fraiseql-http/graphqlexec/pyjson"
+	"github.com/fraiseql/fraiseql-http/pyjson"
 )
 
 // This file reproduces what FastAPI 0.121 and pydantic 2 do with the body of

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fraiseql/fraiseql-http/graphqlexec/pyjson"
+	"github.com/fraiseql/fraiseql-http/pyjson"
 )
 
 // FuzzRequestBody sends arbitrary bodies and content types to POST /graphql

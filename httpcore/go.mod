@@ -8,7 +8,6 @@ require (
 	github.com/jackc/pgpassfile v1.0.0 // indirect
 	github.com/jackc/pgservicefile v0.0.0-20240606120523-5a60cdf6a761 // indirect
 	github.com/jackc/puddle/v2 v2.2.3 // indirect
-	go.yaml.in/yaml/v3 v3.0.5 // indirect
 	golang.org/x/sync v0.22.0 // indirect
 	golang.org/x/text v0.41.0 // indirect
 )
@@ -17,6 +16,7 @@ require (
 	github.com/fraiseql/fraiseql-http/auth v0.0.0
 	github.com/fraiseql/fraiseql-http/connlimit v0.0.0
 	github.com/fraiseql/fraiseql-http/graphqlexec v0.0.0
+	github.com/fraiseql/fraiseql-http/pyjson v0.0.0
 	github.com/go-chi/chi/v5 v5.5.0
 	github.com/jackc/pgx/v5 v5.12.0
 	go.uber.org/goleak v1.3.0
@@ -26,4 +26,5 @@ replace (
 	github.com/fraiseql/fraiseql-http/auth => ../auth
 	github.com/fraiseql/fraiseql-http/connlimit => ../connlimit
 	github.com/fraiseql/fraiseql-http/graphqlexec => ../graphqlexec
+	github.com/fraiseql/fraiseql-http/pyjson => ../pyjson
 )

@@ -13,7 +13,7 @@ import (
 
 	"github.com/fraiseql/fraiseql-http/auth"
 	"github.com/fraiseql/fraiseql-http/graphqlexec"
-	"github.com/fraiseql/fraiseql-http/graphqlexec/pyjson"
+	"github.com/fraiseql/fraiseql-http/pyjson"
 )
 
 // Executor runs one GraphQL request; *graphqlexec.Engine satisfies it.

@@ -18,7 +18,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec"
-	"github.com/fraiseql/fraiseql-http/graphqlexec/pyjson"
+	"github.com/fraiseql/fraiseql-http/pyjson"
 )
 
 func TestMain(m *testing.M) {

@@ -5,7 +5,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/fraiseql/fraiseql-http/graphqlexec/pyjson"
+	"github.com/fraiseql/fraiseql-http/pyjson"
 )
 
 // What GET /graphql/metrics counts. v1 counts executions in its

@@ -11,7 +11,7 @@ import (
 
 	"github.com/graphql-go/graphql/language/ast"
 
-	"github.com/fraiseql/fraiseql-http/graphqlexec/pyjson"
+	"github.com/fraiseql/fraiseql-http/pyjson"
 )
 
 // ScalarError is a value a scalar refuses, with the message graphql-core

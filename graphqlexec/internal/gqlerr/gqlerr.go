@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"unicode/utf8"
 
-	"github.com/fraiseql/fraiseql-http/graphqlexec/pyjson"
+	"github.com/fraiseql/fraiseql-http/pyjson"
 )
 
 // Location is a 1-based line and column (in characters) in the document.

@@ -6,8 +6,8 @@ import (
 	"strings"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/rowjson"
-	"github.com/fraiseql/fraiseql-http/graphqlexec/pyjson"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
+	"github.com/fraiseql/fraiseql-http/pyjson"
 )
 
 // Kind is the class of a mutation status.

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fraiseql/fraiseql-http/graphqlexec/pyjson"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
+	"github.com/fraiseql/fraiseql-http/pyjson"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden")
