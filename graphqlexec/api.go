@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/fraiseql/fraiseql-http/pyjson"
 )
@@ -68,12 +67,10 @@ type Config struct {
 }
 
 // DB is what the engine needs from PostgreSQL; *pgxpool.Pool and *pgx.Conn
-// satisfy it. SendBatch runs a statement after its session variables in one
-// round trip and one transaction (see SessionVar).
+// satisfy it. Query runs a statement alone; SendBatch runs it after its
+// session variables in one round trip and one transaction (see SessionVar).
 type DB interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
 	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 }
 

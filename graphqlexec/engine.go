@@ -127,12 +127,9 @@ func (e *Engine) validation(d *document, blocked bool) []*gqlerr.Error {
 		d.blockedOnce.Do(func() { d.blockedErrs = e.introspectionErrors(d.doc, d.body) })
 		return d.blockedErrs
 	}
-	if e.cfg.Environment == Production {
-		// Production with an authenticated user under the "authenticated"
-		// policy: v1 then runs graphql-core's full rule set.
-		d.fullOnce.Do(func() { d.fullErrs = e.validateFull(d.doc, d.body) })
-		return d.fullErrs
-	}
+	// Development, and production when introspection is allowed (an
+	// authenticated user under the "authenticated" policy): v1 then runs
+	// graphql-core's full rule set.
 	d.fullOnce.Do(func() { d.fullErrs = e.validateFull(d.doc, d.body) })
 	return d.fullErrs
 }

@@ -72,11 +72,6 @@ func (b *fakeBatch) QueryRow() pgx.Row { b.left--; return nil }
 func (b *fakeBatch) Close() error      { return nil }
 func (b *fakeBatch) Tx() pgx.Tx        { return nil }
 
-func (f *fakeDB) QueryRow(context.Context, string, ...any) pgx.Row { return nil }
-func (f *fakeDB) Exec(context.Context, string, ...any) (pgconn.CommandTag, error) {
-	return pgconn.CommandTag{}, nil
-}
-
 type fakeRows struct {
 	rows [][]byte
 	i    int

@@ -179,7 +179,6 @@ func (l *loader) collect(doc *ast.Document) {
 			l.schemaDef = d
 			continue
 		case *ast.ScalarDefinition:
-			name = d.Name
 			l.scalarDecl(d)
 			continue
 		case *ast.ObjectDefinition:
