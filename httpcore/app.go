@@ -7,10 +7,13 @@ import (
 	"log/slog"
 	"net"
 	"sync"
+	"sync/atomic"
 
 	"github.com/fraiseql/fraiseql-http/auth"
 	"github.com/fraiseql/fraiseql-http/connlimit"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
+	"github.com/fraiseql/fraiseql-http/httpcore/internal/fastapi"
+	"github.com/fraiseql/fraiseql-http/httpcore/internal/h1"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -20,10 +23,9 @@ type App struct {
 	cfg      Config
 	logger   *slog.Logger
 	pool     *pgxpool.Pool
-	handler  *Handler
-	server   *Server
-	listener *connlimit.Listener
-	verifier *auth.JWTVerifier // nil without a provider
+	server   *h1.Server
+	listener atomic.Pointer[connlimit.Listener] // nil before Listen
+	verifier *auth.JWTVerifier                  // nil without a provider
 
 	shutdownOnce sync.Once
 	shutdownErr  error
@@ -74,23 +76,23 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	}
 	opts := HandlerOptions{
 		Environment:         cfg.Environment,
-		IntrospectionPolicy: cfg.EffectiveIntrospection(),
-		Playground:          cfg.EffectivePlayground(),
+		IntrospectionPolicy: cfg.Introspection,
+		Playground:          cfg.Playground,
 		Executor:            exec,
 		DB:                  pool,
-		APQMode:             cfg.APQMode,
-		CORS:                cfg.CORS(),
+		APQMode:             fastapi.APQMode(cfg.APQMode),
+		CORS:                cfg.corsOptions(),
 		Logger:              logger,
 	}
 	if cfg.DevAuthPassword != "" {
-		opts.DevAuth = &DevAuth{Username: cfg.DevAuthUsername, Password: cfg.DevAuthPassword}
+		opts.DevAuth = &fastapi.DevBasic{Username: cfg.DevAuthUsername, Password: cfg.DevAuthPassword}
 	}
 	// Validate has checked these already; the errors cannot happen here.
-	opts.SessionVars, _ = cfg.SessionVarMapping()
-	local := NewMemoryAPQStore(cfg.APQCacheEntries, cfg.APQCacheBytes)
+	opts.SessionVars, _ = cfg.sessionVarMapping()
+	local := fastapi.NewMemoryAPQStore(cfg.APQCacheEntries, cfg.APQCacheBytes)
 	opts.APQStore = local
-	if cfg.APQStore == APQStorePostgres {
-		store, err := NewPostgresAPQStore(ctx, pool, local)
+	if cfg.APQStore == fastapi.APQStorePostgres {
+		store, err := fastapi.NewPostgresAPQStore(ctx, pool, local)
 		if err != nil {
 			pool.Close()
 			return nil, &StartupError{"apq", err}
@@ -98,7 +100,7 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 		opts.APQStore = store
 	}
 	var verifier *auth.JWTVerifier
-	if ac, _ := cfg.AuthConfig(); ac != nil {
+	if ac, _ := cfg.authConfig(); ac != nil {
 		if verifier, err = auth.NewJWTVerifier(*ac); err != nil {
 			pool.Close()
 			return nil, &StartupError{"auth", err}
@@ -115,13 +117,12 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 			}()
 		}
 	}
-	h := NewHandler(opts)
-	srv := NewServer(h)
+	srv := h1.NewServer(NewHandler(opts))
 	srv.ServerHeader = cfg.ServerHeader
 	srv.MaxBodyBytes = cfg.MaxBodyBytes
 	srv.Logger = logger
 	return &App{
-		cfg: cfg, logger: logger, pool: pool, handler: h, server: srv, verifier: verifier,
+		cfg: cfg, logger: logger, pool: pool, server: srv, verifier: verifier,
 		shutdownDone: make(chan struct{}),
 	}, nil
 }
@@ -133,17 +134,28 @@ func (a *App) Listen() (net.Addr, error) {
 	if err != nil {
 		return nil, &StartupError{"listen", err}
 	}
-	a.listener = connlimit.NewListener(ln, a.cfg.MaxConnections)
+	a.listener.Store(connlimit.NewListener(ln, a.cfg.MaxConnections))
 	return ln.Addr(), nil
+}
+
+// ActiveConnections is the number of client connections open now,
+// WebSocket connections included (a hijacked connection counts until it is
+// closed); 0 before Listen.
+func (a *App) ActiveConnections() int64 {
+	if ln := a.listener.Load(); ln != nil {
+		return ln.Active()
+	}
+	return 0
 }
 
 // Serve serves until Shutdown; it returns nil after a clean shutdown.
 func (a *App) Serve() error {
-	if a.listener == nil {
+	ln := a.listener.Load()
+	if ln == nil {
 		return errors.New("httpcore: Serve before Listen")
 	}
-	err := a.server.Serve(a.listener)
-	if errors.Is(err, ErrServerClosed) {
+	err := a.server.Serve(ln)
+	if errors.Is(err, h1.ErrServerClosed) {
 		// Wait for Shutdown to finish draining so that the caller exits
 		// only after the pool is closed.
 		<-a.shutdownDone
@@ -167,6 +179,3 @@ func (a *App) Shutdown(ctx context.Context) error {
 	<-a.shutdownDone
 	return a.shutdownErr
 }
-
-// Handler returns the routes (for tests and embedding).
-func (a *App) Handler() *Handler { return a.handler }

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec"
+	"github.com/fraiseql/fraiseql-http/httpcore/internal/fastapi"
 )
 
 const (
@@ -47,10 +48,10 @@ func TestAPQ(t *testing.T) {
 		executed string
 	}
 	tests := []struct {
-		mode  APQMode
+		mode  fastapi.APQMode
 		steps []step
 	}{
-		{APQOptional, []step{
+		{fastapi.APQOptional, []step{
 			{"plain query runs", rawRequest("POST", "/graphql", nil, `{"query":"{ a }"}`), respFake, "{ a }"},
 			{"miss", rawRequest("POST", "/graphql", nil, apqBody("", sha(q1))), respAPQNotFound, ""},
 			{"register", rawRequest("POST", "/graphql", nil, apqBody(q1, sha(q1))), respFake, q1},
@@ -66,7 +67,7 @@ func TestAPQ(t *testing.T) {
 			{"version 1.0 hit", rawRequest("POST", "/graphql", nil, `{"extensions":{"persistedQuery":{"version":1.0,"sha256Hash":"`+sha(q1)+`"}}}`), respFake, q1},
 			{"GET runs without APQ", rawRequest("GET", "/graphql?query=%7B%20a%20%7D", nil, ""), respFake, "{ a }"},
 		}},
-		{APQRequired, []step{
+		{fastapi.APQRequired, []step{
 			{"plain query refused", rawRequest("POST", "/graphql", nil, `{"query":"{ a }"}`), respAPQRequired, ""},
 			{"empty extensions refused", rawRequest("POST", "/graphql", nil, `{"query":"{ a }","extensions":{}}`), respAPQRequired, ""},
 			{"GET refused", rawRequest("GET", "/graphql?query=%7B%20a%20%7D", nil, ""), respAPQRequired, ""},
@@ -75,7 +76,7 @@ func TestAPQ(t *testing.T) {
 			{"hit", rawRequest("POST", "/graphql", nil, apqBody("", "9")), respFake, "{ anything }"},
 			{"miss", rawRequest("POST", "/graphql", nil, apqBody("", "8")), respAPQNotFound, ""},
 		}},
-		{APQDisabled, []step{
+		{fastapi.APQDisabled, []step{
 			{"registration runs its text", rawRequest("POST", "/graphql", nil, apqBody(q1, sha(q1))), respFake, q1},
 			{"hash only is a missing query", rawRequest("POST", "/graphql", nil, apqBody("", sha(q1))), respFake, ""},
 			{"whitespace query is not stored, so no 500", rawRequest("POST", "/graphql", nil, apqBody(" ", "1")), respFake, " "},
@@ -110,44 +111,6 @@ func TestAPQ(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-func TestMemoryAPQStoreBounds(t *testing.T) {
-	ctx := context.Background()
-	s := NewMemoryAPQStore(3, 1000)
-	for i := range 4 {
-		s.Put(ctx, fmt.Sprint(i), "q")
-	}
-	if _, ok, _ := s.Get(ctx, "0"); ok {
-		t.Error("least recently used entry kept past the entry bound")
-	}
-	s.Get(ctx, "1") // 1 is now the most recent; 2 is the oldest
-	s.Put(ctx, "4", "q")
-	if _, ok, _ := s.Get(ctx, "2"); ok {
-		t.Error("entry 2 should have been evicted, not the recently read 1")
-	}
-	if q, ok, _ := s.Get(ctx, "1"); !ok || q != "q" {
-		t.Error("recently read entry evicted")
-	}
-	if s.Len() != 3 {
-		t.Errorf("Len = %d, want 3", s.Len())
-	}
-
-	b := NewMemoryAPQStore(100, 20)
-	b.Put(ctx, "a", strings.Repeat("x", 9)) // 10 bytes
-	b.Put(ctx, "b", strings.Repeat("x", 9)) // 20 bytes
-	b.Put(ctx, "c", strings.Repeat("x", 9)) // 30 > 20: a goes
-	if _, ok, _ := b.Get(ctx, "a"); ok || b.Len() != 2 {
-		t.Errorf("byte bound not applied: len %d", b.Len())
-	}
-	b.Put(ctx, "huge", strings.Repeat("x", 100))
-	if _, ok, _ := b.Get(ctx, "huge"); ok || b.Len() != 2 {
-		t.Error("an entry larger than the byte bound must not be kept, nor evict others")
-	}
-	b.Put(ctx, "b", "y") // replacing frees the old size
-	if q, _, _ := b.Get(ctx, "b"); q != "y" || b.bytes != 12 {
-		t.Errorf("replace: %q, %d bytes", q, b.bytes)
 	}
 }
 
@@ -200,13 +163,13 @@ func testDatabase(t *testing.T) *pgxpool.Pool {
 func TestPostgresAPQStoreSharedByTwoInstances(t *testing.T) {
 	pool := testDatabase(t)
 	ctx := context.Background()
-	newInstance := func() (*testServer, *fakeExecutor, *PostgresAPQStore) {
-		store, err := NewPostgresAPQStore(ctx, pool, NewMemoryAPQStore(10, 1<<20))
+	newInstance := func() (*testServer, *fakeExecutor, *fastapi.PostgresAPQStore) {
+		store, err := fastapi.NewPostgresAPQStore(ctx, pool, fastapi.NewMemoryAPQStore(10, 1<<20))
 		if err != nil {
 			t.Fatal(err)
 		}
 		exec := &fakeExecutor{}
-		h := NewHandler(HandlerOptions{Environment: graphqlexec.Development, Executor: exec, APQMode: APQRequired, APQStore: store})
+		h := NewHandler(HandlerOptions{Environment: graphqlexec.Development, Executor: exec, APQMode: fastapi.APQRequired, APQStore: store})
 		return startServer(t, h, nil), exec, store
 	}
 	a, execA, _ := newInstance()

@@ -20,6 +20,8 @@ import (
 
 	"github.com/fraiseql/fraiseql-http/auth"
 	"github.com/fraiseql/fraiseql-http/graphqlexec"
+	"github.com/fraiseql/fraiseql-http/httpcore/internal/fastapi"
+	"github.com/fraiseql/fraiseql-http/httpcore/internal/h1"
 )
 
 const (
@@ -222,7 +224,7 @@ func TestJWTRefusalsEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := Config{AuthAlgorithms: []string{"RS256"}, AuthPublicKeyFile: keyFile, AuthAudience: []string{testAudience}, AuthIssuer: testIssuer}
-	ac, err := cfg.AuthConfig()
+	ac, err := cfg.authConfig()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,9 +268,9 @@ func TestJWTRefusalsEndToEnd(t *testing.T) {
 	// A header block past the server's limit never reaches auth: h11's 400.
 	h := NewHandler(HandlerOptions{Environment: graphqlexec.Development, Executor: &fakeExecutor{}, Verifier: hsVerifier(t)})
 	ts := startServer(t, h, nil)
-	got := ts.exchange(rawRequest("POST", "/graphql", []string{"Authorization: Bearer " + strings.Repeat("A", DefaultMaxHeaderBytes)}, `{"query":"{ a }"}`), false)
+	got := ts.exchange(rawRequest("POST", "/graphql", []string{"Authorization: Bearer " + strings.Repeat("A", h1.DefaultMaxHeaderBytes)}, `{"query":"{ a }"}`), false)
 	if !bytes.HasPrefix(got, []byte("HTTP/1.1 400 Bad Request\r\n")) {
-		t.Errorf("oversized header block: got %q", clip(string(got), 200))
+		t.Errorf("oversized header block: got %q", string(got[:min(len(got), 200)]))
 	}
 }
 
@@ -333,10 +335,10 @@ func TestDevBasicGate(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			opts := HandlerOptions{
 				Environment: tt.env, Playground: true, Executor: &fakeExecutor{}, DB: fakePinger{},
-				DevAuth: &DevAuth{Username: "admin", Password: "s3cret"},
+				DevAuth: &fastapi.DevBasic{Username: "admin", Password: "s3cret"},
 			}
 			if tt.cors {
-				opts.CORS = &CORSOptions{Origins: []string{"https://app.example.com"}, Methods: []string{"GET", "POST"}, Headers: []string{"Content-Type", "Authorization"}}
+				opts.CORS = &fastapi.CORSOptions{Origins: []string{"https://app.example.com"}, Methods: []string{"GET", "POST"}, Headers: []string{"Content-Type", "Authorization"}}
 			}
 			ts := startServer(t, NewHandler(opts), nil)
 			got := string(normalizeDate(ts.exchange(tt.raw, false)))
@@ -361,7 +363,7 @@ func TestSessionVarsFromClaims(t *testing.T) {
 		SessionVars:        []string{"app.tenant_id=tenant_id", "app.user_id=sub"},
 		SessionVarDefaults: []string{"app.tenant_id=none"},
 	}
-	vars, err := cfg.SessionVarMapping()
+	vars, err := cfg.sessionVarMapping()
 	if err != nil {
 		t.Fatal(err)
 	}

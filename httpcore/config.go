@@ -13,6 +13,8 @@ import (
 
 	"github.com/fraiseql/fraiseql-http/auth"
 	"github.com/fraiseql/fraiseql-http/graphqlexec"
+	"github.com/fraiseql/fraiseql-http/httpcore/internal/fastapi"
+	"github.com/fraiseql/fraiseql-http/httpcore/internal/h1"
 )
 
 // Config holds the process settings of `fraiseql-http serve`. Fill it with
@@ -114,7 +116,7 @@ type Config struct {
 	DevAuthPassword string
 
 	// APQMode is optional (default), required or disabled (--apq-mode).
-	APQMode APQMode
+	APQMode string
 	// APQStore is memory (default, per process) or postgresql (table
 	// fraiseql_apq, shared by every instance on the database) (--apq-store).
 	APQStore string
@@ -147,7 +149,7 @@ func DefaultConfig() Config {
 		Playground:       true,
 		PoolSize:         20,
 		MaxConnections:   10000,
-		MaxBodyBytes:     DefaultMaxBodyBytes,
+		MaxBodyBytes:     h1.DefaultMaxBodyBytes,
 		MaxQueryBytes:    graphqlexec.DefaultMaxQueryBytes,
 		MaxQueryTokens:   graphqlexec.DefaultMaxQueryTokens,
 		MaxQueryDepth:    graphqlexec.DefaultMaxQueryDepth,
@@ -156,10 +158,10 @@ func DefaultConfig() Config {
 		ShutdownTimeout:  30 * time.Second,
 		ServerHeader:     "uvicorn",
 		DevAuthUsername:  "admin",
-		APQMode:          APQOptional,
-		APQStore:         APQStoreMemory,
-		APQCacheEntries:  DefaultAPQCacheEntries,
-		APQCacheBytes:    DefaultAPQCacheBytes,
+		APQMode:          string(fastapi.APQOptional),
+		APQStore:         fastapi.APQStoreMemory,
+		APQCacheEntries:  fastapi.DefaultAPQCacheEntries,
+		APQCacheBytes:    fastapi.DefaultAPQCacheBytes,
 		CORSMethods:      []string{"GET", "POST"},
 		CORSHeaders:      []string{"Content-Type", "Authorization"},
 	}
@@ -168,23 +170,14 @@ func DefaultConfig() Config {
 // Addr is host:port.
 func (c *Config) Addr() string { return net.JoinHostPort(c.Host, strconv.Itoa(c.Port)) }
 
-// EffectiveIntrospection applies v1's validator: production never has
-// public introspection, and an empty policy takes the environment default.
-func (c *Config) EffectiveIntrospection() graphqlexec.IntrospectionPolicy {
-	p := c.Introspection
-	if p == "" {
-		p = graphqlexec.IntrospectionPublic
-	}
-	if c.Environment == graphqlexec.Production && p == graphqlexec.IntrospectionPublic {
-		return graphqlexec.IntrospectionDisabled
-	}
-	return p
+// policy is what the environment exposes (see policy).
+func (c *Config) policy() policy {
+	return newPolicy(c.Environment, c.Introspection, c.Playground)
 }
 
-// EffectivePlayground applies v1's validator: never in production.
-func (c *Config) EffectivePlayground() bool {
-	return c.Playground && c.Environment != graphqlexec.Production
-}
+// EffectivePlayground reports whether GraphiQL is served: never in
+// production, as v1's validator decides.
+func (c *Config) EffectivePlayground() bool { return c.policy().playground }
 
 // Validate reports every invalid setting at once.
 func (c *Config) Validate() error {
@@ -237,22 +230,22 @@ func (c *Config) Validate() error {
 	if strings.ContainsAny(c.ServerHeader, "\r\n") {
 		errs = append(errs, errors.New("server header: must not contain CR or LF"))
 	}
-	if _, err := c.AuthConfig(); err != nil {
+	if _, err := c.authConfig(); err != nil {
 		errs = append(errs, err)
 	}
-	if _, err := c.SessionVarMapping(); err != nil {
+	if _, err := c.sessionVarMapping(); err != nil {
 		errs = append(errs, err)
 	}
 	if c.DevAuthPassword != "" && c.DevAuthUsername == "" {
 		errs = append(errs, errors.New("dev auth: username must not be empty"))
 	}
-	switch c.APQMode {
-	case APQOptional, APQRequired, APQDisabled:
+	switch fastapi.APQMode(c.APQMode) {
+	case fastapi.APQOptional, fastapi.APQRequired, fastapi.APQDisabled:
 	default:
 		errs = append(errs, fmt.Errorf("apq mode: %q is not optional, required or disabled", c.APQMode))
 	}
 	switch c.APQStore {
-	case APQStoreMemory, APQStorePostgres:
+	case fastapi.APQStoreMemory, fastapi.APQStorePostgres:
 	default:
 		errs = append(errs, fmt.Errorf("apq store: %q is not memory or postgresql", c.APQStore))
 	}
@@ -262,15 +255,15 @@ func (c *Config) Validate() error {
 	if c.APQCacheBytes < 1 {
 		errs = append(errs, fmt.Errorf("apq cache bytes: %d must be at least 1", c.APQCacheBytes))
 	}
-	if err := c.CORS().validate(); err != nil {
+	if err := c.corsOptions().Validate(); err != nil {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }
 
-// AuthConfig builds the token verifier's configuration from the auth
+// authConfig builds the token verifier's configuration from the auth
 // settings; it returns nil (and no error) when no provider is configured.
-func (c *Config) AuthConfig() (*auth.Config, error) {
+func (c *Config) authConfig() (*auth.Config, error) {
 	if c.Auth0Domain != "" || c.Auth0Audience != "" {
 		if c.Auth0Domain == "" || c.Auth0Audience == "" {
 			return nil, errors.New("auth0: --auth0-domain and --auth0-audience go together")
@@ -318,8 +311,8 @@ func (c *Config) tune(ac *auth.Config) {
 	ac.JWKSFetchTimeout = c.AuthJWKSTimeout
 }
 
-// SessionVarMapping parses SessionVars and SessionVarDefaults.
-func (c *Config) SessionVarMapping() (auth.SessionVars, error) {
+// sessionVarMapping parses SessionVars and SessionVarDefaults.
+func (c *Config) sessionVarMapping() (auth.SessionVars, error) {
 	var vars auth.SessionVars
 	index := map[string]int{}
 	for _, spec := range c.SessionVars {
@@ -355,12 +348,12 @@ func (c *Config) SessionVarMapping() (auth.SessionVars, error) {
 	return vars, nil
 }
 
-// CORS returns the CORS settings, nil when CORS is off (no origins).
-func (c *Config) CORS() *CORSOptions {
+// corsOptions returns the CORS settings, nil when CORS is off (no origins).
+func (c *Config) corsOptions() *fastapi.CORSOptions {
 	if len(c.CORSOrigins) == 0 {
 		return nil
 	}
-	return &CORSOptions{Origins: c.CORSOrigins, Methods: c.CORSMethods, Headers: c.CORSHeaders}
+	return &fastapi.CORSOptions{Origins: c.CORSOrigins, Methods: c.CORSMethods, Headers: c.CORSHeaders}
 }
 
 // envVars maps each flag to its environment variable, in help order.
@@ -410,9 +403,9 @@ var envVars = [][2]string{
 	{"cors-headers", "FRAISEQL_CORS_HEADERS"},
 }
 
-// EnvName returns the environment variable read for a serve flag ("" when
+// envName returns the environment variable read for a serve flag ("" when
 // it has none).
-func EnvName(flagName string) string {
+func envName(flagName string) string {
 	for _, fe := range envVars {
 		if fe[0] == flagName {
 			return fe[1]
@@ -543,7 +536,7 @@ func ParseFlags(cfg *Config, args []string, getenv func(string) string, usage io
 	fs.Var(sessionVarDefaults, "session-var-default", "value of a session setting without the claim, name=value (repeatable)")
 	fs.StringVar(&cfg.DevAuthUsername, "dev-auth-username", cfg.DevAuthUsername, "development Basic-auth user")
 	fs.StringVar(&cfg.DevAuthPassword, "dev-auth-password", cfg.DevAuthPassword, "development Basic-auth password (turns the gate on; never in production)")
-	apqMode := string(cfg.APQMode)
+	apqMode := cfg.APQMode
 	fs.StringVar(&apqMode, "apq-mode", apqMode, "automatic persisted queries: optional, required or disabled")
 	fs.StringVar(&cfg.APQStore, "apq-store", cfg.APQStore, "persisted query store: memory or postgresql")
 	fs.IntVar(&cfg.APQCacheEntries, "apq-cache-entries", cfg.APQCacheEntries, "persisted queries kept in memory")
@@ -556,7 +549,7 @@ func ParseFlags(cfg *Config, args []string, getenv func(string) string, usage io
 	// error messages are the same for both sources.
 	var envErr []error
 	fs.VisitAll(func(f *flag.Flag) {
-		name := EnvName(f.Name)
+		name := envName(f.Name)
 		if name == "" {
 			return
 		}
@@ -579,7 +572,7 @@ func ParseFlags(cfg *Config, args []string, getenv func(string) string, usage io
 	}
 	cfg.Environment = graphqlexec.Environment(strings.ToLower(env))
 	cfg.Introspection = graphqlexec.IntrospectionPolicy(strings.ToLower(intro))
-	cfg.APQMode = APQMode(strings.ToLower(apqMode))
+	cfg.APQMode = strings.ToLower(apqMode)
 	cfg.APQStore = strings.ToLower(cfg.APQStore)
 	return nil
 }

@@ -13,6 +13,8 @@ import (
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
+	"github.com/fraiseql/fraiseql-http/httpcore/internal/fastapi"
+	"github.com/fraiseql/fraiseql-http/httpcore/internal/h1"
 )
 
 func TestParseFlagsEnvAndPrecedence(t *testing.T) {
@@ -34,17 +36,17 @@ func TestParseFlagsEnvAndPrecedence(t *testing.T) {
 	if cfg.DatabaseURL != "postgres://env" || cfg.Environment != graphqlexec.Production || cfg.ShutdownTimeout != 3*time.Second {
 		t.Errorf("environment not applied: %+v", cfg)
 	}
-	if cfg.Host != "127.0.0.1" || cfg.MaxBodyBytes != DefaultMaxBodyBytes || cfg.ServerHeader != "uvicorn" {
+	if cfg.Host != "127.0.0.1" || cfg.MaxBodyBytes != h1.DefaultMaxBodyBytes || cfg.ServerHeader != "uvicorn" {
 		t.Errorf("defaults lost: %+v", cfg)
 	}
 	if err := cfg.Validate(); err != nil {
 		t.Errorf("Validate: %v", err)
 	}
-	if cfg.EffectivePlayground() || cfg.EffectiveIntrospection() != graphqlexec.IntrospectionDisabled {
+	if cfg.EffectivePlayground() || cfg.policy().introspection != graphqlexec.IntrospectionDisabled {
 		t.Errorf("production must force playground off and introspection disabled")
 	}
 	cfg.Introspection = graphqlexec.IntrospectionAuthenticated
-	if cfg.EffectiveIntrospection() != graphqlexec.IntrospectionAuthenticated {
+	if cfg.policy().introspection != graphqlexec.IntrospectionAuthenticated {
 		t.Errorf("authenticated must stay authenticated in production")
 	}
 }
@@ -140,20 +142,20 @@ func TestParseFlagsAuthAPQCORS(t *testing.T) {
 	if err := cfg.Validate(); err != nil {
 		t.Fatalf("Validate: %v", err)
 	}
-	ac, err := cfg.AuthConfig()
+	ac, err := cfg.authConfig()
 	if err != nil || ac == nil {
 		t.Fatalf("AuthConfig: %v, %v", ac, err)
 	}
 	if ac.Secret != env["FRAISEQL_AUTH_JWT_SECRET"] || ac.Algorithms[0] != "HS256" || ac.Audience[0] != "fraiseql-demo" || len(ac.RequiredClaims) != 2 {
 		t.Errorf("auth config: %+v", ac)
 	}
-	if cfg.APQMode != APQRequired || cfg.APQStore != APQStorePostgres {
+	if cfg.APQMode != string(fastapi.APQRequired) || cfg.APQStore != fastapi.APQStorePostgres {
 		t.Errorf("apq: %q %q", cfg.APQMode, cfg.APQStore)
 	}
-	if c := cfg.CORS(); c == nil || len(c.Origins) != 2 || c.Origins[1] != "https://b.example" || c.Methods[1] != "POST" {
+	if c := cfg.corsOptions(); c == nil || len(c.Origins) != 2 || c.Origins[1] != "https://b.example" || c.Methods[1] != "POST" {
 		t.Errorf("cors: %+v", c)
 	}
-	vars, err := cfg.SessionVarMapping()
+	vars, err := cfg.sessionVarMapping()
 	if err != nil || len(vars) != 2 || vars[0].Name != "app.tenant_id" || vars[1].Claim != "role" {
 		t.Errorf("flags must replace the environment's session vars: %+v, %v", vars, err)
 	}
@@ -212,7 +214,7 @@ func TestValidateAuthAPQCORS(t *testing.T) {
 			t.Errorf("%s: got %v, want an error containing %q", tt.name, err, tt.want)
 		}
 	}
-	if ac, _ := (&Config{Auth0Domain: "t.auth0.com", Auth0Audience: "api"}).AuthConfig(); ac.JWKSURL != "https://t.auth0.com/.well-known/jwks.json" || ac.Issuer != "https://t.auth0.com/" {
+	if ac, _ := (&Config{Auth0Domain: "t.auth0.com", Auth0Audience: "api"}).authConfig(); ac.JWKSURL != "https://t.auth0.com/.well-known/jwks.json" || ac.Issuer != "https://t.auth0.com/" {
 		t.Errorf("auth0 config: %+v", ac)
 	}
 }

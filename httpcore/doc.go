@@ -1,27 +1,29 @@
 // Package httpcore is fraiseql-http's HTTP server: it answers FraiseQL v1
 // clients with the bytes FraiseQL v1.9.7's FastAPI/uvicorn server sends.
 //
-// It has three layers, top-down:
+// It is the application layer of three, bottom-up:
 //
-//   - App (app.go): Config from flags and FRAISEQL_* variables, the
-//     declaration, the PostgreSQL pool, the engine, listening through
-//     connlimit, and Shutdown (stop accepting, drain, close the pool last).
-//   - Handler (handler.go, body.go, query.go, metrics.go, cors.go, apq.go):
-//     v1's middleware order — the development Basic gate outermost, then
-//     Starlette's CORS, then FraiseQL's routes on chi with FastAPI's
-//     envelopes: POST/GET /graphql, /graphql/rust, /graphql/metrics
-//     (development), /health, /ready, Starlette's 404, 405 and
-//     trailing-slash 307, and pydantic's 422 bodies for the request model.
-//     POST/GET /graphql then run v1's handler steps: bearer token (auth
-//     module) and the 401 gate, automatic persisted queries (memory or
-//     PostgreSQL store), execution with the user's claims and session
-//     variables.
-//   - Server (wire.go, response.go, status.go): an HTTP/1.1 connection loop
-//     that writes uvicorn's framing (lower-case header names in Starlette's
-//     order, CPython 3.13 status phrases, a date cached per second,
-//     keep-alive with a 5 s idle timeout, h11's 400 for unparseable input).
-//     net/http's server is not used because it canonicalises and sorts
-//     response headers.
+//   - internal/h1: the HTTP/1.1 connection loop in uvicorn's framing
+//     (lower-case header names in Starlette's order, CPython 3.13 status
+//     phrases, a date cached per second, keep-alive with a 5 s idle
+//     timeout, h11's 400 for unparseable input), the buffering
+//     h1.ResponseWriter every layer above writes through, Hijack for
+//     WebSocket upgrades, RegisterOnShutdown, and graceful shutdown. It
+//     knows nothing of GraphQL.
+//   - internal/fastapi: what FastAPI and Starlette do around v1's handlers:
+//     the GraphQLRequest body model and pydantic's 422 bodies, query-string
+//     decoding, the router's 404/405/307, the 500 of ServerErrorMiddleware,
+//     CORS, the development Basic gate, automatic persisted queries (memory
+//     or PostgreSQL store), the GraphiQL page.
+//   - this package: Config (defaults, Validate, flags and FRAISEQL_*
+//     variables), the environment's policy (introspection, playground,
+//     development-only routes) in one place, the one route table (POST/GET
+//     /graphql, /graphql/rust, /graphql/metrics in development, /health,
+//     /ready) with v1's middleware order (Basic gate, CORS, routes), v1's
+//     handler steps (bearer token and the 401 gate, APQ, execution with the
+//     user's claims and session variables), and App: Open, Listen (through
+//     connlimit), Serve, Shutdown (stop accepting, drain, close the pool
+//     last), ActiveConnections.
 //
 // What it must never do: execute GraphQL itself (graphqlexec does), put a Go
 // or PostgreSQL error text in a response unless v1 does the same (/ready's

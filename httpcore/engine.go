@@ -7,10 +7,10 @@ import (
 
 // newExecutor builds the GraphQL engine for the loaded declaration with the
 // environment, the effective introspection policy and the query limits of cfg.
-func newExecutor(s *schema.Schema, db graphqlexec.DB, cfg Config) (Executor, error) {
+func newExecutor(s *schema.Schema, db graphqlexec.DB, cfg Config) (*graphqlexec.Engine, error) {
 	return graphqlexec.New(s, db, graphqlexec.Config{
 		Environment:         cfg.Environment,
-		IntrospectionPolicy: cfg.EffectiveIntrospection(),
+		IntrospectionPolicy: cfg.policy().introspection,
 		MaxQueryBytes:       cfg.MaxQueryBytes,
 		MaxQueryTokens:      cfg.MaxQueryTokens,
 		MaxQueryDepth:       cfg.MaxQueryDepth,

@@ -5,7 +5,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"unicode"
 
+	"github.com/fraiseql/fraiseql-http/httpcore/internal/fastapi"
 	"github.com/fraiseql/fraiseql-http/pyjson"
 )
 
@@ -33,8 +35,8 @@ func FuzzRequestBody(f *testing.F) {
 			case w.Code == http.StatusOK, w.Code == http.StatusUnprocessableEntity, w.Code == http.StatusBadRequest:
 			case w.Code == http.StatusInternalServerError && w.Body.String() == "Internal Server Error":
 				if path == "/graphql" {
-					d := decodeBody([]byte(body), contentType)
-					if d.outcome == bodyValid && !blankAPQRegistration(d) {
+					d := fastapi.DecodeBody([]byte(body), contentType)
+					if d.Outcome == fastapi.BodyValid && !blankAPQRegistration(d) {
 						t.Fatalf("500 for a valid body %q", body)
 					}
 				}
@@ -47,11 +49,11 @@ func FuzzRequestBody(f *testing.F) {
 
 // blankAPQRegistration: v1's store raises outside the handler (500) for a
 // registration whose query is blank or cannot be hashed.
-func blankAPQRegistration(d *decodedBody) bool {
-	if d.extensions == nil || d.extensions.Get("persistedQuery") == nil || d.req.QueryMissing || d.req.Query == "" {
+func blankAPQRegistration(d *fastapi.GraphQLBody) bool {
+	if d.Extensions == nil || d.Extensions.Get("persistedQuery") == nil || d.Request.QueryMissing || d.Request.Query == "" {
 		return false
 	}
-	return d.queryLoneSurrogate || strings.TrimFunc(d.req.Query, isPySpace) == ""
+	return d.QueryLoneSurrogate || strings.TrimFunc(d.Request.Query, func(r rune) bool { return unicode.IsSpace(r) || r >= 0x1c && r <= 0x1f }) == ""
 }
 
 // FuzzAPQExtensions drives the APQ step with arbitrary bodies: it must
@@ -72,33 +74,33 @@ func FuzzAPQExtensions(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, body string) {
-		for _, mode := range []APQMode{APQOptional, APQRequired, APQDisabled} {
+		for _, mode := range []fastapi.APQMode{fastapi.APQOptional, fastapi.APQRequired, fastapi.APQDisabled} {
 			exec := &fakeExecutor{}
-			store := NewMemoryAPQStore(0, 0)
+			store := fastapi.NewMemoryAPQStore(0, 0)
 			h := NewHandler(HandlerOptions{Executor: exec, APQMode: mode, APQStore: store})
 			w := serve(h, "POST", "/graphql", "application/json", body)
-			d := decodeBody([]byte(body), "application/json")
+			d := fastapi.DecodeBody([]byte(body), "application/json")
 			switch w.Code {
 			case http.StatusOK, http.StatusUnprocessableEntity, http.StatusBadRequest:
 			case http.StatusInternalServerError:
-				if d.outcome == bodyValid && !(mode != APQDisabled && blankAPQRegistration(d)) {
+				if d.Outcome == fastapi.BodyValid && !(mode != fastapi.APQDisabled && blankAPQRegistration(d)) {
 					t.Fatalf("%s: 500 for %q", mode, body)
 				}
 			default:
 				t.Fatalf("%s: status %d for %q", mode, w.Code, body)
 			}
-			if d.outcome != bodyValid || d.extensions == nil || mode == APQDisabled {
+			if d.Outcome != fastapi.BodyValid || d.Extensions == nil || mode == fastapi.APQDisabled {
 				continue
 			}
-			pq := d.extensions.Get("persistedQuery")
+			pq := d.Extensions.Get("persistedQuery")
 			if pq == nil || pq.Kind != pyjson.Object {
 				continue
 			}
 			hash := pq.Get("sha256Hash").Str
 			q, found, _ := store.Get(context.Background(), hash)
-			registered := len(exec.seen) == 1 && !d.req.QueryMissing && d.req.Query != ""
-			if registered && (!found || q != d.req.Query) {
-				t.Fatalf("%s: executed registration of %q not stored (found %v, %q)", mode, d.req.Query, found, q)
+			registered := len(exec.seen) == 1 && !d.Request.QueryMissing && d.Request.Query != ""
+			if registered && (!found || q != d.Request.Query) {
+				t.Fatalf("%s: executed registration of %q not stored (found %v, %q)", mode, d.Request.Query, found, q)
 			}
 			if !registered && found {
 				t.Fatalf("%s: %q stored without a registration", mode, body)

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec"
+	"github.com/fraiseql/fraiseql-http/httpcore/internal/fastapi"
 )
 
 type goldenCase struct {
@@ -41,16 +42,16 @@ func goldenKey(t *testing.T, raw []byte) (string, bool) {
 		t.Fatal(err)
 	}
 	if req.Method == http.MethodGet {
-		q, ok := queryParam(req.URL.RawQuery, "query")
+		q, ok := fastapi.QueryParam(req.URL.RawQuery, "query")
 		return requestKey(&graphqlexec.Request{Query: q}), ok
 	}
 	var body bytes.Buffer
 	body.ReadFrom(req.Body)
-	d := decodeBody(body.Bytes(), req.Header.Get("Content-Type"))
-	if d.outcome != bodyValid {
+	d := fastapi.DecodeBody(body.Bytes(), req.Header.Get("Content-Type"))
+	if d.Outcome != fastapi.BodyValid {
 		return "", false
 	}
-	return requestKey(&d.req), true
+	return requestKey(&d.Request), true
 }
 
 var (

@@ -2,7 +2,6 @@ package httpcore
 
 import (
 	"context"
-	_ "embed"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -13,20 +12,15 @@ import (
 
 	"github.com/fraiseql/fraiseql-http/auth"
 	"github.com/fraiseql/fraiseql-http/graphqlexec"
+	"github.com/fraiseql/fraiseql-http/httpcore/internal/fastapi"
+	"github.com/fraiseql/fraiseql-http/httpcore/internal/h1"
 	"github.com/fraiseql/fraiseql-http/pyjson"
 )
 
-// Executor runs one GraphQL request; *graphqlexec.Engine satisfies it.
+// Executor runs one GraphQL request, appending the response body to dst
+// (the response writer's pooled buffer, so the body is not copied);
+// *graphqlexec.Engine satisfies it.
 type Executor interface {
-	Execute(ctx context.Context, req *graphqlexec.Request) graphqlexec.Response
-}
-
-// AppendExecutor is an Executor that can append the body to a buffer the
-// caller owns (*graphqlexec.Engine does). With this package's server the
-// body is then written straight into the pooled response buffer, instead
-// of being allocated by the engine and copied.
-type AppendExecutor interface {
-	Executor
 	ExecuteAppend(ctx context.Context, dst []byte, req *graphqlexec.Request) ([]byte, graphqlexec.Response)
 }
 
@@ -58,72 +52,60 @@ type HandlerOptions struct {
 	// SessionVars map claims to PostgreSQL settings for each request.
 	SessionVars auth.SessionVars
 	// DevAuth turns on the development Basic gate (ignored in production).
-	DevAuth *DevAuth
+	DevAuth *fastapi.DevBasic
 	// APQMode defaults to optional; APQStore defaults to an in-memory store
 	// with the default bounds.
-	APQMode  APQMode
-	APQStore APQStore
+	APQMode  fastapi.APQMode
+	APQStore fastapi.APQStore
 	// CORS turns on the CORS middleware when non-nil.
-	CORS *CORSOptions
+	CORS *fastapi.CORSOptions
 	// Logger receives what clients are never told (why a token was refused,
 	// APQ store failures); nil discards.
 	Logger *slog.Logger
 }
 
-// DevAuth is the development HTTP Basic gate's account (v1's
-// dev_auth_username / dev_auth_password).
-type DevAuth struct {
-	Username, Password string
+// FraiseQL v1's own bodies (its handlers', not FastAPI's).
+var (
+	bodyNotFoundLower = []byte(`{"detail":"Not found"}`)
+	bodyQueryRequired = []byte(`{"detail":"Query parameter is required"}`)
+	bodyBadVariables  = []byte(`{"detail":"Invalid JSON in variables parameter"}`)
+	bodyHealthy       = []byte(`{"status":"healthy","service":"fraiseql"}`)
+)
+
+// route is one row of the route table, the only place the routes are
+// named: chi's registrations, the 405's allow header and the 307's "is it
+// mounted" all read it.
+type route struct {
+	method, path string
+	serve        func(*Handler, h1.ResponseWriter, *http.Request)
+	// devOnly routes are not mounted in production.
+	devOnly bool
 }
 
-const (
-	contentTypeJSON = "application/json"
-	contentTypeText = "text/plain; charset=utf-8"
-	contentTypeHTML = "text/html; charset=utf-8"
-)
-
-//go:embed playground.html
-var graphiqlHTML []byte
-
-// Fixed bodies, byte for byte as FastAPI/Starlette write them.
-var (
-	bodyNotFound         = []byte(`{"detail":"Not Found"}`)
-	bodyNotFoundLower    = []byte(`{"detail":"Not found"}`)
-	bodyMethodNotAllowed = []byte(`{"detail":"Method Not Allowed"}`)
-	bodyParseFailed      = []byte(`{"detail":"There was an error parsing the body"}`)
-	bodyInternalError    = []byte("Internal Server Error")
-	bodyQueryRequired    = []byte(`{"detail":"Query parameter is required"}`)
-	bodyBadVariables     = []byte(`{"detail":"Invalid JSON in variables parameter"}`)
-	bodyHealthy          = []byte(`{"status":"healthy","service":"fraiseql"}`)
-	bodyAuthRequired     = []byte(`{"detail":"Authentication required"}`)
-	bodyDevAuthRequired  = []byte(auth.DevBasicBody)
-)
-
-// allowedMethods is the "allow" header of a 405 per path: Starlette names
-// the methods of the first route whose path matches, and FraiseQL registers
-// POST /graphql before GET /graphql.
-var allowedMethods = map[string]string{
-	"/graphql":         "POST",
-	"/graphql/rust":    "POST",
-	"/graphql/metrics": "GET",
-	"/health":          "GET",
-	"/ready":           "GET",
+// routes are v1's, in its registration order: Starlette's 405 names the
+// methods of the first route whose path matches, so POST /graphql comes
+// before GET /graphql.
+var routes = []route{
+	{method: http.MethodPost, path: "/graphql", serve: (*Handler).postGraphQL},
+	{method: http.MethodGet, path: "/graphql", serve: (*Handler).getGraphQL},
+	{method: http.MethodPost, path: "/graphql/rust", serve: (*Handler).postRust},
+	{method: http.MethodGet, path: "/graphql/metrics", serve: (*Handler).getMetrics, devOnly: true},
+	{method: http.MethodGet, path: "/health", serve: (*Handler).getHealth},
+	{method: http.MethodGet, path: "/ready", serve: (*Handler).getReady},
 }
 
 // Handler serves FraiseQL v1's routes with FastAPI's envelopes, behind the
 // development Basic gate (outermost) and CORS, in v1's middleware order.
 type Handler struct {
-	opts       HandlerOptions
-	production bool
-	playground bool
-	router     chi.Router
-	metrics    metrics
-	logger     *slog.Logger
-	devAuth    *DevAuth
-	cors       *cors
-	apq        apq
-	// schemaExempt: a query containing "__schema" skips the 401 gate.
-	schemaExempt bool
+	opts    HandlerOptions
+	policy  policy
+	router  chi.Router
+	mounted []route // routes minus what production leaves out
+	metrics metrics
+	logger  *slog.Logger
+	devAuth *fastapi.DevBasic
+	cors    *fastapi.CORS
+	apq     fastapi.APQ
 }
 
 // NewHandler builds the router. Executor must be set.
@@ -134,82 +116,102 @@ func NewHandler(opts HandlerOptions) *Handler {
 	if opts.ReadyTimeout <= 0 {
 		opts.ReadyTimeout = 5 * time.Second
 	}
-	h := &Handler{opts: opts, production: opts.Environment == graphqlexec.Production}
-	h.playground = opts.Playground && !h.production
+	h := &Handler{opts: opts, policy: newPolicy(opts.Environment, opts.IntrospectionPolicy, opts.Playground)}
 	h.logger = opts.Logger
 	if h.logger == nil {
 		h.logger = slog.New(slog.DiscardHandler)
 	}
-	if opts.DevAuth != nil && opts.DevAuth.Password != "" && !h.production {
+	if opts.DevAuth != nil && opts.DevAuth.Password != "" && !h.policy.production {
 		h.devAuth = opts.DevAuth
 	}
 	if opts.CORS != nil {
-		h.cors = newCORS(opts.CORS)
+		h.cors = fastapi.NewCORS(opts.CORS)
 	}
-	h.apq = apq{mode: opts.APQMode, store: opts.APQStore, logger: h.logger}
-	if h.apq.mode == "" {
-		h.apq.mode = APQOptional
+	h.apq = fastapi.APQ{Mode: opts.APQMode, Store: opts.APQStore, Logger: h.logger}
+	if h.apq.Mode == "" {
+		h.apq.Mode = fastapi.APQOptional
 	}
-	if h.apq.store == nil {
-		h.apq.store = NewMemoryAPQStore(0, 0)
+	if h.apq.Store == nil {
+		h.apq.Store = fastapi.NewMemoryAPQStore(0, 0)
 	}
-	h.schemaExempt = opts.Environment == graphqlexec.Development ||
-		opts.IntrospectionPolicy == graphqlexec.IntrospectionAuthenticated
 	r := chi.NewRouter()
-	r.Post("/graphql", h.postGraphQL)
-	r.Get("/graphql", h.getGraphQL)
-	r.Post("/graphql/rust", h.postRust)
-	if !h.production {
-		r.Get("/graphql/metrics", h.getMetrics)
+	for _, rt := range routes {
+		if rt.devOnly && h.policy.production {
+			continue
+		}
+		h.mounted = append(h.mounted, rt)
+		serve := rt.serve
+		// ServeHTTP hands the router an h1.ResponseWriter (h1.Adapt), and
+		// chi passes it through unchanged.
+		r.Method(rt.method, rt.path, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			serve(h, w.(h1.ResponseWriter), r)
+		}))
 	}
-	r.Get("/health", h.getHealth)
-	r.Get("/ready", h.getReady)
-	r.NotFound(h.notFound)
-	r.MethodNotAllowed(h.methodNotAllowed)
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		fastapi.NotFound(w.(h1.ResponseWriter), r, h.isMounted)
+	})
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		fastapi.MethodNotAllowed(w.(h1.ResponseWriter), h.allow(r.URL.Path))
+	})
 	h.router = r
 	return h
 }
 
+// isMounted reports whether a route serves path.
+func (h *Handler) isMounted(path string) bool {
+	return h.allow(path) != ""
+}
+
+// allow is the method of the first mounted route on path, "" when none.
+func (h *Handler) allow(path string) string {
+	for _, rt := range h.mounted {
+		if rt.path == path {
+			return rt.method
+		}
+	}
+	return ""
+}
+
 // ServeHTTP implements http.Handler: the development Basic gate, then
 // CORS, then the routes (v1: DevAuthMiddleware outermost, CORSMiddleware
-// inside it).
+// inside it). Under h1.Server w is already an h1.ResponseWriter; any other
+// writer (net/http, httptest) is adapted, so the routes have one way to
+// answer.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if h.devAuth != nil && auth.DevBasicProtected(r.URL.Path) &&
-		!auth.CheckDevBasic(r.Header.Get("Authorization"), h.devAuth.Username, h.devAuth.Password) {
-		// Starlette Response without a media type: no content-type line.
-		addHeader(w, "www-authenticate", auth.DevBasicRealm)
-		writeResponse(w, http.StatusUnauthorized, "", bodyDevAuthRequired)
+	rw, flush := h1.Adapt(w)
+	defer flush()
+	if h.devAuth != nil && h.devAuth.Refuse(rw, r) {
 		return
 	}
 	if h.cors != nil {
-		h.cors.serve(w, r, h.router)
+		h.cors.Serve(rw, r, h.router)
 		return
 	}
-	h.router.ServeHTTP(w, r)
+	h.router.ServeHTTP(rw, r)
 }
 
-func (h *Handler) postGraphQL(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) postGraphQL(w h1.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	d, ok := h.readBody(w, r)
-	if d != nil && d.outcome != bodyParseError && (d.outcome != bodyInvalid422 || d.errors[0].typ != "json_invalid") {
+	d, ok := fastapi.ReadGraphQLBody(w, r)
+	if d != nil && d.Parsed() {
 		// v1 counts these requests in /graphql/metrics (see metrics.go).
 		defer func() { h.metrics.record(time.Since(start)) }()
 	}
 	if !ok {
 		return
 	}
-	h.serveGraphQL(w, r, &d.req, d.extensions, d.queryLoneSurrogate)
+	h.serveGraphQL(w, r, &d.Request, d.Extensions, d.QueryLoneSurrogate)
 }
 
 // serveGraphQL is v1's graphql_endpoint after the body model: the 401 gate,
 // APQ, then execution with the user's claims.
-func (h *Handler) serveGraphQL(w http.ResponseWriter, r *http.Request, req *graphqlexec.Request, ext *pyjson.Value, loneSurrogate bool) {
+func (h *Handler) serveGraphQL(w h1.ResponseWriter, r *http.Request, req *graphqlexec.Request, ext *pyjson.Value, loneSurrogate bool) {
 	user := h.authenticate(r)
 	if user == nil && h.opts.Verifier != nil && !h.gateExempt(req) {
-		writeResponse(w, http.StatusUnauthorized, contentTypeJSON, bodyAuthRequired)
+		fastapi.AuthRequired(w)
 		return
 	}
-	if !h.apq.resolve(w, r, req, ext, loneSurrogate) {
+	if !h.apq.Resolve(w, r, req, ext, loneSurrogate) {
 		return
 	}
 	if user != nil {
@@ -265,95 +267,54 @@ func (h *Handler) authenticate(r *http.Request) *auth.User {
 // development or under the "authenticated" introspection policy. A
 // hash-only APQ request has no text yet and is never exempt.
 func (h *Handler) gateExempt(req *graphqlexec.Request) bool {
-	return h.schemaExempt && !req.QueryMissing && strings.Contains(req.Query, "__schema")
+	return h.policy.schemaExempt && !req.QueryMissing && strings.Contains(req.Query, "__schema")
 }
 
-// readBody writes the error answer and returns ok=false when the body does
-// not make a valid GraphQLRequest.
-func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) (*decodedBody, bool) {
-	body, err := BodyBytes(r)
-	if err != nil {
-		writeResponse(w, http.StatusBadRequest, contentTypeJSON, bodyParseFailed)
-		return nil, false
-	}
-	d := decodeBody(body, r.Header.Get("Content-Type"))
-	switch d.outcome {
-	case bodyValid:
-		return d, true
-	case bodyInvalid422:
-		out, err := append422(nil, d.errors)
-		if err != nil {
-			writeServerError(w)
-		} else {
-			writeResponse(w, http.StatusUnprocessableEntity, contentTypeJSON, out)
-		}
-	case bodyParseError:
-		writeResponse(w, http.StatusBadRequest, contentTypeJSON, bodyParseFailed)
-	default:
-		writeServerError(w)
-	}
-	return d, false
-}
-
-func (h *Handler) execute(w http.ResponseWriter, r *http.Request, req *graphqlexec.Request) {
-	if rw, ok := w.(*responseWriter); ok {
-		if ae, ok := h.opts.Executor.(AppendExecutor); ok {
-			// The response writer's body is empty here (nothing is
-			// written before the engine answers), so the body becomes
-			// the whole buffer; the pooled buffer keeps its capacity.
-			buf, resp := ae.ExecuteAppend(r.Context(), rw.body[:0], req)
-			rw.body = buf
-			if resp.InternalError {
-				writeServerError(w)
-				return
-			}
-			rw.status = http.StatusOK
-			rw.contentType = contentTypeJSON
-			return
-		}
-	}
-	resp := h.opts.Executor.Execute(r.Context(), req)
+func (h *Handler) execute(w h1.ResponseWriter, r *http.Request, req *graphqlexec.Request) {
+	// The body is appended to the writer's empty pooled buffer, so it is
+	// not copied; the buffer keeps its capacity for the next request.
+	buf, resp := h.opts.Executor.ExecuteAppend(r.Context(), w.Buffer(), req)
 	if resp.InternalError {
-		writeServerError(w)
+		fastapi.ServerError(w)
 		return
 	}
-	writeResponse(w, http.StatusOK, contentTypeJSON, resp.Body)
+	w.RespondBuffer(http.StatusOK, fastapi.ContentTypeJSON, buf)
 }
 
 // getGraphQL is v1's graphql_get_endpoint.
-func (h *Handler) getGraphQL(w http.ResponseWriter, r *http.Request) {
-	if h.production {
+func (h *Handler) getGraphQL(w h1.ResponseWriter, r *http.Request) {
+	if h.policy.production {
 		// v1 forces enable_playground off in production, so every GET is 404
 		// with a lower-case "found".
-		writeResponse(w, http.StatusNotFound, contentTypeJSON, bodyNotFoundLower)
+		w.Respond(http.StatusNotFound, fastapi.ContentTypeJSON, bodyNotFoundLower)
 		return
 	}
 	rawQuery := r.URL.RawQuery
-	query, hasQuery := queryParam(rawQuery, "query")
+	query, hasQuery := fastapi.QueryParam(rawQuery, "query")
 	if !hasQuery {
-		if h.playground {
-			writeResponse(w, http.StatusOK, contentTypeHTML, graphiqlHTML)
+		if h.policy.playground {
+			w.Respond(http.StatusOK, fastapi.ContentTypeHTML, fastapi.GraphiQLPage)
 			return
 		}
-		writeResponse(w, http.StatusBadRequest, contentTypeJSON, bodyQueryRequired)
+		w.Respond(http.StatusBadRequest, fastapi.ContentTypeJSON, bodyQueryRequired)
 		return
 	}
 	start := time.Now()
 	req := graphqlexec.Request{Query: query}
-	if vars, ok := queryParam(rawQuery, "variables"); ok && vars != "" {
+	if vars, ok := fastapi.QueryParam(rawQuery, "variables"); ok && vars != "" {
 		// json.loads of a str: unlike bytes, a leading BOM is an error.
 		if strings.HasPrefix(vars, "\uFEFF") {
-			writeResponse(w, http.StatusBadRequest, contentTypeJSON, bodyBadVariables)
+			w.Respond(http.StatusBadRequest, fastapi.ContentTypeJSON, bodyBadVariables)
 			return
 		}
 		v, err := pyjson.Decode([]byte(vars))
 		if err != nil {
 			if _, ok := err.(*pyjson.SyntaxError); ok {
-				writeResponse(w, http.StatusBadRequest, contentTypeJSON, bodyBadVariables)
+				w.Respond(http.StatusBadRequest, fastapi.ContentTypeJSON, bodyBadVariables)
 				return
 			}
 			// RecursionError / ValueError escape the handler: 500.
-			writeServerError(w)
+			fastapi.ServerError(w)
 			return
 		}
 		switch v.Kind {
@@ -363,11 +324,11 @@ func (h *Handler) getGraphQL(w http.ResponseWriter, r *http.Request) {
 		default:
 			// GraphQLRequest(variables=[1]) raises a pydantic
 			// ValidationError inside the handler, not a 422.
-			writeServerError(w)
+			fastapi.ServerError(w)
 			return
 		}
 	}
-	if op, ok := queryParam(rawQuery, "operationName"); ok {
+	if op, ok := fastapi.QueryParam(rawQuery, "operationName"); ok {
 		req.OperationName = &op
 	}
 	defer func() { h.metrics.record(time.Since(start)) }()
@@ -376,20 +337,20 @@ func (h *Handler) getGraphQL(w http.ResponseWriter, r *http.Request) {
 
 // postRust is v1's POST /graphql/rust: the body model is validated, then
 // the handler always fails.
-func (h *Handler) postRust(w http.ResponseWriter, r *http.Request) {
-	if _, ok := h.readBody(w, r); !ok {
+func (h *Handler) postRust(w h1.ResponseWriter, r *http.Request) {
+	if _, ok := fastapi.ReadGraphQLBody(w, r); !ok {
 		return
 	}
-	writeServerError(w)
+	fastapi.ServerError(w)
 }
 
-func (h *Handler) getHealth(w http.ResponseWriter, r *http.Request) {
-	writeResponse(w, http.StatusOK, contentTypeJSON, bodyHealthy)
+func (h *Handler) getHealth(w h1.ResponseWriter, r *http.Request) {
+	w.Respond(http.StatusOK, fastapi.ContentTypeJSON, bodyHealthy)
 }
 
 // getReady is v1's /ready: key order status, checks (database, schema),
 // timestamp (Python's repr of time.time()).
-func (h *Handler) getReady(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) getReady(w h1.ResponseWriter, r *http.Request) {
 	database := "ok"
 	if h.opts.DB == nil {
 		database = "failed: pool not initialized"
@@ -405,92 +366,18 @@ func (h *Handler) getReady(w http.ResponseWriter, r *http.Request) {
 	if database != "ok" {
 		status, code = "not_ready", http.StatusServiceUnavailable
 	}
-	b := make([]byte, 0, 128)
-	b = append(b, `{"status":"`...)
+	b := append(w.Buffer(), `{"status":"`...)
 	b = append(b, status...)
 	b = append(b, `","checks":{"database":`...)
 	b = pyjson.AppendString(b, database, false)
 	b = append(b, `,"schema":"ok"},"timestamp":`...)
 	b = pyjson.AppendFloat(b, float64(h.opts.Now().UnixNano())/1e9)
 	b = append(b, '}')
-	writeResponse(w, code, contentTypeJSON, b)
+	w.RespondBuffer(code, fastapi.ContentTypeJSON, b)
 }
 
-func (h *Handler) getMetrics(w http.ResponseWriter, r *http.Request) {
-	writeResponse(w, http.StatusOK, contentTypeJSON, h.metrics.appendJSON(nil))
-}
-
-// notFound is Starlette's router fallback: redirect_slashes first (a path
-// that matches once its trailing slash is removed gets a 307 to it), then
-// {"detail":"Not Found"}.
-func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
-	path := r.URL.Path
-	if len(path) > 1 && strings.HasSuffix(path, "/") {
-		trimmed := strings.TrimSuffix(path, "/")
-		if _, known := allowedMethods[trimmed]; known && h.routeExists(trimmed) {
-			loc := "http://" + r.Host + trimmed
-			if r.URL.RawQuery != "" {
-				loc += "?" + r.URL.RawQuery
-			}
-			if ho, ok := w.(HeaderOrder); ok {
-				ho.AppendHeader("location", loc)
-			} else {
-				w.Header().Set("Location", loc)
-			}
-			writeResponse(w, http.StatusTemporaryRedirect, "", nil)
-			return
-		}
-	}
-	writeResponse(w, http.StatusNotFound, contentTypeJSON, bodyNotFound)
-}
-
-func (h *Handler) routeExists(path string) bool {
-	return path != "/graphql/metrics" || !h.production
-}
-
-func (h *Handler) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
-	if allow, ok := allowedMethods[r.URL.Path]; ok {
-		if ho, ok := w.(HeaderOrder); ok {
-			ho.AddHeader("allow", allow)
-		} else {
-			w.Header().Set("Allow", allow)
-		}
-	}
-	writeResponse(w, http.StatusMethodNotAllowed, contentTypeJSON, bodyMethodNotAllowed)
-}
-
-// writeServerError answers Starlette's ServerErrorMiddleware 500, which v1
-// sends for any exception escaping a handler. That middleware sits outside
-// CORS, so the answer is marked to stay free of CORS headers.
-func writeServerError(w http.ResponseWriter) {
-	if rw, ok := w.(*responseWriter); ok {
-		rw.setResponse(http.StatusInternalServerError, contentTypeText, bodyInternalError)
-		rw.serverError = true
-		return
-	}
-	writeResponse(w, http.StatusInternalServerError, contentTypeText, bodyInternalError)
-}
-
-// isServerError reports whether w holds writeServerError's answer.
-func isServerError(w http.ResponseWriter) bool {
-	if rw, ok := w.(*responseWriter); ok {
-		return rw.serverError
-	}
-	return false
-}
-
-// writeResponse sets a complete response; with this package's writer it
-// allocates nothing.
-func writeResponse(w http.ResponseWriter, status int, contentType string, body []byte) {
-	if rw, ok := w.(*responseWriter); ok {
-		rw.setResponse(status, contentType, body)
-		return
-	}
-	if contentType != "" {
-		w.Header().Set("Content-Type", contentType)
-	}
-	w.WriteHeader(status)
-	w.Write(body)
+func (h *Handler) getMetrics(w h1.ResponseWriter, r *http.Request) {
+	w.RespondBuffer(http.StatusOK, fastapi.ContentTypeJSON, h.metrics.appendJSON(w.Buffer()))
 }
 
 // truncateRunes is Python's s[:n] (code points, not bytes).

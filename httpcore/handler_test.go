@@ -2,7 +2,6 @@ package httpcore
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -11,10 +10,11 @@ import (
 	"time"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec"
+	"github.com/fraiseql/fraiseql-http/httpcore/internal/fastapi"
 )
 
-// serve runs one request through the handler with httptest (the generic
-// http.ResponseWriter path of writeResponse).
+// serve runs one request through the handler with httptest (through
+// h1.Adapt).
 func serve(h http.Handler, method, target, contentType, body string) *httptest.ResponseRecorder {
 	r := httptest.NewRequest(method, target, strings.NewReader(body))
 	if contentType != "" {
@@ -107,7 +107,7 @@ func TestPostPassesRequestToExecutor(t *testing.T) {
 func TestInternalErrorIs500(t *testing.T) {
 	exec := &fakeExecutor{answers: map[string]graphqlexec.Response{"{ boom }\x00\x00": {InternalError: true}}}
 	w := serve(devHandler(exec), "POST", "/graphql", "", `{"query":"{ boom }"}`)
-	if w.Code != 500 || w.Body.String() != "Internal Server Error" || w.Header().Get("Content-Type") != contentTypeText {
+	if w.Code != 500 || w.Body.String() != "Internal Server Error" || w.Header().Get("Content-Type") != fastapi.ContentTypeText {
 		t.Fatalf("got %d %q %q", w.Code, w.Header(), w.Body)
 	}
 	w = serve(devHandler(exec), "POST", "/graphql/rust", "", `{"query":"{ a }"}`)
@@ -131,7 +131,7 @@ func TestGetGraphQL(t *testing.T) {
 		body    string
 		wantReq *graphqlexec.Request
 	}{
-		{"playground", devHandler(exec), "/graphql", 200, string(graphiqlHTML), nil},
+		{"playground", devHandler(exec), "/graphql", 200, string(fastapi.GraphiQLPage), nil},
 		{"no playground, no query", noPlayground, "/graphql", 400, `{"detail":"Query parameter is required"}`, nil},
 		{"production", prodHandler(exec), "/graphql?query=%7B%20a%20%7D", 404, `{"detail":"Not found"}`, nil},
 		{"query executes", devHandler(exec), "/graphql?query=%7B+a+%7D&operationName=Op", 200, `{"data":{"fake":true}}`,
@@ -160,33 +160,6 @@ func TestGetGraphQL(t *testing.T) {
 }
 
 func strPtr(s string) *string { return &s }
-
-func TestQueryParam(t *testing.T) {
-	tests := []struct {
-		raw, key, want string
-		ok             bool
-	}{
-		{"query=%7B%20a%20%7D", "query", "{ a }", true},
-		{"query=a+b", "query", "a b", true},
-		{"query", "query", "", true},
-		{"a=1&&query=x", "query", "x", true},
-		{"q%75ery=x", "query", "x", true},
-		{"query=%zz%4", "query", "%zz%4", true},
-		{"query=%C3%A9", "query", "é", true},
-		{"query=%C3", "query", "\uFFFD", true},
-		{"query=%E2%82", "query", "\uFFFD", true},
-		{"query=%FF%FE", "query", "\uFFFD\uFFFD", true},
-		{"query=\xc3\xa9", "query", "Ã©", true}, // raw bytes are latin-1
-		{"other=1", "query", "", false},
-		{"query=a;b", "query", "a;b", true},
-	}
-	for _, tt := range tests {
-		got, ok := queryParam(tt.raw, tt.key)
-		if got != tt.want || ok != tt.ok {
-			t.Errorf("queryParam(%q, %q) = %q, %v; want %q, %v", tt.raw, tt.key, got, ok, tt.want, tt.ok)
-		}
-	}
-}
 
 func TestReady(t *testing.T) {
 	now := func() time.Time { return time.Unix(1795637449, 813865400) }
@@ -221,7 +194,7 @@ func TestMetricsBody(t *testing.T) {
 		t.Fatalf("metrics after 203: %s", got)
 	}
 	w := serve(prodHandler(&fakeExecutor{}), "GET", "/graphql/metrics", "", "")
-	if w.Code != 404 || !bytes.Equal(w.Body.Bytes(), bodyNotFound) {
+	if w.Code != 404 || w.Body.String() != `{"detail":"Not Found"}` {
 		t.Fatalf("production metrics: %d %s", w.Code, w.Body)
 	}
 }
@@ -241,10 +214,10 @@ func TestAppendExecutorOverServer(t *testing.T) {
 	c := ts.dial()
 	br := bufio.NewReader(c)
 	for _, tc := range []struct{ query, status, ctype, body string }{
-		{"{ long }", "200 OK", contentTypeJSON, long},
-		{"{ short }", "200 OK", contentTypeJSON, `{"data":{"a":1}}`},
-		{"{ boom }", "500 Internal Server Error", contentTypeText, "Internal Server Error"},
-		{"{ short }", "200 OK", contentTypeJSON, `{"data":{"a":1}}`},
+		{"{ long }", "200 OK", fastapi.ContentTypeJSON, long},
+		{"{ short }", "200 OK", fastapi.ContentTypeJSON, `{"data":{"a":1}}`},
+		{"{ boom }", "500 Internal Server Error", fastapi.ContentTypeText, "Internal Server Error"},
+		{"{ short }", "200 OK", fastapi.ContentTypeJSON, `{"data":{"a":1}}`},
 	} {
 		body := `{"query":"` + tc.query + `"}`
 		req := "POST /graphql HTTP/1.1\r\nHost: localhost:8000\r\nContent-Type: application/json\r\nContent-Length: " + itoa(len(body)) + "\r\n\r\n" + body

@@ -18,6 +18,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec"
+	"github.com/fraiseql/fraiseql-http/httpcore/internal/h1"
 	"github.com/fraiseql/fraiseql-http/pyjson"
 )
 
@@ -90,6 +91,14 @@ func requestKey(req *graphqlexec.Request) string {
 	return key
 }
 
+func (f *fakeExecutor) ExecuteAppend(ctx context.Context, dst []byte, req *graphqlexec.Request) ([]byte, graphqlexec.Response) {
+	resp := f.Execute(ctx, req)
+	if resp.InternalError {
+		return dst, resp
+	}
+	return append(dst, resp.Body...), resp
+}
+
 type fakePinger struct{ err error }
 
 func (p fakePinger) Ping(context.Context) error { return p.err }
@@ -97,18 +106,18 @@ func (p fakePinger) Ping(context.Context) error { return p.err }
 // testServer runs a Server with handler on a loopback port.
 type testServer struct {
 	t    testing.TB
-	srv  *Server
+	srv  *h1.Server
 	addr string
 	done chan error
 }
 
-func startServer(t testing.TB, h http.Handler, tweak func(*Server)) *testServer {
+func startServer(t testing.TB, h http.Handler, tweak func(*h1.Server)) *testServer {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := NewServer(h)
+	srv := h1.NewServer(h)
 	if tweak != nil {
 		tweak(srv)
 	}
@@ -120,7 +129,7 @@ func startServer(t testing.TB, h http.Handler, tweak func(*Server)) *testServer 
 		if err := srv.Shutdown(ctx); err != nil {
 			t.Errorf("Shutdown: %v", err)
 		}
-		if err := <-ts.done; err != ErrServerClosed {
+		if err := <-ts.done; err != h1.ErrServerClosed {
 			t.Errorf("Serve returned %v, want ErrServerClosed", err)
 		}
 	})
@@ -206,10 +215,8 @@ func readResponseConn(t testing.TB, c net.Conn) []byte {
 	return readResponse(t, bufio.NewReader(c), false)
 }
 
-// appendingExecutor is fakeExecutor behind the AppendExecutor interface, so
-// tests can run the handler's pooled-buffer path with the same answers.
-// On an internal error it writes junk into dst's spare capacity, which the
-// server must never send.
+// appendingExecutor is fakeExecutor that, on an internal error, writes junk
+// into dst's spare capacity, which the server must never send.
 type appendingExecutor struct{ *fakeExecutor }
 
 func (a appendingExecutor) ExecuteAppend(ctx context.Context, dst []byte, req *graphqlexec.Request) ([]byte, graphqlexec.Response) {

@@ -1,11 +1,11 @@
-package httpcore
+package fastapi
 
 import (
 	"strings"
 	"unicode/utf8"
 )
 
-// queryParam returns the value of key in a raw query string the way
+// QueryParam returns the value of key in a raw query string the way
 // Starlette's request.query_params reads it, so that GET /graphql sees the
 // same text v1 saw:
 //
@@ -17,7 +17,7 @@ import (
 //   - a repeated key keeps its last value (a dict built from the pairs).
 //
 // ok is false when the key is absent.
-func queryParam(raw, key string) (value string, ok bool) {
+func QueryParam(raw, key string) (value string, ok bool) {
 	for raw != "" {
 		var pair string
 		pair, raw, _ = strings.Cut(raw, "&")

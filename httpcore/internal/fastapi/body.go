@@ -1,12 +1,14 @@
-package httpcore
+package fastapi
 
 import (
 	"errors"
+	"net/http"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec"
+	"github.com/fraiseql/fraiseql-http/httpcore/internal/h1"
 	"github.com/fraiseql/fraiseql-http/pyjson"
 )
 
@@ -16,14 +18,14 @@ import (
 // FraiseQL's GraphQLRequest model, and render every failure exactly as
 // FastAPI's RequestValidationError handler does.
 
-// bodyOutcome says what the HTTP layer answers for a POST body.
-type bodyOutcome int
+// Outcome says what FastAPI answers for a POST body.
+type Outcome int
 
 const (
-	bodyValid       bodyOutcome = iota // run the request
-	bodyInvalid422                     // render the 422 detail array
-	bodyParseError                     // 400 {"detail":"There was an error parsing the body"}
-	bodyServerError                    // the 422 body itself cannot be rendered: Starlette's 500
+	BodyValid       Outcome = iota // run the request
+	BodyInvalid                    // 422 with the detail array
+	BodyParseError                 // 400 {"detail":"There was an error parsing the body"}
+	BodyServerError                // the 422 body itself cannot be rendered: Starlette's 500
 )
 
 // inputKind tells how a validation error echoes its "input".
@@ -57,19 +59,56 @@ type fieldError struct {
 	ctxMsg string
 }
 
-// decodedBody is a POST body after FastAPI's reading and pydantic's
-// validation.
-type decodedBody struct {
-	outcome bodyOutcome
+// GraphQLBody is a POST body after FastAPI's reading and pydantic's
+// validation against FraiseQL's GraphQLRequest model.
+type GraphQLBody struct {
+	Outcome Outcome
 	errors  []fieldError
 	// value holds the decoded JSON so that pointers into it stay valid.
 	value pyjson.Value
-	req   graphqlexec.Request
-	// extensions is the validated "extensions" object, nil when absent.
-	extensions *pyjson.Value
-	// queryLoneSurrogate: the query text had an unpaired surrogate escape
+	// Request is the GraphQL request when Outcome is BodyValid.
+	Request graphqlexec.Request
+	// Extensions is the validated "extensions" object, nil when absent.
+	Extensions *pyjson.Value
+	// QueryLoneSurrogate: the query text had an unpaired surrogate escape
 	// (kept as U+FFFD), which v1's APQ store cannot hash.
-	queryLoneSurrogate bool
+	QueryLoneSurrogate bool
+}
+
+// Parsed reports whether the body got past JSON parsing: valid, or refused
+// by the body model for anything but invalid JSON. v1's /graphql/metrics
+// counts exactly these requests.
+func (d *GraphQLBody) Parsed() bool {
+	return d.Outcome == BodyValid || d.Outcome == BodyInvalid && d.errors[0].typ != "json_invalid"
+}
+
+// ReadGraphQLBody decodes r's body as FastAPI and pydantic do. When the body
+// is not a valid GraphQLRequest it writes FastAPI's answer (422, 400 or
+// Starlette's 500) and returns ok=false; d is nil only when the body could
+// not be read.
+func ReadGraphQLBody(w h1.ResponseWriter, r *http.Request) (d *GraphQLBody, ok bool) {
+	body, err := h1.BodyBytes(r)
+	if err != nil {
+		w.Respond(http.StatusBadRequest, ContentTypeJSON, bodyParseFailed)
+		return nil, false
+	}
+	d = DecodeBody(body, r.Header.Get("Content-Type"))
+	switch d.Outcome {
+	case BodyValid:
+		return d, true
+	case BodyInvalid:
+		out, err := append422(w.Buffer(), d.errors)
+		if err != nil {
+			ServerError(w)
+		} else {
+			w.RespondBuffer(http.StatusUnprocessableEntity, ContentTypeJSON, out)
+		}
+	case BodyParseError:
+		w.Respond(http.StatusBadRequest, ContentTypeJSON, bodyParseFailed)
+	default:
+		ServerError(w)
+	}
+	return d, false
 }
 
 // isJSONContentType is FastAPI's test: no content type at all, or a main
@@ -93,10 +132,10 @@ func isJSONContentType(ct string) bool {
 	return main == "application" && (sub == "json" || strings.HasSuffix(sub, "+json"))
 }
 
-// decodeBody runs FastAPI's body handling on a POST /graphql body.
+// DecodeBody runs FastAPI's body handling on a POST /graphql body.
 // contentType is the request's Content-Type header ("" when absent).
-func decodeBody(body []byte, contentType string) *decodedBody {
-	d := &decodedBody{}
+func DecodeBody(body []byte, contentType string) *GraphQLBody {
+	d := &GraphQLBody{}
 	switch {
 	case len(body) == 0:
 		// FastAPI reads an empty body as no body at all.
@@ -108,10 +147,10 @@ func decodeBody(body []byte, contentType string) *decodedBody {
 		if !utf8.Valid(body) {
 			// jsonable_encoder decodes the bytes input strictly: the error
 			// handler itself fails and Starlette answers 500.
-			d.outcome = bodyServerError
+			d.Outcome = BodyServerError
 			return d
 		}
-		d.outcome = bodyInvalid422
+		d.Outcome = BodyInvalid
 		d.errors = append(d.errors, fieldError{
 			typ: "model_attributes_type", pos: -1,
 			msg:  "Input should be a valid dictionary or object to extract fields from",
@@ -123,14 +162,14 @@ func decodeBody(body []byte, contentType string) *decodedBody {
 	if err != nil {
 		var se *pyjson.SyntaxError
 		if errors.As(err, &se) {
-			d.outcome = bodyInvalid422
+			d.Outcome = BodyInvalid
 			d.errors = append(d.errors, fieldError{
 				typ: "json_invalid", pos: se.Pos, msg: "JSON decode error",
 				kind: inputObject, ctx: ctxErrorText, ctxMsg: se.Msg,
 			})
 			return d
 		}
-		d.outcome = bodyParseError
+		d.Outcome = BodyParseError
 		return d
 	}
 	d.value = v
@@ -138,8 +177,8 @@ func decodeBody(body []byte, contentType string) *decodedBody {
 	return d
 }
 
-func (d *decodedBody) missing() {
-	d.outcome = bodyInvalid422
+func (d *GraphQLBody) missing() {
+	d.Outcome = BodyInvalid
 	d.errors = append(d.errors, fieldError{
 		typ: "missing", pos: -1, msg: "Field required", kind: inputNull,
 	})
@@ -148,7 +187,7 @@ func (d *decodedBody) missing() {
 // validate applies FraiseQL's GraphQLRequest model (query: str|None,
 // variables: dict|None, operationName: str|None, extensions: dict|None with
 // the APQ validator), collecting every error in field order.
-func (d *decodedBody) validate() {
+func (d *GraphQLBody) validate() {
 	v := &d.value
 	switch v.Kind {
 	case pyjson.Null:
@@ -156,7 +195,7 @@ func (d *decodedBody) validate() {
 		return
 	case pyjson.Object:
 	default:
-		d.outcome = bodyInvalid422
+		d.Outcome = BodyInvalid
 		d.errors = append(d.errors, fieldError{
 			typ: "model_attributes_type", pos: -1,
 			msg:  "Input should be a valid dictionary or object to extract fields from",
@@ -181,28 +220,28 @@ func (d *decodedBody) validate() {
 		}
 	}
 	if len(d.errors) > 0 {
-		d.outcome = bodyInvalid422
+		d.Outcome = BodyInvalid
 		return
 	}
-	d.outcome = bodyValid
+	d.Outcome = BodyValid
 	if query == nil || query.Kind == pyjson.Null {
-		d.req.QueryMissing = true
+		d.Request.QueryMissing = true
 	} else {
-		d.req.Query = query.Str
-		d.queryLoneSurrogate = query.LoneSurrogate
+		d.Request.Query = query.Str
+		d.QueryLoneSurrogate = query.LoneSurrogate
 	}
 	if opName != nil && opName.Kind == pyjson.String {
-		d.req.OperationName = &opName.Str
+		d.Request.OperationName = &opName.Str
 	}
 	if variables != nil && variables.Kind == pyjson.Object {
-		d.req.Variables = variables
+		d.Request.Variables = variables
 	}
 	if extensions != nil && extensions.Kind == pyjson.Object {
-		d.extensions = extensions
+		d.Extensions = extensions
 	}
 }
 
-func (d *decodedBody) checkString(field string, v *pyjson.Value) {
+func (d *GraphQLBody) checkString(field string, v *pyjson.Value) {
 	if v == nil || v.Kind == pyjson.Null || v.Kind == pyjson.String {
 		return
 	}
@@ -213,7 +252,7 @@ func (d *decodedBody) checkString(field string, v *pyjson.Value) {
 }
 
 // checkDict reports whether v passed the dict|None check.
-func (d *decodedBody) checkDict(field string, v *pyjson.Value) bool {
+func (d *GraphQLBody) checkDict(field string, v *pyjson.Value) bool {
 	if v == nil || v.Kind == pyjson.Null || v.Kind == pyjson.Object {
 		return true
 	}

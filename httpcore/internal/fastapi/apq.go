@@ -1,4 +1,4 @@
-package httpcore
+package fastapi
 
 import (
 	"container/list"
@@ -12,6 +12,7 @@ import (
 	"unicode"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec"
+	"github.com/fraiseql/fraiseql-http/httpcore/internal/h1"
 	"github.com/fraiseql/fraiseql-http/pyjson"
 )
 
@@ -76,39 +77,39 @@ var (
 	bodyAPQNotFound = []byte(`{"errors":[{"message":"PersistedQueryNotFound","extensions":{"code":"PERSISTED_QUERY_NOT_FOUND"}}]}`)
 )
 
-// apq is the handler's persisted-query step.
-type apq struct {
-	mode   APQMode
-	store  APQStore
-	logger *slog.Logger
+// APQ is the handler's persisted-query step.
+type APQ struct {
+	Mode   APQMode
+	Store  APQStore
+	Logger *slog.Logger
 }
 
-// resolve applies the APQ step to req; ext is the validated extensions
+// Resolve applies the APQ step to req; ext is the validated extensions
 // object (nil when absent, always nil for GET) and loneSurrogate says the
 // query text held an unpaired surrogate escape. It returns false after
 // writing the answer itself (refusal, miss, or the 500 of a blank
 // registration); otherwise req is ready to execute, with the stored text as
 // its query on a hit, so the engine's document cache (keyed by text) finds
 // the already parsed and validated document.
-func (a *apq) resolve(w http.ResponseWriter, r *http.Request, req *graphqlexec.Request, ext *pyjson.Value, loneSurrogate bool) bool {
+func (a *APQ) Resolve(w h1.ResponseWriter, r *http.Request, req *graphqlexec.Request, ext *pyjson.Value, loneSurrogate bool) bool {
 	var pq *pyjson.Value
 	if ext != nil {
 		pq = ext.Get("persistedQuery")
 	}
 	if pq == nil {
-		if a.mode == APQRequired {
-			writeResponse(w, http.StatusOK, contentTypeJSON, bodyAPQRequired)
+		if a.Mode == APQRequired {
+			w.Respond(http.StatusOK, ContentTypeJSON, bodyAPQRequired)
 			return false
 		}
 		return true
 	}
-	if a.mode == APQDisabled {
+	if a.Mode == APQDisabled {
 		return true
 	}
 	// The body model guarantees a non-empty string hash.
 	hash := pq.Get("sha256Hash")
 	if strings.TrimFunc(hash.Str, isPySpace) == "" {
-		writeResponse(w, http.StatusOK, contentTypeJSON, bodyAPQNotFound)
+		w.Respond(http.StatusOK, ContentTypeJSON, bodyAPQNotFound)
 		return false
 	}
 	if !req.QueryMissing && req.Query != "" {
@@ -116,28 +117,28 @@ func (a *apq) resolve(w http.ResponseWriter, r *http.Request, req *graphqlexec.R
 		// UnicodeEncodeError hashing a lone surrogate) outside the
 		// handler's error handling: Starlette's 500.
 		if loneSurrogate || strings.TrimFunc(req.Query, isPySpace) == "" {
-			writeServerError(w)
+			ServerError(w)
 			return false
 		}
-		if a.logger.Enabled(r.Context(), slog.LevelWarn) {
+		if a.Logger.Enabled(r.Context(), slog.LevelWarn) {
 			if sum := sha256.Sum256([]byte(req.Query)); hex.EncodeToString(sum[:]) != hash.Str {
-				a.logger.WarnContext(r.Context(), "apq: hash does not match the query text; stored anyway, as FraiseQL v1 does",
+				a.Logger.WarnContext(r.Context(), "apq: hash does not match the query text; stored anyway, as FraiseQL v1 does",
 					"hash", clip(hash.Str, 16))
 			}
 		}
-		if err := a.store.Put(r.Context(), hash.Str, req.Query); err != nil {
+		if err := a.Store.Put(r.Context(), hash.Str, req.Query); err != nil {
 			// The request still carries its text: execute it, a later hit
 			// will miss and the client registers again.
-			a.logger.ErrorContext(r.Context(), "apq: storing a persisted query failed", "err", err)
+			a.Logger.ErrorContext(r.Context(), "apq: storing a persisted query failed", "err", err)
 		}
 		return true
 	}
-	query, found, err := a.store.Get(r.Context(), hash.Str)
+	query, found, err := a.Store.Get(r.Context(), hash.Str)
 	if err != nil {
-		a.logger.ErrorContext(r.Context(), "apq: reading a persisted query failed", "err", err)
+		a.Logger.ErrorContext(r.Context(), "apq: reading a persisted query failed", "err", err)
 	}
 	if !found {
-		writeResponse(w, http.StatusOK, contentTypeJSON, bodyAPQNotFound)
+		w.Respond(http.StatusOK, ContentTypeJSON, bodyAPQNotFound)
 		return false
 	}
 	req.Query, req.QueryMissing = query, false

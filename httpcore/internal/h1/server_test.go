@@ -1,4 +1,4 @@
-package httpcore
+package h1
 
 import (
 	"bufio"
@@ -38,7 +38,7 @@ func assertClosed(t *testing.T, br *bufio.Reader) {
 }
 
 func TestFraming(t *testing.T) {
-	ts := startServer(t, devHandler(&fakeExecutor{}), nil)
+	ts := startServer(t, &testApp{}, nil)
 	tests := []struct {
 		name string
 		req  string
@@ -50,14 +50,8 @@ func TestFraming(t *testing.T) {
 			strings.Replace(healthResp, "\r\n\r\n", "\r\nConnection: close\r\n\r\n", 1)},
 		{"http/1.0 answered as 1.1 and closed", "GET /health HTTP/1.0\r\n\r\n", false,
 			strings.Replace(healthResp, "\r\n\r\n", "\r\nConnection: close\r\n\r\n", 1)},
-		{"head is 405 without body", "HEAD /graphql HTTP/1.1\r\nHost: x\r\n\r\n", true,
-			"HTTP/1.1 405 Method Not Allowed\r\ndate: <date>\r\nserver: uvicorn\r\nallow: POST\r\ncontent-length: 31\r\ncontent-type: application/json\r\n\r\n"},
-		{"405 on health", "DELETE /health HTTP/1.1\r\nHost: x\r\n\r\n", false,
-			"HTTP/1.1 405 Method Not Allowed\r\ndate: <date>\r\nserver: uvicorn\r\nallow: GET\r\ncontent-length: 31\r\ncontent-type: application/json\r\n\r\n{\"detail\":\"Method Not Allowed\"}"},
-		{"options graphql", "OPTIONS /graphql HTTP/1.1\r\nHost: x\r\n\r\n", false,
-			"HTTP/1.1 405 Method Not Allowed\r\ndate: <date>\r\nserver: uvicorn\r\nallow: POST\r\ncontent-length: 31\r\ncontent-type: application/json\r\n\r\n{\"detail\":\"Method Not Allowed\"}"},
-		{"redirect keeps query", "GET /health/?a=1 HTTP/1.1\r\nHost: example.com:9\r\n\r\n", false,
-			"HTTP/1.1 307 Temporary Redirect\r\ndate: <date>\r\nserver: uvicorn\r\ncontent-length: 0\r\nlocation: http://example.com:9/health?a=1\r\n\r\n"},
+		{"head has the length, not the body", "HEAD /health HTTP/1.1\r\nHost: x\r\n\r\n", true,
+			"HTTP/1.1 200 OK\r\ndate: <date>\r\nserver: uvicorn\r\ncontent-length: 41\r\ncontent-type: application/json\r\n\r\n"},
 		{"unknown path with slash", "GET /nope/ HTTP/1.1\r\nHost: x\r\n\r\n", false,
 			"HTTP/1.1 404 Not Found\r\ndate: <date>\r\nserver: uvicorn\r\ncontent-length: 22\r\ncontent-type: application/json\r\n\r\n{\"detail\":\"Not Found\"}"},
 		{"chunked body", "POST /graphql HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n5\r\n{\"que\r\n10\r\nry\":\"{ hello }\"}\r\n0\r\n\r\n", false,
@@ -88,7 +82,7 @@ func TestFraming(t *testing.T) {
 }
 
 func TestMalformedRequests(t *testing.T) {
-	ts := startServer(t, devHandler(&fakeExecutor{}), func(s *Server) { s.MaxHeaderBytes = 1024 })
+	ts := startServer(t, &testApp{}, func(s *Server) { s.MaxHeaderBytes = 1024 })
 	tests := []struct{ name, req string }{
 		{"garbage", "GARBAGE\r\n\r\n"},
 		{"bad content-length", "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n"},
@@ -113,7 +107,7 @@ func TestMalformedRequests(t *testing.T) {
 }
 
 func TestKeepAliveAndPipelining(t *testing.T) {
-	ts := startServer(t, devHandler(&fakeExecutor{}), nil)
+	ts := startServer(t, &testApp{}, nil)
 	c := ts.dial()
 	br := bufio.NewReader(c)
 	// Sequential requests on one connection.
@@ -138,7 +132,7 @@ func TestKeepAliveAndPipelining(t *testing.T) {
 }
 
 func TestIdleAndSlowClientsAreClosed(t *testing.T) {
-	ts := startServer(t, devHandler(&fakeExecutor{}), func(s *Server) {
+	ts := startServer(t, &testApp{}, func(s *Server) {
 		s.Timeouts = connlimit.Timeouts{Idle: 100 * time.Millisecond, Header: 100 * time.Millisecond, Body: 100 * time.Millisecond}
 	})
 	t.Run("idle keep-alive", func(t *testing.T) {
@@ -161,7 +155,7 @@ func TestIdleAndSlowClientsAreClosed(t *testing.T) {
 }
 
 func TestBodyLimit(t *testing.T) {
-	ts := startServer(t, devHandler(&fakeExecutor{}), func(s *Server) { s.MaxBodyBytes = 16 })
+	ts := startServer(t, &testApp{}, func(s *Server) { s.MaxBodyBytes = 16 })
 	want := "HTTP/1.1 413 Content Too Large\r\ndate: <date>\r\nserver: uvicorn\r\ncontent-length: 30\r\ncontent-type: application/json\r\nConnection: close\r\n\r\n{\"detail\":\"Content Too Large\"}"
 	for name, req := range map[string]string{
 		"content-length": "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Length: 17\r\n\r\n" + strings.Repeat("a", 17),
@@ -191,7 +185,7 @@ func TestPanicIs500AndConnectionSurvives(t *testing.T) {
 			w.Write([]byte("partial"))
 			panic("boom")
 		}
-		writeResponse(w, 200, contentTypeText, []byte("ok"))
+		w.(ResponseWriter).Respond(200, "text/plain; charset=utf-8", []byte("ok"))
 	})
 	ts := startServer(t, h, nil)
 	c := ts.dial()
@@ -208,7 +202,7 @@ func TestPanicIs500AndConnectionSurvives(t *testing.T) {
 
 func TestHeaderOrderAPI(t *testing.T) {
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ho := w.(HeaderOrder)
+		ho := w.(ResponseWriter)
 		w.Header().Set("X-Zeta", "z")
 		w.Header().Set("X-Alpha", "a")
 		ho.AddHeader("www-authenticate", `Basic realm="FraiseQL Development"`)
@@ -249,12 +243,12 @@ func TestHijack(t *testing.T) {
 }
 
 func TestGracefulShutdownFinishesInFlight(t *testing.T) {
-	exec := &fakeExecutor{block: make(chan struct{}), started: make(chan struct{}, 1)}
+	exec := &testApp{block: make(chan struct{}), started: make(chan struct{}, 1)}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := NewServer(devHandler(exec))
+	srv := NewServer(exec)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 
@@ -306,12 +300,12 @@ func TestGracefulShutdownFinishesInFlight(t *testing.T) {
 }
 
 func TestShutdownDeadlineClosesStuckConnections(t *testing.T) {
-	exec := &fakeExecutor{block: make(chan struct{}), started: make(chan struct{}, 1)}
+	exec := &testApp{block: make(chan struct{}), started: make(chan struct{}, 1)}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := NewServer(devHandler(exec))
+	srv := NewServer(exec)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	c, err := net.Dial("tcp", ln.Addr().String())

@@ -1,4 +1,4 @@
-package httpcore
+package h1
 
 import "strconv"
 

@@ -1,4 +1,4 @@
-package httpcore
+package fastapi
 
 import (
 	"errors"
@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/fraiseql/fraiseql-http/httpcore/internal/h1"
 )
 
 // CORS exactly as Starlette 0.49's CORSMiddleware answers with the settings
@@ -37,7 +39,8 @@ var corsAllMethods = []string{"DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST
 // corsSafelisted is Starlette's SAFELISTED_HEADERS, always allowed.
 var corsSafelisted = []string{"Accept", "Accept-Language", "Content-Language", "Content-Type"}
 
-func (o *CORSOptions) validate() error {
+// Validate reports every invalid item; a nil *CORSOptions (CORS off) is valid.
+func (o *CORSOptions) Validate() error {
 	if o == nil {
 		return nil
 	}
@@ -82,8 +85,8 @@ func isToken(s string) bool {
 	return true
 }
 
-// cors is the compiled middleware state (Starlette's __init__).
-type cors struct {
+// CORS is the compiled middleware (Starlette's __init__).
+type CORS struct {
 	allowAllOrigins bool
 	origins         []string
 	methods         []string
@@ -93,8 +96,11 @@ type cors struct {
 	preflight []headerField
 }
 
-func newCORS(o *CORSOptions) *cors {
-	c := &cors{
+type headerField struct{ name, value string }
+
+// NewCORS compiles o, which Validate has accepted.
+func NewCORS(o *CORSOptions) *CORS {
+	c := &CORS{
 		allowAllOrigins: slices.Contains(o.Origins, "*"),
 		origins:         o.Origins,
 		methods:         o.Methods,
@@ -125,12 +131,12 @@ func newCORS(o *CORSOptions) *cors {
 	return c
 }
 
-func (c *cors) allowedOrigin(origin string) bool {
+func (c *CORS) allowedOrigin(origin string) bool {
 	return c.allowAllOrigins || slices.Contains(c.origins, origin)
 }
 
-// serve runs next under the middleware.
-func (c *cors) serve(w http.ResponseWriter, r *http.Request, next http.Handler) {
+// Serve runs next under the middleware.
+func (c *CORS) Serve(w h1.ResponseWriter, r *http.Request, next http.Handler) {
 	origins, ok := r.Header["Origin"]
 	if !ok || len(origins) == 0 {
 		next.ServeHTTP(w, r)
@@ -144,7 +150,9 @@ func (c *cors) serve(w http.ResponseWriter, r *http.Request, next http.Handler) 
 		}
 	}
 	next.ServeHTTP(w, r)
-	if isServerError(w) {
+	if w.Status() == http.StatusInternalServerError {
+		// Only ServerError answers 500, and it is written outside the
+		// middleware in v1.
 		return
 	}
 	_, cookie := r.Header["Cookie"]
@@ -152,29 +160,29 @@ func (c *cors) serve(w http.ResponseWriter, r *http.Request, next http.Handler) 
 	case c.allowAllOrigins && cookie:
 		// "*" is not allowed with credentials when the browser sends
 		// cookies: Starlette overwrites the "*" with the origin in place.
-		appendHeader(w, "access-control-allow-origin", origin)
-		appendHeader(w, "access-control-allow-credentials", "true")
-		appendHeader(w, "vary", "Origin")
+		w.AppendHeader("access-control-allow-origin", origin)
+		w.AppendHeader("access-control-allow-credentials", "true")
+		w.AppendHeader("vary", "Origin")
 	case c.allowAllOrigins:
-		appendHeader(w, "access-control-allow-origin", "*")
-		appendHeader(w, "access-control-allow-credentials", "true")
+		w.AppendHeader("access-control-allow-origin", "*")
+		w.AppendHeader("access-control-allow-credentials", "true")
 	default:
-		appendHeader(w, "access-control-allow-credentials", "true")
+		w.AppendHeader("access-control-allow-credentials", "true")
 		if c.allowedOrigin(origin) {
-			appendHeader(w, "access-control-allow-origin", origin)
-			appendHeader(w, "vary", "Origin")
+			w.AppendHeader("access-control-allow-origin", origin)
+			w.AppendHeader("vary", "Origin")
 		}
 	}
 }
 
 // preflightResponse is Starlette's preflight_response.
-func (c *cors) preflightResponse(w http.ResponseWriter, r *http.Request, origin, method string) {
+func (c *CORS) preflightResponse(w h1.ResponseWriter, r *http.Request, origin, method string) {
 	for _, f := range c.preflight {
-		addHeader(w, f.name, f.value)
+		w.AddHeader(f.name, f.value)
 	}
 	var failures []string
 	if c.allowedOrigin(origin) {
-		addHeader(w, "access-control-allow-origin", origin)
+		w.AddHeader("access-control-allow-origin", origin)
 	} else {
 		failures = append(failures, "origin")
 	}
@@ -183,7 +191,7 @@ func (c *cors) preflightResponse(w http.ResponseWriter, r *http.Request, origin,
 	}
 	if requested, ok := r.Header["Access-Control-Request-Headers"]; ok && len(requested) > 0 {
 		if c.allowAllHeaders {
-			addHeader(w, "access-control-allow-headers", requested[0])
+			w.AddHeader("access-control-allow-headers", requested[0])
 		} else {
 			for _, h := range strings.Split(requested[0], ",") {
 				if !slices.Contains(c.allowedHeaders, trimLatin1Space(asciiLower(h))) {
@@ -194,10 +202,10 @@ func (c *cors) preflightResponse(w http.ResponseWriter, r *http.Request, origin,
 		}
 	}
 	if len(failures) > 0 {
-		writeResponse(w, http.StatusBadRequest, contentTypeText, []byte("Disallowed CORS "+strings.Join(failures, ", ")))
+		w.Respond(http.StatusBadRequest, ContentTypeText, []byte("Disallowed CORS "+strings.Join(failures, ", ")))
 		return
 	}
-	writeResponse(w, http.StatusOK, contentTypeText, []byte("OK"))
+	w.Respond(http.StatusOK, ContentTypeText, []byte("OK"))
 }
 
 // asciiLower lower-cases ASCII letters only. Starlette lower-cases the
@@ -234,22 +242,4 @@ func trimLatin1Space(s string) string {
 		s = s[:len(s)-1]
 	}
 	return s
-}
-
-// addHeader and appendHeader place a header before content-length or after
-// content-type (see HeaderOrder).
-func addHeader(w http.ResponseWriter, name, value string) {
-	if ho, ok := w.(HeaderOrder); ok {
-		ho.AddHeader(name, value)
-		return
-	}
-	w.Header().Add(name, value)
-}
-
-func appendHeader(w http.ResponseWriter, name, value string) {
-	if ho, ok := w.(HeaderOrder); ok {
-		ho.AppendHeader(name, value)
-		return
-	}
-	w.Header().Add(name, value)
 }

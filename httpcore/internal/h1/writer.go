@@ -1,4 +1,4 @@
-package httpcore
+package h1
 
 import (
 	"bufio"
@@ -15,16 +15,35 @@ import (
 	"github.com/fraiseql/fraiseql-http/connlimit"
 )
 
-// HeaderOrder is implemented by the http.ResponseWriter that Server hands to
-// handlers. Starlette writes the headers a response is constructed with
-// before content-length and content-type, and headers set on the response
-// afterwards (a redirect's location, CORS) after them; these two methods
-// place a lower-case header in either slot, in call order.
+// ResponseWriter is the http.ResponseWriter that Server hands to handlers,
+// and the only one the layers above write through. It buffers the whole
+// response and writes it in uvicorn's framing when the handler returns.
 //
+// Starlette writes the headers a response is constructed with before
+// content-length and content-type, and headers set on the response
+// afterwards (a redirect's location, CORS) after them; AddHeader and
+// AppendHeader place a lower-case header in either slot, in call order.
 // Headers set through Header() land in the first slot, lower-cased and
 // sorted by name; "Content-Type" there becomes the content-type line and
 // "Content-Length" is ignored (the server computes it from the body).
-type HeaderOrder interface {
+//
+// A handler served by another server (net/http, httptest) gets one through
+// Adapt, so that code above this layer has a single way to answer.
+type ResponseWriter interface {
+	http.ResponseWriter
+	// Respond sets a complete response, replacing any status, content
+	// type and body set before; body is copied. contentType "" writes no
+	// content-type line.
+	Respond(status int, contentType string, body []byte)
+	// Buffer returns an empty slice whose capacity a handler may fill by
+	// appending, then hand back through RespondBuffer: the body is then
+	// built in the writer's pooled buffer instead of being copied into it.
+	Buffer() []byte
+	// RespondBuffer is Respond with a body the writer takes over without
+	// copying (normally grown from Buffer).
+	RespondBuffer(status int, contentType string, body []byte)
+	// Status is the status set so far, 0 when none.
+	Status() int
 	// AddHeader adds a header written before content-length.
 	AddHeader(name, value string)
 	// AppendHeader adds a header written after content-type.
@@ -55,9 +74,6 @@ type responseWriter struct {
 	contentType string
 	status      int
 	body        []byte
-
-	// serverError marks Starlette's ServerErrorMiddleware 500 (no CORS).
-	serverError bool
 
 	head      bool // HEAD: headers only, content-length of the body
 	closeConn bool
@@ -123,19 +139,25 @@ func (w *responseWriter) WriteString(s string) (int, error) {
 	return len(s), nil
 }
 
-// AddHeader implements HeaderOrder.
+// AddHeader implements ResponseWriter.
 func (w *responseWriter) AddHeader(name, value string) {
 	w.early = append(w.early, headerField{name, value})
 }
 
-// AppendHeader implements HeaderOrder.
+// AppendHeader implements ResponseWriter.
 func (w *responseWriter) AppendHeader(name, value string) {
 	w.late = append(w.late, headerField{name, value})
 }
 
-// Hijack implements http.Hijacker for the WebSocket upgrade. The connection
-// leaves the server's tracking: its new owner closes it, and Shutdown no
-// longer waits for it.
+// Hijack implements http.Hijacker, for a WebSocket upgrade. The caller
+// owns the connection from then on and must close it. It leaves the
+// keep-alive loop and the server's idle and drain bookkeeping (Shutdown
+// neither waits for it nor closes it: RegisterOnShutdown is how its owner
+// learns of a shutdown), but it stays counted by a connlimit listener until
+// it is closed, because it is the same net.Conn. The read deadline of the
+// request phase is cleared. The returned reader holds any bytes the client
+// sent after the request; the writer is empty. Nothing buffered by Write
+// before Hijack is sent.
 func (w *responseWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	if w.hijacked {
 		return nil, nil, http.ErrHijacked
@@ -146,16 +168,30 @@ func (w *responseWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	return w.sc.c, bufio.NewReadWriter(w.br, w.bw), nil
 }
 
-// setResponse is the allocation-free path for this package's handlers.
-func (w *responseWriter) setResponse(status int, contentType string, body []byte) {
+// Respond implements ResponseWriter; it allocates nothing once the pooled
+// buffer has grown.
+func (w *responseWriter) Respond(status int, contentType string, body []byte) {
 	w.status = status
 	w.contentType = contentType
 	w.body = append(w.body[:0], body...)
 }
 
+// Buffer implements ResponseWriter.
+func (w *responseWriter) Buffer() []byte { return w.body[:0] }
+
+// RespondBuffer implements ResponseWriter.
+func (w *responseWriter) RespondBuffer(status int, contentType string, body []byte) {
+	w.status = status
+	w.contentType = contentType
+	w.body = body
+}
+
+// Status implements ResponseWriter.
+func (w *responseWriter) Status() int { return w.status }
+
 func (w *responseWriter) writeJSONDetail(status int, body string) {
 	w.status = status
-	w.contentType = contentTypeJSON
+	w.contentType = "application/json"
 	w.body = append(w.body[:0], body...)
 }
 
@@ -165,7 +201,7 @@ func (w *responseWriter) reset500() {
 	w.header = nil
 	w.early, w.late = w.early[:0], w.late[:0]
 	w.writeJSONDetail(http.StatusInternalServerError, "Internal Server Error")
-	w.contentType = contentTypeText
+	w.contentType = "text/plain; charset=utf-8"
 }
 
 // finish writes the buffered response and flushes it.
@@ -261,4 +297,76 @@ func currentDateLine() []byte {
 	line = append(line, "\r\n"...)
 	cachedDate.Store(&dateLine{sec: sec, line: line})
 	return line
+}
+
+// Adapt returns w itself when it is this package's writer, and otherwise a
+// ResponseWriter that buffers the response and writes it to w when flush is
+// called (Header, then WriteHeader, then Write): the bridge for a handler
+// mounted on net/http or exercised with httptest. Header order and framing
+// are then w's business.
+func Adapt(w http.ResponseWriter) (rw ResponseWriter, flush func()) {
+	if rw, ok := w.(ResponseWriter); ok {
+		return rw, func() {}
+	}
+	a := &adapter{w: w}
+	return a, a.flush
+}
+
+// adapter is the ResponseWriter of Adapt over a foreign http.ResponseWriter.
+type adapter struct {
+	w           http.ResponseWriter
+	status      int
+	contentType string
+	body        []byte
+}
+
+func (a *adapter) Header() http.Header { return a.w.Header() }
+
+func (a *adapter) WriteHeader(code int) {
+	if a.status == 0 {
+		a.status = code
+	}
+}
+
+func (a *adapter) Write(p []byte) (int, error) {
+	if a.status == 0 {
+		a.status = http.StatusOK
+	}
+	a.body = append(a.body, p...)
+	return len(p), nil
+}
+
+func (a *adapter) Respond(status int, contentType string, body []byte) {
+	a.status, a.contentType, a.body = status, contentType, append(a.body[:0], body...)
+}
+
+func (a *adapter) Buffer() []byte { return a.body[:0] }
+
+func (a *adapter) RespondBuffer(status int, contentType string, body []byte) {
+	a.status, a.contentType, a.body = status, contentType, body
+}
+
+func (a *adapter) Status() int { return a.status }
+
+func (a *adapter) AddHeader(name, value string)    { a.w.Header().Add(name, value) }
+func (a *adapter) AppendHeader(name, value string) { a.w.Header().Add(name, value) }
+
+// Hijack passes through to the foreign writer when it can hijack.
+func (a *adapter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	if hj, ok := a.w.(http.Hijacker); ok {
+		return hj.Hijack()
+	}
+	return nil, nil, http.ErrNotSupported
+}
+
+func (a *adapter) flush() {
+	if a.contentType != "" {
+		a.w.Header().Set("Content-Type", a.contentType)
+	}
+	status := a.status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	a.w.WriteHeader(status)
+	a.w.Write(a.body)
 }

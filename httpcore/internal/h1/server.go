@@ -1,4 +1,4 @@
-package httpcore
+package h1
 
 import (
 	"bufio"
@@ -43,12 +43,40 @@ type Server struct {
 	// Logger receives connection-level problems (handler panics); nil
 	// discards them.
 	Logger *slog.Logger
+	// HTTP2 is the hand-off point for another protocol: when set, a
+	// connection whose first bytes are the HTTP/2 client preface (prior
+	// knowledge, RFC 9113 §3.3) is given to it instead of being answered
+	// "400 Invalid HTTP request received." as uvicorn does. It runs on the
+	// connection's goroutine and owns c (it must close it); r holds every
+	// byte read so far, the preface included, unconsumed. Like a hijacked
+	// connection, c has left the keep-alive loop and the idle and drain
+	// bookkeeping, and stays counted by a connlimit listener until closed.
+	// nil (the default) costs nothing: no byte is peeked.
+	HTTP2 func(c net.Conn, r *bufio.Reader)
 
 	mu         sync.Mutex
 	listeners  map[net.Listener]struct{}
 	conns      map[*serverConn]struct{}
+	onShutdown []func()
 	inShutdown atomic.Bool
 	connsDone  chan struct{} // closed by the last tracked conn once shutting down
+	hooksDone  chan struct{} // closed once every RegisterOnShutdown func returned
+}
+
+// ClientPreface is the first bytes an HTTP/2 client sends with prior
+// knowledge.
+const ClientPreface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+
+// RegisterOnShutdown registers f to be called once when Shutdown starts,
+// each registered func on its own goroutine, as net/http's does; it is how
+// the owner of a hijacked connection (a WebSocket layer) learns that it
+// should send its close frames. Unlike net/http, Shutdown also waits for
+// the funcs to return (bounded by its context), so that whatever they
+// close is closed before Shutdown returns.
+func (s *Server) RegisterOnShutdown(f func()) {
+	s.mu.Lock()
+	s.onShutdown = append(s.onShutdown, f)
+	s.mu.Unlock()
 }
 
 // Defaults applied by NewServer.
@@ -83,7 +111,7 @@ var ErrServerClosed = http.ErrServerClosed
 // serves each on its own goroutine. It closes ln before returning.
 func (s *Server) Serve(ln net.Listener) error {
 	if s.Handler == nil {
-		return errors.New("httpcore: Server.Handler is nil")
+		return errors.New("h1: Server.Handler is nil")
 	}
 	if !s.trackListener(ln, true) {
 		ln.Close()
@@ -118,10 +146,12 @@ func (s *Server) Serve(ln net.Listener) error {
 	}
 }
 
-// Shutdown stops accepting, lets in-flight requests finish, closes idle
-// keep-alive connections, and returns once every connection is closed or
+// Shutdown stops accepting, calls the RegisterOnShutdown funcs, lets
+// in-flight requests finish, closes idle keep-alive connections, and
+// returns once every connection is closed and every func has returned, or
 // ctx is done (then the remaining connections are closed forcibly and
-// ctx.Err() is returned). It is idempotent: later calls wait the same way.
+// ctx.Err() is returned). Hijacked connections are not waited for. It is
+// idempotent: later calls wait the same way.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.inShutdown.Store(true)
 	s.mu.Lock()
@@ -133,8 +163,10 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		if len(s.conns) == 0 {
 			close(s.connsDone)
 		}
+		s.hooksDone = make(chan struct{})
+		go runHooks(s.onShutdown, s.hooksDone)
 	}
-	done := s.connsDone
+	done, hooks := s.connsDone, s.hooksDone
 	s.mu.Unlock()
 
 	tick := time.NewTicker(10 * time.Millisecond)
@@ -143,7 +175,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		s.closeIdle()
 		select {
 		case <-done:
-			return nil
+			done = nil
+		case <-hooks:
+			hooks = nil
 		case <-ctx.Done():
 			s.mu.Lock()
 			for sc := range s.conns {
@@ -153,7 +187,19 @@ func (s *Server) Shutdown(ctx context.Context) error {
 			return ctx.Err()
 		case <-tick.C:
 		}
+		if done == nil && hooks == nil {
+			return nil
+		}
 	}
+}
+
+func runHooks(hooks []func(), done chan struct{}) {
+	var wg sync.WaitGroup
+	for _, f := range hooks {
+		wg.Go(f)
+	}
+	wg.Wait()
+	close(done)
 }
 
 func (s *Server) closeIdle() {
@@ -281,6 +327,7 @@ func (sc *serverConn) serve() {
 		}
 	}()
 
+	first := true
 	maxHeader := int64(s.MaxHeaderBytes)
 	if maxHeader <= 0 {
 		maxHeader = DefaultMaxHeaderBytes
@@ -299,9 +346,19 @@ func (sc *serverConn) serve() {
 			return // closed, idle timeout or Shutdown: uvicorn closes silently
 		}
 		sc.idle.Store(false)
+		s.Timeouts.ReadHeader(sc.c)
+		if first && s.HTTP2 != nil && hasPreface(br) {
+			hijacked = true
+			sc.lr.n = unlimited
+			connlimit.Clear(sc.c)
+			s.trackConn(sc, false)
+			releaseWriter()
+			s.HTTP2(sc.c, br)
+			return
+		}
+		first = false
 		bw = writerPool.Get().(*bufio.Writer)
 		bw.Reset(sc.c)
-		s.Timeouts.ReadHeader(sc.c)
 		req, err := http.ReadRequest(br)
 		if err != nil {
 			if errors.Is(err, errHeaderTooLarge) || !isDisconnect(err) {
@@ -349,6 +406,24 @@ func (sc *serverConn) serve() {
 		if err != nil || !keep {
 			return
 		}
+	}
+}
+
+// hasPreface reports whether the connection starts with ClientPreface. It
+// peeks no further than the bytes that still match, so an HTTP/1 request
+// shorter than the preface is never waited on.
+func hasPreface(br *bufio.Reader) bool {
+	n := 1
+	for {
+		n = min(max(n, br.Buffered()), len(ClientPreface))
+		b, err := br.Peek(n)
+		if string(b) != ClientPreface[:len(b)] || err != nil {
+			return false
+		}
+		if n == len(ClientPreface) {
+			return true
+		}
+		n++
 	}
 }
 
