@@ -74,7 +74,7 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 		pool.Close()
 		return nil, &StartupError{"engine", err}
 	}
-	opts := HandlerOptions{
+	opts := handlerOptions{
 		Environment:         cfg.Environment,
 		IntrospectionPolicy: cfg.Introspection,
 		Playground:          cfg.Playground,
@@ -117,7 +117,7 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 			}()
 		}
 	}
-	srv := h1.NewServer(NewHandler(opts))
+	srv := h1.NewServer(newHandler(opts))
 	srv.ServerHeader = cfg.ServerHeader
 	srv.MaxBodyBytes = cfg.MaxBodyBytes
 	srv.Logger = logger

@@ -86,7 +86,7 @@ func TestAPQ(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(string(tt.mode), func(t *testing.T) {
 			exec := &fakeExecutor{}
-			h := NewHandler(HandlerOptions{Environment: graphqlexec.Development, Playground: true, Executor: exec, DB: fakePinger{}, APQMode: tt.mode})
+			h := newHandler(handlerOptions{Environment: graphqlexec.Development, Playground: true, Executor: exec, DB: fakePinger{}, APQMode: tt.mode})
 			ts := startServer(t, h, nil)
 			for _, st := range tt.steps {
 				before := len(exec.seen)
@@ -169,7 +169,7 @@ func TestPostgresAPQStoreSharedByTwoInstances(t *testing.T) {
 			t.Fatal(err)
 		}
 		exec := &fakeExecutor{}
-		h := NewHandler(HandlerOptions{Environment: graphqlexec.Development, Executor: exec, APQMode: fastapi.APQRequired, APQStore: store})
+		h := newHandler(handlerOptions{Environment: graphqlexec.Development, Executor: exec, APQMode: fastapi.APQRequired, APQStore: store})
 		return startServer(t, h, nil), exec, store
 	}
 	a, execA, _ := newInstance()
@@ -216,7 +216,7 @@ func (failingAPQStore) Put(context.Context, string, string) error {
 // becomes a miss (the client then registers again); nothing leaks.
 func TestAPQStoreFailure(t *testing.T) {
 	exec := &fakeExecutor{}
-	h := NewHandler(HandlerOptions{Environment: graphqlexec.Development, Executor: exec, APQStore: failingAPQStore{}})
+	h := newHandler(handlerOptions{Environment: graphqlexec.Development, Executor: exec, APQStore: failingAPQStore{}})
 	ts := startServer(t, h, nil)
 	if got := string(normalizeDate(ts.exchange(rawRequest("POST", "/graphql", nil, apqBody("{ a }", "1")), false))); got != respFake {
 		t.Errorf("registration: %q", got)

@@ -164,14 +164,14 @@ func TestAuthGate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			opts := HandlerOptions{
+			opts := handlerOptions{
 				Environment: tt.env, IntrospectionPolicy: tt.policy, Playground: true,
 				Executor: &fakeExecutor{}, DB: fakePinger{},
 			}
 			if tt.provider {
 				opts.Verifier = hsVerifier(t)
 			}
-			ts := startServer(t, NewHandler(opts), nil)
+			ts := startServer(t, newHandler(opts), nil)
 			got := string(normalizeDate(ts.exchange(tt.raw, false)))
 			if prefix, ok := strings.CutSuffix(tt.want, "..."); ok {
 				if !strings.HasPrefix(got, prefix) {
@@ -190,7 +190,7 @@ func TestAuthGate(t *testing.T) {
 // an anonymous request has none.
 func TestAuthClaimsReachTheEngine(t *testing.T) {
 	exec := &fakeExecutor{}
-	h := NewHandler(HandlerOptions{Environment: graphqlexec.Development, Executor: exec, Verifier: hsVerifier(t)})
+	h := newHandler(handlerOptions{Environment: graphqlexec.Development, Executor: exec, Verifier: hsVerifier(t)})
 	ts := startServer(t, h, nil)
 	tokenB := hsToken(t, "HS256", []byte(testSecret), validClaims("tenant-b"))
 	ts.exchange(rawRequest("POST", "/graphql", []string{"Authorization: Bearer " + tokenB}, `{"query":"{ a }"}`), false)
@@ -256,7 +256,7 @@ func TestJWTRefusalsEndToEnd(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := NewHandler(HandlerOptions{Environment: graphqlexec.Development, Executor: &fakeExecutor{}, Verifier: tt.verifier})
+			h := newHandler(handlerOptions{Environment: graphqlexec.Development, Executor: &fakeExecutor{}, Verifier: tt.verifier})
 			ts := startServer(t, h, nil)
 			got := string(normalizeDate(ts.exchange(rawRequest("POST", "/graphql", []string{"Authorization: " + tt.header}, `{"query":"{ a }"}`), false)))
 			if got != tt.want {
@@ -266,7 +266,7 @@ func TestJWTRefusalsEndToEnd(t *testing.T) {
 	}
 
 	// A header block past the server's limit never reaches auth: h11's 400.
-	h := NewHandler(HandlerOptions{Environment: graphqlexec.Development, Executor: &fakeExecutor{}, Verifier: hsVerifier(t)})
+	h := newHandler(handlerOptions{Environment: graphqlexec.Development, Executor: &fakeExecutor{}, Verifier: hsVerifier(t)})
 	ts := startServer(t, h, nil)
 	got := ts.exchange(rawRequest("POST", "/graphql", []string{"Authorization: Bearer " + strings.Repeat("A", h1.DefaultMaxHeaderBytes)}, `{"query":"{ a }"}`), false)
 	if !bytes.HasPrefix(got, []byte("HTTP/1.1 400 Bad Request\r\n")) {
@@ -287,7 +287,7 @@ func (s slowVerifier) Verify(ctx context.Context, token string) (*auth.User, err
 // verifier is not consulted at all, so a JWKS outage cannot stall them.
 func TestTokenlessRequestsNeverWaitForTheProvider(t *testing.T) {
 	v := slowVerifier{calls: make(chan struct{}, 10)}
-	h := NewHandler(HandlerOptions{Environment: graphqlexec.Development, Executor: &fakeExecutor{}, Verifier: v})
+	h := newHandler(handlerOptions{Environment: graphqlexec.Development, Executor: &fakeExecutor{}, Verifier: v})
 	ts := startServer(t, h, nil)
 	for _, raw := range [][]byte{
 		rawRequest("POST", "/graphql", nil, `{"query":"{ a }"}`),
@@ -333,14 +333,14 @@ func TestDevBasicGate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			opts := HandlerOptions{
+			opts := handlerOptions{
 				Environment: tt.env, Playground: true, Executor: &fakeExecutor{}, DB: fakePinger{},
 				DevAuth: &fastapi.DevBasic{Username: "admin", Password: "s3cret"},
 			}
 			if tt.cors {
 				opts.CORS = &fastapi.CORSOptions{Origins: []string{"https://app.example.com"}, Methods: []string{"GET", "POST"}, Headers: []string{"Content-Type", "Authorization"}}
 			}
-			ts := startServer(t, NewHandler(opts), nil)
+			ts := startServer(t, newHandler(opts), nil)
 			got := string(normalizeDate(ts.exchange(tt.raw, false)))
 			if prefix, ok := strings.CutSuffix(tt.want, "..."); ok {
 				if !strings.HasPrefix(got, prefix) {
@@ -368,7 +368,7 @@ func TestSessionVarsFromClaims(t *testing.T) {
 		t.Fatal(err)
 	}
 	exec := &fakeExecutor{}
-	h := NewHandler(HandlerOptions{Environment: graphqlexec.Development, Executor: exec, Verifier: hsVerifier(t), SessionVars: vars})
+	h := newHandler(handlerOptions{Environment: graphqlexec.Development, Executor: exec, Verifier: hsVerifier(t), SessionVars: vars})
 	ts := startServer(t, h, nil)
 
 	ts.exchange(rawRequest("POST", "/graphql", []string{"Authorization: Bearer " + hsToken(t, "HS256", []byte(testSecret), validClaims("tenant-b"))}, `{"query":"{ a }"}`), false)

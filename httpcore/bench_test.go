@@ -11,7 +11,7 @@ import (
 // benchLoop sends req b.N times on one keep-alive connection and reads each
 // response, measuring the whole request loop (parse, route, write) over
 // loopback TCP.
-func benchLoop(b *testing.B, h *Handler, req string) {
+func benchLoop(b *testing.B, h *handler, req string) {
 	ts := startServer(b, h, nil)
 	c, err := net.Dial("tcp", ts.addr)
 	if err != nil {

@@ -94,7 +94,7 @@ func TestCORS(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := NewHandler(HandlerOptions{Environment: graphqlexec.Development, Playground: true, Executor: &fakeExecutor{}, DB: fakePinger{}, CORS: tt.opts})
+			h := newHandler(handlerOptions{Environment: graphqlexec.Development, Playground: true, Executor: &fakeExecutor{}, DB: fakePinger{}, CORS: tt.opts})
 			ts := startServer(t, h, nil)
 			got := string(normalizeDate(ts.exchange(tt.raw, false)))
 			if got != tt.want {

@@ -77,7 +77,7 @@ func FuzzAPQExtensions(f *testing.F) {
 		for _, mode := range []fastapi.APQMode{fastapi.APQOptional, fastapi.APQRequired, fastapi.APQDisabled} {
 			exec := &fakeExecutor{}
 			store := fastapi.NewMemoryAPQStore(0, 0)
-			h := NewHandler(HandlerOptions{Executor: exec, APQMode: mode, APQStore: store})
+			h := newHandler(handlerOptions{Executor: exec, APQMode: mode, APQStore: store})
 			w := serve(h, "POST", "/graphql", "application/json", body)
 			d := fastapi.DecodeBody([]byte(body), "application/json")
 			switch w.Code {

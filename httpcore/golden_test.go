@@ -98,7 +98,7 @@ func TestGoldenProfiles(t *testing.T) {
 			}
 			// Both executor paths: a body the executor allocates (copied by
 			// the handler) and one appended into the pooled buffer.
-			for _, ex := range []Executor{exec, appendingExecutor{exec}} {
+			for _, ex := range []executor{exec, appendingExecutor{exec}} {
 				h := devHandler(ex)
 				if profile == "production" {
 					h = prodHandler(ex)

@@ -17,27 +17,27 @@ import (
 	"github.com/fraiseql/fraiseql-http/pyjson"
 )
 
-// Executor runs one GraphQL request, appending the response body to dst
+// executor runs one GraphQL request, appending the response body to dst
 // (the response writer's pooled buffer, so the body is not copied);
 // *graphqlexec.Engine satisfies it.
-type Executor interface {
+type executor interface {
 	ExecuteAppend(ctx context.Context, dst []byte, req *graphqlexec.Request) ([]byte, graphqlexec.Response)
 }
 
-// Pinger is what GET /ready asks of the database.
-type Pinger interface {
+// pinger is what GET /ready asks of the database.
+type pinger interface {
 	Ping(ctx context.Context) error
 }
 
-// HandlerOptions configure the FraiseQL routes.
-type HandlerOptions struct {
+// handlerOptions configure the FraiseQL routes.
+type handlerOptions struct {
 	Environment graphqlexec.Environment
 	// Playground serves GraphiQL on GET /graphql without a query. Like v1,
 	// it is ignored (off) in production.
 	Playground bool
-	Executor   Executor
+	Executor   executor
 	// DB is pinged by /ready; nil reports the pool as not initialised.
-	DB Pinger
+	DB pinger
 	// ReadyTimeout bounds the /ready ping; 0 means 5 s.
 	ReadyTimeout time.Duration
 	// Now is the clock for /ready's timestamp; nil means time.Now.
@@ -77,7 +77,7 @@ var (
 // mounted" all read it.
 type route struct {
 	method, path string
-	serve        func(*Handler, h1.ResponseWriter, *http.Request)
+	serve        func(*handler, h1.ResponseWriter, *http.Request)
 	// devOnly routes are not mounted in production.
 	devOnly bool
 }
@@ -86,18 +86,18 @@ type route struct {
 // methods of the first route whose path matches, so POST /graphql comes
 // before GET /graphql.
 var routes = []route{
-	{method: http.MethodPost, path: "/graphql", serve: (*Handler).postGraphQL},
-	{method: http.MethodGet, path: "/graphql", serve: (*Handler).getGraphQL},
-	{method: http.MethodPost, path: "/graphql/rust", serve: (*Handler).postRust},
-	{method: http.MethodGet, path: "/graphql/metrics", serve: (*Handler).getMetrics, devOnly: true},
-	{method: http.MethodGet, path: "/health", serve: (*Handler).getHealth},
-	{method: http.MethodGet, path: "/ready", serve: (*Handler).getReady},
+	{method: http.MethodPost, path: "/graphql", serve: (*handler).postGraphQL},
+	{method: http.MethodGet, path: "/graphql", serve: (*handler).getGraphQL},
+	{method: http.MethodPost, path: "/graphql/rust", serve: (*handler).postRust},
+	{method: http.MethodGet, path: "/graphql/metrics", serve: (*handler).getMetrics, devOnly: true},
+	{method: http.MethodGet, path: "/health", serve: (*handler).getHealth},
+	{method: http.MethodGet, path: "/ready", serve: (*handler).getReady},
 }
 
-// Handler serves FraiseQL v1's routes with FastAPI's envelopes, behind the
+// handler serves FraiseQL v1's routes with FastAPI's envelopes, behind the
 // development Basic gate (outermost) and CORS, in v1's middleware order.
-type Handler struct {
-	opts    HandlerOptions
+type handler struct {
+	opts    handlerOptions
 	policy  policy
 	router  chi.Router
 	mounted []route // routes minus what production leaves out
@@ -108,15 +108,15 @@ type Handler struct {
 	apq     fastapi.APQ
 }
 
-// NewHandler builds the router. Executor must be set.
-func NewHandler(opts HandlerOptions) *Handler {
+// newHandler builds the router. executor must be set.
+func newHandler(opts handlerOptions) *handler {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
 	if opts.ReadyTimeout <= 0 {
 		opts.ReadyTimeout = 5 * time.Second
 	}
-	h := &Handler{opts: opts, policy: newPolicy(opts.Environment, opts.IntrospectionPolicy, opts.Playground)}
+	h := &handler{opts: opts, policy: newPolicy(opts.Environment, opts.IntrospectionPolicy, opts.Playground)}
 	h.logger = opts.Logger
 	if h.logger == nil {
 		h.logger = slog.New(slog.DiscardHandler)
@@ -158,12 +158,12 @@ func NewHandler(opts HandlerOptions) *Handler {
 }
 
 // isMounted reports whether a route serves path.
-func (h *Handler) isMounted(path string) bool {
+func (h *handler) isMounted(path string) bool {
 	return h.allow(path) != ""
 }
 
 // allow is the method of the first mounted route on path, "" when none.
-func (h *Handler) allow(path string) string {
+func (h *handler) allow(path string) string {
 	for _, rt := range h.mounted {
 		if rt.path == path {
 			return rt.method
@@ -177,7 +177,7 @@ func (h *Handler) allow(path string) string {
 // inside it). Under h1.Server w is already an h1.ResponseWriter; any other
 // writer (net/http, httptest) is adapted, so the routes have one way to
 // answer.
-func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rw, flush := h1.Adapt(w)
 	defer flush()
 	if h.devAuth != nil && h.devAuth.Refuse(rw, r) {
@@ -190,7 +190,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.router.ServeHTTP(rw, r)
 }
 
-func (h *Handler) postGraphQL(w h1.ResponseWriter, r *http.Request) {
+func (h *handler) postGraphQL(w h1.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	d, ok := fastapi.ReadGraphQLBody(w, r)
 	if d != nil && d.Parsed() {
@@ -205,7 +205,7 @@ func (h *Handler) postGraphQL(w h1.ResponseWriter, r *http.Request) {
 
 // serveGraphQL is v1's graphql_endpoint after the body model: the 401 gate,
 // APQ, then execution with the user's claims.
-func (h *Handler) serveGraphQL(w h1.ResponseWriter, r *http.Request, req *graphqlexec.Request, ext *pyjson.Value, loneSurrogate bool) {
+func (h *handler) serveGraphQL(w h1.ResponseWriter, r *http.Request, req *graphqlexec.Request, ext *pyjson.Value, loneSurrogate bool) {
 	user := h.authenticate(r)
 	if user == nil && h.opts.Verifier != nil && !h.gateExempt(req) {
 		fastapi.AuthRequired(w)
@@ -225,7 +225,7 @@ func (h *Handler) serveGraphQL(w h1.ResponseWriter, r *http.Request, req *graphq
 
 // sessionVars resolves the claim-to-setting mapping for the request;
 // authenticate has checked that the user's claims resolve.
-func (h *Handler) sessionVars(user *auth.User) []graphqlexec.SessionVar {
+func (h *handler) sessionVars(user *auth.User) []graphqlexec.SessionVar {
 	settings, err := h.opts.SessionVars.Settings(user)
 	if err != nil {
 		return nil // names were validated at startup; values checked in authenticate
@@ -241,7 +241,7 @@ func (h *Handler) sessionVars(user *auth.User) []graphqlexec.SessionVar {
 // no provider, no bearer token, or the token fails verification for any
 // reason. The reason is logged at debug level and never reaches the client:
 // v1 answers exactly as for a request without a token.
-func (h *Handler) authenticate(r *http.Request) *auth.User {
+func (h *handler) authenticate(r *http.Request) *auth.User {
 	if h.opts.Verifier == nil {
 		return nil
 	}
@@ -266,11 +266,11 @@ func (h *Handler) authenticate(r *http.Request) *auth.User {
 // whose text contains "__schema" anywhere (a comment is enough), in
 // development or under the "authenticated" introspection policy. A
 // hash-only APQ request has no text yet and is never exempt.
-func (h *Handler) gateExempt(req *graphqlexec.Request) bool {
+func (h *handler) gateExempt(req *graphqlexec.Request) bool {
 	return h.policy.schemaExempt && !req.QueryMissing && strings.Contains(req.Query, "__schema")
 }
 
-func (h *Handler) execute(w h1.ResponseWriter, r *http.Request, req *graphqlexec.Request) {
+func (h *handler) execute(w h1.ResponseWriter, r *http.Request, req *graphqlexec.Request) {
 	// The body is appended to the writer's empty pooled buffer, so it is
 	// not copied; the buffer keeps its capacity for the next request.
 	buf, resp := h.opts.Executor.ExecuteAppend(r.Context(), w.Buffer(), req)
@@ -282,7 +282,7 @@ func (h *Handler) execute(w h1.ResponseWriter, r *http.Request, req *graphqlexec
 }
 
 // getGraphQL is v1's graphql_get_endpoint.
-func (h *Handler) getGraphQL(w h1.ResponseWriter, r *http.Request) {
+func (h *handler) getGraphQL(w h1.ResponseWriter, r *http.Request) {
 	if h.policy.production {
 		// v1 forces enable_playground off in production, so every GET is 404
 		// with a lower-case "found".
@@ -337,20 +337,20 @@ func (h *Handler) getGraphQL(w h1.ResponseWriter, r *http.Request) {
 
 // postRust is v1's POST /graphql/rust: the body model is validated, then
 // the handler always fails.
-func (h *Handler) postRust(w h1.ResponseWriter, r *http.Request) {
+func (h *handler) postRust(w h1.ResponseWriter, r *http.Request) {
 	if _, ok := fastapi.ReadGraphQLBody(w, r); !ok {
 		return
 	}
 	fastapi.ServerError(w)
 }
 
-func (h *Handler) getHealth(w h1.ResponseWriter, r *http.Request) {
+func (h *handler) getHealth(w h1.ResponseWriter, r *http.Request) {
 	w.Respond(http.StatusOK, fastapi.ContentTypeJSON, bodyHealthy)
 }
 
 // getReady is v1's /ready: key order status, checks (database, schema),
 // timestamp (Python's repr of time.time()).
-func (h *Handler) getReady(w h1.ResponseWriter, r *http.Request) {
+func (h *handler) getReady(w h1.ResponseWriter, r *http.Request) {
 	database := "ok"
 	if h.opts.DB == nil {
 		database = "failed: pool not initialized"
@@ -376,7 +376,7 @@ func (h *Handler) getReady(w h1.ResponseWriter, r *http.Request) {
 	w.RespondBuffer(code, fastapi.ContentTypeJSON, b)
 }
 
-func (h *Handler) getMetrics(w h1.ResponseWriter, r *http.Request) {
+func (h *handler) getMetrics(w h1.ResponseWriter, r *http.Request) {
 	w.RespondBuffer(http.StatusOK, fastapi.ContentTypeJSON, h.metrics.appendJSON(w.Buffer()))
 }
 

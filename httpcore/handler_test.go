@@ -122,7 +122,7 @@ func TestInternalErrorIs500(t *testing.T) {
 
 func TestGetGraphQL(t *testing.T) {
 	exec := &fakeExecutor{}
-	noPlayground := NewHandler(HandlerOptions{Environment: graphqlexec.Development, Executor: exec})
+	noPlayground := newHandler(handlerOptions{Environment: graphqlexec.Development, Executor: exec})
 	tests := []struct {
 		name    string
 		h       http.Handler
@@ -163,12 +163,12 @@ func strPtr(s string) *string { return &s }
 
 func TestReady(t *testing.T) {
 	now := func() time.Time { return time.Unix(1795637449, 813865400) }
-	ok := NewHandler(HandlerOptions{Executor: &fakeExecutor{}, DB: fakePinger{}, Now: now})
+	ok := newHandler(handlerOptions{Executor: &fakeExecutor{}, DB: fakePinger{}, Now: now})
 	w := serve(ok, "GET", "/ready", "", "")
 	if want := `{"status":"ready","checks":{"database":"ok","schema":"ok"},"timestamp":1795637449.8138654}`; w.Code != 200 || w.Body.String() != want {
 		t.Fatalf("ready: %d %s", w.Code, w.Body)
 	}
-	down := NewHandler(HandlerOptions{Executor: &fakeExecutor{}, DB: fakePinger{err: errors.New(strings.Repeat("x", 120))}, Now: now})
+	down := newHandler(handlerOptions{Executor: &fakeExecutor{}, DB: fakePinger{err: errors.New(strings.Repeat("x", 120))}, Now: now})
 	w = serve(down, "GET", "/ready", "", "")
 	want := `{"status":"not_ready","checks":{"database":"failed: ` + strings.Repeat("x", 100) + `","schema":"ok"},"timestamp":1795637449.8138654}`
 	if w.Code != 503 || w.Body.String() != want {

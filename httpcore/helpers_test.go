@@ -192,8 +192,8 @@ func readResponse(t testing.TB, br *bufio.Reader, head bool) []byte {
 	return out.Bytes()
 }
 
-func devHandler(exec Executor) *Handler {
-	return NewHandler(HandlerOptions{
+func devHandler(exec executor) *handler {
+	return newHandler(handlerOptions{
 		Environment: graphqlexec.Development,
 		Playground:  true,
 		Executor:    exec,
@@ -201,8 +201,8 @@ func devHandler(exec Executor) *Handler {
 	})
 }
 
-func prodHandler(exec Executor) *Handler {
-	return NewHandler(HandlerOptions{
+func prodHandler(exec executor) *handler {
+	return newHandler(handlerOptions{
 		Environment: graphqlexec.Production,
 		Playground:  true, // forced off in production
 		Executor:    exec,
