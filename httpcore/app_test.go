@@ -32,12 +32,34 @@ func TestAppServesDemoDatabase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if n := app.ActiveConnections(); n != 0 {
+		t.Fatalf("ActiveConnections before Listen = %d", n)
+	}
 	addr, err := app.Listen()
 	if err != nil {
 		t.Fatal(err)
 	}
 	served := make(chan error, 1)
 	go func() { served <- app.Serve() }()
+
+	// An open keep-alive connection is counted until it closes.
+	held, err := net.Dial("tcp", addr.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	held.SetDeadline(time.Now().Add(10 * time.Second))
+	held.Write([]byte("GET /health HTTP/1.1\r\nHost: x\r\n\r\n"))
+	readResponseConn(t, held)
+	if n := app.ActiveConnections(); n != 1 {
+		t.Errorf("ActiveConnections with one connection open = %d", n)
+	}
+	held.Close()
+	for deadline := time.Now().Add(5 * time.Second); app.ActiveConnections() != 0 && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if n := app.ActiveConnections(); n != 0 {
+		t.Errorf("ActiveConnections after close = %d", n)
+	}
 
 	for _, name := range []string{"http-get-query", "query-users-all-fields", "http-404", "http-health"} {
 		req, want := readGolden(t, "development", name)

@@ -18,6 +18,7 @@ require (
 	github.com/fraiseql/fraiseql-http/graphqlexec v0.0.0
 	github.com/fraiseql/fraiseql-http/pyjson v0.0.0
 	github.com/go-chi/chi/v5 v5.5.0
+	github.com/gorilla/websocket v1.5.3
 	github.com/jackc/pgx/v5 v5.12.0
 	go.uber.org/goleak v1.3.0
 )

@@ -219,6 +219,8 @@ func TestHeaderOrderAPI(t *testing.T) {
 	}
 }
 
+// TestHijack: the hijacked reader still holds what the client sent with
+// the request, and the connection outlives the request-phase deadlines.
 func TestHijack(t *testing.T) {
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, rw, err := w.(http.Hijacker).Hijack()
@@ -226,19 +228,35 @@ func TestHijack(t *testing.T) {
 			t.Error(err)
 			return
 		}
+		defer c.Close()
 		rw.WriteString("HTTP/1.1 101 Switching Protocols\r\n\r\nhello")
 		rw.Flush()
-		line, _ := rw.ReadString('\n')
-		rw.WriteString("echo:" + line)
-		rw.Flush()
-		c.Close()
+		for range 2 {
+			line, err := rw.ReadString('\n')
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			rw.WriteString("echo:" + line)
+			rw.Flush()
+		}
 	})
-	ts := startServer(t, h, nil)
+	ts := startServer(t, h, func(s *Server) {
+		s.Timeouts = connlimit.Timeouts{Idle: 50 * time.Millisecond, Header: 50 * time.Millisecond, Body: 50 * time.Millisecond}
+	})
 	c := ts.dial()
-	io.WriteString(c, "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n\r\nping\n")
-	got, _ := io.ReadAll(c)
-	if want := "HTTP/1.1 101 Switching Protocols\r\n\r\nhelloecho:ping\n"; string(got) != want {
-		t.Fatalf("got %q, want %q", got, want)
+	io.WriteString(c, "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n\r\nearly\n")
+	br := bufio.NewReader(c)
+	want := "HTTP/1.1 101 Switching Protocols\r\n\r\nhelloecho:early\n"
+	got := make([]byte, len(want))
+	if _, err := io.ReadFull(br, got); err != nil || string(got) != want {
+		t.Fatalf("got %q (%v), want %q", got, err, want)
+	}
+	time.Sleep(200 * time.Millisecond) // past every request-phase deadline
+	io.WriteString(c, "late\n")
+	rest, _ := io.ReadAll(br)
+	if string(rest) != "echo:late\n" {
+		t.Fatalf("after the request deadlines: %q", rest)
 	}
 }
 
