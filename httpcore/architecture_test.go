@@ -124,3 +124,84 @@ func TestArchitectureRuleCatchesViolations(t *testing.T) {
 		t.Errorf("httpcore importing graphqlexec/schema reported: %s", v)
 	}
 }
+
+// layerRule is one layer of httpcore itself (docs/architecture.md, layer 5,
+// bottom-up): the packages of this repository it may depend on, besides
+// the standard library. Nothing above a layer is in its list, so no import
+// goes up.
+type layerRule struct {
+	pkg       string   // relative to httpcore
+	allowed   []string // product packages (module path prefixes) allowed
+	forbidden []string // third-party packages never allowed
+}
+
+var httpcoreLayers = []layerRule{
+	// The connection loop: no GraphQL, no FastAPI, no router.
+	{pkg: "./internal/h1", allowed: []string{"connlimit"}, forbidden: []string{"github.com/go-chi/", "github.com/gorilla/websocket"}},
+	// FastAPI/Starlette behaviour: never the application (routes, config).
+	{pkg: "./internal/fastapi", allowed: []string{"connlimit", "pyjson", "graphqlexec", "auth", "httpcore/internal/h1"}, forbidden: []string{"github.com/go-chi/"}},
+}
+
+func (r layerRule) violation(pkg string) string {
+	for _, f := range r.forbidden {
+		if strings.HasPrefix(pkg, f) {
+			return "forbidden in this layer"
+		}
+	}
+	rest, ok := strings.CutPrefix(pkg, modulePrefix)
+	if !ok {
+		return ""
+	}
+	for _, a := range r.allowed {
+		if rest == a || strings.HasPrefix(rest, a+"/") {
+			return ""
+		}
+	}
+	return "a package this layer may not use (no import goes up)"
+}
+
+// TestHTTPCoreLayers runs `go list -deps` on each layer of httpcore.
+func TestHTTPCoreLayers(t *testing.T) {
+	for _, rule := range httpcoreLayers {
+		t.Run(rule.pkg, func(t *testing.T) {
+			out, err := exec.Command("go", "list", "-deps", rule.pkg).Output()
+			if err != nil {
+				msg := err.Error()
+				if ee, ok := err.(*exec.ExitError); ok {
+					msg = string(ee.Stderr)
+				}
+				t.Fatalf("go list -deps %s: %s", rule.pkg, msg)
+			}
+			for _, pkg := range strings.Fields(string(out)) {
+				if pkg == modulePrefix+"httpcore/"+strings.TrimPrefix(rule.pkg, "./") {
+					continue
+				}
+				if why := rule.violation(pkg); why != "" {
+					t.Errorf("%s depends on %s: %s", rule.pkg, pkg, why)
+				}
+			}
+		})
+	}
+}
+
+func TestHTTPCoreLayerRuleCatchesViolations(t *testing.T) {
+	h1, fastapi := httpcoreLayers[0], httpcoreLayers[1]
+	for _, tt := range []struct {
+		rule layerRule
+		pkg  string
+	}{
+		{h1, modulePrefix + "graphqlexec"},
+		{h1, modulePrefix + "httpcore/internal/fastapi"},
+		{h1, modulePrefix + "httpcore"},
+		{h1, "github.com/go-chi/chi/v5"},
+		{fastapi, modulePrefix + "httpcore"},
+		{fastapi, "github.com/go-chi/chi/v5"},
+	} {
+		if tt.rule.violation(tt.pkg) == "" {
+			t.Errorf("%s importing %s was not reported", tt.rule.pkg, tt.pkg)
+		}
+	}
+	if v := fastapi.violation(modulePrefix + "httpcore/internal/h1"); v != "" {
+		t.Errorf("fastapi importing h1 reported: %s", v)
+	}
+}
