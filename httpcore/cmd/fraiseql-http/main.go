@@ -21,7 +21,6 @@ import (
 	"runtime/debug"
 	"syscall"
 
-	"github.com/fraiseql/fraiseql-http/graphqlexec"
 	"github.com/fraiseql/fraiseql-http/httpcore"
 )
 
@@ -92,7 +91,7 @@ func serve(args []string, getenv func(string) string, stderr io.Writer) int {
 	}
 	// The compat replayer and scripts parse this exact phrase.
 	fmt.Fprintf(stderr, "fraiseql-http: listening on http://%s (environment %s)\n", addr, cfg.Environment)
-	if cfg.EffectivePlayground() && cfg.Environment == graphqlexec.Development {
+	if cfg.EffectivePlayground() {
 		fmt.Fprintf(stderr, "fraiseql-http: GraphiQL at http://%s/graphql\n", addr)
 	}
 
