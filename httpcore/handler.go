@@ -43,8 +43,9 @@ type handlerOptions struct {
 	// Now is the clock for /ready's timestamp; nil means time.Now.
 	Now func() time.Time
 
-	// IntrospectionPolicy is the effective policy; with "authenticated" a
-	// query mentioning __schema passes the 401 gate in production too.
+	// IntrospectionPolicy is the configured policy (newPolicy derives the
+	// effective one); with "authenticated" a query mentioning __schema
+	// passes the 401 gate in production too.
 	IntrospectionPolicy graphqlexec.IntrospectionPolicy
 	// Verifier is the token provider. nil means no provider: every request
 	// runs anonymous and there is no 401 gate (v1 without auth=).

@@ -231,3 +231,31 @@ func TestAppendExecutorOverServer(t *testing.T) {
 		}
 	}
 }
+
+// TestRouteTable: the 405's allow header and the trailing-slash 307 come
+// from the same table as the routes, so a development-only route is
+// neither redirected to nor "not allowed" in production.
+func TestRouteTable(t *testing.T) {
+	for _, tt := range []struct {
+		name           string
+		h              http.Handler
+		method, target string
+		status         int
+		header, value  string
+	}{
+		{"405 names the first route on the path", devHandler(&fakeExecutor{}), "PUT", "/graphql", 405, "Allow", "POST"},
+		{"405 on a GET route", devHandler(&fakeExecutor{}), "POST", "/health", 405, "Allow", "GET"},
+		{"405 on metrics in development", devHandler(&fakeExecutor{}), "POST", "/graphql/metrics", 405, "Allow", "GET"},
+		{"metrics not mounted in production", prodHandler(&fakeExecutor{}), "POST", "/graphql/metrics", 404, "Allow", ""},
+		{"307 to a mounted route", devHandler(&fakeExecutor{}), "GET", "/graphql/metrics/?x=1", 307, "Location", "http://example.com/graphql/metrics?x=1"},
+		{"no 307 to an unmounted route", prodHandler(&fakeExecutor{}), "GET", "/graphql/metrics/", 404, "Location", ""},
+		{"no 307 to an unknown path", devHandler(&fakeExecutor{}), "GET", "/nope/", 404, "Location", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			w := serve(tt.h, tt.method, tt.target, "", "")
+			if w.Code != tt.status || w.Header().Get(tt.header) != tt.value {
+				t.Fatalf("got %d %s=%q, want %d %q", w.Code, tt.header, w.Header().Get(tt.header), tt.status, tt.value)
+			}
+		})
+	}
+}
