@@ -1,0 +1,259 @@
+package language
+
+// The type-system productions (SDL). They run once per declaration load,
+// not per request, so they allocate plainly.
+
+func (p *parser) peekDescription() bool {
+	return p.tok.Kind == StringKind || p.tok.Kind == BlockStringKind
+}
+
+func (p *parser) parseDescription() *StringValue {
+	if p.peekDescription() {
+		return p.parseStringLiteral()
+	}
+	return nil
+}
+
+// parseExtension parses "extend <kind> ...": the keyword after extend
+// picks the production, which then refuses an extension that adds nothing.
+func (p *parser) parseExtension() Definition {
+	kw := p.lookahead()
+	if kw.Kind == NameKind {
+		switch kw.Value {
+		case "schema":
+			return p.parseSchemaDefinition()
+		case "scalar":
+			return p.parseScalarTypeDefinition()
+		case "type", "interface":
+			return p.parseObjectLike(kw.Value)
+		case "union":
+			return p.parseUnionTypeDefinition()
+		case "enum":
+			return p.parseEnumTypeDefinition()
+		case "input":
+			return p.parseInputObjectTypeDefinition()
+		}
+	}
+	p.unexpected(kw)
+	return nil
+}
+
+// header parses what every definition and extension starts with: the
+// description (definitions only), "extend" (extensions only) and the
+// keyword. It returns the start offset and whether this is an extension.
+func (p *parser) header(keyword string) (start int, extend bool, desc *StringValue) {
+	start = p.tok.Start
+	if p.expectOptionalKeyword("extend") {
+		extend = true
+	} else {
+		desc = p.parseDescription()
+	}
+	p.expectKeyword(keyword)
+	return start, extend, desc
+}
+
+func (p *parser) parseSchemaDefinition() *SchemaDefinition {
+	start, extend, desc := p.header("schema")
+	s := &SchemaDefinition{Pos: start, Extend: extend, Description: desc}
+	s.Directives = p.parseDirectives(true)
+	if extend && !p.peek(BraceL) {
+		if s.Directives == nil {
+			p.unexpected(p.tok)
+		}
+		return s
+	}
+	p.expect(BraceL)
+	for {
+		o := OperationTypeDefinition{Pos: p.tok.Start}
+		o.Operation = p.parseOperationType()
+		p.expect(Colon)
+		o.Type = *p.parseNamedType()
+		s.OperationTypes = append(s.OperationTypes, o)
+		if p.expectOptional(BraceR) {
+			break
+		}
+	}
+	return s
+}
+
+func (p *parser) parseScalarTypeDefinition() *ScalarTypeDefinition {
+	start, extend, desc := p.header("scalar")
+	s := &ScalarTypeDefinition{Pos: start, Extend: extend, Description: desc}
+	s.Name = p.parseName()
+	s.Directives = p.parseDirectives(true)
+	if extend && s.Directives == nil {
+		p.unexpected(p.tok)
+	}
+	return s
+}
+
+// parseObjectLike parses an object type or an interface (same shape).
+func (p *parser) parseObjectLike(keyword string) Definition {
+	start, extend, desc := p.header(keyword)
+	name := p.parseName()
+	var interfaces []NamedType
+	if p.expectOptionalKeyword("implements") {
+		p.expectOptional(Amp)
+		for {
+			interfaces = append(interfaces, *p.parseNamedType())
+			if !p.expectOptional(Amp) {
+				break
+			}
+		}
+	}
+	directives := p.parseDirectives(true)
+	var fields []FieldDefinition
+	if p.expectOptional(BraceL) {
+		for {
+			fields = append(fields, p.parseFieldDefinition())
+			if p.expectOptional(BraceR) {
+				break
+			}
+		}
+	}
+	if extend && interfaces == nil && directives == nil && fields == nil {
+		p.unexpected(p.tok)
+	}
+	if keyword == "interface" {
+		return &InterfaceTypeDefinition{Pos: start, Extend: extend, Description: desc, Name: name,
+			Interfaces: interfaces, Directives: directives, Fields: fields}
+	}
+	return &ObjectTypeDefinition{Pos: start, Extend: extend, Description: desc, Name: name,
+		Interfaces: interfaces, Directives: directives, Fields: fields}
+}
+
+func (p *parser) parseFieldDefinition() FieldDefinition {
+	f := FieldDefinition{Pos: p.tok.Start}
+	f.Description = p.parseDescription()
+	f.Name = p.parseName()
+	f.Arguments = p.parseArgumentDefs()
+	p.expect(Colon)
+	f.Type = p.parseTypeReference()
+	f.Directives = p.parseDirectives(true)
+	return f
+}
+
+func (p *parser) parseArgumentDefs() []InputValueDefinition {
+	var out []InputValueDefinition
+	if p.expectOptional(ParenL) {
+		for {
+			out = append(out, p.parseInputValueDef())
+			if p.expectOptional(ParenR) {
+				break
+			}
+		}
+	}
+	return out
+}
+
+func (p *parser) parseInputValueDef() InputValueDefinition {
+	v := InputValueDefinition{Pos: p.tok.Start}
+	v.Description = p.parseDescription()
+	v.Name = p.parseName()
+	p.expect(Colon)
+	v.Type = p.parseTypeReference()
+	if p.expectOptional(Equals) {
+		v.DefaultValue = p.parseValue(true)
+	}
+	v.Directives = p.parseDirectives(true)
+	return v
+}
+
+func (p *parser) parseUnionTypeDefinition() *UnionTypeDefinition {
+	start, extend, desc := p.header("union")
+	u := &UnionTypeDefinition{Pos: start, Extend: extend, Description: desc}
+	u.Name = p.parseName()
+	u.Directives = p.parseDirectives(true)
+	if p.expectOptional(Equals) {
+		p.expectOptional(Pipe)
+		for {
+			u.Types = append(u.Types, *p.parseNamedType())
+			if !p.expectOptional(Pipe) {
+				break
+			}
+		}
+	}
+	if extend && u.Directives == nil && u.Types == nil {
+		p.unexpected(p.tok)
+	}
+	return u
+}
+
+func (p *parser) parseEnumTypeDefinition() *EnumTypeDefinition {
+	start, extend, desc := p.header("enum")
+	e := &EnumTypeDefinition{Pos: start, Extend: extend, Description: desc}
+	e.Name = p.parseName()
+	e.Directives = p.parseDirectives(true)
+	if p.expectOptional(BraceL) {
+		for {
+			v := EnumValueDefinition{Pos: p.tok.Start}
+			v.Description = p.parseDescription()
+			if p.tok.Kind >= NameKind && (p.tok.Value == "true" || p.tok.Value == "false" || p.tok.Value == "null") {
+				p.fail(p.tok.Start, "%s is reserved and cannot be used for an enum value.", p.tok.describe())
+			}
+			v.Name = p.parseName()
+			v.Directives = p.parseDirectives(true)
+			e.Values = append(e.Values, v)
+			if p.expectOptional(BraceR) {
+				break
+			}
+		}
+	}
+	if extend && e.Directives == nil && e.Values == nil {
+		p.unexpected(p.tok)
+	}
+	return e
+}
+
+func (p *parser) parseInputObjectTypeDefinition() *InputObjectTypeDefinition {
+	start, extend, desc := p.header("input")
+	in := &InputObjectTypeDefinition{Pos: start, Extend: extend, Description: desc}
+	in.Name = p.parseName()
+	in.Directives = p.parseDirectives(true)
+	if p.expectOptional(BraceL) {
+		for {
+			in.Fields = append(in.Fields, p.parseInputValueDef())
+			if p.expectOptional(BraceR) {
+				break
+			}
+		}
+	}
+	if extend && in.Directives == nil && in.Fields == nil {
+		p.unexpected(p.tok)
+	}
+	return in
+}
+
+// directiveLocations are the spec's DirectiveLocation names.
+var directiveLocations = map[string]bool{
+	"QUERY": true, "MUTATION": true, "SUBSCRIPTION": true, "FIELD": true,
+	"FRAGMENT_DEFINITION": true, "FRAGMENT_SPREAD": true, "INLINE_FRAGMENT": true,
+	"VARIABLE_DEFINITION": true, "SCHEMA": true, "SCALAR": true, "OBJECT": true,
+	"FIELD_DEFINITION": true, "ARGUMENT_DEFINITION": true, "INTERFACE": true,
+	"UNION": true, "ENUM": true, "ENUM_VALUE": true, "INPUT_OBJECT": true,
+	"INPUT_FIELD_DEFINITION": true,
+}
+
+func (p *parser) parseDirectiveDefinition() *DirectiveDefinition {
+	d := &DirectiveDefinition{Pos: p.tok.Start}
+	d.Description = p.parseDescription()
+	p.expectKeyword("directive")
+	p.expect(At)
+	d.Name = p.parseName()
+	d.Arguments = p.parseArgumentDefs()
+	d.Repeatable = p.expectOptionalKeyword("repeatable")
+	p.expectKeyword("on")
+	p.expectOptional(Pipe)
+	for {
+		t := p.tok
+		name := p.parseName()
+		if !directiveLocations[name.Value] {
+			p.unexpected(t)
+		}
+		d.Locations = append(d.Locations, name)
+		if !p.expectOptional(Pipe) {
+			break
+		}
+	}
+	return d
+}

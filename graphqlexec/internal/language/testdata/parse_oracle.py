@@ -1,0 +1,81 @@
+"""Differential oracle for package language: graphql-core 3.2.8's parser.
+
+Usage: parse_oracle.py CORPUS.txt > parse-oracle.jsonl
+
+Corpus format: entries separated by lines that are exactly "---"; an entry
+is the document text with surrounding newlines trimmed, or, when its first
+line is "#!json", the JSON string on its following lines (for text that
+needs exact bytes: \\r, BOM, trailing blanks, control characters).
+
+Output: one JSON object per entry, in order:
+  {"source": S, "errors": [{"message": M, "locations": [[line, column]]}]}
+  {"source": S, "print": print_ast(document), "nodes": [[kind, start], ...]}
+  {"source": S, "crash": "IndexError"}   (graphql-core raised a non-GraphQL error)
+"nodes" lists every AST node but the document, as (kind, loc.start in code
+points), sorted.
+"""
+
+import json
+import sys
+
+import graphql
+from graphql import GraphQLError, parse, print_ast
+from graphql.language import Node, Visitor, visit
+
+assert graphql.version == "3.2.8", graphql.version
+
+
+def entries(text):
+    out, cur = [], []
+    for line in text.split("\n"):
+        if line == "---":
+            out.append("\n".join(cur))
+            cur = []
+        else:
+            cur.append(line)
+    if "\n".join(cur).strip():
+        out.append("\n".join(cur))
+    docs = []
+    for e in out:
+        e = e.strip("\n")
+        if e.startswith("#!json\n"):
+            e = json.loads(e[len("#!json\n"):])
+        docs.append(e)
+    return docs
+
+
+class Collect(Visitor):
+    def __init__(self):
+        super().__init__()
+        self.nodes = []
+
+    def enter(self, node, *_args):
+        if isinstance(node, Node) and node.kind != "document":
+            self.nodes.append([node.kind, node.loc.start])
+
+
+def main():
+    with open(sys.argv[1], encoding="utf-8") as f:
+        corpus = f.read()
+    for src in entries(corpus):
+        out = {"source": src}
+        try:
+            doc = parse(src)
+        except GraphQLError as e:
+            out["errors"] = [
+                {
+                    "message": e.message,
+                    "locations": [[l.line, l.column] for l in e.locations or []],
+                }
+            ]
+        except Exception as e:  # graphql-core bugs: IndexError at the end
+            out["crash"] = type(e).__name__
+        else:
+            out["print"] = print_ast(doc)
+            c = Collect()
+            visit(doc, c)
+            out["nodes"] = sorted(c.nodes)
+        print(json.dumps(out, ensure_ascii=False))
+
+
+main()
