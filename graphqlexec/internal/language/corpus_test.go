@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -314,4 +316,77 @@ func TestOracleUpToDate(t *testing.T) {
 	if !bytes.Equal(out, want) {
 		t.Fatalf("%s differs from a fresh run of %s: regenerate it (python3 %s %s > %s)", oraclePath, oraclepy, oraclepy, corpusPath, oraclePath)
 	}
+}
+
+// TestOracleRandom (opt in: FRAISEQL_ORACLE=1) widens the corpus at random:
+// FRAISEQL_ORACLE_N (default 5000) mutations of corpus entries (insert,
+// delete or replace fragments chosen to reach every lexer and parser
+// branch), seed FRAISEQL_ORACLE_SEED (default 1), parsed by graphql-core
+// and by us; every answer must agree. Differences found this way belong in
+// the corpus.
+func TestOracleRandom(t *testing.T) {
+	if os.Getenv("FRAISEQL_ORACLE") == "" {
+		t.Skip("set FRAISEQL_ORACLE=1 to compare random documents with graphql-core 3.2.8 (python3)")
+	}
+	n, seed := envInt(t, "FRAISEQL_ORACLE_N", 5000), envInt(t, "FRAISEQL_ORACLE_SEED", 1)
+	docs := corpusEntries(t)
+	frags := []string{`"`, `"""`, `\`, `\u`, `\u{`, `{`, `}`, `[`, `]`, `(`, `)`, `$`, `@`, `...`, `..`, `.`,
+		`:`, `=`, `!`, `|`, `&`, `#`, "\n", "\r", "\r\n", " ", "\t", ",", "0", "1", "-", "e", "E", ".5",
+		"on", "true", "null", "query", "fragment", "extend", "type", "é", "😀", "\u2028", "\v", "\f",
+		"\u0085", "\ufeff", "\x00", "D83D", `\uD83D`, `\uDE00`, "'", "implements", "directive", "schema",
+		"enum", "repeatable", "_"}
+	rng := rand.New(rand.NewPCG(uint64(seed), 0))
+	var b strings.Builder
+	for i := range n {
+		d := []rune(docs[rng.IntN(len(docs))])
+		for range 1 + rng.IntN(4) {
+			pos := rng.IntN(len(d) + 1)
+			f := []rune(frags[rng.IntN(len(frags))])
+			switch r := rng.Float64(); {
+			case r < 0.4:
+				d = append(d[:pos], append(f, d[pos:]...)...)
+			case r < 0.7 && pos < len(d):
+				d = append(d[:pos], d[min(len(d), pos+1+rng.IntN(3)):]...)
+			case pos < len(d):
+				d = append(d[:pos], append(f, d[pos+1:]...)...)
+			}
+		}
+		js, _ := json.Marshal(string(d))
+		if i > 0 {
+			b.WriteString("\n---\n")
+		}
+		b.WriteString("#!json\n")
+		b.Write(js)
+	}
+	path := t.TempDir() + "/random-corpus.txt"
+	if err := os.WriteFile(path, []byte(b.String()+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("python3", oraclepy, path).Output()
+	if err != nil {
+		t.Fatalf("oracle: %v", err)
+	}
+	oracle := readOracle(t, out)
+	if len(oracle) != n {
+		t.Fatalf("oracle answered %d of %d documents", len(oracle), n)
+	}
+	bad := 0
+	for i, e := range oracle {
+		if !checkEntry(t, i+1, e.Source, e) {
+			bad++
+		}
+	}
+	t.Logf("random documents: %d of %d differ from graphql-core 3.2.8 (seed %d)", bad, n, seed)
+}
+
+func envInt(t *testing.T, name string, def int) int {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return n
 }
