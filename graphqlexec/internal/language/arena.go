@@ -1,8 +1,8 @@
 package language
 
 // slab hands out nodes of one type from blocks, so that a document's nodes
-// cost one allocation per block rather than one each. Blocks grow from 8 to
-// 512 nodes, so the waste stays below half of what is used.
+// cost one allocation per block rather than one each. Blocks grow from 4 to
+// 256 nodes, so the waste stays below half of what is used.
 type slab[T any] struct {
 	free []T
 	n    int
@@ -11,9 +11,9 @@ type slab[T any] struct {
 func (s *slab[T]) alloc() *T {
 	if len(s.free) == 0 {
 		switch {
-		case s.n < 8:
-			s.n = 8
-		case s.n < 512:
+		case s.n < 4:
+			s.n = 4
+		case s.n < 256:
 			s.n *= 2
 		}
 		s.free = make([]T, s.n)
@@ -44,8 +44,8 @@ func (l *lists[T]) take(mark int) []T {
 	}
 	if len(l.free) < n {
 		switch {
-		case l.n < 16:
-			l.n = 16
+		case l.n < 8:
+			l.n = 8
 		case l.n < 1024:
 			l.n *= 2
 		}

@@ -2,6 +2,7 @@ package language
 
 import (
 	"errors"
+	"os"
 	"strings"
 	"testing"
 )
@@ -133,6 +134,43 @@ func TestPosition(t *testing.T) {
 	for _, tt := range tests {
 		if line, col := Position(tt.src, tt.off); line != tt.line || col != tt.col {
 			t.Errorf("Position(%q, %d) = %d:%d, want %d:%d", tt.src, tt.off, line, col, tt.line, tt.col)
+		}
+	}
+}
+
+// The declarations written for graphql-go use "type X @error {}", which
+// graphql-core (and so Parse by default) refuses; AllowEmptyBraces accepts
+// it in type-system definitions, and nowhere else.
+func TestAllowEmptyBraces(t *testing.T) {
+	b, err := os.ReadFile("testdata/bench/sdl-app.graphql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := string(b)
+	if _, err := Parse(src, Options{}); err == nil || !strings.Contains(err.Error(), "Expected Name, found '}'.") {
+		t.Fatalf("default options: got %v, want graphql-core's refusal of {}", err)
+	}
+	doc, err := Parse(src, Options{AllowEmptyBraces: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	empty := 0
+	for _, d := range doc.Definitions {
+		if o, ok := d.(*ObjectTypeDefinition); ok && o.Fields == nil {
+			empty++
+		}
+	}
+	if empty == 0 {
+		t.Fatal("no object type with empty braces found in the demo declaration")
+	}
+	for _, src := range []string{"input I {}", "enum E {}", "interface I {}", "type T {}"} {
+		if _, err := Parse(src, Options{AllowEmptyBraces: true}); err != nil {
+			t.Errorf("%q: %v", src, err)
+		}
+	}
+	for _, src := range []string{"{}", "schema {}", "query { a {} }", "type T { a(): Int }", "extend type T {}"} {
+		if _, err := Parse(src, Options{AllowEmptyBraces: true}); err == nil {
+			t.Errorf("%q parses; only type-system field and value lists may be empty", src)
 		}
 	}
 }

@@ -1,6 +1,9 @@
 package language
 
-import "fmt"
+import (
+	"fmt"
+	"sync"
+)
 
 // DefaultMaxDepth is the nesting Parse allows when Options.MaxDepth is
 // zero: selection sets, list and object literals and list types counted
@@ -19,6 +22,12 @@ type Options struct {
 	// first token past the limit is refused with "Syntax Error: Document
 	// contains more than N tokens. Parsing aborted.". Zero: no limit.
 	MaxTokens int
+	// AllowEmptyBraces accepts "{}" as an empty field or value list in
+	// type-system definitions (type, interface, input, enum), as
+	// graphql-go's parser did and the declarations written for it use
+	// ("type X @error {}"). graphql-core refuses it ("Expected Name, found
+	// '}'."), so it is off for documents from clients.
+	AllowEmptyBraces bool
 }
 
 // Parse parses an executable or type-system document (graphql-core's
@@ -73,12 +82,13 @@ func ParseType(src string, opts Options) (t Type, err error) {
 }
 
 type parser struct {
-	lx        lexer
-	tok       Token
-	depth     int
-	maxDepth  int
-	tokens    int
-	maxTokens int
+	lx         lexer
+	tok        Token
+	depth      int
+	maxDepth   int
+	tokens     int
+	maxTokens  int
+	allowEmpty bool
 
 	defs       lists[Definition]
 	selections lists[Selection]
@@ -108,22 +118,60 @@ type parser struct {
 	nonNulls   slab[NonNullType]
 }
 
+// parsers keeps parsers between calls for their scratch stacks (the
+// nodes and lists they hand out are never reused).
+var parsers = sync.Pool{New: func() any { return new(parser) }}
+
 func newParser(src string, opts Options) *parser {
-	p := &parser{lx: lexer{src: src}, maxDepth: opts.MaxDepth, maxTokens: opts.MaxTokens}
+	p := parsers.Get().(*parser)
+	p.lx = lexer{src: src}
+	p.tok = Token{}
+	p.depth, p.tokens = 0, 0
+	p.maxDepth, p.maxTokens, p.allowEmpty = opts.MaxDepth, opts.MaxTokens, opts.AllowEmptyBraces
 	if p.maxDepth <= 0 {
 		p.maxDepth = DefaultMaxDepth
 	}
 	return p
 }
 
-func (p *parser) recover(err *error) {
-	if r := recover(); r != nil {
-		se, ok := r.(*SyntaxError)
-		if !ok {
-			panic(r)
-		}
-		*err = se
+const maxPooledStack = 4096
+
+// release returns p to the pool, keeping only its (emptied) scratch stacks.
+func (p *parser) release() {
+	if cap(p.selections.stack) > maxPooledStack || cap(p.values.stack) > maxPooledStack || cap(p.args.stack) > maxPooledStack {
+		return // a huge document's stacks are not worth keeping
 	}
+	*p = parser{
+		defs: lists[Definition]{stack: p.defs.stack[:0]}, selections: lists[Selection]{stack: p.selections.stack[:0]},
+		values: lists[Value]{stack: p.values.stack[:0]}, args: lists[Argument]{stack: p.args.stack[:0]},
+		directives: lists[Directive]{stack: p.directives.stack[:0]}, varDefs: lists[VariableDefinition]{stack: p.varDefs.stack[:0]},
+		fields: lists[ObjectField]{stack: p.fields.stack[:0]},
+	}
+	parsers.Put(p)
+}
+
+// recover turns the *SyntaxError a production panicked with into err and
+// releases the parser.
+func (p *parser) recover(err *error) {
+	r := recover()
+	if r == nil {
+		p.release()
+		return
+	}
+	if se, ok := r.(*SyntaxError); ok {
+		// The stacks may still hold items of the abandoned productions.
+		clear(p.defs.stack)
+		clear(p.selections.stack)
+		clear(p.values.stack)
+		clear(p.args.stack)
+		clear(p.directives.stack)
+		clear(p.varDefs.stack)
+		clear(p.fields.stack)
+		p.release()
+		*err = se
+		return
+	}
+	panic(r)
 }
 
 func (p *parser) fail(off int, format string, args ...any) {

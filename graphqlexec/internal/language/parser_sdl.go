@@ -87,6 +87,16 @@ func (p *parser) parseScalarTypeDefinition() *ScalarTypeDefinition {
 	return s
 }
 
+// openBraces consumes the "{" of an optional field or value list and
+// reports whether items follow: with AllowEmptyBraces, "{}" is consumed
+// whole and reports none.
+func (p *parser) openBraces() bool {
+	if !p.expectOptional(BraceL) {
+		return false
+	}
+	return !(p.allowEmpty && p.expectOptional(BraceR))
+}
+
 // parseObjectLike parses an object type or an interface (same shape).
 func (p *parser) parseObjectLike(keyword string) Definition {
 	start, extend, desc := p.header(keyword)
@@ -103,7 +113,7 @@ func (p *parser) parseObjectLike(keyword string) Definition {
 	}
 	directives := p.parseDirectives(true)
 	var fields []FieldDefinition
-	if p.expectOptional(BraceL) {
+	if p.openBraces() {
 		for {
 			fields = append(fields, p.parseFieldDefinition())
 			if p.expectOptional(BraceR) {
@@ -184,7 +194,7 @@ func (p *parser) parseEnumTypeDefinition() *EnumTypeDefinition {
 	e := &EnumTypeDefinition{Pos: start, Extend: extend, Description: desc}
 	e.Name = p.parseName()
 	e.Directives = p.parseDirectives(true)
-	if p.expectOptional(BraceL) {
+	if p.openBraces() {
 		for {
 			v := EnumValueDefinition{Pos: p.tok.Start}
 			v.Description = p.parseDescription()
@@ -210,7 +220,7 @@ func (p *parser) parseInputObjectTypeDefinition() *InputObjectTypeDefinition {
 	in := &InputObjectTypeDefinition{Pos: start, Extend: extend, Description: desc}
 	in.Name = p.parseName()
 	in.Directives = p.parseDirectives(true)
-	if p.expectOptional(BraceL) {
+	if p.openBraces() {
 		for {
 			in.Fields = append(in.Fields, p.parseInputValueDef())
 			if p.expectOptional(BraceR) {
