@@ -32,6 +32,9 @@ const (
 	corpusPath = "testdata/parse-corpus.txt"
 	oraclePath = "testdata/parse-oracle.jsonl"
 	oraclepy   = "testdata/parse_oracle.py"
+
+	valueCorpusPath = "testdata/value-corpus.txt"
+	valueOraclePath = "testdata/value-oracle.jsonl"
 )
 
 type oracleEntry struct {
@@ -46,8 +49,10 @@ type oracleEntry struct {
 }
 
 // corpusEntries reads the corpus format (see parse_oracle.py).
-func corpusEntries(t testing.TB) []string {
-	b, err := os.ReadFile(corpusPath)
+func corpusEntries(t testing.TB) []string { return readCorpus(t, corpusPath) }
+
+func readCorpus(t testing.TB, path string) []string {
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -315,6 +320,56 @@ func TestOracleUpToDate(t *testing.T) {
 	}
 	if !bytes.Equal(out, want) {
 		t.Fatalf("%s differs from a fresh run of %s: regenerate it (python3 %s %s > %s)", oraclePath, oraclepy, oraclepy, corpusPath, oraclePath)
+	}
+	out, err = exec.Command("python3", oraclepy, "--values", valueCorpusPath).Output()
+	if err != nil {
+		t.Fatalf("oracle: %v", err)
+	}
+	if want, err = os.ReadFile(valueOraclePath); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(out, want) {
+		t.Fatalf("%s differs from a fresh run of %s: regenerate it (python3 %s --values %s > %s)", valueOraclePath, oraclepy, oraclepy, valueCorpusPath, valueOraclePath)
+	}
+}
+
+// TestValueCorpus: single literals (testdata/value-corpus.txt) read by
+// ParseValue and printed by PrintValue, against graphql-core's parse_value
+// and print_ast (testdata/value-oracle.jsonl): PrintValue is the one
+// literal printer of the engine.
+func TestValueCorpus(t *testing.T) {
+	b, err := os.ReadFile(valueOraclePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := readCorpus(t, valueCorpusPath)
+	oracle := readOracle(t, b)
+	if len(docs) != len(oracle) {
+		t.Fatalf("%d value corpus entries, %d oracle lines: re-run %s --values", len(docs), len(oracle), oraclepy)
+	}
+	for i, src := range docs {
+		want := oracle[i]
+		if want.Source != src {
+			t.Fatalf("value entry %d: oracle output is stale: re-run %s --values", i+1, oraclepy)
+		}
+		v, err := ParseValue(src, Options{})
+		if want.Print != nil {
+			if err != nil {
+				t.Errorf("value %q: %v", src, err)
+			} else if got := PrintValue(v); got != *want.Print {
+				t.Errorf("value %q: got %q, want %q", src, got, *want.Print)
+			}
+			continue
+		}
+		var se *SyntaxError
+		if !errors.As(err, &se) {
+			t.Errorf("value %q: got %v, want %q", src, err, want.Errors[0].Message)
+			continue
+		}
+		got := fmt.Sprintf("%q [[%d %d]]", se.Error(), se.Line, se.Column)
+		if exp := fmt.Sprintf("%q %v", want.Errors[0].Message, want.Errors[0].Locations); got != exp {
+			t.Errorf("value %q:\n got: %s\nwant: %s", src, got, exp)
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 """Differential oracle for package language: graphql-core 3.2.8's parser.
 
 Usage: parse_oracle.py CORPUS.txt > parse-oracle.jsonl
+       parse_oracle.py --values VALUES.txt > value-oracle.jsonl
 
 Corpus format: entries separated by lines that are exactly "---"; an entry
 is the document text with surrounding newlines trimmed, or, when its first
@@ -11,6 +12,8 @@ Output: one JSON object per entry, in order:
   {"source": S, "errors": [{"message": M, "locations": [[line, column]]}]}
   {"source": S, "print": print_ast(document), "nodes": [[kind, start], ...]}
   {"source": S, "crash": "IndexError"}   (graphql-core raised a non-GraphQL error)
+With --values each entry is a single literal, read by parse_value (variables
+allowed) and printed by print_ast; "nodes" is then left out.
 "nodes" lists every AST node but the document, as (kind, loc.start in code
 points), sorted.
 """
@@ -19,7 +22,7 @@ import json
 import sys
 
 import graphql
-from graphql import GraphQLError, parse, print_ast
+from graphql import GraphQLError, parse, parse_value, print_ast
 from graphql.language import Node, Visitor, visit
 
 assert graphql.version == "3.2.8", graphql.version
@@ -55,12 +58,13 @@ class Collect(Visitor):
 
 
 def main():
-    with open(sys.argv[1], encoding="utf-8") as f:
+    values = sys.argv[1] == "--values"
+    with open(sys.argv[-1], encoding="utf-8") as f:
         corpus = f.read()
     for src in entries(corpus):
         out = {"source": src}
         try:
-            doc = parse(src)
+            doc = parse_value(src) if values else parse(src)
         except GraphQLError as e:
             out["errors"] = [
                 {
@@ -72,6 +76,9 @@ def main():
             out["crash"] = type(e).__name__
         else:
             out["print"] = print_ast(doc)
+            if values:
+                print(json.dumps(out, ensure_ascii=False))
+                continue
             c = Collect()
             visit(doc, c)
             out["nodes"] = sorted(c.nodes)
