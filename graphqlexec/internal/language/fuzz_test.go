@@ -2,6 +2,7 @@ package language
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -40,6 +41,9 @@ func roundTrip(t *testing.T, src string, doc *Document) {
 	if err != nil {
 		t.Fatalf("Parse(%q) printed %q, which does not parse: %v", src, printed, err)
 	}
+	if unstableBlockString(doc) {
+		return
+	}
 	if again := Print(doc2); again != printed {
 		t.Fatalf("Parse(%q): print is not stable:\n first: %q\nsecond: %q", src, printed, again)
 	}
@@ -69,4 +73,23 @@ func FuzzParseValue(f *testing.F) {
 			t.Fatalf("ParseValue(%q): print is not stable: %q then %q", src, printed, again)
 		}
 	})
+}
+
+// unstableBlockString reports a block string that graphql-core's own
+// printer does not round-trip, so neither do we (we print what it prints):
+// print_block_string splits lines with Python's str.splitlines, which also
+// breaks at \v, \f, \x1c-\x1e, U+0085, U+2028 and U+2029, while the lexer
+// only breaks block strings at \n and \r; with leading blanks the value's
+// indentation then changes on the second parse. (graphql-core 3.2.8:
+// print_ast(parse(print_ast(parse('{A(A:"""  \x1c0""")}')))) differs from
+// the first print.)
+func unstableBlockString(doc *Document) bool {
+	found := false
+	Inspect(doc, func(n any) bool {
+		if s, ok := n.(*StringValue); ok && s.Block && strings.ContainsAny(s.Value, "\v\f\x1c\x1d\x1e\u0085\u2028\u2029") {
+			found = true
+		}
+		return !found
+	})
+	return found
 }

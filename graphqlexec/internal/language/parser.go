@@ -36,7 +36,6 @@ func Parse(src string, opts Options) (doc *Document, err error) {
 	p := newParser(src, opts)
 	defer p.recover(&err)
 	p.advance()
-	doc = &Document{Source: src}
 	m := p.defs.mark()
 	for {
 		p.defs.push(p.parseDefinition())
@@ -44,8 +43,7 @@ func Parse(src string, opts Options) (doc *Document, err error) {
 			break
 		}
 	}
-	doc.Definitions = p.defs.take(m)
-	return doc, nil
+	return &Document{Source: src, Definitions: p.defs.take(m)}, nil
 }
 
 // ParseValue parses a single value literal, variables allowed
@@ -54,9 +52,9 @@ func ParseValue(src string, opts Options) (v Value, err error) {
 	p := newParser(src, opts)
 	defer p.recover(&err)
 	p.advance()
-	v = p.parseValue(false)
+	x := p.parseValue(false)
 	p.expect(EOF)
-	return v, nil
+	return x, nil
 }
 
 // ParseConstValue parses a single value literal without variables
@@ -65,9 +63,9 @@ func ParseConstValue(src string, opts Options) (v Value, err error) {
 	p := newParser(src, opts)
 	defer p.recover(&err)
 	p.advance()
-	v = p.parseValue(true)
+	x := p.parseValue(true)
 	p.expect(EOF)
-	return v, nil
+	return x, nil
 }
 
 // ParseType parses a type reference such as "[Int!]!" (graphql-core's
@@ -76,9 +74,9 @@ func ParseType(src string, opts Options) (t Type, err error) {
 	p := newParser(src, opts)
 	defer p.recover(&err)
 	p.advance()
-	t = p.parseTypeReference()
+	x := p.parseTypeReference()
 	p.expect(EOF)
-	return t, nil
+	return x, nil
 }
 
 type parser struct {
