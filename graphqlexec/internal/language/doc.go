@@ -14,6 +14,16 @@
 // and column, counted in Unicode code points with Python's line breaks), the
 // block-string dedent of the spec, and the canonical printer.
 //
+// The API: Parse (a document), ParseValue and ParseConstValue (one literal),
+// ParseType (a type reference), each with Options (limits; AllowEmptyBraces
+// for declarations written for graphql-go) and returning *SyntaxError;
+// Print (any node, print_ast's text) and PrintValue (a literal); Position
+// (byte offset to line and column); Inspect (a depth-first walk in
+// graphql-core's visiting order). Nodes are structs with a Pos field;
+// Definition, Selection, Value and Type are the interfaces of the node
+// families; type-system extensions are their definition's struct with
+// Extend set.
+//
 // What it must never do: know a schema, validate, plan, execute, or import
 // anything beyond the standard library. Validation lives above it and reads
 // the AST; the request path wires it in.
@@ -26,9 +36,13 @@
 // the stack. Options.MaxTokens limits the tokens, as graphql-core's
 // max_tokens ("Syntax Error: Document contains more than N tokens. Parsing
 // aborted."); zero means no limit, as in graphql-core, so callers on the
-// request path set it. Neither limit exists in graphql-core 3.2 itself
-// (which overflows Python's recursion limit instead); within them every
-// answer is graphql-core's.
+// request path set it. MaxTokens is graphql-core's own max_tokens (same
+// count, same message). MaxDepth has no counterpart there: graphql-core
+// 3.2.8 recurses in Python and fails with RecursionError past about 245
+// nested selection sets, 244 nested object literals or 325 nested lists
+// (Python's default recursion limit), so the default of 256 refuses little
+// that graphql-core parses. Within the limits every answer is
+// graphql-core's.
 //
 // Differences from graphql-core 3.2.8 that are ours on purpose: where
 // graphql-core crashes with an IndexError (a backslash or a short \u escape
