@@ -6,70 +6,70 @@ import (
 	"unicode/utf8"
 )
 
-// Kind is a token kind.
-type Kind uint8
+// tokenKind is a token kind.
+type tokenKind uint8
 
-// The token kinds of the spec's lexical grammar; Comment tokens are
-// skipped by the lexer and never reach the parser.
+// The token kinds of the spec's lexical grammar (comments are skipped by
+// the lexer and never reach the parser).
 const (
-	SOF Kind = iota
-	EOF
-	Bang
-	Dollar
-	Amp
-	ParenL
-	ParenR
-	Spread
-	Colon
-	Equals
-	At
-	BracketL
-	BracketR
-	BraceL
-	Pipe
-	BraceR
-	NameKind
-	IntKind
-	FloatKind
-	StringKind
-	BlockStringKind
+	tokSOF tokenKind = iota
+	tokEOF
+	tokBang
+	tokDollar
+	tokAmp
+	tokParenL
+	tokParenR
+	tokSpread
+	tokColon
+	tokEquals
+	tokAt
+	tokBracketL
+	tokBracketR
+	tokBraceL
+	tokPipe
+	tokBraceR
+	tokName
+	tokInt
+	tokFloat
+	tokString
+	tokBlockString
 )
 
 var kindNames = [...]string{
-	SOF: "<SOF>", EOF: "<EOF>", Bang: "!", Dollar: "$", Amp: "&",
-	ParenL: "(", ParenR: ")", Spread: "...", Colon: ":", Equals: "=",
-	At: "@", BracketL: "[", BracketR: "]", BraceL: "{", Pipe: "|",
-	BraceR: "}", NameKind: "Name", IntKind: "Int", FloatKind: "Float",
-	StringKind: "String", BlockStringKind: "BlockString",
+	tokSOF: "<SOF>", tokEOF: "<EOF>", tokBang: "!", tokDollar: "$", tokAmp: "&",
+	tokParenL: "(", tokParenR: ")", tokSpread: "...", tokColon: ":", tokEquals: "=",
+	tokAt: "@", tokBracketL: "[", tokBracketR: "]", tokBraceL: "{", tokPipe: "|",
+	tokBraceR: "}", tokName: "Name", tokInt: "Int", tokFloat: "Float",
+	tokString: "String", tokBlockString: "BlockString",
 }
 
 // String is the kind as graphql-core names it ("Name", "{", "<EOF>").
-func (k Kind) String() string { return kindNames[k] }
+func (k tokenKind) String() string { return kindNames[k] }
 
 // describe is graphql-core's get_token_kind_desc: punctuators quoted.
-func (k Kind) describe() string {
-	if k >= Bang && k <= BraceR {
+func (k tokenKind) describe() string {
+	if k >= tokBang && k <= tokBraceR {
 		return "'" + kindNames[k] + "'"
 	}
 	return kindNames[k]
 }
 
-// Token is one lexical token. Start and End are byte offsets into the
+// token is one lexical token. Start and End are byte offsets into the
 // source. Value is set for names, numbers and strings (strings decoded,
 // block strings dedented); for names and numbers, and for strings without
 // escapes, it is a substring of the source (no copy).
-type Token struct {
-	Kind       Kind
+type token struct {
+	kind       tokenKind
 	Start, End int
 	Value      string
 }
 
 // describe is graphql-core's get_token_desc.
-func (t Token) describe() string {
-	if t.Kind >= NameKind {
-		return t.Kind.describe() + " '" + t.Value + "'"
+func (t token) describe() string {
+	if t.kind >= tokName {
+		return t.kind.describe() + " '" + t.Value + "'"
 	}
-	return t.Kind.describe()
+	return t.kind.describe()
 }
 
 // lexer reads tokens from src on demand. Errors panic with *SyntaxError;
@@ -103,7 +103,7 @@ func (l *lexer) codePointAt(off int) string {
 
 // next returns the next significant token (comments and ignored tokens
 // skipped).
-func (l *lexer) next() Token {
+func (l *lexer) next() token {
 	src := l.src
 	i := l.pos
 	for i < len(src) {
@@ -121,34 +121,34 @@ func (l *lexer) next() Token {
 			}
 			return l.str(i)
 		case '!':
-			return l.punct(Bang, i, 1)
+			return l.punct(tokBang, i, 1)
 		case '$':
-			return l.punct(Dollar, i, 1)
+			return l.punct(tokDollar, i, 1)
 		case '&':
-			return l.punct(Amp, i, 1)
+			return l.punct(tokAmp, i, 1)
 		case '(':
-			return l.punct(ParenL, i, 1)
+			return l.punct(tokParenL, i, 1)
 		case ')':
-			return l.punct(ParenR, i, 1)
+			return l.punct(tokParenR, i, 1)
 		case ':':
-			return l.punct(Colon, i, 1)
+			return l.punct(tokColon, i, 1)
 		case '=':
-			return l.punct(Equals, i, 1)
+			return l.punct(tokEquals, i, 1)
 		case '@':
-			return l.punct(At, i, 1)
+			return l.punct(tokAt, i, 1)
 		case '[':
-			return l.punct(BracketL, i, 1)
+			return l.punct(tokBracketL, i, 1)
 		case ']':
-			return l.punct(BracketR, i, 1)
+			return l.punct(tokBracketR, i, 1)
 		case '{':
-			return l.punct(BraceL, i, 1)
+			return l.punct(tokBraceL, i, 1)
 		case '|':
-			return l.punct(Pipe, i, 1)
+			return l.punct(tokPipe, i, 1)
 		case '}':
-			return l.punct(BraceR, i, 1)
+			return l.punct(tokBraceR, i, 1)
 		case '.':
 			if strings.HasPrefix(src[i+1:], "..") {
-				return l.punct(Spread, i, 3)
+				return l.punct(tokSpread, i, 3)
 			}
 		case 0xEF: // U+FEFF, the byte order mark, is ignored anywhere
 			if strings.HasPrefix(src[i:], "\uFEFF") {
@@ -165,7 +165,7 @@ func (l *lexer) next() Token {
 				j++
 			}
 			l.pos = j
-			return Token{Kind: NameKind, Start: i, End: j, Value: src[i:j]}
+			return token{kind: tokName, Start: i, End: j, Value: src[i:j]}
 		}
 		switch {
 		case c == '\'':
@@ -178,12 +178,12 @@ func (l *lexer) next() Token {
 		l.fail(i, "Unexpected character: %s.", l.codePointAt(i))
 	}
 	l.pos = len(src)
-	return Token{Kind: EOF, Start: len(src), End: len(src)}
+	return token{kind: tokEOF, Start: len(src), End: len(src)}
 }
 
-func (l *lexer) punct(k Kind, at, n int) Token {
+func (l *lexer) punct(k tokenKind, at, n int) token {
 	l.pos = at + n
-	return Token{Kind: k, Start: at, End: at + n}
+	return token{kind: k, Start: at, End: at + n}
 }
 
 // skipComment returns the offset after the comment whose text starts at i:
@@ -216,7 +216,7 @@ func isNameContinue(c byte) bool {
 }
 
 // number reads an IntValue or FloatValue starting at start.
-func (l *lexer) number(start int) Token {
+func (l *lexer) number(start int) token {
 	src := l.src
 	i := start
 	isFloat := false
@@ -247,11 +247,11 @@ func (l *lexer) number(start int) Token {
 		l.fail(i, "Invalid number, expected digit but got: %s.", l.codePointAt(i))
 	}
 	l.pos = i
-	k := IntKind
+	k := tokInt
 	if isFloat {
-		k = FloatKind
+		k = tokFloat
 	}
-	return Token{Kind: k, Start: start, End: i, Value: src[start:i]}
+	return token{kind: k, Start: start, End: i, Value: src[start:i]}
 }
 
 func (l *lexer) digits(i int) int {
@@ -267,7 +267,7 @@ func (l *lexer) digits(i int) int {
 
 // str reads a "..." string starting at the quote at start. The value is a
 // substring of the source unless an escape sequence forces a copy.
-func (l *lexer) str(start int) Token {
+func (l *lexer) str(start int) token {
 	src := l.src
 	i := start + 1
 	chunk := i
@@ -286,7 +286,7 @@ func (l *lexer) str(start int) Token {
 				v = src[chunk:i]
 			}
 			l.pos = i + 1
-			return Token{Kind: StringKind, Start: start, End: i + 1, Value: v}
+			return token{kind: tokString, Start: start, End: i + 1, Value: v}
 		case c == '\\':
 			if !escaped {
 				escaped = true
@@ -439,7 +439,7 @@ func utf8AppendRune(b *strings.Builder, r rune) { b.WriteRune(r) }
 // blockString reads a """...""" string starting at start; its value is
 // the spec's BlockStringValue (common indentation and blank first and last
 // lines removed, line breaks normalised to \n).
-func (l *lexer) blockString(start int) Token {
+func (l *lexer) blockString(start int) token {
 	src := l.src
 	i := start + 3
 	lineStart := i
@@ -452,7 +452,7 @@ func (l *lexer) blockString(start int) Token {
 		case c == '"' && strings.HasPrefix(src[i:], `"""`):
 			lines = append(lines, finishLine(&cur, curEsc, src[lineStart:i]))
 			l.pos = i + 3
-			return Token{Kind: BlockStringKind, Start: start, End: i + 3, Value: blockStringValue(lines)}
+			return token{kind: tokBlockString, Start: start, End: i + 3, Value: blockStringValue(lines)}
 		case c == '\\' && strings.HasPrefix(src[i+1:], `"""`):
 			cur.WriteString(src[lineStart:i])
 			curEsc = true

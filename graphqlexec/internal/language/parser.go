@@ -39,7 +39,7 @@ func Parse(src string, opts Options) (doc *Document, err error) {
 	m := p.defs.mark()
 	for {
 		p.defs.push(p.parseDefinition())
-		if p.expectOptional(EOF) {
+		if p.expectOptional(tokEOF) {
 			break
 		}
 	}
@@ -53,7 +53,7 @@ func ParseValue(src string, opts Options) (v Value, err error) {
 	defer p.recover(&err)
 	p.advance()
 	x := p.parseValue(false)
-	p.expect(EOF)
+	p.expect(tokEOF)
 	return x, nil
 }
 
@@ -64,7 +64,7 @@ func ParseConstValue(src string, opts Options) (v Value, err error) {
 	defer p.recover(&err)
 	p.advance()
 	x := p.parseValue(true)
-	p.expect(EOF)
+	p.expect(tokEOF)
 	return x, nil
 }
 
@@ -75,13 +75,13 @@ func ParseType(src string, opts Options) (t Type, err error) {
 	defer p.recover(&err)
 	p.advance()
 	x := p.parseTypeReference()
-	p.expect(EOF)
+	p.expect(tokEOF)
 	return x, nil
 }
 
 type parser struct {
 	lx         lexer
-	tok        Token
+	tok        token
 	depth      int
 	maxDepth   int
 	tokens     int
@@ -123,7 +123,7 @@ var parsers = sync.Pool{New: func() any { return new(parser) }}
 func newParser(src string, opts Options) *parser {
 	p := parsers.Get().(*parser)
 	p.lx = lexer{src: src}
-	p.tok = Token{}
+	p.tok = token{}
 	p.depth, p.tokens = 0, 0
 	p.maxDepth, p.maxTokens, p.allowEmpty = opts.MaxDepth, opts.MaxTokens, opts.AllowEmptyBraces
 	if p.maxDepth <= 0 {
@@ -179,7 +179,7 @@ func (p *parser) fail(off int, format string, args ...any) {
 // advance moves to the next token, counting it against MaxTokens.
 func (p *parser) advance() {
 	p.tok = p.lx.next()
-	if p.maxTokens > 0 && p.tok.Kind != EOF {
+	if p.maxTokens > 0 && p.tok.kind != tokEOF {
 		p.tokens++
 		if p.tokens > p.maxTokens {
 			p.fail(p.tok.Start, "Document contains more than %d tokens. Parsing aborted.", p.maxTokens)
@@ -188,26 +188,26 @@ func (p *parser) advance() {
 }
 
 // lookahead returns the token after the current one without moving.
-func (p *parser) lookahead() Token {
+func (p *parser) lookahead() token {
 	pos := p.lx.pos
 	t := p.lx.next()
 	p.lx.pos = pos
 	return t
 }
 
-func (p *parser) peek(k Kind) bool { return p.tok.Kind == k }
+func (p *parser) peek(k tokenKind) bool { return p.tok.kind == k }
 
-func (p *parser) expect(k Kind) Token {
+func (p *parser) expect(k tokenKind) token {
 	t := p.tok
-	if t.Kind != k {
+	if t.kind != k {
 		p.fail(t.Start, "Expected %s, found %s.", k.describe(), t.describe())
 	}
 	p.advance()
 	return t
 }
 
-func (p *parser) expectOptional(k Kind) bool {
-	if p.tok.Kind != k {
+func (p *parser) expectOptional(k tokenKind) bool {
+	if p.tok.kind != k {
 		return false
 	}
 	p.advance()
@@ -215,21 +215,21 @@ func (p *parser) expectOptional(k Kind) bool {
 }
 
 func (p *parser) expectKeyword(v string) {
-	if p.tok.Kind != NameKind || p.tok.Value != v {
+	if p.tok.kind != tokName || p.tok.Value != v {
 		p.fail(p.tok.Start, "Expected '%s', found %s.", v, p.tok.describe())
 	}
 	p.advance()
 }
 
 func (p *parser) expectOptionalKeyword(v string) bool {
-	if p.tok.Kind != NameKind || p.tok.Value != v {
+	if p.tok.kind != tokName || p.tok.Value != v {
 		return false
 	}
 	p.advance()
 	return true
 }
 
-func (p *parser) unexpected(t Token) {
+func (p *parser) unexpected(t token) {
 	p.fail(t.Start, "Unexpected %s.", t.describe())
 }
 
@@ -243,13 +243,13 @@ func (p *parser) enter(at int) {
 func (p *parser) leave() { p.depth-- }
 
 func (p *parser) parseName() Name {
-	t := p.expect(NameKind)
+	t := p.expect(tokName)
 	return Name{Pos: t.Start, Value: t.Value}
 }
 
 // parseDefinition dispatches on the keyword (after a description).
 func (p *parser) parseDefinition() Definition {
-	if p.peek(BraceL) {
+	if p.peek(tokBraceL) {
 		return p.parseOperationDefinition()
 	}
 	hasDescription := p.peekDescription()
@@ -257,7 +257,7 @@ func (p *parser) parseDefinition() Definition {
 	if hasDescription {
 		kw = p.lookahead()
 	}
-	if kw.Kind == NameKind {
+	if kw.kind == tokName {
 		switch kw.Value {
 		case "schema":
 			return p.parseSchemaDefinition()
@@ -291,7 +291,7 @@ func (p *parser) parseDefinition() Definition {
 }
 
 func (p *parser) parseOperationType() OperationType {
-	t := p.expect(NameKind)
+	t := p.expect(tokName)
 	switch t.Value {
 	case "query":
 		return Query
@@ -307,19 +307,19 @@ func (p *parser) parseOperationType() OperationType {
 func (p *parser) parseOperationDefinition() *OperationDefinition {
 	op := p.operations.alloc()
 	op.Pos = p.tok.Start
-	if p.peek(BraceL) {
+	if p.peek(tokBraceL) {
 		op.SelectionSet = p.parseSelectionSet()
 		return op
 	}
 	op.Operation = p.parseOperationType()
-	if p.peek(NameKind) {
+	if p.peek(tokName) {
 		op.Name = p.parseName()
 	}
-	if p.expectOptional(ParenL) {
+	if p.expectOptional(tokParenL) {
 		m := p.varDefs.mark()
 		for {
 			p.varDefs.push(p.parseVariableDefinition())
-			if p.expectOptional(ParenR) {
+			if p.expectOptional(tokParenR) {
 				break
 			}
 		}
@@ -333,9 +333,9 @@ func (p *parser) parseOperationDefinition() *OperationDefinition {
 func (p *parser) parseVariableDefinition() VariableDefinition {
 	d := VariableDefinition{Pos: p.tok.Start}
 	d.Variable = p.parseVariable()
-	p.expect(Colon)
+	p.expect(tokColon)
 	d.Type = p.parseTypeReference()
-	if p.expectOptional(Equals) {
+	if p.expectOptional(tokEquals) {
 		d.DefaultValue = p.parseValue(true)
 	}
 	d.Directives = p.parseDirectives(true)
@@ -344,7 +344,7 @@ func (p *parser) parseVariableDefinition() VariableDefinition {
 
 func (p *parser) parseVariable() Variable {
 	start := p.tok.Start
-	p.expect(Dollar)
+	p.expect(tokDollar)
 	return Variable{Pos: start, Name: p.parseName()}
 }
 
@@ -352,15 +352,15 @@ func (p *parser) parseSelectionSet() *SelectionSet {
 	s := p.selSets.alloc()
 	s.Pos = p.tok.Start
 	p.enter(s.Pos)
-	p.expect(BraceL)
+	p.expect(tokBraceL)
 	m := p.selections.mark()
 	for {
-		if p.peek(Spread) {
+		if p.peek(tokSpread) {
 			p.selections.push(p.parseFragment())
 		} else {
 			p.selections.push(p.parseField())
 		}
-		if p.expectOptional(BraceR) {
+		if p.expectOptional(tokBraceR) {
 			break
 		}
 	}
@@ -373,7 +373,7 @@ func (p *parser) parseField() *Field {
 	f := p.fieldNodes.alloc()
 	f.Pos = p.tok.Start
 	name := p.parseName()
-	if p.expectOptional(Colon) {
+	if p.expectOptional(tokColon) {
 		f.Alias = name
 		f.Name = p.parseName()
 	} else {
@@ -381,24 +381,24 @@ func (p *parser) parseField() *Field {
 	}
 	f.Arguments = p.parseArguments(false)
 	f.Directives = p.parseDirectives(false)
-	if p.peek(BraceL) {
+	if p.peek(tokBraceL) {
 		f.SelectionSet = p.parseSelectionSet()
 	}
 	return f
 }
 
 func (p *parser) parseArguments(isConst bool) []Argument {
-	if !p.expectOptional(ParenL) {
+	if !p.expectOptional(tokParenL) {
 		return nil
 	}
 	m := p.args.mark()
 	for {
 		a := Argument{Pos: p.tok.Start}
 		a.Name = p.parseName()
-		p.expect(Colon)
+		p.expect(tokColon)
 		a.Value = p.parseValue(isConst)
 		p.args.push(a)
-		if p.expectOptional(ParenR) {
+		if p.expectOptional(tokParenR) {
 			break
 		}
 	}
@@ -407,9 +407,9 @@ func (p *parser) parseArguments(isConst bool) []Argument {
 
 func (p *parser) parseFragment() Selection {
 	start := p.tok.Start
-	p.expect(Spread)
+	p.expect(tokSpread)
 	hasTypeCondition := p.expectOptionalKeyword("on")
-	if !hasTypeCondition && p.peek(NameKind) {
+	if !hasTypeCondition && p.peek(tokName) {
 		s := p.spreads.alloc()
 		s.Pos = start
 		s.Name = p.parseFragmentName()
@@ -429,7 +429,7 @@ func (p *parser) parseFragment() Selection {
 // parseFragmentName refuses "on" (as graphql-core, whatever the token's
 // kind: a string "on" is refused as unexpected too).
 func (p *parser) parseFragmentName() Name {
-	if p.tok.Kind >= NameKind && p.tok.Value == "on" {
+	if p.tok.kind >= tokName && p.tok.Value == "on" {
 		p.unexpected(p.tok)
 	}
 	return p.parseName()
@@ -448,11 +448,11 @@ func (p *parser) parseFragmentDefinition() *FragmentDefinition {
 }
 
 func (p *parser) parseDirectives(isConst bool) []Directive {
-	if !p.peek(At) {
+	if !p.peek(tokAt) {
 		return nil
 	}
 	m := p.directives.mark()
-	for p.peek(At) {
+	for p.peek(tokAt) {
 		d := Directive{Pos: p.tok.Start}
 		p.advance()
 		d.Name = p.parseName()
@@ -465,48 +465,48 @@ func (p *parser) parseDirectives(isConst bool) []Directive {
 // parseValue parses a value literal; isConst refuses variables.
 func (p *parser) parseValue(isConst bool) Value {
 	t := p.tok
-	switch t.Kind {
-	case BracketL:
+	switch t.kind {
+	case tokBracketL:
 		l := p.listVals.alloc()
 		l.Pos = t.Start
 		p.enter(t.Start)
 		p.advance()
 		m := p.values.mark()
-		for !p.expectOptional(BracketR) {
+		for !p.expectOptional(tokBracketR) {
 			p.values.push(p.parseValue(isConst))
 		}
 		l.Values = p.values.take(m)
 		p.leave()
 		return l
-	case BraceL:
+	case tokBraceL:
 		o := p.objVals.alloc()
 		o.Pos = t.Start
 		p.enter(t.Start)
 		p.advance()
 		m := p.fields.mark()
-		for !p.expectOptional(BraceR) {
+		for !p.expectOptional(tokBraceR) {
 			f := ObjectField{Pos: p.tok.Start}
 			f.Name = p.parseName()
-			p.expect(Colon)
+			p.expect(tokColon)
 			f.Value = p.parseValue(isConst)
 			p.fields.push(f)
 		}
 		o.Fields = p.fields.take(m)
 		p.leave()
 		return o
-	case IntKind:
+	case tokInt:
 		p.advance()
 		v := p.ints.alloc()
 		*v = IntValue{Pos: t.Start, Value: t.Value}
 		return v
-	case FloatKind:
+	case tokFloat:
 		p.advance()
 		v := p.floats.alloc()
 		*v = FloatValue{Pos: t.Start, Value: t.Value}
 		return v
-	case StringKind, BlockStringKind:
+	case tokString, tokBlockString:
 		return p.parseStringLiteral()
-	case NameKind:
+	case tokName:
 		p.advance()
 		switch t.Value {
 		case "true", "false":
@@ -521,10 +521,10 @@ func (p *parser) parseValue(isConst bool) Value {
 		v := p.enums.alloc()
 		*v = EnumValue{Pos: t.Start, Value: t.Value}
 		return v
-	case Dollar:
+	case tokDollar:
 		if isConst {
 			p.advance()
-			if p.tok.Kind == NameKind {
+			if p.tok.kind == tokName {
 				p.fail(t.Start, "Unexpected variable '$%s' in constant value.", p.tok.Value)
 			}
 			p.unexpected(t)
@@ -541,18 +541,18 @@ func (p *parser) parseStringLiteral() *StringValue {
 	t := p.tok
 	p.advance()
 	v := p.strs.alloc()
-	*v = StringValue{Pos: t.Start, Value: t.Value, Block: t.Kind == BlockStringKind}
+	*v = StringValue{Pos: t.Start, Value: t.Value, Block: t.kind == tokBlockString}
 	return v
 }
 
 func (p *parser) parseTypeReference() Type {
 	start := p.tok.Start
 	var t Type
-	if p.peek(BracketL) {
+	if p.peek(tokBracketL) {
 		p.enter(start)
 		p.advance()
 		inner := p.parseTypeReference()
-		p.expect(BracketR)
+		p.expect(tokBracketR)
 		l := p.listTypes.alloc()
 		*l = ListType{Pos: start, Type: inner}
 		t = l
@@ -560,7 +560,7 @@ func (p *parser) parseTypeReference() Type {
 	} else {
 		t = p.parseNamedType()
 	}
-	if p.expectOptional(Bang) {
+	if p.expectOptional(tokBang) {
 		n := p.nonNulls.alloc()
 		*n = NonNullType{Pos: start, Type: t}
 		return n

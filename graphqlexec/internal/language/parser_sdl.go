@@ -4,7 +4,7 @@ package language
 // not per request, so they allocate plainly.
 
 func (p *parser) peekDescription() bool {
-	return p.tok.Kind == StringKind || p.tok.Kind == BlockStringKind
+	return p.tok.kind == tokString || p.tok.kind == tokBlockString
 }
 
 func (p *parser) parseDescription() *StringValue {
@@ -18,7 +18,7 @@ func (p *parser) parseDescription() *StringValue {
 // picks the production, which then refuses an extension that adds nothing.
 func (p *parser) parseExtension() Definition {
 	kw := p.lookahead()
-	if kw.Kind == NameKind {
+	if kw.kind == tokName {
 		switch kw.Value {
 		case "schema":
 			return p.parseSchemaDefinition()
@@ -56,20 +56,20 @@ func (p *parser) parseSchemaDefinition() *SchemaDefinition {
 	start, extend, desc := p.header("schema")
 	s := &SchemaDefinition{Pos: start, Extend: extend, Description: desc}
 	s.Directives = p.parseDirectives(true)
-	if extend && !p.peek(BraceL) {
+	if extend && !p.peek(tokBraceL) {
 		if s.Directives == nil {
 			p.unexpected(p.tok)
 		}
 		return s
 	}
-	p.expect(BraceL)
+	p.expect(tokBraceL)
 	for {
 		o := OperationTypeDefinition{Pos: p.tok.Start}
 		o.Operation = p.parseOperationType()
-		p.expect(Colon)
+		p.expect(tokColon)
 		o.Type = *p.parseNamedType()
 		s.OperationTypes = append(s.OperationTypes, o)
-		if p.expectOptional(BraceR) {
+		if p.expectOptional(tokBraceR) {
 			break
 		}
 	}
@@ -91,10 +91,10 @@ func (p *parser) parseScalarTypeDefinition() *ScalarTypeDefinition {
 // reports whether items follow: with AllowEmptyBraces, "{}" is consumed
 // whole and reports none.
 func (p *parser) openBraces() bool {
-	if !p.expectOptional(BraceL) {
+	if !p.expectOptional(tokBraceL) {
 		return false
 	}
-	return !(p.allowEmpty && p.expectOptional(BraceR))
+	return !(p.allowEmpty && p.expectOptional(tokBraceR))
 }
 
 // parseObjectLike parses an object type or an interface (same shape).
@@ -103,10 +103,10 @@ func (p *parser) parseObjectLike(keyword string) Definition {
 	name := p.parseName()
 	var interfaces []NamedType
 	if p.expectOptionalKeyword("implements") {
-		p.expectOptional(Amp)
+		p.expectOptional(tokAmp)
 		for {
 			interfaces = append(interfaces, *p.parseNamedType())
-			if !p.expectOptional(Amp) {
+			if !p.expectOptional(tokAmp) {
 				break
 			}
 		}
@@ -116,7 +116,7 @@ func (p *parser) parseObjectLike(keyword string) Definition {
 	if p.openBraces() {
 		for {
 			fields = append(fields, p.parseFieldDefinition())
-			if p.expectOptional(BraceR) {
+			if p.expectOptional(tokBraceR) {
 				break
 			}
 		}
@@ -137,7 +137,7 @@ func (p *parser) parseFieldDefinition() FieldDefinition {
 	f.Description = p.parseDescription()
 	f.Name = p.parseName()
 	f.Arguments = p.parseArgumentDefs()
-	p.expect(Colon)
+	p.expect(tokColon)
 	f.Type = p.parseTypeReference()
 	f.Directives = p.parseDirectives(true)
 	return f
@@ -145,10 +145,10 @@ func (p *parser) parseFieldDefinition() FieldDefinition {
 
 func (p *parser) parseArgumentDefs() []InputValueDefinition {
 	var out []InputValueDefinition
-	if p.expectOptional(ParenL) {
+	if p.expectOptional(tokParenL) {
 		for {
 			out = append(out, p.parseInputValueDef())
-			if p.expectOptional(ParenR) {
+			if p.expectOptional(tokParenR) {
 				break
 			}
 		}
@@ -160,9 +160,9 @@ func (p *parser) parseInputValueDef() InputValueDefinition {
 	v := InputValueDefinition{Pos: p.tok.Start}
 	v.Description = p.parseDescription()
 	v.Name = p.parseName()
-	p.expect(Colon)
+	p.expect(tokColon)
 	v.Type = p.parseTypeReference()
-	if p.expectOptional(Equals) {
+	if p.expectOptional(tokEquals) {
 		v.DefaultValue = p.parseValue(true)
 	}
 	v.Directives = p.parseDirectives(true)
@@ -174,11 +174,11 @@ func (p *parser) parseUnionTypeDefinition() *UnionTypeDefinition {
 	u := &UnionTypeDefinition{Pos: start, Extend: extend, Description: desc}
 	u.Name = p.parseName()
 	u.Directives = p.parseDirectives(true)
-	if p.expectOptional(Equals) {
-		p.expectOptional(Pipe)
+	if p.expectOptional(tokEquals) {
+		p.expectOptional(tokPipe)
 		for {
 			u.Types = append(u.Types, *p.parseNamedType())
-			if !p.expectOptional(Pipe) {
+			if !p.expectOptional(tokPipe) {
 				break
 			}
 		}
@@ -198,13 +198,13 @@ func (p *parser) parseEnumTypeDefinition() *EnumTypeDefinition {
 		for {
 			v := EnumValueDefinition{Pos: p.tok.Start}
 			v.Description = p.parseDescription()
-			if p.tok.Kind >= NameKind && (p.tok.Value == "true" || p.tok.Value == "false" || p.tok.Value == "null") {
+			if p.tok.kind >= tokName && (p.tok.Value == "true" || p.tok.Value == "false" || p.tok.Value == "null") {
 				p.fail(p.tok.Start, "%s is reserved and cannot be used for an enum value.", p.tok.describe())
 			}
 			v.Name = p.parseName()
 			v.Directives = p.parseDirectives(true)
 			e.Values = append(e.Values, v)
-			if p.expectOptional(BraceR) {
+			if p.expectOptional(tokBraceR) {
 				break
 			}
 		}
@@ -223,7 +223,7 @@ func (p *parser) parseInputObjectTypeDefinition() *InputObjectTypeDefinition {
 	if p.openBraces() {
 		for {
 			in.Fields = append(in.Fields, p.parseInputValueDef())
-			if p.expectOptional(BraceR) {
+			if p.expectOptional(tokBraceR) {
 				break
 			}
 		}
@@ -248,12 +248,12 @@ func (p *parser) parseDirectiveDefinition() *DirectiveDefinition {
 	d := &DirectiveDefinition{Pos: p.tok.Start}
 	d.Description = p.parseDescription()
 	p.expectKeyword("directive")
-	p.expect(At)
+	p.expect(tokAt)
 	d.Name = p.parseName()
 	d.Arguments = p.parseArgumentDefs()
 	d.Repeatable = p.expectOptionalKeyword("repeatable")
 	p.expectKeyword("on")
-	p.expectOptional(Pipe)
+	p.expectOptional(tokPipe)
 	for {
 		t := p.tok
 		name := p.parseName()
@@ -261,7 +261,7 @@ func (p *parser) parseDirectiveDefinition() *DirectiveDefinition {
 			p.unexpected(t)
 		}
 		d.Locations = append(d.Locations, name)
-		if !p.expectOptional(Pipe) {
+		if !p.expectOptional(tokPipe) {
 			break
 		}
 	}
