@@ -69,6 +69,9 @@ func FuzzParseValue(f *testing.F) {
 		if err != nil {
 			t.Fatalf("ParseValue(%q) printed %q, which does not parse: %v", src, printed, err)
 		}
+		if unstableBlockString(v) {
+			return
+		}
 		if again := PrintValue(v2); again != printed {
 			t.Fatalf("ParseValue(%q): print is not stable: %q then %q", src, printed, again)
 		}
@@ -83,9 +86,9 @@ func FuzzParseValue(f *testing.F) {
 // indentation then changes on the second parse. (graphql-core 3.2.8:
 // print_ast(parse(print_ast(parse('{A(A:"""  \x1c0""")}')))) differs from
 // the first print.)
-func unstableBlockString(doc *Document) bool {
+func unstableBlockString(node any) bool {
 	found := false
-	Inspect(doc, func(n any) bool {
+	Inspect(node, func(n any) bool {
 		if s, ok := n.(*StringValue); ok && s.Block && strings.ContainsAny(s.Value, "\v\f\x1c\x1d\x1e\u0085\u2028\u2029") {
 			found = true
 		}

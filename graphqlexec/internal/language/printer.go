@@ -8,7 +8,10 @@ import (
 // Print renders a node as graphql-core 3.2's print_ast does: a
 // *Document, any Definition, Selection, Value or Type, or a
 // *SelectionSet. Documents print their definitions separated by a blank
-// line, without a final newline.
+// line, without a final newline. Like print_ast it re-indents nested
+// blocks by copying them, so printing a document costs its size times its
+// nesting (bounded by the parser's depth limit); literals print in linear
+// time.
 func Print(node any) string {
 	switch n := node.(type) {
 	case *Document:
