@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"reflect"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -210,7 +209,8 @@ func nodePos(n any) int {
 	panic(fmt.Sprintf("no position for %T", n))
 }
 
-// nodeList is the oracle's "nodes": (kind, start in code points), sorted.
+// nodeList is the oracle's "nodes": (kind, start in code points) in the
+// order Inspect visits them, which must be graphql-core's.
 func nodeList(doc *Document) [][]any {
 	var out [][]any
 	Inspect(doc, func(n any) bool {
@@ -218,13 +218,6 @@ func nodeList(doc *Document) [][]any {
 			out = append(out, []any{kindName(n), float64(utf8.RuneCountInString(doc.Source[:nodePos(n)]))})
 		}
 		return true
-	})
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a[0] != b[0] {
-			return a[0].(string) < b[0].(string)
-		}
-		return a[1].(float64) < b[1].(float64)
 	})
 	return out
 }

@@ -8,70 +8,80 @@ package language
 // *InputValueDefinition and *EnumValueDefinition. Absent optional nodes
 // (no alias, no selection set) are not visited. When f returns false the
 // node's children are skipped. Recursion is bounded by the parser's depth
-// limit for parsed documents.
-func Inspect(node any, f func(node any) bool) {
-	if node == nil || !f(node) {
+// limit for parsed documents. The differential corpus checks the order
+// against graphql-core's visit().
+func Inspect(node any, f func(node any) bool) { Walk(node, f, nil) }
+
+// Walk is Inspect with a leave callback (may be nil), called after a
+// node's children for every node whose enter returned true: the
+// enter/leave pairs graphql-core's visitors and validation rules use.
+func Walk(node any, enter func(node any) bool, leave func(node any)) {
+	if node == nil || !enter(node) {
 		return
 	}
+	if leave != nil {
+		defer leave(node)
+	}
+	f := func(n any) { Walk(n, enter, leave) }
 	name := func(n *Name) {
 		if n.Value != "" {
-			Inspect(n, f)
+			f(n)
 		}
 	}
 	desc := func(d *StringValue) {
 		if d != nil {
-			Inspect(d, f)
+			f(d)
 		}
 	}
 	directives := func(ds []Directive) {
 		for i := range ds {
-			Inspect(&ds[i], f)
+			f(&ds[i])
 		}
 	}
 	args := func(as []Argument) {
 		for i := range as {
-			Inspect(&as[i], f)
+			f(&as[i])
 		}
 	}
 	named := func(ts []NamedType) {
 		for i := range ts {
-			Inspect(&ts[i], f)
+			f(&ts[i])
 		}
 	}
 	inputs := func(vs []InputValueDefinition) {
 		for i := range vs {
-			Inspect(&vs[i], f)
+			f(&vs[i])
 		}
 	}
 	fieldDefs := func(fs []FieldDefinition) {
 		for i := range fs {
-			Inspect(&fs[i], f)
+			f(&fs[i])
 		}
 	}
 	switch n := node.(type) {
 	case *Document:
 		for _, d := range n.Definitions {
-			Inspect(d, f)
+			f(d)
 		}
 	case *OperationDefinition:
 		name(&n.Name)
 		for i := range n.VariableDefinitions {
-			Inspect(&n.VariableDefinitions[i], f)
+			f(&n.VariableDefinitions[i])
 		}
 		directives(n.Directives)
-		Inspect(n.SelectionSet, f)
+		f(n.SelectionSet)
 	case *VariableDefinition:
-		Inspect(&n.Variable, f)
-		Inspect(n.Type, f)
+		f(&n.Variable)
+		f(n.Type)
 		if n.DefaultValue != nil {
-			Inspect(n.DefaultValue, f)
+			f(n.DefaultValue)
 		}
 		directives(n.Directives)
 	case *Variable:
 		name(&n.Name)
 	case *SelectionSet:
 		for _, s := range n.Selections {
-			Inspect(s, f)
+			f(s)
 		}
 	case *Field:
 		name(&n.Alias)
@@ -79,53 +89,53 @@ func Inspect(node any, f func(node any) bool) {
 		args(n.Arguments)
 		directives(n.Directives)
 		if n.SelectionSet != nil {
-			Inspect(n.SelectionSet, f)
+			f(n.SelectionSet)
 		}
 	case *Argument:
 		name(&n.Name)
-		Inspect(n.Value, f)
+		f(n.Value)
 	case *FragmentSpread:
 		name(&n.Name)
 		directives(n.Directives)
 	case *InlineFragment:
 		if n.TypeCondition != nil {
-			Inspect(n.TypeCondition, f)
+			f(n.TypeCondition)
 		}
 		directives(n.Directives)
-		Inspect(n.SelectionSet, f)
+		f(n.SelectionSet)
 	case *FragmentDefinition:
 		name(&n.Name)
-		Inspect(&n.TypeCondition, f)
+		f(&n.TypeCondition)
 		directives(n.Directives)
-		Inspect(n.SelectionSet, f)
+		f(n.SelectionSet)
 	case *ListValue:
 		for _, v := range n.Values {
-			Inspect(v, f)
+			f(v)
 		}
 	case *ObjectValue:
 		for i := range n.Fields {
-			Inspect(&n.Fields[i], f)
+			f(&n.Fields[i])
 		}
 	case *ObjectField:
 		name(&n.Name)
-		Inspect(n.Value, f)
+		f(n.Value)
 	case *Directive:
 		name(&n.Name)
 		args(n.Arguments)
 	case *NamedType:
 		name(&n.Name)
 	case *ListType:
-		Inspect(n.Type, f)
+		f(n.Type)
 	case *NonNullType:
-		Inspect(n.Type, f)
+		f(n.Type)
 	case *SchemaDefinition:
 		desc(n.Description)
 		directives(n.Directives)
 		for i := range n.OperationTypes {
-			Inspect(&n.OperationTypes[i], f)
+			f(&n.OperationTypes[i])
 		}
 	case *OperationTypeDefinition:
-		Inspect(&n.Type, f)
+		f(&n.Type)
 	case *ScalarTypeDefinition:
 		desc(n.Description)
 		name(&n.Name)
@@ -146,14 +156,14 @@ func Inspect(node any, f func(node any) bool) {
 		desc(n.Description)
 		name(&n.Name)
 		inputs(n.Arguments)
-		Inspect(n.Type, f)
+		f(n.Type)
 		directives(n.Directives)
 	case *InputValueDefinition:
 		desc(n.Description)
 		name(&n.Name)
-		Inspect(n.Type, f)
+		f(n.Type)
 		if n.DefaultValue != nil {
-			Inspect(n.DefaultValue, f)
+			f(n.DefaultValue)
 		}
 		directives(n.Directives)
 	case *UnionTypeDefinition:
@@ -166,7 +176,7 @@ func Inspect(node any, f func(node any) bool) {
 		name(&n.Name)
 		directives(n.Directives)
 		for i := range n.Values {
-			Inspect(&n.Values[i], f)
+			f(&n.Values[i])
 		}
 	case *EnumValueDefinition:
 		desc(n.Description)
@@ -182,7 +192,7 @@ func Inspect(node any, f func(node any) bool) {
 		name(&n.Name)
 		inputs(n.Arguments)
 		for i := range n.Locations {
-			Inspect(&n.Locations[i], f)
+			f(&n.Locations[i])
 		}
 	}
 }

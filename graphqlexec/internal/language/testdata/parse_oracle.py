@@ -15,7 +15,7 @@ Output: one JSON object per entry, in order:
 With --values each entry is a single literal, read by parse_value (variables
 allowed) and printed by print_ast; "nodes" is then left out.
 "nodes" lists every AST node but the document, as (kind, loc.start in code
-points), sorted.
+points), in the order graphql-core's visit() enters them.
 """
 
 import json
@@ -81,7 +81,7 @@ def main():
                 continue
             c = Collect()
             visit(doc, c)
-            out["nodes"] = sorted(c.nodes)
+            out["nodes"] = c.nodes
         print(json.dumps(out, ensure_ascii=False))
 
 
