@@ -18,8 +18,8 @@
 // ParseType (a type reference), each with Options (limits; AllowEmptyBraces
 // for declarations written for graphql-go) and returning *SyntaxError;
 // Print (any node, print_ast's text) and PrintValue (a literal); Position
-// (byte offset to line and column); Inspect (a depth-first walk in
-// graphql-core's visiting order). Nodes are structs with a Pos field;
+// (byte offset to line and column); Inspect and Walk (depth first, enter
+// and leave, in graphql-core's visiting order). Nodes are structs with a Pos field;
 // Definition, Selection, Value and Type are the interfaces of the node
 // families; type-system extensions are their definition's struct with
 // Extend set.
