@@ -55,3 +55,36 @@ func TestNoPartialResult(t *testing.T) {
 		t.Errorf("ParseType: %v, %v", ty, err)
 	}
 }
+
+// Parsers are pooled: a document must not share memory with later parses,
+// and Parse must be safe for concurrent use (run with -race).
+func TestParsesAreIndependent(t *testing.T) {
+	docs := corpusEntries(t)
+	var kept []*Document
+	var want []string
+	for _, src := range docs {
+		if doc, err := Parse(src, Options{}); err == nil {
+			kept = append(kept, doc)
+			want = append(want, Print(doc))
+		}
+	}
+	done := make(chan struct{})
+	for w := range 4 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := w; i < len(docs); i += 4 {
+				if doc, err := Parse(docs[i], Options{}); err == nil {
+					_ = Print(doc)
+				}
+			}
+		}()
+	}
+	for range 4 {
+		<-done
+	}
+	for i, doc := range kept {
+		if got := Print(doc); got != want[i] {
+			t.Fatalf("a document changed after later parses:\n got %q\nwant %q", got, want[i])
+		}
+	}
+}
