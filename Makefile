@@ -32,6 +32,14 @@ bin/fraiseql-http:
 bin/fraiseql-compat:
 	cd compat && $(GO) build -o ../bin/fraiseql-compat ./cmd/fraiseql-compat
 
+# The c-shared library goes inside the Python package, next to the loader.
+PYBRIDGE_LIB := pybridge/python/fraiseql_http/libfraiseql.so
+
+.PHONY: pybridge
+pybridge: ## build the c-shared library into the Python package (then: pip install ./pybridge/python)
+	cd pybridge && $(GO) build -buildmode=c-shared -ldflags='-s -w' -o python/fraiseql_http/libfraiseql.so ./cmd/libfraiseql
+	rm -f pybridge/python/fraiseql_http/libfraiseql.h
+
 .PHONY: db
 db: ## start the local PostgreSQL if needed and load the demo app (prints its URL)
 	@scripts/devdb.sh
@@ -133,4 +141,4 @@ fuzz: ## run every fuzz target for FUZZTIME each (default 20s)
 
 .PHONY: clean
 clean: ## remove build outputs
-	rm -rf bin
+	rm -rf bin $(PYBRIDGE_LIB) pybridge/python/dist

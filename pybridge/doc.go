@@ -1,6 +1,16 @@
-// Package pybridge will build fraiseql-http as a c-shared library and ship the
-// stdlib-only Python package fraiseql_http that starts and stops it in-process.
+// Package pybridge holds fraiseql-http's bridge to Python: the c-shared
+// library (cmd/libfraiseql, built by `make pybridge`) and the stdlib-only
+// Python package fraiseql_http (python/) that loads it with ctypes and
+// starts and stops the server in-process.
 //
-// Not built yet: this module holds only its package documentation until the
-// Python bridge issue is taken. Python never runs on the request path.
+// The Go logic is in package bridge (options → httpcore.Config, the server
+// lifecycle, handles); cmd/libfraiseql only converts C values and recovers
+// panics. Python never runs on the request path: once started, the server
+// is all Go, and the GIL is never taken by it.
+//
+// Security defaults: the configuration comes only from the caller (the
+// process environment is not read), error messages returned to Python have
+// the database password and auth secrets removed, and logs go to the file
+// descriptor Python gives (a pipe read into the logging module), never to
+// stdout.
 package pybridge

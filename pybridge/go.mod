@@ -1,3 +1,30 @@
 module github.com/fraiseql/fraiseql-http/pybridge
 
 go 1.26.0
+
+require (
+	github.com/fraiseql/fraiseql-http/httpcore v0.0.0
+	go.uber.org/goleak v1.3.0
+)
+
+require (
+	github.com/fraiseql/fraiseql-http/auth v0.0.0 // indirect
+	github.com/fraiseql/fraiseql-http/connlimit v0.0.0 // indirect
+	github.com/fraiseql/fraiseql-http/graphqlexec v0.0.0 // indirect
+	github.com/go-chi/chi/v5 v5.5.0 // indirect
+	github.com/golang-jwt/jwt/v5 v5.3.1 // indirect
+	github.com/graphql-go/graphql v0.8.1 // indirect
+	github.com/jackc/pgpassfile v1.0.0 // indirect
+	github.com/jackc/pgservicefile v0.0.0-20240606120523-5a60cdf6a761 // indirect
+	github.com/jackc/pgx/v5 v5.12.0 // indirect
+	github.com/jackc/puddle/v2 v2.2.3 // indirect
+	golang.org/x/sync v0.22.0 // indirect
+	golang.org/x/text v0.41.0 // indirect
+)
+
+replace (
+	github.com/fraiseql/fraiseql-http/auth => ../auth
+	github.com/fraiseql/fraiseql-http/connlimit => ../connlimit
+	github.com/fraiseql/fraiseql-http/graphqlexec => ../graphqlexec
+	github.com/fraiseql/fraiseql-http/httpcore => ../httpcore
+)
