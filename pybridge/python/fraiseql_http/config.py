@@ -1,0 +1,272 @@
+"""HttpConfig: the Phase 16 plan's settings plus every `fraiseql-http serve` flag.
+
+Field names are the flag names in snake_case (``--database-url`` is
+``database_url``). A field left at ``None`` takes the server's documented
+default (docs/configuration.md). Durations are seconds (int or float); list
+settings take a list of strings (or one comma-separated string).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from typing import Any, Optional, Sequence, Union
+
+_LIST = "list"
+_DURATION = "duration"
+
+# Settings of the Phase 16 plan that are not serve flags of the same name:
+# the bridge maps them itself (docs/python.md says how).
+_BRIDGE_ONLY = {"workers", "enable_compression", "enable_http2", "request_timeout_ms",
+                "log_fd", "log_format", "log_level"}
+
+
+def _flag(kind: str = "", default: Any = None) -> Any:
+    return field(default=default, metadata={"kind": kind})
+
+
+@dataclass
+class HttpConfig:
+    """Configuration of an in-process fraiseql-http server.
+
+    The first seven fields and their defaults are the Phase 16 plan's
+    ``RustHttpConfig``; the rest are the server's flags.
+    """
+
+    host: str = "0.0.0.0"
+    port: int = 8000
+    max_connections: int = 10000
+    # The request deadline: bounds every SQL statement of a request from its
+    # start (the server's --execution-timeout).
+    request_timeout_ms: int = 30000
+    # GOMAXPROCS (process-wide); None keeps Go's default, the CPU count.
+    workers: Optional[int] = None
+    enable_compression: bool = True
+    enable_http2: bool = True
+
+    # The app and its database.
+    schema: Optional[Union[str, os.PathLike]] = None
+    database_url: Optional[str] = None
+    environment: Optional[str] = None
+    introspection: Optional[str] = None
+    playground: Optional[bool] = None
+    pool_size: Optional[int] = None
+    server_header: Optional[str] = None
+    shutdown_timeout: Optional[float] = _flag(_DURATION)
+
+    # Request limits.
+    max_body_bytes: Optional[int] = None
+    max_query_bytes: Optional[int] = None
+    max_query_tokens: Optional[int] = None
+    max_query_depth: Optional[int] = None
+    max_query_fields: Optional[int] = None
+
+    # Authentication (docs/authentication.md).
+    auth_jwt_algorithm: Optional[Sequence[str]] = _flag(_LIST)
+    auth_jwt_secret: Optional[str] = None
+    auth_jwt_public_key_file: Optional[Union[str, os.PathLike]] = None
+    auth_jwks_url: Optional[str] = None
+    auth_jwks_allow_http: Optional[bool] = None
+    auth_audience: Optional[Sequence[str]] = _flag(_LIST)
+    auth_issuer: Optional[str] = None
+    auth_required_claims: Optional[Sequence[str]] = _flag(_LIST)
+    auth_leeway: Optional[float] = _flag(_DURATION)
+    auth_max_token_bytes: Optional[int] = None
+    auth_jwks_max_age: Optional[float] = _flag(_DURATION)
+    auth_jwks_min_refresh: Optional[float] = _flag(_DURATION)
+    auth_jwks_timeout: Optional[float] = _flag(_DURATION)
+    auth0_domain: Optional[str] = None
+    auth0_audience: Optional[str] = None
+    # "name=claim" strings, or a dict {name: claim}.
+    session_var: Optional[Union[Sequence[str], dict]] = _flag(_LIST)
+    session_var_default: Optional[Union[Sequence[str], dict]] = _flag(_LIST)
+    dev_auth_username: Optional[str] = None
+    dev_auth_password: Optional[str] = None
+
+    # Automatic persisted queries.
+    apq_mode: Optional[str] = None
+    apq_store: Optional[str] = None
+    apq_cache_entries: Optional[int] = None
+    apq_cache_bytes: Optional[int] = None
+
+    # CORS (on when cors_origins is not empty).
+    cors_origins: Optional[Sequence[str]] = _flag(_LIST)
+    cors_methods: Optional[Sequence[str]] = _flag(_LIST)
+    cors_headers: Optional[Sequence[str]] = _flag(_LIST)
+
+    # Logs: None sends them to the `fraiseql_http` logger through a pipe;
+    # an int is a file descriptor the server writes to (2 is stderr).
+    log_fd: Optional[int] = None
+    log_format: str = "json"
+    log_level: str = "info"
+
+    def __post_init__(self) -> None:
+        self.validate()
+
+    # -- validation -------------------------------------------------------
+
+    def validate(self) -> None:
+        """Raise ValueError naming the first invalid field."""
+        _int(self, "port", 0, 65535)
+        _int(self, "max_connections", 0)
+        _int(self, "request_timeout_ms", 1)
+        _int(self, "workers", 1, optional=True)
+        _bool(self, "enable_compression")
+        _bool(self, "enable_http2")
+        _str(self, "host", nonempty=True)
+        if self.schema is not None and not isinstance(self.schema, (str, os.PathLike)):
+            _bad("schema", self.schema, "must be a path (str or os.PathLike)")
+        _str(self, "database_url", optional=True, nonempty=True)
+        _choice(self, "environment", ("development", "production"))
+        _choice(self, "introspection", ("public", "disabled", "authenticated"))
+        _bool(self, "playground", optional=True)
+        _int(self, "pool_size", 1, 10000, optional=True)
+        _str(self, "server_header", optional=True)
+        if isinstance(self.server_header, str) and ("\r" in self.server_header or "\n" in self.server_header):
+            _bad("server_header", self.server_header, "must not contain CR or LF")
+        for name in ("max_body_bytes", "max_query_bytes", "max_query_tokens", "max_query_depth",
+                     "max_query_fields", "apq_cache_entries", "apq_cache_bytes"):
+            _int(self, name, 1, optional=True)
+        _int(self, "auth_max_token_bytes", 0, optional=True)
+        for name in ("auth_jwt_secret", "auth_jwks_url", "auth_issuer", "auth0_domain", "auth0_audience",
+                     "dev_auth_username", "dev_auth_password"):
+            _str(self, name, optional=True)
+        if self.auth_jwt_public_key_file is not None and not isinstance(self.auth_jwt_public_key_file, (str, os.PathLike)):
+            _bad("auth_jwt_public_key_file", self.auth_jwt_public_key_file, "must be a path")
+        _bool(self, "auth_jwks_allow_http", optional=True)
+        _choice(self, "apq_mode", ("optional", "required", "disabled"))
+        _choice(self, "apq_store", ("memory", "postgresql"))
+        for f in dataclasses.fields(self):
+            kind = f.metadata.get("kind")
+            if kind == _LIST:
+                _list(self, f.name)
+            elif kind == _DURATION:
+                _duration(self, f.name)
+        _int(self, "log_fd", 0, optional=True)
+        if self.log_fd in (0, 1):
+            _bad("log_fd", self.log_fd, "is stdin or stdout; give a pipe, a file or 2 (stderr)")
+        _choice(self, "log_format", ("json", "text"), optional=False)
+        _choice(self, "log_level", ("debug", "info", "warn", "warning", "error"), optional=False)
+
+    # -- to the Go side ---------------------------------------------------
+
+    def to_options(self) -> dict:
+        """The JSON document the Go library's start call reads."""
+        self.validate()
+        flags: dict[str, Any] = {}
+        for f in dataclasses.fields(self):
+            if f.name in _BRIDGE_ONLY:
+                continue
+            value = getattr(self, f.name)
+            if value is None:
+                continue
+            kind = f.metadata.get("kind")
+            if kind == _LIST:
+                value = _as_list(value)
+            elif kind == _DURATION:
+                value = f"{round(float(value) * 1e9)}ns"
+            elif isinstance(value, os.PathLike):
+                value = os.fspath(value)
+            flags[f.name.replace("_", "-")] = value
+        return {
+            "flags": flags,
+            "workers": self.workers,
+            "request_timeout_ms": self.request_timeout_ms,
+            "enable_compression": self.enable_compression,
+            "enable_http2": self.enable_http2,
+            "log_format": self.log_format,
+            "log_level": "warn" if self.log_level == "warning" else self.log_level,
+        }
+
+    def to_rust_dict(self) -> dict:
+        """The Phase 16 plan's name for to_options."""
+        return self.to_options()
+
+    @classmethod
+    def flag_fields(cls) -> dict[str, str]:
+        """Server flag name → HttpConfig field, including the renamed one."""
+        out = {f.name.replace("_", "-"): f.name for f in dataclasses.fields(cls) if f.name not in _BRIDGE_ONLY}
+        out["execution-timeout"] = "request_timeout_ms"
+        return out
+
+
+def _bad(name: str, value: Any, why: str) -> None:
+    raise ValueError(f"HttpConfig.{name}: {value!r} {why}")
+
+
+def _int(cfg: HttpConfig, name: str, lo: int, hi: Optional[int] = None, optional: bool = False) -> None:
+    v = getattr(cfg, name)
+    if v is None and optional:
+        return
+    if isinstance(v, bool) or not isinstance(v, int):
+        _bad(name, v, "must be an int")
+    if v < lo or (hi is not None and v > hi):
+        _bad(name, v, f"is outside {lo}..{hi}" if hi is not None else f"must be at least {lo}")
+
+
+def _bool(cfg: HttpConfig, name: str, optional: bool = False) -> None:
+    v = getattr(cfg, name)
+    if v is None and optional:
+        return
+    if not isinstance(v, bool):
+        _bad(name, v, "must be True or False")
+
+
+def _str(cfg: HttpConfig, name: str, optional: bool = False, nonempty: bool = False) -> None:
+    v = getattr(cfg, name)
+    if v is None and optional:
+        return
+    if not isinstance(v, str):
+        _bad(name, v, "must be a str")
+    if nonempty and not v:
+        _bad(name, v, "must not be empty")
+
+
+def _choice(cfg: HttpConfig, name: str, allowed: tuple, optional: bool = True) -> None:
+    v = getattr(cfg, name)
+    if v is None and optional:
+        return
+    if not isinstance(v, str) or v.lower() not in allowed:
+        _bad(name, v, "is not one of " + ", ".join(allowed))
+
+
+def _list(cfg: HttpConfig, name: str) -> None:
+    v = getattr(cfg, name)
+    if v is None:
+        return
+    try:
+        _as_list(v)
+    except TypeError as e:
+        _bad(name, v, str(e))
+
+
+def _as_list(v: Any) -> list[str]:
+    if isinstance(v, str):
+        return [s.strip() for s in v.split(",") if s.strip()]
+    if isinstance(v, dict):
+        out = []
+        for k, val in v.items():
+            if not isinstance(k, str) or not isinstance(val, str):
+                raise TypeError("must map str to str")
+            out.append(f"{k}={val}")
+        return out
+    if isinstance(v, (list, tuple)):
+        if not all(isinstance(s, str) for s in v):
+            raise TypeError("must be a list of str")
+        return list(v)
+    raise TypeError("must be a list of str or a comma-separated str")
+
+
+def _duration(cfg: HttpConfig, name: str) -> None:
+    v = getattr(cfg, name)
+    if v is None:
+        return
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        _bad(name, v, "must be a number of seconds")
+    if v < 0 or v != v:
+        _bad(name, v, "must not be negative")
+
+
+# The Phase 16 plan's name.
+RustHttpConfig = HttpConfig
