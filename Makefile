@@ -40,6 +40,16 @@ pybridge: ## build the c-shared library into the Python package (then: pip insta
 	cd pybridge && $(GO) build -buildmode=c-shared -ldflags='-s -w' -o python/fraiseql_http/libfraiseql.so ./cmd/libfraiseql
 	rm -f pybridge/python/fraiseql_http/libfraiseql.h
 
+# Interpreters for the bridge's Python tests: python3 and, when pyenv has
+# one, 3.13 (PYTHONS="..." to choose).
+PYTHONS ?= $(shell command -v python3) $(lastword $(sort $(wildcard $(shell pyenv root 2>/dev/null)/versions/3.13*/bin/python3)))
+
+.PHONY: test-python
+test-python: pybridge ## the Python bridge's tests (unittest) with every interpreter in PYTHONS, on a fresh database
+	@url=$${FRAISEQL_TEST_DATABASE_URL:-$$(FRAISEQL_DEMO_DB=fraiseql_test scripts/devdb.sh --reload)} && \
+		for py in $(PYTHONS); do echo "== $$py"; \
+			(cd pybridge/python && FRAISEQL_TEST_DATABASE_URL="$$url" $$py -m tests) || exit 1; done
+
 .PHONY: db
 db: ## start the local PostgreSQL if needed and load the demo app (prints its URL)
 	@scripts/devdb.sh
@@ -54,9 +64,9 @@ run: bin/fraiseql-http ## build, prepare the database, and serve the demo app on
 		--database-url "$${FRAISEQL_DATABASE_URL:-$$url}" --host $(HOST) --port $(PORT) --environment $(ENVIRONMENT)
 
 .PHONY: test
-test: ## run every module's tests (GOWORK=off, -race) against a freshly loaded demo database, compat included
+test: ## run every module's tests (GOWORK=off, -race) against a freshly loaded demo database, compat included, then the Python bridge's
 	@url=$${FRAISEQL_TEST_DATABASE_URL:-$$(FRAISEQL_DEMO_DB=fraiseql_test scripts/devdb.sh --reload)} && \
-		$(MAKE) --no-print-directory FRAISEQL_TEST_DATABASE_URL="$$url" $(addprefix test/,$(MODULES))
+		$(MAKE) --no-print-directory FRAISEQL_TEST_DATABASE_URL="$$url" $(addprefix test/,$(MODULES)) test-python
 
 test/%: ## test one module (e.g. test/graphqlexec)
 	cd $* && GOWORK=off $(GO) test $(TESTFLAGS) ./...

@@ -1,0 +1,142 @@
+"""HttpConfig, create_http_app's argument handling, select_server: no database."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import unittest
+from unittest import mock
+
+from tests.support import SCHEMA  # noqa: F401  (puts the package on sys.path)
+
+import fraiseql_http
+from fraiseql_http import HttpConfig, create_http_app, select_server
+from fraiseql_http import _native
+
+
+class HttpConfigTest(unittest.TestCase):
+    def test_phase16_defaults(self):
+        c = HttpConfig()
+        self.assertEqual((c.host, c.port, c.max_connections, c.request_timeout_ms, c.workers,
+                          c.enable_compression, c.enable_http2),
+                         ("0.0.0.0", 8000, 10000, 30000, None, True, True))
+
+    def test_invalid_values_name_the_field(self):
+        cases = {
+            "port": 70000, "max_connections": -1, "request_timeout_ms": 0, "workers": 0,
+            "enable_compression": "yes", "host": "", "environment": "staging", "pool_size": 0,
+            "apq_mode": "sometimes", "cors_origins": [1], "shutdown_timeout": -1, "log_fd": 1,
+            "server_header": "a\r\nb", "introspection": "open", "log_level": "loud",
+        }
+        for name, value in cases.items():
+            with self.subTest(name):
+                with self.assertRaises(ValueError) as cm:
+                    HttpConfig(**{name: value})
+                self.assertIn(f"HttpConfig.{name}:", str(cm.exception))
+
+    def test_bool_is_not_an_int(self):
+        with self.assertRaisesRegex(ValueError, "HttpConfig.port"):
+            HttpConfig(port=True)
+
+    def test_options_use_flag_names(self):
+        c = HttpConfig(port=0, database_url="postgres:///x", schema="a.graphql", cors_origins="https://a, https://b",
+                       session_var={"app.tenant_id": "tenant_id"}, shutdown_timeout=1.5, playground=False,
+                       workers=2, request_timeout_ms=1234)
+        o = c.to_options()
+        self.assertEqual(o["flags"], {
+            "host": "0.0.0.0", "port": 0, "max-connections": 10000, "schema": "a.graphql",
+            "database-url": "postgres:///x", "playground": False, "shutdown-timeout": "1500000000ns",
+            "session-var": ["app.tenant_id=tenant_id"], "cors-origins": ["https://a", "https://b"],
+        })
+        self.assertEqual((o["workers"], o["request_timeout_ms"], o["enable_compression"], o["enable_http2"]),
+                         (2, 1234, True, True))
+
+    def test_every_server_flag_has_a_field(self):
+        # The flag list comes from the loaded library (httpcore's own usage
+        # text): a flag added to the server without a field here fails.
+        fields = HttpConfig.flag_fields()
+        names = {f.name for f in dataclasses.fields(HttpConfig)}
+        for flag in _native.flag_names():
+            with self.subTest(flag):
+                self.assertIn(flag, fields, f"--{flag} has no HttpConfig field")
+                self.assertIn(fields[flag], names)
+
+    def test_plan_aliases(self):
+        self.assertIs(fraiseql_http.RustHttpConfig, HttpConfig)
+        self.assertIs(fraiseql_http.RustHttpServer, fraiseql_http.HttpServer)
+        self.assertIs(fraiseql_http.create_rust_http_app, create_http_app)
+        self.assertEqual(HttpConfig().to_rust_dict(), HttpConfig().to_options())
+
+
+class CreateHttpAppTest(unittest.TestCase):
+    def test_db_pool_and_auth_provider(self):
+        class Pool:
+            conninfo = "postgres:///from_pool"
+
+        class Auth0Config:
+            domain = "tenant.example.auth0.com"
+            api_identifier = "https://api.example"
+
+        s = create_http_app(str(SCHEMA), HttpConfig(port=0), auth_provider=Auth0Config(), db_pool=Pool())
+        self.assertEqual(s.config.database_url, "postgres:///from_pool")
+        self.assertEqual((s.config.auth0_domain, s.config.auth0_audience),
+                         ("tenant.example.auth0.com", "https://api.example"))
+        s = create_http_app(str(SCHEMA), db_pool="postgres:///dsn",
+                            auth_provider={"auth_jwt_secret": "x" * 32, "auth_jwt_algorithm": ["HS256"]})
+        self.assertEqual((s.config.database_url, s.config.auth_jwt_secret), ("postgres:///dsn", "x" * 32))
+        with self.assertRaisesRegex(ValueError, "auth_provider: unknown setting.*secret"):
+            create_http_app(str(SCHEMA), auth_provider={"secret": "x"})
+        with self.assertRaisesRegex(TypeError, "db_pool"):
+            create_http_app(str(SCHEMA), db_pool=42)
+
+    def test_config_is_not_mutated(self):
+        cfg = HttpConfig(port=0)
+        create_http_app(str(SCHEMA), cfg, db_pool="postgres:///x")
+        self.assertIsNone(cfg.database_url)
+        self.assertIsNone(cfg.schema)
+
+    def test_sdl_text_becomes_a_file(self):
+        sdl = 'type Query { ping: String }\n'
+        s = create_http_app(sdl, HttpConfig(port=0))
+        self.assertTrue(os.path.exists(s.config.schema))
+        with open(s.config.schema, encoding="utf-8") as f:
+            self.assertEqual(f.read(), sdl)
+        s._cleanup_tempfiles()
+        self.assertFalse(os.path.exists(s.config.schema))
+
+    def test_graphql_core_schema_is_refused_by_name(self):
+        try:
+            from graphql import build_schema
+        except ImportError:
+            self.skipTest("graphql-core is not installed in this interpreter (not counted as passing)")
+        with self.assertRaisesRegex(TypeError, "GraphQLSchema is not converted yet"):
+            create_http_app(build_schema("type Query { a: Int }"))
+
+
+class SelectServerTest(unittest.TestCase):
+    def pick(self, value):
+        env = {} if value is None else {"FRAISEQL_HTTP_SERVER": value}
+        with mock.patch.dict(os.environ, env, clear=False):
+            if value is None:
+                os.environ.pop("FRAISEQL_HTTP_SERVER", None)
+            return select_server(fastapi=lambda: "fastapi-app", go=lambda: "go-server")
+
+    def test_values(self):
+        for value, want in [("fastapi", "fastapi-app"), ("FastAPI", "fastapi-app"), ("go", "go-server"),
+                            ("rust", "go-server"), ("axum", "go-server"), (None, "go-server"), ("", "go-server")]:
+            with self.subTest(value):
+                self.assertEqual(self.pick(value), want)
+
+    def test_typo_is_an_error(self):
+        with self.assertRaisesRegex(ValueError, "FRAISEQL_HTTP_SERVER='fastpi'"):
+            self.pick("fastpi")
+
+    def test_only_the_chosen_factory_runs(self):
+        calls = []
+        with mock.patch.dict(os.environ, {"FRAISEQL_HTTP_SERVER": "fastapi"}):
+            select_server(fastapi=lambda: calls.append("f"), go=lambda: calls.append("g"))
+        self.assertEqual(calls, ["f"])
+
+
+if __name__ == "__main__":
+    unittest.main()
