@@ -209,7 +209,10 @@ def create_http_app(schema: Any, config: Optional[HttpConfig] = None, auth_provi
                     db_pool: Any = None) -> HttpServer:
     """Build (not start) a server for ``schema``.
 
-    ``schema``: a declaration file path, or declaration (SDL) text.
+    ``schema``: a declaration file path, declaration (SDL) text, or a
+    graphql-core GraphQLSchema carrying FraiseQL's metadata in its
+    extensions (see fraiseql_http.convert; fields nothing but a Python
+    resolver can serve are refused by name).
     ``config``: an HttpConfig (defaults otherwise).
     ``auth_provider``: a dict of HttpConfig auth fields (``auth_jwt_secret``,
     ``auth_jwt_algorithm``...), or FraiseQL's Auth0 configuration (an object
@@ -250,9 +253,8 @@ def _schema_path(schema: Any) -> tuple[str, bool]:
             return path, True
         return schema, False
     if type(schema).__name__ == "GraphQLSchema":
-        raise TypeError(
-            "create_http_app: a graphql-core GraphQLSchema is not converted yet; pass the declaration "
-            "file (docs/schema.md) or its SDL text")
+        from .convert import to_declaration
+        return _schema_path(to_declaration(schema))
     raise TypeError(f"create_http_app: schema must be a declaration path or SDL text, not {type(schema).__name__}")
 
 

@@ -104,14 +104,6 @@ class CreateHttpAppTest(unittest.TestCase):
         s._cleanup_tempfiles()
         self.assertFalse(os.path.exists(s.config.schema))
 
-    def test_graphql_core_schema_is_refused_by_name(self):
-        try:
-            from graphql import build_schema
-        except ImportError:
-            self.skipTest("graphql-core is not installed in this interpreter (not counted as passing)")
-        with self.assertRaisesRegex(TypeError, "GraphQLSchema is not converted yet"):
-            create_http_app(build_schema("type Query { a: Int }"))
-
 
 class SelectServerTest(unittest.TestCase):
     def pick(self, value):
