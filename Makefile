@@ -82,6 +82,10 @@ compat: bin/fraiseql-http bin/fraiseql-compat ## replay the FastAPI goldens agai
 bench: ## quick side-by-side benchmark (at most 3 minutes), results in perf/results/
 	perf/bench.sh quick
 
+.PHONY: bench-pybridge
+bench-pybridge: ## users-20x3 from the server started by Python vs the binary, and await start() latency
+	perf/pybridge/bench.sh
+
 bench-full: ## full benchmark: FastAPI baseline, larger dataset, 1M-request leak check, 20k connections
 	perf/bench.sh full
 

@@ -81,6 +81,7 @@ func Start(ctx context.Context, doc []byte) (*Server, error) {
 	for _, n := range notes {
 		logger.Warn("bridge: " + n)
 	}
+	opening := time.Now()
 	app, err := httpcore.Open(ctx, cfg, logger)
 	if err != nil {
 		return fail("open", err, cfg)
@@ -93,7 +94,8 @@ func Start(ctx context.Context, doc []byte) (*Server, error) {
 	s := &Server{app: app, cfg: cfg, addr: addr, logger: logger, logFile: logFile, served: make(chan struct{})}
 	s.running.Store(true)
 	go s.serve()
-	logger.Info("fraiseql-http: listening", "address", "http://"+addr.String(), "environment", string(cfg.Environment))
+	logger.Info("fraiseql-http: listening", "address", "http://"+addr.String(), "environment", string(cfg.Environment),
+		"startup", time.Since(opening).Round(time.Microsecond).String())
 	return s, nil
 }
 
