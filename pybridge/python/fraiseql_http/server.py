@@ -13,7 +13,6 @@ import os
 import signal
 import tempfile
 import threading
-import weakref
 from typing import Any, Optional
 
 from . import _native
@@ -21,7 +20,9 @@ from ._logpipe import LogPipe, logger
 from .config import HttpConfig
 from .errors import FraiseQLHTTPError
 
-_live: "weakref.WeakSet[HttpServer]" = weakref.WeakSet()
+# Running servers, held strongly: a server whose last reference the program
+# dropped keeps serving in Go and must still be stopped at exit.
+_live: "set[HttpServer]" = set()
 _live_lock = threading.Lock()
 
 
@@ -76,6 +77,10 @@ class HttpServer:
     def _wait(self, handle: int) -> None:
         try:
             _native.wait(handle)
+        except FraiseQLHTTPError as e:
+            # "handle": shut down before this thread reached Go; not a failure.
+            if e.stage != "handle":
+                self._serve_error = e
         except BaseException as e:  # reported by serve_forever
             self._serve_error = e
         finally:

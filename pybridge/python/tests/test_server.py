@@ -200,6 +200,38 @@ class LogsTest(ServerTestCase):
         self.assertIn("INFO:fraiseql_http:fraiseql-http: stopped", text)
 
 
+    def test_log_lines_to_a_chosen_descriptor(self):
+        import os
+        r, w = os.pipe()
+        try:
+            s = create_http_app(str(SCHEMA), config(log_fd=w, log_format="text", log_level="debug"))
+            s.start_sync()
+            os.close(w)
+            w = -1
+            s.shutdown_sync()
+            with os.fdopen(r, "rb") as f:
+                r = -1
+                text = f.read().decode()  # end of file: the server closed its copy
+        finally:
+            for fd in (r, w):
+                if fd >= 0:
+                    os.close(fd)
+        self.assertRegex(text, r'level=INFO msg="fraiseql-http: listening" address=http://127.0.0.1:\d+')
+        self.assertIn('msg="fraiseql-http: stopped"', text)
+
+    def test_dropped_server_is_stopped_at_exit(self):
+        from fraiseql_http import server as server_module
+        s = create_http_app(str(SCHEMA), config())
+        s.start_sync()
+        address = s.address
+        del s
+        import gc
+        gc.collect()
+        live = [x for x in server_module._live if x.address == address]
+        self.assertEqual(len(live), 1, "a running server must stay reachable for the exit hook")
+        live[0].shutdown_sync()
+
+
 class ConcurrencyTest(ServerTestCase):
     def test_50_requests_while_python_holds_the_gil(self):
         s = self.start()
