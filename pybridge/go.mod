@@ -11,6 +11,7 @@ require (
 	github.com/fraiseql/fraiseql-http/auth v0.0.0 // indirect
 	github.com/fraiseql/fraiseql-http/connlimit v0.0.0 // indirect
 	github.com/fraiseql/fraiseql-http/graphqlexec v0.0.0 // indirect
+	github.com/fraiseql/fraiseql-http/pyjson v0.0.0 // indirect
 	github.com/go-chi/chi/v5 v5.5.0 // indirect
 	github.com/golang-jwt/jwt/v5 v5.3.1 // indirect
 	github.com/graphql-go/graphql v0.8.1 // indirect
@@ -27,4 +28,5 @@ replace (
 	github.com/fraiseql/fraiseql-http/connlimit => ../connlimit
 	github.com/fraiseql/fraiseql-http/graphqlexec => ../graphqlexec
 	github.com/fraiseql/fraiseql-http/httpcore => ../httpcore
+	github.com/fraiseql/fraiseql-http/pyjson => ../pyjson
 )

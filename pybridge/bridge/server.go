@@ -152,15 +152,9 @@ func (s *Server) Addr() string { return s.addr.String() }
 // ShutdownTimeout is the configured drain bound.
 func (s *Server) ShutdownTimeout() time.Duration { return s.cfg.ShutdownTimeout }
 
-// ActiveConnections counts open client connections (-1 when this httpcore
-// cannot tell). The one place that asks httpcore: its
-// (*App).ActiveConnections is being added by the httpcore split.
-func (s *Server) ActiveConnections() int64 {
-	if c, ok := any(s.app).(interface{ ActiveConnections() int64 }); ok {
-		return c.ActiveConnections()
-	}
-	return -1
-}
+// ActiveConnections counts open client connections, WebSocket connections
+// included (connlimit's count, through httpcore).
+func (s *Server) ActiveConnections() int64 { return s.app.ActiveConnections() }
 
 // Logger is the server's logger (for the cgo layer's panic reports).
 func (s *Server) Logger() *slog.Logger { return s.logger }

@@ -51,6 +51,17 @@ func TestStartServeShutdown(t *testing.T) {
 	if !s.Running() || strings.HasSuffix(s.Addr(), ":0") {
 		t.Fatalf("running %v addr %s", s.Running(), s.Addr())
 	}
+	c, err := net.Dial("tcp", s.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); s.ActiveConnections() != 1 && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if n := s.ActiveConnections(); n != 1 {
+		t.Errorf("ActiveConnections with one client = %d", n)
+	}
+	c.Close()
 	resp, err := http.Post("http://"+s.Addr()+"/graphql", "application/json", strings.NewReader(`{"query":"{ users(limit: 1) { id } }"}`))
 	if err != nil {
 		t.Fatal(err)

@@ -148,8 +148,8 @@ func fraiseql_is_running(h C.longlong) (res C.int) {
 	return 0
 }
 
-// fraiseql_active_connections returns the open client connections, -1 when
-// unknown (unknown handle, or an httpcore that cannot count them).
+// fraiseql_active_connections returns the open client connections (HTTP and
+// WebSocket), -1 for an unknown handle.
 //
 //export fraiseql_active_connections
 func fraiseql_active_connections(h C.longlong) (res C.longlong) {
