@@ -208,9 +208,7 @@ func fraiseql_panic_for_test() (res *C.char) {
 			res = recovered(r, nil)
 		}
 	}()
-	var m map[string]int
-	m["boom"] = 1 // assignment to a nil map
-	return nil
+	panic("deliberate panic for the tests")
 }
 
 //export fraiseql_free

@@ -162,7 +162,7 @@ class PanicTest(unittest.TestCase):
             print("still alive")
         """)
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertIn("raised: fraiseql-http: Go panic: assignment to entry in nil map", r.stdout)
+        self.assertIn("raised: fraiseql-http: Go panic: deliberate panic for the tests", r.stdout)
         self.assertIn("stack has the function: True", r.stdout)
         self.assertIn("still alive", r.stdout)
         # No server logger exists for this call: the stack goes to stderr
