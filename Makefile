@@ -44,11 +44,16 @@ pybridge: ## build the c-shared library into the Python package (then: pip insta
 # one, 3.13 (PYTHONS="..." to choose).
 PYTHONS ?= $(shell command -v python3) $(lastword $(sort $(wildcard $(shell pyenv root 2>/dev/null)/versions/3.13*/bin/python3)))
 
+# graphql-core (pure Python) of python3, lent to interpreters without it so the
+# schema-conversion tests run on each (tests/__main__.py).
+GRAPHQL_CORE ?= $(shell python3 -c 'import graphql, os; print(os.path.dirname(graphql.__file__))' 2>/dev/null)
+
 .PHONY: test-python
 test-python: pybridge ## the Python bridge's tests (unittest) with every interpreter in PYTHONS, on a fresh database
 	@url=$${FRAISEQL_TEST_DATABASE_URL:-$$(FRAISEQL_DEMO_DB=fraiseql_test scripts/devdb.sh --reload)} && \
 		for py in $(PYTHONS); do echo "== $$py"; \
-			(cd pybridge/python && FRAISEQL_TEST_DATABASE_URL="$$url" $$py -m tests) || exit 1; done
+			(cd pybridge/python && FRAISEQL_TEST_DATABASE_URL="$$url" FRAISEQL_TEST_GRAPHQL_CORE="$(GRAPHQL_CORE)" \
+				$$py -m tests) || exit 1; done
 
 .PHONY: db
 db: ## start the local PostgreSQL if needed and load the demo app (prints its URL)
