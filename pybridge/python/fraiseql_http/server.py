@@ -13,6 +13,7 @@ import os
 import signal
 import tempfile
 import threading
+import weakref
 from typing import Any, Optional
 
 from . import _native
@@ -32,7 +33,10 @@ class HttpServer:
 
     def __init__(self, schema: Any = None, config: Optional[HttpConfig] = None,
                  auth_provider: Any = None, db_pool: Any = None) -> None:
-        self.config, self._tempfiles = _resolve(schema, config, auth_provider, db_pool)
+        self.config, tempfiles = _resolve(schema, config, auth_provider, db_pool)
+        # Declaration text was written to a file for the Go loader; it lives
+        # as long as this object (a restart reads it again), then goes.
+        weakref.finalize(self, _remove_files, tempfiles)
         self._handle = 0
         self._address: Optional[tuple[str, int]] = None
         self._lock = threading.Lock()
@@ -109,7 +113,6 @@ class HttpServer:
                 if self._logpipe is not None:
                     self._logpipe.join(5)
                     self._logpipe = None
-                self._cleanup_tempfiles()
 
     async def shutdown(self, timeout: Optional[float] = None) -> None:
         await asyncio.get_running_loop().run_in_executor(None, self.shutdown_sync, timeout)
@@ -196,15 +199,14 @@ class HttpServer:
         state = f"running on {self.url}" if self._handle else "stopped"
         return f"<HttpServer {state}>"
 
-    def _cleanup_tempfiles(self) -> None:
-        # The declaration text was written to a file for the Go loader; it is
-        # read at start, so it can go once the server stops.
-        for path in self._tempfiles:
-            try:
-                os.unlink(path)
-            except OSError:
-                pass
-        self._tempfiles = []
+
+
+def _remove_files(paths: list[str]) -> None:
+    for path in paths:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
 
 
 def create_http_app(schema: Any, config: Optional[HttpConfig] = None, auth_provider: Any = None,

@@ -101,8 +101,11 @@ class CreateHttpAppTest(unittest.TestCase):
         self.assertTrue(os.path.exists(s.config.schema))
         with open(s.config.schema, encoding="utf-8") as f:
             self.assertEqual(f.read(), sdl)
-        s._cleanup_tempfiles()
-        self.assertFalse(os.path.exists(s.config.schema))
+        path = s.config.schema
+        del s
+        import gc
+        gc.collect()
+        self.assertFalse(os.path.exists(path))
 
 
 class SelectServerTest(unittest.TestCase):

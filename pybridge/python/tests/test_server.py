@@ -177,14 +177,17 @@ class LifecycleTest(ServerTestCase):
         self.assertFalse(running)
 
     def test_sdl_text(self):
-        s = create_http_app(SCHEMA.read_text(encoding="utf-8"), config())
-        s.start_sync()
-        path = s.config.schema
-        try:
-            self.assertIn(b'"firstName"', exchange(s.address, users_query()))
-        finally:
-            s.shutdown_sync()
+        import gc
         import os
+        s = create_http_app(SCHEMA.read_text(encoding="utf-8"), config())
+        path = s.config.schema
+        for _ in range(2):  # a restart reads the declaration again
+            s.start_sync()
+            self.assertIn(b'"firstName"', exchange(s.address, users_query()))
+            s.shutdown_sync()
+        self.assertTrue(os.path.exists(path))
+        del s
+        gc.collect()
         self.assertFalse(os.path.exists(path))
 
 
