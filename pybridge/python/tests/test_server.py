@@ -337,13 +337,23 @@ class GracefulShutdownTest(ServerTestCase):
             c = socket.create_connection(s.address, timeout=15)
             c.sendall(head + b"\r\n\r\n" + body[:5])  # in flight: the body is not complete
             socks.append(c)
-        time.sleep(0.1)
+        deadline = time.monotonic() + 10
+        while s.active_connections < n and time.monotonic() < deadline:
+            time.sleep(0.02)
+        self.assertEqual(s.active_connections, n)
+        time.sleep(0.2)  # let the server read the header blocks
         stopper = threading.Thread(target=s.shutdown_sync, args=(10,))
         stopper.start()
-        time.sleep(0.3)
-        # Shutdown has begun: new connections are refused.
-        with self.assertRaises(OSError):
-            socket.create_connection(s.address, timeout=2).close()
+        # Shutdown has begun once new connections are refused.
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(s.address, timeout=2).close()
+            except OSError:
+                break
+            time.sleep(0.05)
+        else:
+            self.fail("new connections still accepted 10 s after shutdown began")
         responses = []
         for c in socks:
             c.sendall(body[5:])
