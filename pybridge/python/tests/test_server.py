@@ -191,6 +191,39 @@ class LifecycleTest(ServerTestCase):
         self.assertFalse(os.path.exists(path))
 
 
+class AuthProviderTest(ServerTestCase):
+    SECRET = "s" * 40
+
+    def token(self, secret: str, **claims) -> str:
+        import base64
+        import hashlib
+        import hmac
+
+        def b64(b: bytes) -> bytes:
+            return base64.urlsafe_b64encode(b).rstrip(b"=")
+        head = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+        body = b64(json.dumps({"sub": "u1", "exp": int(time.time()) + 600, **claims}).encode())
+        sig = b64(hmac.new(secret.encode(), head + b"." + body, hashlib.sha256).digest())
+        return (head + b"." + body + b"." + sig).decode()
+
+    def ask(self, s, authorization: str = "") -> bytes:
+        body = json.dumps({"query": "{ users(limit: 1) { id } }"}).encode()
+        extra = f"Authorization: {authorization}\r\n".encode() if authorization else b""
+        return exchange(s.address, b"POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" +
+                        extra + b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+
+    def test_jwt_settings_reach_the_server(self):
+        s = create_http_app(str(SCHEMA), config(), auth_provider={
+            "auth_jwt_secret": self.SECRET, "auth_jwt_algorithm": ["HS256"], "auth_leeway": 5})
+        s.start_sync()
+        self.addCleanup(s.shutdown_sync, 10)
+        self.assertTrue(self.ask(s).startswith(b"HTTP/1.1 401"))  # v1's gate: a provider, no token
+        self.assertTrue(self.ask(s, "Bearer " + self.token("wrong" * 8)).startswith(b"HTTP/1.1 401"))
+        ok = self.ask(s, "Bearer " + self.token(self.SECRET))
+        self.assertTrue(ok.startswith(b"HTTP/1.1 200"), ok[:200])
+        self.assertIn(b'"users":[{', ok)
+
+
 class LogsTest(ServerTestCase):
     def test_log_lines_reach_the_logger(self):
         with self.assertLogs("fraiseql_http", level="INFO") as logs:
