@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -160,5 +161,24 @@ func TestLogsGoToTheGivenDescriptor(t *testing.T) {
 		if !strings.Contains(joined, want) {
 			t.Errorf("log lacks %q:\n%s", want, joined)
 		}
+	}
+}
+
+func TestWorkersSetGOMAXPROCS(t *testing.T) {
+	url := requireDB(t)
+	prev := runtime.GOMAXPROCS(0)
+	defer runtime.GOMAXPROCS(prev)
+	want := prev + 1
+	doc, _ := json.Marshal(map[string]any{
+		"flags":   map[string]any{"schema": "../../examples/blog/app.graphql", "database-url": url, "host": "127.0.0.1", "port": 0},
+		"workers": want,
+	})
+	s, err := Start(t.Context(), doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Shutdown(5 * time.Second)
+	if got := runtime.GOMAXPROCS(0); got != want {
+		t.Fatalf("GOMAXPROCS = %d after workers=%d", got, want)
 	}
 }
