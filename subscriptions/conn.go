@@ -1,0 +1,623 @@
+package subscriptions
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// closeGrace is how long a closing socket waits for the peer's close frame.
+const closeGrace = 2 * time.Second
+
+// conn is one socket. The ServeHTTP goroutine reads; one writer goroutine
+// owns every data write; operations run in their own goroutines only while
+// they are being prepared or executed (a live subscription costs no
+// goroutine: the Hub calls its deliver function).
+type conn struct {
+	h      *Handler
+	ws     *websocket.Conn
+	legacy bool
+	header http.Header
+	remote string
+
+	ctx    context.Context // ends when the socket is done; parent of every operation
+	cancel context.CancelFunc
+	send   chan []byte
+
+	closeOnce  sync.Once
+	closing    chan struct{} // closed when a close was requested
+	closeCode  int
+	closeText  string
+	closeFirst []byte // a message written just before the close frame (legacy connection_error)
+	cutOnce    sync.Once
+
+	mu       sync.Mutex
+	ops      map[string]*operation
+	initSeen bool
+	acked    bool
+	draining bool
+	auth     *AuthContext
+	inflight sync.WaitGroup
+
+	timersMu sync.Mutex
+	timers   []*time.Timer
+}
+
+type operation struct {
+	id     string
+	qid    []byte
+	cancel context.CancelFunc
+	done   atomic.Bool
+	unsub  func()
+}
+
+func newConn(h *Handler, ws *websocket.Conn, r *http.Request) *conn {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &conn{
+		h: h, ws: ws, legacy: ws.Subprotocol() == ProtocolLegacyWS,
+		header: r.Header.Clone(), remote: r.RemoteAddr,
+		ctx: ctx, cancel: cancel,
+		send:    make(chan []byte, h.cfg.SendQueue),
+		closing: make(chan struct{}),
+		ops:     make(map[string]*operation),
+	}
+}
+
+// serve runs the socket to its end and releases everything it held.
+func (c *conn) serve() {
+	cfg := &c.h.cfg
+	c.ws.SetReadLimit(cfg.MaxMessageBytes)
+	idle := 2 * cfg.KeepAlive
+	_ = c.ws.SetReadDeadline(time.Now().Add(idle))
+	c.ws.SetPongHandler(func(string) error {
+		return c.extendRead(idle)
+	})
+	c.after(cfg.InitTimeout, func() {
+		c.mu.Lock()
+		seen := c.initSeen
+		c.mu.Unlock()
+		if !seen {
+			c.closeWith(CloseInitTimeout, "Connection initialisation timeout", nil)
+		}
+	})
+	writerDone := make(chan struct{})
+	go func() {
+		defer close(writerDone)
+		c.writeLoop()
+	}()
+	c.readLoop()
+
+	// The reader is done: stop everything this socket started.
+	c.closeWith(CloseNormal, "", nil) // no-op when a close was already requested
+	c.cancel()
+	c.stopTimers()
+	c.mu.Lock()
+	ops := c.ops
+	c.ops = map[string]*operation{}
+	c.mu.Unlock()
+	for _, op := range ops {
+		op.stop()
+	}
+	c.inflight.Wait()
+	<-writerDone
+	_ = c.ws.Close()
+}
+
+func (c *conn) extendRead(d time.Duration) error {
+	select {
+	case <-c.closing:
+		return nil // keep the short deadline set while closing
+	default:
+	}
+	return c.ws.SetReadDeadline(time.Now().Add(d))
+}
+
+// after runs f after d unless the socket ended first.
+func (c *conn) after(d time.Duration, f func()) {
+	t := time.AfterFunc(d, f)
+	c.timersMu.Lock()
+	c.timers = append(c.timers, t)
+	c.timersMu.Unlock()
+}
+
+func (c *conn) stopTimers() {
+	c.timersMu.Lock()
+	for _, t := range c.timers {
+		t.Stop()
+	}
+	c.timers = nil
+	c.timersMu.Unlock()
+}
+
+func (c *conn) readLoop() {
+	idle := 2 * c.h.cfg.KeepAlive
+	for {
+		kind, data, err := c.ws.ReadMessage()
+		if err != nil {
+			return
+		}
+		select {
+		case <-c.closing:
+			continue // drain until the peer's close frame or the deadline
+		default:
+		}
+		_ = c.extendRead(idle)
+		if c.legacy {
+			c.handleLegacy(kind, data)
+		} else {
+			c.handleTransport(kind, data)
+		}
+	}
+}
+
+// writeLoop owns data writes and keepalive; it ends after writing the close
+// frame.
+func (c *conn) writeLoop() {
+	cfg := &c.h.cfg
+	tick := time.NewTicker(cfg.KeepAlive)
+	defer tick.Stop()
+	for {
+		select {
+		case msg := <-c.send:
+			if !c.write(msg) {
+				c.cut()
+				return
+			}
+		case <-tick.C:
+			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(cfg.WriteTimeout)); err != nil {
+				c.cut()
+				return
+			}
+			c.mu.Lock()
+			acked := c.acked
+			c.mu.Unlock()
+			if acked {
+				if c.legacy {
+					c.write([]byte(`{"type":"ka"}`))
+				} else {
+					c.write([]byte(`{"type":"ping"}`))
+				}
+			}
+		case <-c.closing:
+			if c.closeFirst != nil {
+				c.write(c.closeFirst)
+			}
+			deadline := time.Now().Add(cfg.WriteTimeout)
+			if err := c.ws.WriteControl(websocket.CloseMessage,
+				websocket.FormatCloseMessage(c.closeCode, c.closeText), deadline); err != nil &&
+				!errors.Is(err, websocket.ErrCloseSent) {
+				c.cut()
+				return
+			}
+			_ = c.ws.SetReadDeadline(time.Now().Add(closeGrace))
+			return
+		}
+	}
+}
+
+func (c *conn) write(msg []byte) bool {
+	_ = c.ws.SetWriteDeadline(time.Now().Add(c.h.cfg.WriteTimeout))
+	return c.ws.WriteMessage(websocket.TextMessage, msg) == nil
+}
+
+// closeWith asks the writer to send a close frame (after first, when not
+// nil) and the reader to stop handling messages. Only the first call counts.
+func (c *conn) closeWith(code int, text string, first []byte) {
+	c.closeOnce.Do(func() {
+		c.closeCode, c.closeText, c.closeFirst = code, text, first
+		close(c.closing)
+	})
+}
+
+// cut drops the TCP connection at once (a writer that cannot write, or
+// Shutdown's deadline).
+func (c *conn) cut() {
+	c.cutOnce.Do(func() {
+		c.closeWith(CloseGoingAway, "", nil)
+		_ = c.ws.NetConn().Close()
+	})
+}
+
+// drain is Shutdown's per-socket step: refuse new operations, let the ones
+// being executed finish, then close with 1001.
+func (c *conn) drain() {
+	c.mu.Lock()
+	c.draining = true
+	c.mu.Unlock()
+	go func() {
+		c.inflight.Wait()
+		c.closeWith(CloseGoingAway, "Server shutting down", nil)
+	}()
+}
+
+// enqueue hands a message to the writer without ever blocking. A full queue
+// means the client reads more slowly than events arrive: the connection is
+// closed with 1008 (the overflow policy, see Config.SendQueue).
+func (c *conn) enqueue(msg []byte) {
+	select {
+	case <-c.closing:
+		return
+	default:
+	}
+	select {
+	case c.send <- msg:
+	default:
+		c.h.cfg.Logger.Warn("subscriptions: outgoing queue full, closing a slow connection", "remote", c.remote)
+		c.closeWith(ClosePolicyViolation, "Outgoing queue full: the client reads too slowly", nil)
+	}
+}
+
+func (op *operation) stop() {
+	if op.done.Swap(true) {
+		return
+	}
+	op.cancel()
+	if op.unsub != nil {
+		op.unsub()
+	}
+}
+
+// ---- connection_init ----
+
+// handleInit authenticates; it returns false when the socket is closing.
+func (c *conn) handleInit(payload json.RawMessage) bool {
+	c.mu.Lock()
+	if c.initSeen {
+		c.mu.Unlock()
+		if c.legacy {
+			c.closeWith(CloseTooManyInits, "Too many initialisation requests",
+				encode("connection_error", nil, messagePayload("Too many initialisation requests")))
+		} else {
+			c.closeWith(CloseTooManyInits, "Too many initialisation requests", nil)
+		}
+		return false
+	}
+	c.initSeen = true
+	c.mu.Unlock()
+	if !isNull(payload) && !isObject(payload) {
+		c.protocolError("connection_init payload must be an object")
+		return false
+	}
+	init := &InitRequest{Header: c.header, RemoteAddr: c.remote, Authorization: authorization(payload, c.header)}
+	if !isNull(payload) {
+		init.Payload = payload
+	}
+	ac, err := c.authenticate(init)
+	if err != nil {
+		c.h.cfg.Logger.Info("subscriptions: connection refused", "remote", c.remote, "err", err)
+		c.forbid("Forbidden")
+		return false
+	}
+	if ac == nil {
+		ac = &AuthContext{}
+	}
+	if !ac.ExpiresAt.IsZero() && !time.Now().Before(ac.ExpiresAt) {
+		c.h.cfg.Logger.Info("subscriptions: connection refused: credentials expired", "remote", c.remote)
+		c.forbid("Forbidden")
+		return false
+	}
+	c.mu.Lock()
+	c.auth, c.acked = ac, true
+	c.mu.Unlock()
+	if !ac.ExpiresAt.IsZero() {
+		c.after(time.Until(ac.ExpiresAt), func() {
+			c.h.cfg.Logger.Info("subscriptions: credentials expired, closing", "remote", c.remote)
+			c.forbid("Forbidden: credentials expired")
+		})
+	}
+	c.enqueue([]byte(`{"type":"connection_ack"}`))
+	if c.legacy {
+		c.enqueue([]byte(`{"type":"ka"}`))
+	}
+	return true
+}
+
+func (c *conn) authenticate(init *InitRequest) (ac *AuthContext, err error) {
+	if c.h.authn == nil {
+		return nil, nil
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic in Authenticate: %v\n%s", r, debug.Stack())
+		}
+	}()
+	return c.h.authn.Authenticate(c.ctx, init)
+}
+
+func (c *conn) forbid(text string) {
+	if c.legacy {
+		c.closeWith(CloseForbidden, text, encode("connection_error", nil, messagePayload(text)))
+	} else {
+		c.closeWith(CloseForbidden, text, nil)
+	}
+}
+
+// protocolError: graphql-transport-ws closes with 4400; the legacy protocol
+// answers connection_error and keeps the socket (its PROTOCOL.md).
+func (c *conn) protocolError(text string) {
+	if c.legacy {
+		c.enqueue(encode("connection_error", nil, messagePayload(text)))
+		return
+	}
+	c.closeWith(CloseBadRequest, text, nil)
+}
+
+// ---- operations ----
+
+// start reserves id and runs the operation; reason is "" when it started.
+func (c *conn) start(id string, req Request) {
+	qid := quoteID(id)
+	c.mu.Lock()
+	if c.draining {
+		c.mu.Unlock()
+		c.opError(qid, "The server is shutting down", "SHUTTING_DOWN")
+		return
+	}
+	if old, ok := c.ops[id]; ok {
+		if !c.legacy {
+			c.mu.Unlock()
+			c.closeWith(CloseSubscriberExists, "Subscriber for "+truncate(id, 64)+" already exists", nil)
+			return
+		}
+		// subscriptions-transport-ws replaces an operation restarted with
+		// the same id.
+		delete(c.ops, id)
+		old.stop()
+	}
+	if len(c.ops) >= c.h.cfg.MaxOperations {
+		c.mu.Unlock()
+		c.opError(qid, "Too many operations on this connection (limit "+strconv.Itoa(c.h.cfg.MaxOperations)+")",
+			"TOO_MANY_OPERATIONS")
+		return
+	}
+	ctx, cancel := context.WithCancel(c.ctx)
+	op := &operation{id: id, qid: qid, cancel: cancel}
+	c.ops[id] = op
+	req.Auth = c.auth
+	c.inflight.Add(1)
+	c.mu.Unlock()
+	go func() {
+		defer c.inflight.Done()
+		c.run(ctx, op, &req)
+	}()
+}
+
+// run prepares and executes or registers one operation.
+func (c *conn) run(ctx context.Context, op *operation, req *Request) {
+	prepared, err := c.prepare(ctx, req)
+	if op.done.Load() {
+		return
+	}
+	var reqErr *RequestError
+	switch {
+	case errors.As(err, &reqErr):
+		c.finish(op)
+		c.enqueue(encode("error", op.qid, reqErr.Errors))
+		return
+	case err != nil:
+		c.internalError(op, err)
+		return
+	}
+	switch p := prepared.(type) {
+	case SingleResult:
+		body, err := c.execute(ctx, p)
+		if op.done.Load() {
+			return
+		}
+		if err != nil {
+			c.internalError(op, err)
+			return
+		}
+		c.finish(op)
+		c.enqueue(encode(c.dataType(), op.qid, body))
+		c.enqueue(encode("complete", op.qid, nil))
+	case Subscription:
+		if c.h.hub == nil {
+			c.finish(op)
+			c.enqueue(encode("error", op.qid, errorsPayload("Subscriptions are not enabled on this server", "SUBSCRIPTIONS_DISABLED")))
+			return
+		}
+		typ := c.dataType()
+		unsub := c.h.hub.Subscribe(p, func(payload []byte) {
+			if !op.done.Load() {
+				c.enqueue(encode(typ, op.qid, payload))
+			}
+		})
+		c.mu.Lock()
+		live := c.ops[op.id] == op && !op.done.Load()
+		if live {
+			op.unsub = unsub
+		}
+		c.mu.Unlock()
+		if !live {
+			unsub()
+		}
+	default:
+		c.internalError(op, fmt.Errorf("executor returned %T, neither SingleResult nor Subscription", prepared))
+	}
+}
+
+func (c *conn) prepare(ctx context.Context, req *Request) (op Operation, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic in Prepare: %v\n%s", r, debug.Stack())
+		}
+	}()
+	return c.h.exec.Prepare(ctx, req)
+}
+
+func (c *conn) execute(ctx context.Context, p SingleResult) (body []byte, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic in Execute: %v\n%s", r, debug.Stack())
+		}
+	}()
+	return p.Execute(ctx)
+}
+
+func (c *conn) dataType() string {
+	if c.legacy {
+		return "data"
+	}
+	return "next"
+}
+
+// finish forgets a completed operation.
+func (c *conn) finish(op *operation) {
+	c.mu.Lock()
+	if c.ops[op.id] == op {
+		delete(c.ops, op.id)
+	}
+	c.mu.Unlock()
+	op.stop()
+}
+
+// stopOp handles complete (graphql-transport-ws) and stop (legacy).
+func (c *conn) stopOp(id string) {
+	c.mu.Lock()
+	op, ok := c.ops[id]
+	if ok {
+		delete(c.ops, id)
+	}
+	c.mu.Unlock()
+	if !ok {
+		return
+	}
+	op.stop()
+	if c.legacy { // the legacy server confirms a stop with complete
+		c.enqueue(encode("complete", op.qid, nil))
+	}
+}
+
+func (c *conn) internalError(op *operation, err error) {
+	c.h.cfg.Logger.Error("subscriptions: operation failed", "remote", c.remote, "id", op.id, "err", err)
+	c.finish(op)
+	if c.legacy {
+		c.enqueue(encode("error", op.qid, messagePayload("Internal server error")))
+		return
+	}
+	c.closeWith(CloseInternalServerError, "Internal server error", nil)
+}
+
+// opError refuses an operation that never started.
+func (c *conn) opError(qid []byte, msg, code string) {
+	if c.legacy {
+		c.enqueue(encode("error", qid, messagePayload(msg)))
+		return
+	}
+	c.enqueue(encode("error", qid, errorsPayload(msg, code)))
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}
+
+// ---- graphql-transport-ws ----
+
+func (c *conn) handleTransport(kind int, data []byte) {
+	if kind != websocket.TextMessage {
+		c.closeWith(CloseBadRequest, "Binary messages are not supported", nil)
+		return
+	}
+	var m inMessage
+	if err := json.Unmarshal(data, &m); err != nil || m.Type == nil {
+		c.closeWith(CloseBadRequest, "Invalid message received", nil)
+		return
+	}
+	switch *m.Type {
+	case "connection_init":
+		c.handleInit(m.Payload)
+	case "ping":
+		c.enqueue([]byte(`{"type":"pong"}`))
+	case "pong":
+	case "subscribe":
+		c.mu.Lock()
+		acked := c.acked
+		c.mu.Unlock()
+		if !acked {
+			c.closeWith(CloseUnauthorized, "Unauthorized", nil)
+			return
+		}
+		if m.ID == nil || *m.ID == "" {
+			c.closeWith(CloseBadRequest, "Invalid message received: subscribe needs an id", nil)
+			return
+		}
+		req, bad := parseRequest(m.Payload)
+		if bad != "" {
+			c.closeWith(CloseBadRequest, "Invalid message received: "+bad, nil)
+			return
+		}
+		c.start(*m.ID, req)
+	case "complete":
+		if m.ID == nil || *m.ID == "" {
+			c.closeWith(CloseBadRequest, "Invalid message received: complete needs an id", nil)
+			return
+		}
+		c.stopOp(*m.ID)
+	default:
+		c.closeWith(CloseBadRequest, "Invalid message received: unknown type", nil)
+	}
+}
+
+// ---- legacy graphql-ws ----
+
+func (c *conn) handleLegacy(kind int, data []byte) {
+	if kind != websocket.TextMessage {
+		c.protocolError("Binary messages are not supported")
+		return
+	}
+	var m inMessage
+	if err := json.Unmarshal(data, &m); err != nil {
+		c.protocolError("Message must be a JSON object")
+		return
+	}
+	if m.Type == nil {
+		c.protocolError("Message type is required")
+		return
+	}
+	switch *m.Type {
+	case "connection_init":
+		c.handleInit(m.Payload)
+	case "connection_terminate":
+		c.closeWith(CloseNormal, "Client requested termination", nil)
+	case "start":
+		if m.ID == nil || *m.ID == "" {
+			c.protocolError("Operation id is required")
+			return
+		}
+		qid := quoteID(*m.ID)
+		c.mu.Lock()
+		acked := c.acked
+		c.mu.Unlock()
+		if !acked {
+			c.enqueue(encode("error", qid, messagePayload("Unauthorized: send connection_init first")))
+			return
+		}
+		req, bad := parseRequest(m.Payload)
+		if bad != "" {
+			c.enqueue(encode("error", qid, messagePayload(bad)))
+			return
+		}
+		c.start(*m.ID, req)
+	case "stop":
+		if m.ID == nil || *m.ID == "" {
+			c.protocolError("Operation id is required")
+			return
+		}
+		c.stopOp(*m.ID)
+	default:
+		c.protocolError("Invalid message type")
+	}
+}
