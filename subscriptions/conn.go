@@ -188,6 +188,20 @@ func (c *conn) writeLoop() {
 				}
 			}
 		case <-c.closing:
+			// Messages queued before the close (the last results of a
+			// drain) go first, except for a reader too slow to take them.
+			for c.closeCode != ClosePolicyViolation {
+				select {
+				case msg := <-c.send:
+					if !c.write(msg) {
+						c.cut()
+						return
+					}
+					continue
+				default:
+				}
+				break
+			}
 			if c.closeFirst != nil {
 				c.write(c.closeFirst)
 			}
