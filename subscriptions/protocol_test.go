@@ -61,7 +61,7 @@ func TestTransportQueryMutationAndSubscription(t *testing.T) {
 	waitFor(t, "registration", func() bool { return hub.Stats().Subscriptions == 1 })
 	hub.testEvent("Post", "UPDATE", postA, nil)
 	hub.testEvent("Post", "UPDATE", "22222222-2222-4222-8222-222222222202", nil) // other id: filtered
-	hub.testEvent("Comment", "INSERT", postA, nil)                                // other entity
+	hub.testEvent("Comment", "INSERT", postA, nil)                               // other entity
 	want := `{"type":"next","id":"s1","payload":{"data":{"postUpdated":{"id":"` + postA + `","op":"UPDATE","read":1}}}}`
 	if got := c.nextRaw(); got != want {
 		t.Fatalf("event:\n got %s\nwant %s", got, want)

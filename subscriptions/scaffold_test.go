@@ -27,7 +27,7 @@ import (
 type scriptedExecutor struct {
 	pool    *pgxpool.Pool // nil: subscriptions answer without a database
 	reads   atomic.Int64
-	block   chan struct{} // when not nil, Read waits on it
+	block   chan struct{}      // when not nil, Read waits on it
 	prepare func(req *Request) // observed requests
 }
 
