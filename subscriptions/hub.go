@@ -285,7 +285,11 @@ func (h *Hub) Run(ctx context.Context) error {
 func (h *Hub) connect(ctx context.Context) (*pgx.Conn, error) {
 	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	conn, err := pgx.ConnectConfig(cctx, h.cfg.ConnConfig.Copy())
+	cc := h.cfg.ConnConfig.Copy()
+	// A config taken from a connected *pgx.Conn carries that connection's
+	// notification buffer; nil lets pgx bind the buffer to this one.
+	cc.OnNotification = nil
+	conn, err := pgx.ConnectConfig(cctx, cc)
 	if err != nil {
 		return nil, err
 	}
@@ -318,7 +322,9 @@ func (h *Hub) listen(ctx context.Context, conn *pgx.Conn) error {
 			}
 			continue
 		}
-		h.dispatch(ctx, []byte(n.Payload))
+		if n != nil { // nil: another asynchronous message woke the wait
+			h.dispatch(ctx, []byte(n.Payload))
+		}
 	}
 }
 

@@ -366,9 +366,12 @@ func freshDB(t *testing.T) *pgx.ConnConfig {
 	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name+" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"); err != nil {
 		t.Fatal(err)
 	}
-	cfg := admin.Config().Copy()
+	adminCfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(func() {
-		c, err := pgx.ConnectConfig(context.Background(), cfg)
+		c, err := pgx.ConnectConfig(context.Background(), adminCfg)
 		if err != nil {
 			t.Errorf("drop %s: %v", name, err)
 			return
@@ -378,7 +381,10 @@ func freshDB(t *testing.T) *pgx.ConnConfig {
 			t.Errorf("drop %s: %v", name, err)
 		}
 	})
-	cfg = cfg.Copy()
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		t.Fatal(err)
+	}
 	cfg.Database = name
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
