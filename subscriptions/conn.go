@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gorilla/websocket"
 )
@@ -531,9 +532,14 @@ func (c *conn) opError(qid []byte, msg, code string) {
 	c.enqueue(encode("error", qid, errorsPayload(msg, code)))
 }
 
+// truncate shortens s to at most n bytes on a rune boundary (a close
+// reason must be valid UTF-8 and at most 123 bytes).
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
 	return s[:n]
 }

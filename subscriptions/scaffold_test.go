@@ -188,7 +188,7 @@ func newTestServer(t *testing.T, cfg Config, exec *scriptedExecutor, hub *Hub, a
 }
 
 // newHubForTest is a Hub that is never Run: tests feed it with dispatch.
-func newHubForTest(t *testing.T) *Hub {
+func newHubForTest(t testing.TB) *Hub {
 	t.Helper()
 	cc, err := pgx.ParseConfig("postgres://nobody@127.0.0.1:1/none")
 	if err != nil {
