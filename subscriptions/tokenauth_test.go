@@ -1,0 +1,76 @@
+package subscriptions
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/fraiseql/fraiseql-http/auth"
+)
+
+type mapVerifier map[string]*auth.User
+
+func (m mapVerifier) Verify(_ context.Context, token string) (*auth.User, error) {
+	if u, ok := m[token]; ok {
+		return u, nil
+	}
+	return nil, errors.New("bad signature")
+}
+
+func TestTokenAuthenticator(t *testing.T) {
+	exp := time.Now().Add(time.Hour).Truncate(time.Second)
+	good := &auth.User{UserID: "u1", Claims: map[string]any{
+		"sub": "u1", "tenant_id": tenantA, "exp": json.Number(itoa(int(exp.Unix()))),
+	}}
+	noExp := &auth.User{UserID: "u2", Claims: map[string]any{"sub": "u2"}}
+	badExp := &auth.User{UserID: "u3", Claims: map[string]any{"exp": "tomorrow"}}
+	def := "00000000-0000-0000-0000-000000000000"
+	vars := auth.SessionVars{{Name: "app.tenant_id", Claim: "tenant_id", Default: &def}}
+	v := mapVerifier{"good": good, "noexp": noExp, "badexp": badExp}
+	ctx := context.Background()
+
+	a := &TokenAuthenticator{Verifier: v, SessionVars: vars}
+	ac, err := a.Authenticate(ctx, &InitRequest{Authorization: "Bearer good"})
+	if err != nil || ac.User != good || !ac.ExpiresAt.Equal(exp) || len(ac.Settings) != 1 || ac.Settings[0].Value != tenantA {
+		t.Fatalf("good: %+v %v", ac, err)
+	}
+	if ac, err := a.Authenticate(ctx, &InitRequest{Authorization: "bearer noexp"}); err != nil || !ac.ExpiresAt.IsZero() {
+		t.Fatalf("no exp: %+v %v", ac, err)
+	}
+	if ac, err := a.Authenticate(ctx, &InitRequest{}); err != nil || ac.User != nil || ac.Settings[0].Value != def {
+		t.Fatalf("anonymous: %+v %v", ac, err)
+	}
+	for _, tok := range []string{"Bearer forged", "Bearer badexp"} {
+		if _, err := a.Authenticate(ctx, &InitRequest{Authorization: tok}); err == nil {
+			t.Errorf("%s accepted", tok)
+		}
+	}
+	req := &TokenAuthenticator{Verifier: v, Required: true}
+	if _, err := req.Authenticate(ctx, &InitRequest{Authorization: "Basic eDp5"}); !errors.Is(err, ErrNoCredential) {
+		t.Fatalf("required: %v", err)
+	}
+	none := &TokenAuthenticator{}
+	if ac, err := none.Authenticate(ctx, &InitRequest{Authorization: "Bearer forged"}); err != nil || ac.User != nil {
+		t.Fatalf("no provider: %+v %v", ac, err)
+	}
+	for _, bad := range []any{"x", json.Number("1e400"), -1.0, true} {
+		if _, err := expiry(bad); err == nil {
+			t.Errorf("expiry(%v) accepted", bad)
+		}
+	}
+}
+
+// TestTokenAuthenticatorOverTheSocket: the expiry of a real token closes
+// the socket with 4403.
+func TestTokenAuthenticatorOverTheSocket(t *testing.T) {
+	soon := &auth.User{UserID: "u", Claims: map[string]any{"exp": float64(time.Now().Add(1200*time.Millisecond).Unix())}}
+	ts := newTestServer(t, Config{}, nil, nil, &TokenAuthenticator{Verifier: mapVerifier{"soon": soon}})
+	c := ts.dial(ProtocolTransportWS)
+	c.init(`{"headers":{"Authorization":"Bearer soon"}}`)
+	c.send(`{"type":"subscribe","id":"w","payload":{"query":"{ whoami }"}}`)
+	c.expectType("next")
+	c.expectType("complete")
+	c.expectClose(CloseForbidden)
+}
