@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/golang-jwt/jwt/v5"
+
 	"github.com/fraiseql/fraiseql-http/auth"
 )
 
@@ -73,4 +75,51 @@ func TestTokenAuthenticatorOverTheSocket(t *testing.T) {
 	c.expectType("next")
 	c.expectType("complete")
 	c.expectClose(CloseForbidden)
+}
+
+// TestTokenAuthenticatorWithJWTVerifier: the real HS256 verifier of the
+// auth module; its json.Number exp drives the 4403 at expiry, and the
+// tenant claim becomes the connection's session variable.
+func TestTokenAuthenticatorWithJWTVerifier(t *testing.T) {
+	secret := "a-test-secret-of-at-least-thirty-two-bytes"
+	v, err := auth.NewJWTVerifier(auth.Config{Algorithms: []string{"HS256"}, Secret: secret, Claims: auth.DefaultClaimMapping()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	sign := func(key string, exp time.Time) string {
+		tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{
+			"sub": "user-1", "tenant_id": tenantA, "exp": exp.Unix(),
+		}).SignedString([]byte(key))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+	var seen []auth.Setting
+	exec := &scriptedExecutor{prepare: func(req *Request) { seen = req.Auth.Settings }}
+	a := &TokenAuthenticator{Verifier: v, SessionVars: auth.SessionVars{{Name: "app.tenant_id", Claim: "tenant_id"}}, Required: true}
+	ts := newTestServer(t, Config{}, exec, nil, a)
+
+	c := ts.dial(ProtocolTransportWS)
+	c.init(`{"authorization":"Bearer ` + sign(secret, time.Now().Add(2*time.Second)) + `"}`)
+	c.send(`{"type":"subscribe","id":"w","payload":{"query":"{ whoami }"}}`)
+	if got := c.nextRaw(); got != `{"type":"next","id":"w","payload":{"data":{"whoami":"user-1"}}}` {
+		t.Fatalf("whoami: %s", got)
+	}
+	c.expectType("complete")
+	if len(seen) != 1 || seen[0] != (auth.Setting{Name: "app.tenant_id", Value: tenantA}) {
+		t.Fatalf("session variables: %v", seen)
+	}
+	c.expectClose(CloseForbidden) // at exp
+
+	for _, init := range []string{
+		`{"authorization":"Bearer ` + sign("another-secret-of-at-least-thirty-two-bytes", time.Now().Add(time.Hour)) + `"}`,
+		`{"authorization":"Bearer ` + sign(secret, time.Now().Add(-time.Minute)) + `"}`,
+		`{}`, // required, none given
+	} {
+		bad := ts.dial(ProtocolTransportWS)
+		bad.send(`{"type":"connection_init","payload":` + init + `}`)
+		bad.expectClose(CloseForbidden)
+	}
 }
