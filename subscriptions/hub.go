@@ -368,17 +368,28 @@ func (h *Hub) dispatch(ctx context.Context, payload []byte) {
 		}
 		return
 	}
-	sem := make(chan struct{}, h.cfg.ReadConcurrency)
+	if len(groups) == 1 {
+		for _, members := range groups {
+			h.readGroup(ctx, &ev, members)
+		}
+		return
+	}
+	// A fixed set of readers takes the groups one by one.
+	work := make(chan []*hubSub)
 	var wg sync.WaitGroup
-	for _, members := range groups {
-		sem <- struct{}{}
+	for range min(h.cfg.ReadConcurrency, len(groups)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			defer func() { <-sem }()
-			h.readGroup(ctx, &ev, members)
+			for members := range work {
+				h.readGroup(ctx, &ev, members)
+			}
 		}()
 	}
+	for _, members := range groups {
+		work <- members
+	}
+	close(work)
 	wg.Wait()
 }
 
