@@ -13,9 +13,10 @@ import (
 // itself.
 //
 // Prepare is called once per subscribe (graphql-transport-ws) or start
-// (legacy graphql-ws) message, on the connection's goroutine pool, with a
-// context that ends when the operation is stopped, the socket closes or the
-// server shuts down. It parses and validates the document (through the same
+// (legacy graphql-ws) message, in a goroutine of its own, with a context
+// that ends when the client stops the operation or the socket closes
+// (Handler.Shutdown lets running operations finish first, until its own
+// deadline). Execute gets the same context. Prepare parses and validates the document (through the same
 // document cache, limits, introspection and production policies as an HTTP
 // request), coerces the variables, and classifies the operation:
 //
@@ -146,7 +147,10 @@ type Subscription interface {
 	// with an INTERNAL_SERVER_ERROR error, the subscription stays live.
 	//
 	// Read is never called for an overflow event: the lost-events signal is
-	// sent by the Hub itself (see Hub).
+	// sent by the Hub itself (see Hub). ctx is the Hub's, bounded by
+	// HubConfig.ReadTimeout, not tied to any one subscriber's socket; Read
+	// runs on whichever member of the group the Hub picks, so it must only
+	// use what GroupKey covers.
 	Read(ctx context.Context, ev Event) (payload []byte, deliver bool, err error)
 }
 

@@ -80,7 +80,7 @@ func TestTransportQueryMutationAndSubscription(t *testing.T) {
 }
 
 func TestTransportPingPongBothWays(t *testing.T) {
-	ts := newTestServer(t, Config{KeepAlive: 100 * time.Millisecond}, nil, nil, nil)
+	ts := newTestServer(t, Config{KeepAlive: 300 * time.Millisecond}, nil, nil, nil)
 	c := ts.dial(ProtocolTransportWS)
 	c.init("")
 	c.send(`{"type":"ping","payload":{"x":1}}`)
