@@ -323,7 +323,7 @@ func orEmpty(h http.Header) http.Header {
 }
 
 func TestTokenExpiryCloses(t *testing.T) {
-	ts := newTestServer(t, Config{}, nil, nil, tokenAuth{expires: 300 * time.Millisecond})
+	ts := newTestServer(t, Config{}, nil, nil, tokenAuth{expires: time.Second})
 	c := ts.dial(ProtocolTransportWS)
 	c.init(`{"authorization":"Bearer good"}`)
 	c.sync()
@@ -470,9 +470,20 @@ func TestSlowReaderIsClosedOthersKeepReceiving(t *testing.T) {
 	fast.expectType("next")
 }
 
+// slowStarted returns an executor that closes the channel when a
+// "{ slow }" query reaches Prepare.
+func slowStarted() (*scriptedExecutor, chan struct{}) {
+	started := make(chan struct{})
+	return &scriptedExecutor{prepare: func(r *Request) {
+		if r.Query == "{ slow }" {
+			close(started)
+		}
+	}}, started
+}
+
 func TestShutdownClosesWith1001AfterInFlightWork(t *testing.T) {
 	hub := newHubForTest(t)
-	exec := &scriptedExecutor{}
+	exec, started := slowStarted()
 	h, err := NewHandler(Config{Logger: quietLogger()}, exec, hub, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -486,7 +497,7 @@ func TestShutdownClosesWith1001AfterInFlightWork(t *testing.T) {
 	b.init("")
 	waitFor(t, "two sockets", func() bool { return h.Active() == 2 })
 	a.send(`{"type":"subscribe","id":"slow","payload":{"query":"{ slow }"}}`)
-	time.Sleep(50 * time.Millisecond) // the slow query is running
+	<-started // the slow query is running
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	done := make(chan error, 1)
@@ -513,7 +524,7 @@ func TestShutdownClosesWith1001AfterInFlightWork(t *testing.T) {
 }
 
 func TestShutdownDeadlineCutsSockets(t *testing.T) {
-	exec := &scriptedExecutor{}
+	exec, started := slowStarted()
 	h, err := NewHandler(Config{Logger: quietLogger()}, exec, nil, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -524,7 +535,7 @@ func TestShutdownDeadlineCutsSockets(t *testing.T) {
 	a.init("")
 	// A query slower than the shutdown deadline.
 	a.send(`{"type":"subscribe","id":"slow","payload":{"query":"{ slow }"}}`)
-	time.Sleep(20 * time.Millisecond)
+	<-started
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	if err := h.Shutdown(ctx); !errors.Is(err, context.DeadlineExceeded) {

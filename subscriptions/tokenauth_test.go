@@ -67,7 +67,7 @@ func TestTokenAuthenticator(t *testing.T) {
 // TestTokenAuthenticatorOverTheSocket: the expiry of a real token closes
 // the socket with 4403.
 func TestTokenAuthenticatorOverTheSocket(t *testing.T) {
-	soon := &auth.User{UserID: "u", Claims: map[string]any{"exp": float64(time.Now().Add(1200 * time.Millisecond).Unix())}}
+	soon := &auth.User{UserID: "u", Claims: map[string]any{"exp": float64(time.Now().Add(2500 * time.Millisecond).Unix())}}
 	ts := newTestServer(t, Config{}, nil, nil, &TokenAuthenticator{Verifier: mapVerifier{"soon": soon}})
 	c := ts.dial(ProtocolTransportWS)
 	c.init(`{"headers":{"Authorization":"Bearer soon"}}`)
