@@ -19,10 +19,12 @@ import (
 // closeGrace is how long a closing socket waits for the peer's close frame.
 const closeGrace = 2 * time.Second
 
-// conn is one socket. The ServeHTTP goroutine reads; one writer goroutine
-// owns every data write; operations run in their own goroutines only while
-// they are being prepared or executed (a live subscription costs no
-// goroutine: the Hub calls its deliver function).
+// conn is one socket. The ServeHTTP goroutine reads. Data frames are
+// written by a writer goroutine that exists only while the queue holds
+// something; keepalive is a timer. Operations run in their own goroutines
+// only while they are being prepared or executed (a live subscription costs
+// no goroutine: the Hub calls its deliver function). So an idle subscribed
+// socket holds one goroutine, the reader.
 type conn struct {
 	h      *Handler
 	ws     *websocket.Conn
@@ -32,14 +34,19 @@ type conn struct {
 
 	ctx    context.Context // ends when the socket is done; parent of every operation
 	cancel context.CancelFunc
-	send   chan []byte
 
-	closeOnce  sync.Once
-	closing    chan struct{} // closed when a close was requested
-	closeCode  int
-	closeText  string
-	closeFirst []byte // a message written just before the close frame (legacy connection_error)
-	cutOnce    sync.Once
+	qmu         sync.Mutex
+	queue       [][]byte // waiting to be written, at most Config.SendQueue
+	writing     bool     // a writer goroutine is running
+	writers     sync.WaitGroup
+	startWriter func() // go c.flush(); replaced by the fuzz target, which has no socket
+
+	closeOnce     sync.Once
+	closing       chan struct{} // closed when a close was requested
+	closeCode     int
+	closeText     string
+	closeSentOnce sync.Once
+	cutOnce       sync.Once
 
 	mu       sync.Mutex
 	ops      map[string]*operation
@@ -50,7 +57,8 @@ type conn struct {
 	inflight sync.WaitGroup
 
 	timersMu sync.Mutex
-	timers   []*time.Timer
+	timers   []*time.Timer // init timeout, credential expiry
+	kaTimer  *time.Timer
 }
 
 type operation struct {
@@ -63,14 +71,17 @@ type operation struct {
 
 func newConn(h *Handler, ws *websocket.Conn, r *http.Request) *conn {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &conn{
+	c := &conn{
 		h: h, ws: ws, legacy: ws.Subprotocol() == ProtocolLegacyWS,
-		header: r.Header.Clone(), remote: r.RemoteAddr,
+		// The request outlives the socket (ServeHTTP's frame holds it) and
+		// is only read: no copy of its header.
+		header: r.Header, remote: r.RemoteAddr,
 		ctx: ctx, cancel: cancel,
-		send:    make(chan []byte, h.cfg.SendQueue),
 		closing: make(chan struct{}),
 		ops:     make(map[string]*operation),
 	}
+	c.startWriter = func() { go c.flush() }
+	return c
 }
 
 // serve runs the socket to its end and releases everything it held.
@@ -90,11 +101,9 @@ func (c *conn) serve() {
 			c.closeWith(CloseInitTimeout, "Connection initialisation timeout", nil)
 		}
 	})
-	writerDone := make(chan struct{})
-	go func() {
-		defer close(writerDone)
-		c.writeLoop()
-	}()
+	c.timersMu.Lock()
+	c.kaTimer = time.AfterFunc(cfg.KeepAlive, c.keepalive)
+	c.timersMu.Unlock()
 	c.readLoop()
 
 	// The reader is done: stop everything this socket started.
@@ -109,7 +118,7 @@ func (c *conn) serve() {
 		op.stop()
 	}
 	c.inflight.Wait()
-	<-writerDone
+	c.writers.Wait()
 	_ = c.ws.Close()
 }
 
@@ -136,6 +145,10 @@ func (c *conn) stopTimers() {
 		t.Stop()
 	}
 	c.timers = nil
+	if c.kaTimer != nil {
+		c.kaTimer.Stop()
+		c.kaTimer = nil
+	}
 	c.timersMu.Unlock()
 }
 
@@ -160,77 +173,121 @@ func (c *conn) readLoop() {
 	}
 }
 
-// writeLoop owns data writes and keepalive; it ends after writing the close
-// frame.
-func (c *conn) writeLoop() {
-	cfg := &c.h.cfg
-	tick := time.NewTicker(cfg.KeepAlive)
-	defer tick.Stop()
+// keepalive runs every KeepAlive (a timer, not a goroutine): a WebSocket
+// ping frame, and after the ack a "ping" message (graphql-transport-ws) or
+// "ka" (legacy).
+func (c *conn) keepalive() {
+	select {
+	case <-c.closing:
+		return
+	default:
+	}
+	if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.h.cfg.WriteTimeout)); err != nil {
+		c.cut()
+		return
+	}
+	c.mu.Lock()
+	acked := c.acked
+	c.mu.Unlock()
+	if acked {
+		if c.legacy {
+			c.enqueue([]byte(`{"type":"ka"}`))
+		} else {
+			c.enqueue([]byte(`{"type":"ping"}`))
+		}
+	}
+	c.timersMu.Lock()
+	if c.kaTimer != nil { // nil: stopped
+		c.kaTimer.Reset(c.h.cfg.KeepAlive)
+	}
+	c.timersMu.Unlock()
+}
+
+// flush is the writer: it writes the queue in order, then the close frame
+// when a close was requested, and exits when there is nothing left.
+func (c *conn) flush() {
+	defer c.writers.Done()
 	for {
-		select {
-		case msg := <-c.send:
-			if !c.write(msg) {
-				c.cut()
-				return
+		c.qmu.Lock()
+		if len(c.queue) == 0 {
+			c.writing = false
+			closing := c.isClosing() // decided under qmu: see closeWith
+			c.qmu.Unlock()
+			if closing {
+				c.writeClose()
 			}
-		case <-tick.C:
-			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(cfg.WriteTimeout)); err != nil {
-				c.cut()
-				return
-			}
-			c.mu.Lock()
-			acked := c.acked
-			c.mu.Unlock()
-			if acked {
-				if c.legacy {
-					c.write([]byte(`{"type":"ka"}`))
-				} else {
-					c.write([]byte(`{"type":"ping"}`))
-				}
-			}
-		case <-c.closing:
-			// Messages queued before the close (the last results of a
-			// drain) go first, except for a reader too slow to take them.
-			for c.closeCode != ClosePolicyViolation {
-				select {
-				case msg := <-c.send:
-					if !c.write(msg) {
-						c.cut()
-						return
-					}
-					continue
-				default:
-				}
-				break
-			}
-			if c.closeFirst != nil {
-				c.write(c.closeFirst)
-			}
-			deadline := time.Now().Add(cfg.WriteTimeout)
-			if err := c.ws.WriteControl(websocket.CloseMessage,
-				websocket.FormatCloseMessage(c.closeCode, c.closeText), deadline); err != nil &&
-				!errors.Is(err, websocket.ErrCloseSent) {
-				c.cut()
-				return
-			}
-			_ = c.ws.SetReadDeadline(time.Now().Add(closeGrace))
+			return
+		}
+		msg := c.queue[0]
+		c.queue[0] = nil
+		c.queue = c.queue[1:]
+		if len(c.queue) == 0 {
+			c.queue = nil // let the backing array go while idle
+		}
+		c.qmu.Unlock()
+		_ = c.ws.SetWriteDeadline(time.Now().Add(c.h.cfg.WriteTimeout))
+		if err := c.ws.WriteMessage(websocket.TextMessage, msg); err != nil {
+			c.cut()
+			c.qmu.Lock()
+			c.queue, c.writing = nil, false
+			c.qmu.Unlock()
 			return
 		}
 	}
 }
 
-func (c *conn) write(msg []byte) bool {
-	_ = c.ws.SetWriteDeadline(time.Now().Add(c.h.cfg.WriteTimeout))
-	return c.ws.WriteMessage(websocket.TextMessage, msg) == nil
+// writeClose sends the close frame once and gives the peer closeGrace to
+// answer before the reader gives up.
+func (c *conn) writeClose() {
+	c.closeSentOnce.Do(func() {
+		err := c.ws.WriteControl(websocket.CloseMessage,
+			websocket.FormatCloseMessage(c.closeCode, c.closeText), time.Now().Add(c.h.cfg.WriteTimeout))
+		if err != nil && !errors.Is(err, websocket.ErrCloseSent) {
+			c.cut()
+			return
+		}
+		_ = c.ws.SetReadDeadline(time.Now().Add(closeGrace))
+	})
 }
 
-// closeWith asks the writer to send a close frame (after first, when not
-// nil) and the reader to stop handling messages. Only the first call counts.
+// closeWith asks for a close frame (after first, when not nil) and makes
+// the reader stop handling messages. Only the first call counts. Queued
+// messages are written first, except when the queue overflowed: a reader
+// too slow to take them gets the close frame as soon as the frame being
+// written is done.
 func (c *conn) closeWith(code int, text string, first []byte) {
 	c.closeOnce.Do(func() {
-		c.closeCode, c.closeText, c.closeFirst = code, text, first
+		c.closeCode, c.closeText = code, text
+		// closing is closed under qmu together with queueing first, so a
+		// writer that finds the queue empty and closing set knows nothing
+		// is left to write before the close frame.
+		c.qmu.Lock()
 		close(c.closing)
+		if code == ClosePolicyViolation {
+			c.queue = nil
+		}
+		if first != nil {
+			c.queue = append(c.queue, first)
+		}
+		start := !c.writing
+		if start {
+			c.writing = true
+			c.writers.Add(1)
+		}
+		c.qmu.Unlock()
+		if start {
+			c.startWriter()
+		}
 	})
+}
+
+func (c *conn) isClosing() bool {
+	select {
+	case <-c.closing:
+		return true
+	default:
+		return false
+	}
 }
 
 // cut drops the TCP connection at once (a writer that cannot write, or
@@ -258,16 +315,26 @@ func (c *conn) drain() {
 // means the client reads more slowly than events arrive: the connection is
 // closed with 1008 (the overflow policy, see Config.SendQueue).
 func (c *conn) enqueue(msg []byte) {
-	select {
-	case <-c.closing:
+	c.qmu.Lock()
+	if c.isClosing() {
+		c.qmu.Unlock()
 		return
-	default:
 	}
-	select {
-	case c.send <- msg:
-	default:
+	if len(c.queue) >= c.h.cfg.SendQueue {
+		c.qmu.Unlock()
 		c.h.cfg.Logger.Warn("subscriptions: outgoing queue full, closing a slow connection", "remote", c.remote)
 		c.closeWith(ClosePolicyViolation, "Outgoing queue full: the client reads too slowly", nil)
+		return
+	}
+	c.queue = append(c.queue, msg)
+	start := !c.writing
+	if start {
+		c.writing = true
+		c.writers.Add(1)
+	}
+	c.qmu.Unlock()
+	if start {
+		c.startWriter()
 	}
 }
 
@@ -456,6 +523,10 @@ func (c *conn) run(ctx context.Context, op *operation, req *Request) {
 		if !live {
 			unsub()
 		}
+		// Nothing uses the operation's context once it is registered
+		// (reads run under the Hub's): release it rather than keep it in
+		// the socket's context for the subscription's whole life.
+		op.cancel()
 	default:
 		c.internalError(op, fmt.Errorf("executor returned %T, neither SingleResult nor Subscription", prepared))
 	}
