@@ -60,8 +60,9 @@ func ParseEvent(payload []byte) (Event, error) {
 		return Event{}, fmt.Errorf("%w: %d bytes", ErrBadEvent, len(payload))
 	}
 	var w wireEvent
+	// Unknown fields are ignored: a newer trigger may add some, and a
+	// server that does not know them still delivers the event.
 	dec := json.NewDecoder(bytes.NewReader(payload))
-	dec.DisallowUnknownFields()
 	if err := dec.Decode(&w); err != nil {
 		return Event{}, fmt.Errorf("%w: %v", ErrBadEvent, err)
 	}

@@ -335,6 +335,7 @@ func TestParseEvent(t *testing.T) {
 		{`{"entity":"Post","op":"UPDATE","id":"1","scope":{"tenant_id":"a"}}`, Event{Entity: "Post", Op: OpUpdate, ID: "1", Scope: map[string]*string{"tenant_id": s("a")}}},
 		{`{"id":"1","op":"DELETE","scope":{"t":null},"entity":"Post"}`, Event{Entity: "Post", Op: OpDelete, ID: "1", Scope: map[string]*string{"t": nil}}},
 		{`{"entity":"Post","op":"INSERT","overflow":true}`, Event{Entity: "Post", Op: OpInsert, Overflow: true}},
+		{`{"entity":"Post","op":"INSERT","id":"1","txid":42}`, Event{Entity: "Post", Op: OpInsert, ID: "1"}}, // newer trigger
 	}
 	for _, g := range good {
 		ev, err := ParseEvent([]byte(g.in))
@@ -345,7 +346,7 @@ func TestParseEvent(t *testing.T) {
 	for _, bad := range []string{``, `null`, `"x"`, `{"entity":"Post","op":"UPDATE","id":"1"} {}`,
 		`{"entity":"Post","op":"UPDATE","id":1}`, `{"entity":"","op":"UPDATE","id":"1"}`,
 		`{"entity":"Post","op":"update","id":"1"}`, `{"entity":"Post","op":"UPDATE","id":""}`,
-		`{"entity":"Post","op":"UPDATE","id":"1","extra":true}`, `{"entity":"Post","op":"UPDATE","id":"1","scope":{"a":1}}`,
+		`{"entity":"Post","op":"UPDATE","id":"1","scope":{"a":1}}`,
 		`{"entity":"` + strings.Repeat("P", 64) + `","op":"UPDATE","id":"1"}`,
 		`{"entity":"Post","op":"UPDATE","id":"` + strings.Repeat("1", 8000) + `"}`} {
 		if _, err := ParseEvent([]byte(bad)); err == nil {
