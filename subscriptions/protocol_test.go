@@ -559,3 +559,33 @@ func newRawServer(t *testing.T, h http.Handler) *httptest.Server {
 	t.Cleanup(srv.Close)
 	return srv
 }
+
+func TestNewHandlerRefusesBadSettings(t *testing.T) {
+	if _, err := NewHandler(Config{}, nil, nil, nil); err == nil {
+		t.Error("nil Executor accepted")
+	}
+	for _, cfg := range []Config{{InitTimeout: -1}, {SendQueue: -1}, {MaxMessageBytes: -1}, {MaxOperations: -5}} {
+		if _, err := NewHandler(cfg, &scriptedExecutor{}, nil, nil); err == nil {
+			t.Errorf("%+v accepted", cfg)
+		}
+	}
+	for k, want := range map[OperationKind]string{KindQuery: "query", KindMutation: "mutation", KindSubscription: "subscription", 0: "unknown"} {
+		if k.String() != want {
+			t.Errorf("%d: %s", k, k.String())
+		}
+	}
+}
+
+// TestSubscriptionsDisabledWithoutHub: no Hub, queries still work and a
+// subscription gets an error, not a crash.
+func TestSubscriptionsDisabledWithoutHub(t *testing.T) {
+	ts := newTestServer(t, Config{}, nil, nil, nil)
+	c := ts.dial(ProtocolTransportWS)
+	c.init("")
+	c.send(`{"type":"subscribe","id":"s","payload":{"query":"subscription { postUpdated { id } }"}}`)
+	if m := c.expectType("error"); !strings.Contains(toJSON(m["payload"]), "SUBSCRIPTIONS_DISABLED") {
+		t.Fatalf("%v", m)
+	}
+	c.send(`{"type":"subscribe","id":"s","payload":{"query":"{ ok }"}}`) // the id is free again
+	c.expectType("next")
+}
