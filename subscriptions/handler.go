@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -266,9 +267,18 @@ func authorization(payload json.RawMessage, header http.Header) string {
 			}
 			var headers map[string]json.RawMessage
 			if raw, ok := fields["headers"]; ok && isObject(raw) && json.Unmarshal(raw, &headers) == nil {
-				for k, raw := range headers {
+				// Several spellings of the name: the first in byte order
+				// wins, so the choice never depends on map order.
+				keys := make([]string, 0, 1)
+				for k := range headers {
+					if strings.EqualFold(k, "authorization") {
+						keys = append(keys, k)
+					}
+				}
+				slices.Sort(keys)
+				for _, k := range keys {
 					var s string
-					if strings.EqualFold(k, "authorization") && json.Unmarshal(raw, &s) == nil && s != "" {
+					if json.Unmarshal(headers[k], &s) == nil && s != "" {
 						return s
 					}
 				}

@@ -589,3 +589,22 @@ func TestSubscriptionsDisabledWithoutHub(t *testing.T) {
 	c.send(`{"type":"subscribe","id":"s","payload":{"query":"{ ok }"}}`) // the id is free again
 	c.expectType("next")
 }
+
+func TestAuthorizationLookup(t *testing.T) {
+	h := http.Header{"Authorization": {"Bearer header"}}
+	for _, tc := range []struct{ payload, want string }{
+		{``, "Bearer header"},
+		{`null`, "Bearer header"},
+		{`{}`, "Bearer header"},
+		{`{"authorization":"Bearer a"}`, "Bearer a"},
+		{`{"Authorization":"Bearer b","headers":{"authorization":"Bearer c"}}`, "Bearer b"},
+		{`{"authorization":7,"headers":{"authorization":"Bearer c"}}`, "Bearer c"},
+		{`{"headers":{"AUTHORIZATION":"Bearer u","authorization":"Bearer l"}}`, "Bearer u"},
+		{`{"headers":"Bearer x"}`, "Bearer header"},
+		{`{"authorization":""}`, "Bearer header"},
+	} {
+		if got := authorization([]byte(tc.payload), h); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.payload, got, tc.want)
+		}
+	}
+}
