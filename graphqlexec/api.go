@@ -6,7 +6,22 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/validate"
 	"github.com/fraiseql/fraiseql-http/pyjson"
+)
+
+// The document limits' defaults (see Config; why they exist: package
+// internal/validate, limits.go) and
+// the execution timeout's.
+const (
+	DefaultMaxQueryBytes  = validate.DefaultMaxQueryBytes
+	DefaultMaxQueryTokens = validate.DefaultMaxQueryTokens
+	DefaultMaxQueryDepth  = validate.DefaultMaxQueryDepth
+	DefaultMaxQueryFields = validate.DefaultMaxQueryFields
+	// DefaultExecutionTimeout is v1's query_timeout (30 s), which v1 applies
+	// as statement_timeout to mutations only; here it bounds every
+	// statement a request runs.
+	DefaultExecutionTimeout = 30 * time.Second
 )
 
 // Environment selects FraiseQL v1's development or production behaviour.
@@ -37,7 +52,7 @@ type Config struct {
 	// kept; 0 means the default (1024).
 	DocumentCacheSize int
 
-	// Document limits (limits.go), a deliberate difference from v1, which
+	// Document limits (internal/validate), a deliberate difference from v1, which
 	// has none: a document over a limit is answered with one GraphQL error
 	// (HTTP 200, no data) before it is parsed or validated. 0 means the
 	// default; a negative value is an error.

@@ -30,7 +30,7 @@ func (x *execution) prepareBound(op *ast.OperationDefinition) (*prepared, error)
 	b := x.d.bound[op]
 	x.d.mu.Unlock()
 	if b == nil {
-		b = &boundOp{eligible: x.e.bindableOperation(op, x.d.frags)}
+		b = &boundOp{eligible: x.e.bindableOperation(op, x.d.Fragments)}
 		x.d.mu.Lock()
 		if old := x.d.bound[op]; old != nil {
 			b = old

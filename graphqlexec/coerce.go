@@ -8,6 +8,7 @@ import (
 	"github.com/graphql-go/graphql/language/ast"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/validate"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
 	"github.com/fraiseql/fraiseql-http/pyjson"
 )
@@ -18,19 +19,6 @@ import (
 // floats, UUIDs in their canonical text. Errors carry graphql-core's words.
 
 var nullValue = pyjson.Value{Kind: pyjson.Null}
-
-// typeRefOf converts a variable definition's type to a model reference.
-func typeRefOf(t ast.Type) *schema.TypeRef {
-	switch t := t.(type) {
-	case *ast.NonNull:
-		return &schema.TypeRef{NonNull: true, OfType: typeRefOf(t.Type)}
-	case *ast.List:
-		return &schema.TypeRef{List: true, OfType: typeRefOf(t.Type)}
-	case *ast.Named:
-		return &schema.TypeRef{Named: t.Name.Value}
-	}
-	return &schema.TypeRef{Named: ""}
-}
 
 // coerceVariables implements graphql-core's coerce_variable_values for
 // one operation. The result maps names to coerced values; absent
@@ -55,7 +43,7 @@ func (e *Engine) coerceVariables(op *ast.OperationDefinition, body []byte, vars 
 	var locator *gqlerr.Locator
 	for _, vd := range op.VariableDefinitions {
 		name := vd.Variable.Name.Value
-		ref := typeRefOf(vd.Type)
+		ref := validate.TypeRefOf(vd.Type)
 		loc := func() []gqlerr.Location {
 			if locator == nil {
 				locator = gqlerr.NewLocator(body)
@@ -243,7 +231,7 @@ func (e *Engine) coerceLiteral(v ast.Value, ref *schema.TypeRef, vars map[string
 		}
 		return val, nil
 	}
-	if isNull(v) {
+	if validate.IsNull(v) {
 		// graphql-core's value_from_ast: null is None, and Undefined
 		// (invalid) for a non-null type.
 		if ref.NonNull {

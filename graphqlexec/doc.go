@@ -10,12 +10,12 @@
 // reads (user(id: $id)) shares its prepared fields too, each request
 // binding its own values as parameters (bind.go); any other use of a
 // variable plans per request. ExecuteAppend writes the body into the
-// caller's buffer. graphql-go parses, with GraphQL's null literal added around it
-// (null.go), and development validates with graphql-core 3.2's rule list in
-// its order: graphql-go's rules reworded, ours where graphql-go reports
-// other errors (rules.go); testdata/validation-corpus.txt is compared with
-// graphql-core itself. When introspection is blocked
-// (production) only graphql-core's NoSchemaIntrospectionCustomRule runs, as
+// caller's buffer. The front end (package internal/validate) parses with
+// graphql-go, GraphQL's null literal added around it, and validates with
+// graphql-core 3.2's rule list in its order and words;
+// testdata/validation-corpus.txt is compared with graphql-core itself.
+// When introspection is blocked (production) only graphql-core's
+// NoSchemaIntrospectionCustomRule runs, as
 // in v1. Variables are coerced with graphql-core's messages. Each root read
 // is one SQL statement (package internal/plan, v1's shapes), run with pgx
 // in one round trip, and each row's jsonb text is rewritten on the bytes
@@ -42,8 +42,8 @@
 // the schema model); decode row JSON into Go maps on the response path.
 //
 // Security defaults: every document is measured before it is parsed and
-// validated (limits.go: bytes, tokens, bracket nesting, selection depth and
-// fields through fragments), because graphql-go's parser and validator are
+// validated (internal/validate: bytes, tokens, bracket nesting, selection
+// depth and fields through fragments), because graphql-go's parser and validator are
 // super-linear in depth and repeated fields; validation stops at
 // graphql-core's 100 errors; every statement runs under the request's
 // ExecutionTimeout. Filters are bounded (plan.MaxFilterDepth,

@@ -11,6 +11,7 @@ import (
 	"github.com/graphql-go/graphql/language/ast"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/validate"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
 	"github.com/fraiseql/fraiseql-http/pyjson"
 )
@@ -24,7 +25,8 @@ type Engine struct {
 	db    DB
 	cfg   Config
 	cache *docCache
-	lim   limits
+	lim   validate.Limits
+	val   *validate.Validator
 	dl    *deadlines
 }
 
@@ -64,7 +66,7 @@ func New(s *schema.Schema, db DB, cfg Config) (*Engine, error) {
 	if cfg.DocumentCacheSize == 0 {
 		cfg.DocumentCacheSize = defaultCacheSize
 	}
-	lim, err := newLimits(&cfg)
+	lim, err := validate.NewLimits(cfg.MaxQueryBytes, cfg.MaxQueryTokens, cfg.MaxQueryDepth, cfg.MaxQueryFields)
 	if err != nil {
 		return nil, err
 	}
@@ -74,19 +76,17 @@ func New(s *schema.Schema, db DB, cfg Config) (*Engine, error) {
 	case cfg.ExecutionTimeout == 0:
 		cfg.ExecutionTimeout = DefaultExecutionTimeout
 	}
-	_ = s.GraphQL()
-	return &Engine{s: s, db: db, cfg: cfg, cache: newDocCache(cfg.DocumentCacheSize), lim: lim, dl: newDeadlines(cfg.ExecutionTimeout)}, nil
+	return &Engine{s: s, db: db, cfg: cfg, cache: newDocCache(cfg.DocumentCacheSize), lim: lim, val: validate.NewValidator(s), dl: newDeadlines(cfg.ExecutionTimeout)}, nil
 }
 
 // document is a parsed query with its validation results and prepared
 // operations; cached by query text and shared by concurrent requests.
 type document struct {
-	body []byte
-	doc  *ast.Document
+	// Document is nil when syntax is set.
+	*validate.Document
 	// syntax rejects the document before validation: a syntax error or a
-	// document limit exceeded (limits.go); doc is nil then.
+	// document limit exceeded (see validate.Parse).
 	syntax *gqlerr.Error
-	frags  map[string]*ast.FragmentDefinition
 
 	fullOnce, blockedOnce sync.Once
 	fullErrs, blockedErrs []*gqlerr.Error
@@ -100,37 +100,22 @@ func (e *Engine) document(query string) *document {
 	if d := e.cache.get(query); d != nil {
 		return d
 	}
-	d := &document{body: []byte(query), frags: map[string]*ast.FragmentDefinition{}, ops: map[string]*prepared{}, bound: map[*ast.OperationDefinition]*boundOp{}}
 	// The limits run on a miss only: a cached document has passed them
 	// (or its rejection is cached, like a syntax error).
-	if d.syntax = e.lim.scan(d.body); d.syntax != nil {
-		return e.cache.add(query, d)
-	}
-	doc, err := parseDocument(d.body)
-	if err != nil {
-		d.syntax = syntaxError(err, d.body)
-		return e.cache.add(query, d)
-	}
-	for _, def := range doc.Definitions {
-		if f, ok := def.(*ast.FragmentDefinition); ok {
-			d.frags[f.Name.Value] = f
-		}
-	}
-	if d.syntax = e.lim.check(doc, d.frags, d.body); d.syntax == nil {
-		d.doc = doc
-	}
+	d := &document{ops: map[string]*prepared{}, bound: map[*ast.OperationDefinition]*boundOp{}}
+	d.Document, d.syntax = validate.Parse([]byte(query), &e.lim)
 	return e.cache.add(query, d)
 }
 
 func (e *Engine) validation(d *document, blocked bool) []*gqlerr.Error {
 	if blocked {
-		d.blockedOnce.Do(func() { d.blockedErrs = e.introspectionErrors(d.doc, d.body) })
+		d.blockedOnce.Do(func() { d.blockedErrs = e.val.Introspection(d.Document) })
 		return d.blockedErrs
 	}
 	// Development, and production when introspection is allowed (an
 	// authenticated user under the "authenticated" policy): v1 then runs
 	// graphql-core's full rule set.
-	d.fullOnce.Do(func() { d.fullErrs = e.validateFull(d.doc, d.body) })
+	d.fullOnce.Do(func() { d.fullErrs = e.val.Validate(d.Document) })
 	return d.fullErrs
 }
 
@@ -221,8 +206,8 @@ func (x *execution) run() Response {
 	if x.req.QueryMissing {
 		return Response{Body: append(x.dst(len(typeErrorBody)), typeErrorBody...)}
 	}
-	if len(x.req.Query) > x.e.lim.bytes {
-		return x.dict(nil, []*gqlerr.Error{x.e.lim.sizeError()})
+	if len(x.req.Query) > x.e.lim.MaxBytes() {
+		return x.dict(nil, []*gqlerr.Error{x.e.lim.SizeError()})
 	}
 	x.d = x.e.document(x.req.Query)
 	if x.d.syntax != nil {
@@ -235,7 +220,7 @@ func (x *execution) run() Response {
 	if gerr != nil {
 		return x.dict(nil, []*gqlerr.Error{gerr})
 	}
-	vars, verrs := x.e.coerceVariables(op, x.d.body, x.req.Variables)
+	vars, verrs := x.e.coerceVariables(op, x.d.Body, x.req.Variables)
 	if len(verrs) > 0 {
 		return x.dict(nil, verrs)
 	}
@@ -250,7 +235,7 @@ func (x *execution) run() Response {
 // operation picks the operation as graphql-core's execution context does.
 func (x *execution) operation() (*ast.OperationDefinition, *gqlerr.Error) {
 	var found *ast.OperationDefinition
-	for _, def := range x.d.doc.Definitions {
+	for _, def := range x.d.AST.Definitions {
 		op, ok := def.(*ast.OperationDefinition)
 		if !ok {
 			continue

@@ -34,7 +34,7 @@ func (x *execution) execute(p *prepared) Response {
 func (x *execution) fieldError(r *root, msg string) *gqlerr.Error {
 	return &gqlerr.Error{
 		Message:   msg,
-		Locations: []gqlerr.Location{gqlerr.LocationAt(x.d.body, r.nodes[0].Loc.Start)},
+		Locations: []gqlerr.Location{gqlerr.LocationAt(x.d.Body, r.nodes[0].Loc.Start)},
 		Path:      []any{r.key},
 	}
 }
@@ -255,7 +255,7 @@ func (x *execution) nonRead(p *prepared) Response {
 		case rootTypename:
 			data.Members = append(data.Members, pyjson.Member{Key: r.key, Value: gqlerr.Str(x.e.s.Query)})
 		case rootIntrospection:
-			v, err := x.e.s.ResolveIntrospection(r.nodes[0], x.d.frags, vars)
+			v, err := x.e.s.ResolveIntrospection(r.nodes[0], x.d.Fragments, vars)
 			if err != nil {
 				errs = append(errs, x.fieldError(r, clientMessage(err)))
 				v = nullValue

@@ -106,7 +106,7 @@ func (x *execution) fragmentFields(typeName string, nodes []*ast.Field) ([]strin
 					sets = append(sets, sel.SelectionSet)
 				}
 			case *ast.FragmentSpread:
-				if f := x.d.frags[sel.Name.Value]; f != nil && f.TypeCondition.Name.Value == typeName && x.include(sel.Directives) {
+				if f := x.d.Fragments[sel.Name.Value]; f != nil && f.TypeCondition.Name.Value == typeName && x.include(sel.Directives) {
 					sets = append(sets, f.SelectionSet)
 				}
 			}

@@ -175,7 +175,7 @@ func (x *execution) collect(typeName string, sets []*ast.SelectionSet) []fieldGr
 					continue
 				}
 				visited[name] = true
-				f := x.d.frags[name]
+				f := x.d.Fragments[name]
 				if f == nil || !x.applies(f.TypeCondition.Name.Value, typeName) {
 					continue
 				}

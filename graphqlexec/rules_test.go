@@ -4,8 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-
-	"github.com/graphql-go/graphql/language/ast"
 )
 
 // TestFragmentCycles: graphql-go's OverlappingFieldsCanBeMerged recurses
@@ -19,9 +17,6 @@ func TestFragmentCycles(t *testing.T) {
 		{`{ users { ...F } } fragment F on User { id profile { ... on Profile { bio } } ...G } fragment G on User { email ...F }`, `Cannot spread fragment 'F' within itself via 'G'.`},
 	}
 	for _, tc := range docs {
-		if !hasFragmentCycle(mustParse(t, tc.doc)) {
-			t.Errorf("no cycle found in %s", tc.doc)
-		}
 		for _, cfg := range []Config{{}, {Environment: Production, IntrospectionPolicy: IntrospectionAuthenticated}} {
 			e, err := New(loadBlog(t), &fakeDB{}, cfg)
 			if err != nil {
@@ -33,16 +28,4 @@ func TestFragmentCycles(t *testing.T) {
 			}
 		}
 	}
-	if hasFragmentCycle(mustParse(t, `{ users { ...F ...G } } fragment F on User { ...G } fragment G on User { id }`)) {
-		t.Error("a shared fragment is not a cycle")
-	}
-}
-
-func mustParse(t *testing.T, doc string) *ast.Document {
-	t.Helper()
-	d, err := parseDocument([]byte(doc))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
 }

@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/graphql-go/graphql/language/ast"
-	"github.com/graphql-go/graphql/language/visitor"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -84,26 +82,4 @@ func TestDeadlinesShared(t *testing.T) {
 		t.Fatal("a context other than Background shared a deadline")
 	}
 	cancel()
-}
-
-// TestParseWithoutSource: nodes carry no source, so graphql-go's error
-// constructor does not scan the document for every error (see parse).
-func TestParseWithoutSource(t *testing.T) {
-	doc, err := parseDocument([]byte("query($a: Int) { users(where: {id: {eq: null}}) { id ...F } } fragment F on User { role }"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	visitor.Visit(doc, &visitor.VisitorOptions{Enter: func(p visitor.VisitFuncParams) (string, any) {
-		if node, ok := p.Node.(ast.Node); ok && node.GetLoc() != nil {
-			n++
-			if node.GetLoc().Source != nil {
-				t.Errorf("%s node has a source", node.GetKind())
-			}
-		}
-		return visitor.ActionNoChange, nil
-	}}, nil)
-	if n < 20 {
-		t.Fatalf("only %d nodes visited", n)
-	}
 }

@@ -1,4 +1,4 @@
-package graphqlexec
+package validate
 
 import (
 	"fmt"
@@ -35,7 +35,7 @@ const coreMarker = "\x00"
 // rules returns graphql-core's specified_rules for doc, in its order.
 // SingleFieldSubscriptionsRule is absent: it only speaks when the schema
 // has a subscription type, which the graphql-go schema never has.
-func (e *Engine) rules(doc *ast.Document, body []byte) []graphql.ValidationRuleFn {
+func (e *Validator) rules(doc *ast.Document, body []byte) []graphql.ValidationRuleFn {
 	rules := []graphql.ValidationRuleFn{
 		executableDefinitionsRule,
 		uniqueOperationNamesRule,
@@ -219,14 +219,14 @@ func hasFragmentCycle(doc *ast.Document) bool {
 // differs: inside a list given where no list is expected it knows no
 // type, graphql-core keeps the expected type), in the model's type
 // references: nil where graphql-core's is None.
-func (e *Engine) valuesRule(body []byte) graphql.ValidationRuleFn {
+func (e *Validator) valuesRule(body []byte) graphql.ValidationRuleFn {
 	return func(ctx *graphql.ValidationContext) *graphql.ValidationRuleInstance {
 		r := &valuesRule{e: e, ctx: ctx, body: body}
 		return &graphql.ValidationRuleInstance{VisitorOpts: &visitor.VisitorOptions{KindFuncMap: map[string]visitor.NamedVisitFuncs{
 			kinds.VariableDefinition: {
 				Enter: func(p visitor.VisitFuncParams) (string, any) {
 					vd := p.Node.(*ast.VariableDefinition)
-					r.push(e.inputRef(typeRefOf(vd.Type)))
+					r.push(e.inputRef(TypeRefOf(vd.Type)))
 					return visitor.ActionNoChange, nil
 				},
 				Leave: r.leave,
@@ -315,7 +315,7 @@ func (e *Engine) valuesRule(body []byte) graphql.ValidationRuleFn {
 }
 
 type valuesRule struct {
-	e     *Engine
+	e     *Validator
 	ctx   *graphql.ValidationContext
 	body  []byte
 	stack []*schema.TypeRef
@@ -356,7 +356,7 @@ func nullable(t *schema.TypeRef) *schema.TypeRef {
 
 // inputRef is t when it names an input type (graphql-core's is_input_type),
 // else nil.
-func (e *Engine) inputRef(t *schema.TypeRef) *schema.TypeRef {
+func (e *Validator) inputRef(t *schema.TypeRef) *schema.TypeRef {
 	if t == nil {
 		return nil
 	}
@@ -683,7 +683,7 @@ func uniqueInputFieldNamesRule(ctx *graphql.ValidationContext) *graphql.Validati
 // over the model (graphql-go's also judges non-composite fragment types and
 // takes an inline fragment without a type condition for the field's list
 // type).
-func (e *Engine) possibleFragmentSpreadsRule(ctx *graphql.ValidationContext) *graphql.ValidationRuleInstance {
+func (e *Validator) possibleFragmentSpreadsRule(ctx *graphql.ValidationContext) *graphql.ValidationRuleInstance {
 	composite := func(name string) *schema.Type {
 		t := e.s.Type(name)
 		if t == nil {
@@ -729,7 +729,7 @@ func (e *Engine) possibleFragmentSpreadsRule(ctx *graphql.ValidationContext) *gr
 }
 
 // overlap is graphql-core's do_types_overlap.
-func (e *Engine) overlap(a, b *schema.Type) bool {
+func (e *Validator) overlap(a, b *schema.Type) bool {
 	if a.Name == b.Name {
 		return true
 	}
@@ -761,7 +761,7 @@ func (e *Engine) overlap(a, b *schema.Type) bool {
 // variablesInAllowedPositionRule is graphql-core's
 // VariablesInAllowedPositionRule: graphql-go takes a `null` default for a
 // non-null one (it has no null literal; ours is an EnumValue).
-func (e *Engine) variablesInAllowedPositionRule(ctx *graphql.ValidationContext) *graphql.ValidationRuleInstance {
+func (e *Validator) variablesInAllowedPositionRule(ctx *graphql.ValidationContext) *graphql.ValidationRuleInstance {
 	var defs map[string]*ast.VariableDefinition
 	return &graphql.ValidationRuleInstance{VisitorOpts: &visitor.VisitorOptions{KindFuncMap: map[string]visitor.NamedVisitFuncs{
 		kinds.OperationDefinition: {
@@ -779,7 +779,7 @@ func (e *Engine) variablesInAllowedPositionRule(ctx *graphql.ValidationContext) 
 					if vd == nil {
 						continue
 					}
-					varType := typeRefOf(vd.Type)
+					varType := TypeRefOf(vd.Type)
 					if e.s.Type(varType.NamedType()) == nil {
 						continue
 					}
@@ -803,7 +803,7 @@ func (e *Engine) variablesInAllowedPositionRule(ctx *graphql.ValidationContext) 
 
 // allowedVariableUsage is graphql-core's allowed_variable_usage; no
 // argument or input field of a served schema has a default value.
-func (e *Engine) allowedVariableUsage(varType *schema.TypeRef, varDefault ast.Value, loc *schema.TypeRef) bool {
+func (e *Validator) allowedVariableUsage(varType *schema.TypeRef, varDefault ast.Value, loc *schema.TypeRef) bool {
 	if loc.NonNull && !varType.NonNull {
 		if varDefault == nil || isNull(varDefault) {
 			return false
@@ -814,7 +814,7 @@ func (e *Engine) allowedVariableUsage(varType *schema.TypeRef, varDefault ast.Va
 }
 
 // subType is graphql-core's is_type_sub_type_of.
-func (e *Engine) subType(sub, super *schema.TypeRef) bool {
+func (e *Validator) subType(sub, super *schema.TypeRef) bool {
 	switch {
 	case super.NonNull:
 		return sub.NonNull && e.subType(sub.OfType, super.OfType)

@@ -1,4 +1,4 @@
-package graphqlexec
+package validate
 
 import (
 	"bytes"
@@ -35,7 +35,7 @@ type abortValidation struct{}
 // they agree, ours where they do not; see rules.go) and gives each error
 // graphql-core's words and character-counted locations (development,
 // introspection allowed).
-func (e *Engine) validateFull(doc *ast.Document, body []byte) []*gqlerr.Error {
+func (e *Validator) validateFull(doc *ast.Document, body []byte) []*gqlerr.Error {
 	var vctx *graphql.ValidationContext
 	// The first rule watches the error count at every node entered or
 	// left, so the walk stops one node after the error limit is passed.
@@ -80,7 +80,7 @@ func capErrors(out []*gqlerr.Error, found int) []*gqlerr.Error {
 	return out
 }
 
-func (e *Engine) reword(fe gqlerrors.FormattedError, loc *gqlerr.Locator) *gqlerr.Error {
+func (e *Validator) reword(fe gqlerrors.FormattedError, loc *gqlerr.Locator) *gqlerr.Error {
 	ge := &gqlerr.Error{}
 	if msg, ok := strings.CutPrefix(fe.Message, coreMarker); ok {
 		ge.Message = msg
@@ -105,14 +105,14 @@ func (e *Engine) reword(fe gqlerrors.FormattedError, loc *gqlerr.Locator) *gqler
 // A rewording rule: graphql-go's message pattern and graphql-core's text.
 type rewordRule struct {
 	re  *regexp.Regexp
-	fn  func(e *Engine, m []string) string
+	fn  func(e *Validator, m []string) string
 	eg  string // an example graphql-go message (tests)
 	out string // graphql-core's text for the example
 }
 
 var rewordRules = []rewordRule{
 	{re: regexp.MustCompile(`^Cannot query field "([^"]*)" on type "([^"]*)"\.`),
-		fn: func(e *Engine, m []string) string {
+		fn: func(e *Validator, m []string) string {
 			t := e.s.Type(m[2])
 			if t == nil {
 				return fmt.Sprintf("Cannot query field '%s' on type '%s'.", m[1], m[2])
@@ -136,22 +136,22 @@ var rewordRules = []rewordRule{
 		},
 		eg: `Cannot query field "nope" on type "User". Did you mean "role"?`, out: `Cannot query field 'nope' on type 'User'. Did you mean 'role'?`},
 	{re: regexp.MustCompile(`^Directive "@([^"]*)" argument "([^"]*)" of type "([^"]*)" is required but not provided\.$`),
-		fn: func(_ *Engine, m []string) string {
+		fn: func(_ *Validator, m []string) string {
 			return fmt.Sprintf("Directive '@%s' argument '%s' of type '%s' is required, but it was not provided.", m[1], m[2], m[3])
 		},
 		eg: `Directive "@skip" argument "if" of type "Boolean!" is required but not provided.`, out: `Directive '@skip' argument 'if' of type 'Boolean!' is required, but it was not provided.`},
 	{re: regexp.MustCompile(`^Directive "([^"]*)" may not be used on ([A-Z_]+)\.$`),
-		fn: func(_ *Engine, m []string) string {
+		fn: func(_ *Validator, m []string) string {
 			return fmt.Sprintf("Directive '@%s' may not be used on %s.", m[1], strings.ToLower(strings.ReplaceAll(m[2], "_", " ")))
 		},
 		eg: `Directive "skip" may not be used on FRAGMENT_DEFINITION.`, out: `Directive '@skip' may not be used on fragment definition.`},
 	{re: regexp.MustCompile(`^There can only be one variable named "([^"]*)"\.$`),
-		fn: func(_ *Engine, m []string) string {
+		fn: func(_ *Validator, m []string) string {
 			return fmt.Sprintf("There can be only one variable named '$%s'.", m[1])
 		},
 		eg: `There can only be one variable named "n".`, out: `There can be only one variable named '$n'.`},
 	{re: regexp.MustCompile(`^Cannot spread fragment "([^"]*)" within itself(?: via (.*))?\.$`),
-		fn: func(_ *Engine, m []string) string {
+		fn: func(_ *Validator, m []string) string {
 			if m[2] == "" {
 				return fmt.Sprintf("Cannot spread fragment '%s' within itself.", m[1])
 			}
@@ -163,18 +163,18 @@ var rewordRules = []rewordRule{
 		},
 		eg: `Cannot spread fragment "F" within itself via G, H.`, out: `Cannot spread fragment 'F' within itself via 'G', 'H'.`},
 	{re: regexp.MustCompile(`^Fields "([^"]*)" conflict because (.*)\. Use different aliases on the fields to fetch both if this was intentional\.$`),
-		fn: func(_ *Engine, m []string) string {
+		fn: func(_ *Validator, m []string) string {
 			return fmt.Sprintf("Fields '%s' conflict because %s. Use different aliases on the fields to fetch both if this was intentional.", m[1], conflictReason(m[2]))
 		},
 		eg:  `Fields "a" conflict because subfields "b" conflict because they return conflicting types String and [Int]! and subfields "c" conflict because x and y are different fields. Use different aliases on the fields to fetch both if this was intentional.`,
 		out: `Fields 'a' conflict because subfields 'b' conflict because they return conflicting types 'String' and '[Int]!' and subfields 'c' conflict because 'x' and 'y' are different fields. Use different aliases on the fields to fetch both if this was intentional.`},
 	{re: regexp.MustCompile(`^Field "([^"]*)" argument "([^"]*)" of type "([^"]*)" is required but not provided\.$`),
-		fn: func(_ *Engine, m []string) string {
+		fn: func(_ *Validator, m []string) string {
 			return fmt.Sprintf("Field '%s' argument '%s' of type '%s' is required, but it was not provided.", m[1], m[2], m[3])
 		},
 		eg: `Field "createUser" argument "input" of type "CreateUserInput!" is required but not provided.`, out: `Field 'createUser' argument 'input' of type 'CreateUserInput!' is required, but it was not provided.`},
 	{re: regexp.MustCompile(`^Unknown argument "([^"]*)" on field "([^"]*)" of type "([^"]*)"\.`),
-		fn: func(e *Engine, m []string) string {
+		fn: func(e *Validator, m []string) string {
 			var names []string
 			if t := e.s.Type(m[3]); t != nil {
 				if f := t.Field(m[2]); f != nil {
@@ -187,45 +187,45 @@ var rewordRules = []rewordRule{
 		},
 		eg: `Unknown argument "limt" on field "users" of type "Query".`, out: `Unknown argument 'limt' on field 'Query.users'. Did you mean 'limit'?`},
 	{re: regexp.MustCompile(`^Field "([^"]*)" of type "([^"]*)" must not have a sub selection\.$`),
-		fn: func(_ *Engine, m []string) string {
+		fn: func(_ *Validator, m []string) string {
 			return fmt.Sprintf("Field '%s' must not have a selection since type '%s' has no subfields.", m[1], m[2])
 		},
 		eg: `Field "id" of type "UUID" must not have a sub selection.`, out: `Field 'id' must not have a selection since type 'UUID' has no subfields.`},
 	{re: regexp.MustCompile(`^Field "([^"]*)" of type "([^"]*)" must have a sub selection\.$`),
-		fn: func(_ *Engine, m []string) string {
+		fn: func(_ *Validator, m []string) string {
 			return fmt.Sprintf("Field '%s' of type '%s' must have a selection of subfields. Did you mean '%s { ... }'?", m[1], m[2], m[1])
 		},
 		eg: `Field "profile" of type "Profile" must have a sub selection.`, out: `Field 'profile' of type 'Profile' must have a selection of subfields. Did you mean 'profile { ... }'?`},
 	{re: regexp.MustCompile(`^Variable "\$([^"]*)" is never used in operation "([^"]*)"\.$`),
-		fn: func(_ *Engine, m []string) string {
+		fn: func(_ *Validator, m []string) string {
 			return fmt.Sprintf("Variable '$%s' is never used in operation '%s'.", m[1], m[2])
 		},
 		eg: `Variable "$x" is never used in operation "Q".`, out: `Variable '$x' is never used in operation 'Q'.`},
 	{re: regexp.MustCompile(`^Variable "\$([^"]*)" is not defined by operation "([^"]*)"\.$`),
-		fn: func(_ *Engine, m []string) string {
+		fn: func(_ *Validator, m []string) string {
 			return fmt.Sprintf("Variable '$%s' is not defined by operation '%s'.", m[1], m[2])
 		},
 		eg: `Variable "$x" is not defined by operation "Q".`, out: `Variable '$x' is not defined by operation 'Q'.`},
 	{re: regexp.MustCompile(`^Variable "\$([^"]*)" of type "([^"]*)" used in position expecting type "([^"]*)"\.$`),
-		fn: func(_ *Engine, m []string) string {
+		fn: func(_ *Validator, m []string) string {
 			return fmt.Sprintf("Variable '$%s' of type '%s' used in position expecting type '%s'.", m[1], m[2], m[3])
 		},
 		eg: `Variable "$id" of type "String" used in position expecting type "UUID".`, out: `Variable '$id' of type 'String' used in position expecting type 'UUID'.`},
 	{re: regexp.MustCompile(`^There can only be one operation named "([^"]*)"\.$`),
-		fn: func(_ *Engine, m []string) string {
+		fn: func(_ *Validator, m []string) string {
 			return fmt.Sprintf("There can be only one operation named '%s'.", m[1])
 		},
 		eg: `There can only be one operation named "A".`, out: `There can be only one operation named 'A'.`},
 	{re: regexp.MustCompile(`^There can only be one fragment named "([^"]*)"\.$`),
-		fn: func(_ *Engine, m []string) string {
+		fn: func(_ *Validator, m []string) string {
 			return fmt.Sprintf("There can be only one fragment named '%s'.", m[1])
 		},
 		eg: `There can only be one fragment named "F".`, out: `There can be only one fragment named 'F'.`},
 	{re: regexp.MustCompile(`^Unknown directive "([^"]*)"\.$`),
-		fn: func(_ *Engine, m []string) string { return fmt.Sprintf("Unknown directive '@%s'.", m[1]) },
+		fn: func(_ *Validator, m []string) string { return fmt.Sprintf("Unknown directive '@%s'.", m[1]) },
 		eg: `Unknown directive "foo".`, out: `Unknown directive '@foo'.`},
 	{re: regexp.MustCompile(`^Unknown type "([^"]*)"\.`),
-		fn: func(e *Engine, m []string) string {
+		fn: func(e *Validator, m []string) string {
 			var names []string
 			for _, t := range e.s.Types {
 				names = append(names, t.Name)
@@ -234,7 +234,7 @@ var rewordRules = []rewordRule{
 		},
 		eg: `Unknown type "Usr".`, out: `Unknown type 'Usr'. Did you mean 'User'?`},
 	{re: regexp.MustCompile(`^Argument "([^"]*)" has invalid value (.*)\.\n`),
-		fn: func(_ *Engine, m []string) string {
+		fn: func(_ *Validator, m []string) string {
 			return fmt.Sprintf("Argument '%s' has invalid value %s.", m[1], m[2])
 		},
 		eg: "Argument \"limit\" has invalid value \"x\".\nExpected type \"Int\", found \"x\".", out: `Argument 'limit' has invalid value "x".`},
@@ -256,7 +256,7 @@ func conflictReason(r string) string {
 
 // rewordMessage maps one graphql-go message; messages without a rule keep
 // their text with graphql-core's single quotes.
-func (e *Engine) rewordMessage(msg string) string {
+func (e *Validator) rewordMessage(msg string) string {
 	for _, r := range rewordRules {
 		if m := r.re.FindStringSubmatch(msg); m != nil {
 			return r.fn(e, m)
@@ -270,7 +270,7 @@ func (e *Engine) rewordMessage(msg string) string {
 // whose (named) type is an introspection type, in document order. Fields
 // the schema does not know are skipped with their selections, as
 // graphql-core's TypeInfo leaves their type unknown.
-func (e *Engine) introspectionErrors(doc *ast.Document, body []byte) []*gqlerr.Error {
+func (e *Validator) introspectionErrors(doc *ast.Document, body []byte) []*gqlerr.Error {
 	var errs []*gqlerr.Error
 	loc := gqlerr.NewLocator(body)
 	var walk func(parent *schema.Type, set *ast.SelectionSet)

@@ -1,8 +1,7 @@
-package graphqlexec
+package validate
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/graphql-go/graphql/language/ast"
 	"github.com/graphql-go/graphql/language/lexer"
@@ -60,22 +59,17 @@ const (
 	// check and the size of a response's projection: 1,000 is over five
 	// times the introspection query.
 	DefaultMaxQueryFields = 1_000
-	// DefaultExecutionTimeout is v1's query_timeout (30 s), which v1 applies
-	// as statement_timeout to mutations only; here it bounds every
-	// statement a request runs.
-	DefaultExecutionTimeout = 30 * time.Second
-
 	// minNesting is the least bracket nesting allowed ({, [ and ( together;
-	// see limits.nesting).
+	// see Limits.nesting).
 	minNesting = 64
-	// weightPerToken sets limits.weight: tokens may sit, on average, this
+	// weightPerToken sets Limits.weight: tokens may sit, on average, this
 	// many brackets deep at the token limit (the introspection query
 	// averages 6, typical queries 3 to 5).
 	weightPerToken = 8
 )
 
-// limits are an engine's document limits, defaults applied.
-type limits struct {
+// Limits are an engine's document limits, defaults applied (NewLimits).
+type Limits struct {
 	bytes, tokens, depth, fields int
 	// nesting bounds how deeply brackets nest in the text, whatever they
 	// hold (selections, arguments, list and object values): graphql-go's
@@ -92,8 +86,10 @@ type limits struct {
 	weight int
 }
 
-func newLimits(cfg *Config) (limits, error) {
-	l := limits{bytes: cfg.MaxQueryBytes, tokens: cfg.MaxQueryTokens, depth: cfg.MaxQueryDepth, fields: cfg.MaxQueryFields}
+// NewLimits applies the defaults to the limits a Config gives (0 means the
+// default; a negative value is an error naming the Config field).
+func NewLimits(maxBytes, maxTokens, maxDepth, maxFields int) (Limits, error) {
+	l := Limits{bytes: maxBytes, tokens: maxTokens, depth: maxDepth, fields: maxFields}
 	for _, f := range []struct {
 		name string
 		v    *int
@@ -116,10 +112,10 @@ func newLimits(cfg *Config) (limits, error) {
 	return l, nil
 }
 
-// sizeError is the answer to a query longer than the byte limit; it is
+// SizeError is the answer to a query longer than the byte limit; it is
 // checked before the document cache is consulted, so such a text is never
 // hashed, lexed or cached.
-func (l *limits) sizeError() *gqlerr.Error {
+func (l *Limits) SizeError() *gqlerr.Error {
 	return &gqlerr.Error{Message: fmt.Sprintf("Document exceeds the maximum size of %d bytes.", l.bytes)}
 }
 
@@ -128,7 +124,7 @@ func (l *limits) sizeError() *gqlerr.Error {
 // tokens and bracket nesting, and stops at the first limit exceeded. A
 // lexical error ends the scan without an error: the parser reports it in
 // graphql-core's words. Its cost is linear and it builds no AST.
-func (l *limits) scan(body []byte) *gqlerr.Error {
+func (l *Limits) scan(body []byte) *gqlerr.Error {
 	next := lexer.Lex(source.NewSource(&source.Source{Body: body}))
 	tokens, nesting, weight := 0, 0, 0
 	for {
@@ -173,7 +169,7 @@ func (l *limits) scan(body []byte) *gqlerr.Error {
 // and fragment spreads (each fragment is entered at most once), so it is
 // bounded by the document's token count.
 type shape struct {
-	l     *limits
+	l     *Limits
 	frags map[string]*ast.FragmentDefinition
 	memo  map[string]*measure
 }
@@ -184,7 +180,7 @@ type measure struct {
 }
 
 // check returns the first limit error in document order, or nil.
-func (l *limits) check(doc *ast.Document, frags map[string]*ast.FragmentDefinition, body []byte) *gqlerr.Error {
+func (l *Limits) check(doc *ast.Document, frags map[string]*ast.FragmentDefinition, body []byte) *gqlerr.Error {
 	s := &shape{l: l, frags: frags, memo: make(map[string]*measure, len(frags))}
 	for _, def := range doc.Definitions {
 		var set *ast.SelectionSet

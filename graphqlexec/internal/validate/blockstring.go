@@ -1,4 +1,4 @@
-package graphqlexec
+package validate
 
 import (
 	"bytes"
