@@ -3,6 +3,7 @@ package graphqlexec
 import (
 	"github.com/graphql-go/graphql/language/ast"
 
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/literal"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
 )
 
@@ -118,7 +119,7 @@ func (e *Engine) bindableOperation(op *ast.OperationDefinition, frags map[string
 			if _, isVar := a.Value.(*ast.Variable); isVar && sf != nil && sf.Read != nil && columnArgument(sf.Args, a.Name.Value) {
 				continue
 			}
-			if valueHasVariable(a.Value) {
+			if literal.HasVariable(a.Value) {
 				return false
 			}
 		}
@@ -164,7 +165,7 @@ func (w *varWalk) selection(sel ast.Selection) bool {
 	switch sel := sel.(type) {
 	case *ast.Field:
 		for _, a := range sel.Arguments {
-			if valueHasVariable(a.Value) {
+			if literal.HasVariable(a.Value) {
 				return true
 			}
 		}
@@ -189,27 +190,7 @@ func (w *varWalk) selection(sel ast.Selection) bool {
 func (w *varWalk) directives(ds []*ast.Directive) bool {
 	for _, d := range ds {
 		for _, a := range d.Arguments {
-			if valueHasVariable(a.Value) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func valueHasVariable(v ast.Value) bool {
-	switch v := v.(type) {
-	case *ast.Variable:
-		return true
-	case *ast.ListValue:
-		for _, item := range v.Values {
-			if valueHasVariable(item) {
-				return true
-			}
-		}
-	case *ast.ObjectValue:
-		for _, f := range v.Fields {
-			if valueHasVariable(f.Value) {
+			if literal.HasVariable(a.Value) {
 				return true
 			}
 		}

@@ -9,6 +9,8 @@ import (
 	"github.com/graphql-go/graphql/language/ast"
 	"github.com/graphql-go/graphql/language/parser"
 	"github.com/graphql-go/graphql/language/source"
+
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/literal"
 )
 
 // builtins.graphql holds the types and directives every schema starts from,
@@ -96,7 +98,7 @@ var builtins = sync.OnceValue(func() *builtinSet {
 func (l *loader) builtinInput(d *ast.InputValueDefinition) *InputValue {
 	iv := &InputValue{Name: d.Name.Value, Description: l.desc(d.Description), Type: l.typeRef(d.Type), JSONKey: SnakeCase(d.Name.Value)}
 	if d.DefaultValue != nil {
-		s := printValue(d.DefaultValue)
+		s := literal.Print(d.DefaultValue, nil)
 		iv.DefaultValue = &s
 	}
 	return iv

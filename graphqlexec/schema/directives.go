@@ -1,9 +1,6 @@
 package schema
 
 import (
-	"fmt"
-	"strings"
-
 	"github.com/graphql-go/graphql/language/ast"
 )
 
@@ -226,96 +223,4 @@ func (l *loader) pendingFunction(f *Field, d *ast.Directive) {
 		l.funcDirs = map[*Field]*ast.Directive{}
 	}
 	l.funcDirs[f] = d
-}
-
-// printValue renders a literal the way graphql-core's print_ast does, which
-// is how introspection shows default values.
-func printValue(v ast.Value) string {
-	switch v := v.(type) {
-	case *ast.IntValue:
-		return v.Value
-	case *ast.FloatValue:
-		return v.Value
-	case *ast.StringValue:
-		return printString(v.Value)
-	case *ast.BooleanValue:
-		if v.Value {
-			return "true"
-		}
-		return "false"
-	case *ast.EnumValue:
-		return v.Value
-	case *ast.ListValue:
-		parts := make([]string, len(v.Values))
-		for i, item := range v.Values {
-			parts[i] = printValue(item)
-		}
-		return "[" + strings.Join(parts, ", ") + "]"
-	case *ast.ObjectValue:
-		parts := make([]string, len(v.Fields))
-		for i, f := range v.Fields {
-			parts[i] = f.Name.Value + ": " + printValue(f.Value)
-		}
-		return "{" + strings.Join(parts, ", ") + "}"
-	case *ast.Variable:
-		return "$" + v.Name.Value
-	}
-	if v != nil && v.GetKind() == "NullValue" {
-		return "null"
-	}
-	return "null"
-}
-
-// printString quotes like graphql-core's print_string: \" and \\, the short
-// escapes for \b \f \n \r \t, \uXXXX (upper-case hex) for other C0 and C1
-// control characters.
-func printString(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch r {
-		case '"':
-			b.WriteString(`\"`)
-		case '\\':
-			b.WriteString(`\\`)
-		case '\b':
-			b.WriteString(`\b`)
-		case '\f':
-			b.WriteString(`\f`)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\r':
-			b.WriteString(`\r`)
-		case '\t':
-			b.WriteString(`\t`)
-		default:
-			if r < 0x20 || (r >= 0x7f && r <= 0x9f) {
-				fmt.Fprintf(&b, `\u%04X`, r)
-			} else {
-				b.WriteRune(r)
-			}
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
-}
-
-func hasVariable(v ast.Value) bool {
-	switch v := v.(type) {
-	case *ast.Variable:
-		return true
-	case *ast.ListValue:
-		for _, item := range v.Values {
-			if hasVariable(item) {
-				return true
-			}
-		}
-	case *ast.ObjectValue:
-		for _, f := range v.Fields {
-			if hasVariable(f.Value) {
-				return true
-			}
-		}
-	}
-	return false
 }

@@ -11,6 +11,8 @@ import (
 	"github.com/graphql-go/graphql/language/ast"
 	"github.com/graphql-go/graphql/language/parser"
 	"github.com/graphql-go/graphql/language/source"
+
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/literal"
 )
 
 // LoadFile reads and loads a declaration file (see Load).
@@ -399,9 +401,9 @@ func (l *loader) inputValue(path string, d *ast.InputValueDefinition, where dirL
 		l.errorf(iv.Loc, "%s: names starting with __ are reserved for introspection", subject)
 	}
 	if d.DefaultValue != nil {
-		s := printValue(d.DefaultValue)
+		s := literal.Print(d.DefaultValue, nil)
 		iv.DefaultValue = &s
-		if hasVariable(d.DefaultValue) {
+		if literal.HasVariable(d.DefaultValue) {
 			l.errorf(iv.Loc, "%s: a default value cannot use a variable", subject)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/graphql-go/graphql/language/ast"
 
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/literal"
 	"github.com/fraiseql/fraiseql-http/pyjson"
 )
 
@@ -104,7 +105,7 @@ func ParseScalarLiteral(scalar string, v ast.Value) error {
 			ok = scalar == "Float"
 		}
 		if !ok {
-			return scalarErr("%s cannot represent a non %s value: %s", scalar, strings.ToLower(scalar), printValue(v))
+			return scalarErr("%s cannot represent a non %s value: %s", scalar, strings.ToLower(scalar), literal.Print(v, nil))
 		}
 	case "UUID":
 		sv, ok := v.(*ast.StringValue)

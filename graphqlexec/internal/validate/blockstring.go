@@ -7,6 +7,8 @@ import (
 	"github.com/graphql-go/graphql/language/ast"
 	"github.com/graphql-go/graphql/language/kinds"
 	"github.com/graphql-go/graphql/language/visitor"
+
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/literal"
 )
 
 // graphql-go v0.8.1 computes a block string's value with the first line
@@ -57,7 +59,7 @@ func blockStringRaw(body []byte, offset int) (string, bool) {
 // dedent_block_string_lines): the common indentation of the lines after
 // the first is removed, then leading and trailing blank lines.
 func blockStringValue(raw string) string {
-	lines := splitLines(raw)
+	lines := literal.SplitLines(raw)
 	common, first, last := -1, -1, -1
 	for i, l := range lines {
 		indent := len(l) - len(strings.TrimLeft(l, " \t"))

@@ -12,6 +12,7 @@ import (
 	"github.com/graphql-go/graphql/language/visitor"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/literal"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
 )
 
@@ -404,7 +405,7 @@ func (r *valuesRule) checkLeaf(v ast.Value) {
 		return
 	}
 	t := r.named(loc)
-	printed := printLiteral(v, r.body)
+	printed := literal.Print(v, r.body)
 	switch {
 	case t == nil:
 		return
@@ -492,139 +493,6 @@ func int32Literal(s string) bool {
 		return len(digits) < len(limit)
 	}
 	return digits <= limit
-}
-
-// printLiteral is graphql-core's print_ast of a value node. body tells a
-// block string (graphql-go's StringValue does not record it) from a
-// quoted one.
-func printLiteral(v ast.Value, body []byte) string {
-	var b strings.Builder
-	writeLiteral(&b, v, body)
-	return b.String()
-}
-
-func writeLiteral(b *strings.Builder, v ast.Value, body []byte) {
-	switch v := v.(type) {
-	case *ast.Variable:
-		b.WriteString("$" + v.Name.Value)
-	case *ast.IntValue:
-		b.WriteString(v.Value)
-	case *ast.FloatValue:
-		b.WriteString(v.Value)
-	case *ast.BooleanValue:
-		if v.Value {
-			b.WriteString("true")
-		} else {
-			b.WriteString("false")
-		}
-	case *ast.EnumValue:
-		b.WriteString(v.Value) // "null" for the null literal
-	case *ast.StringValue:
-		if v.Loc != nil && v.Loc.Start >= 0 && v.Loc.Start+3 <= len(body) && string(body[v.Loc.Start:v.Loc.Start+3]) == `"""` {
-			b.WriteString(printBlockString(v.Value))
-		} else {
-			b.WriteString(printString(v.Value))
-		}
-	case *ast.ListValue:
-		b.WriteByte('[')
-		for i, item := range v.Values {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			writeLiteral(b, item, body)
-		}
-		b.WriteByte(']')
-	case *ast.ObjectValue:
-		b.WriteByte('{')
-		for i, f := range v.Fields {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString(f.Name.Value + ": ")
-			writeLiteral(b, f.Value, body)
-		}
-		b.WriteByte('}')
-	}
-}
-
-// printString is graphql-core's print_string: `"` and `\` escaped, C0 and
-// C1 controls as \uXXXX (upper-case hex) but for \b \t \n \f \r.
-func printString(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"':
-			b.WriteString(`\"`)
-		case r == '\\':
-			b.WriteString(`\\`)
-		case r == '\b':
-			b.WriteString(`\b`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\f':
-			b.WriteString(`\f`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r < 0x20 || r >= 0x7f && r <= 0x9f:
-			fmt.Fprintf(&b, `\u%04X`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
-}
-
-// printBlockString is graphql-core 3.2's print_block_string (minimize off).
-func printBlockString(value string) string {
-	escaped := strings.ReplaceAll(value, `"""`, `\"""`)
-	lines := splitLines(escaped)
-	single := len(lines) == 1
-	forceLeading := len(lines) > 1
-	for _, l := range lines[min(1, len(lines)):] {
-		if l != "" && l[0] != ' ' && l[0] != '\t' {
-			forceLeading = false
-		}
-	}
-	trailingTriple := strings.HasSuffix(escaped, `\"""`)
-	trailingQuote := strings.HasSuffix(value, `"`) && !trailingTriple
-	trailingSlash := strings.HasSuffix(value, `\`)
-	forceTrailing := trailingQuote || trailingSlash
-	multi := !single || len([]rune(value)) > 70 || forceTrailing || forceLeading || trailingTriple
-	skipLeading := single && value != "" && (value[0] == ' ' || value[0] == '\t')
-	before, after := "", ""
-	if multi && !skipLeading || forceLeading {
-		before = "\n"
-	}
-	if multi || forceTrailing {
-		after = "\n"
-	}
-	return `"""` + before + escaped + after + `"""`
-}
-
-// splitLines is Python's str.splitlines() for the line breaks a GraphQL
-// block string can hold, or [""] for the empty string.
-func splitLines(s string) []string {
-	if s == "" {
-		return []string{""}
-	}
-	var out []string
-	for s != "" {
-		i := strings.IndexAny(s, "\r\n")
-		if i < 0 {
-			out = append(out, s)
-			break
-		}
-		out = append(out, s[:i])
-		if s[i] == '\r' && i+1 < len(s) && s[i+1] == '\n' {
-			i++
-		}
-		s = s[i+1:]
-	}
-	return out
 }
 
 // uniqueOperationNamesRule is graphql-core's UniqueOperationNamesRule
