@@ -10,6 +10,7 @@ import (
 
 	"github.com/graphql-go/graphql/language/ast"
 
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/coerce"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/validate"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
@@ -27,6 +28,7 @@ type Engine struct {
 	cache *docCache
 	lim   validate.Limits
 	val   *validate.Validator
+	co    *coerce.Coercer
 	dl    *deadlines
 }
 
@@ -76,7 +78,7 @@ func New(s *schema.Schema, db DB, cfg Config) (*Engine, error) {
 	case cfg.ExecutionTimeout == 0:
 		cfg.ExecutionTimeout = DefaultExecutionTimeout
 	}
-	return &Engine{s: s, db: db, cfg: cfg, cache: newDocCache(cfg.DocumentCacheSize), lim: lim, val: validate.NewValidator(s), dl: newDeadlines(cfg.ExecutionTimeout)}, nil
+	return &Engine{s: s, db: db, cfg: cfg, cache: newDocCache(cfg.DocumentCacheSize), lim: lim, val: validate.NewValidator(s), co: coerce.New(s), dl: newDeadlines(cfg.ExecutionTimeout)}, nil
 }
 
 // document is a parsed query with its validation results and prepared
@@ -220,7 +222,7 @@ func (x *execution) run() Response {
 	if gerr != nil {
 		return x.dict(nil, []*gqlerr.Error{gerr})
 	}
-	vars, verrs := x.e.coerceVariables(op, x.d.Body, x.req.Variables)
+	vars, verrs := x.e.co.Variables(op, x.d.Body, x.req.Variables)
 	if len(verrs) > 0 {
 		return x.dict(nil, verrs)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/coerce"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/plan"
 )
@@ -40,7 +41,7 @@ func clientMessage(err error) string {
 	var pg *pgconn.PgError
 	var ce *clientError
 	var pe *plan.Error
-	var le *literalError
+	var le *coerce.LiteralError
 	var ge *gqlerr.Error
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
@@ -54,7 +55,7 @@ func clientMessage(err error) string {
 	case errors.As(err, &pe):
 		return pe.Error()
 	case errors.As(err, &le):
-		return le.msg
+		return le.Error()
 	case errors.As(err, &ge):
 		return ge.Message
 	}

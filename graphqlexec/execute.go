@@ -13,6 +13,8 @@ import (
 	"github.com/fraiseql/fraiseql-http/pyjson"
 )
 
+var nullValue = pyjson.Value{Kind: pyjson.Null}
+
 func (x *execution) execute(p *prepared) Response {
 	if p.op.Operation == "mutation" {
 		return x.mutation(p)

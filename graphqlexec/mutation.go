@@ -5,6 +5,7 @@ import (
 	"github.com/graphql-go/graphql/language/parser"
 	"github.com/graphql-go/graphql/language/printer"
 
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/coerce"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/mutation"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
@@ -286,8 +287,8 @@ func (x *execution) mutationInput(r *root, mp *mutationPlan) (string, error) {
 		}
 		return "null", nil
 	}
-	v, err := x.e.coerceLiteral(lit, mp.arg.Type, x.vars)
-	if err == errUndefined {
+	v, err := x.e.co.Literal(lit, mp.arg.Type, x.vars)
+	if err == coerce.ErrUndefined {
 		if mp.arg.Type.NonNull {
 			return "", clientErrorf("Argument '%s' of required type '%s' was provided the variable '$%s' which was not provided a runtime value.", mp.arg.Name, mp.arg.Type, lit.(*ast.Variable).Name.Value)
 		}
@@ -327,7 +328,7 @@ func (x *execution) inputObject(v *pyjson.Value, t *schema.Type) (pyjson.Value, 
 			if err != nil {
 				return nullValue, &internalError{"bad default value"}
 			}
-			if val, err = x.e.coerceLiteral(lit, f.Type, nil); err != nil {
+			if val, err = x.e.co.Literal(lit, f.Type, nil); err != nil {
 				return nullValue, &internalError{"bad default value"}
 			}
 		default:

@@ -6,6 +6,7 @@ import (
 	"github.com/graphql-go/graphql/language/ast"
 	"github.com/graphql-go/graphql/language/printer"
 
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/coerce"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/plan"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/rowjson"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
@@ -276,8 +277,8 @@ func (x *execution) plan(r *root) (*plan.Statement, error) {
 		if isVar {
 			r.varArgs++
 		}
-		v, err := x.e.coerceLiteral(lit, a.Type, x.vars)
-		if err == errUndefined {
+		v, err := x.e.co.Literal(lit, a.Type, x.vars)
+		if err == coerce.ErrUndefined {
 			continue
 		}
 		if err != nil {

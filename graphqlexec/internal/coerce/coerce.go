@@ -1,4 +1,4 @@
-package graphqlexec
+package coerce
 
 import (
 	"fmt"
@@ -13,17 +13,21 @@ import (
 	"github.com/fraiseql/fraiseql-http/pyjson"
 )
 
-// This file coerces variables and argument literals to the values
-// graphql-core would hand a resolver, kept as pyjson values: input object
-// members in the input type's declaration order, Float values as Python
-// floats, UUIDs in their canonical text. Errors carry graphql-core's words.
+// Coercer coerces one declaration's variables and argument literals.
+// It is safe for concurrent use.
+type Coercer struct {
+	s *schema.Schema
+}
+
+// New returns the coercer of s.
+func New(s *schema.Schema) *Coercer { return &Coercer{s: s} }
 
 var nullValue = pyjson.Value{Kind: pyjson.Null}
 
-// coerceVariables implements graphql-core's coerce_variable_values for
+// Variables implements graphql-core's coerce_variable_values for
 // one operation. The result maps names to coerced values; absent
 // variables without a default are not in the map.
-func (e *Engine) coerceVariables(op *ast.OperationDefinition, body []byte, vars *pyjson.Value) (map[string]pyjson.Value, []*gqlerr.Error) {
+func (e *Coercer) Variables(op *ast.OperationDefinition, body []byte, vars *pyjson.Value) (map[string]pyjson.Value, []*gqlerr.Error) {
 	out := map[string]pyjson.Value{}
 	var errs []*gqlerr.Error
 	// Both the definitions and the variables object can be long (a
@@ -53,7 +57,7 @@ func (e *Engine) coerceVariables(op *ast.OperationDefinition, body []byte, vars 
 		given := get(name)
 		if given == nil {
 			if vd.DefaultValue != nil {
-				v, err := e.coerceLiteral(vd.DefaultValue, ref, nil)
+				v, err := e.Literal(vd.DefaultValue, ref, nil)
 				if err == nil {
 					out[name] = v
 				}
@@ -68,7 +72,7 @@ func (e *Engine) coerceVariables(op *ast.OperationDefinition, body []byte, vars 
 			errs = append(errs, &gqlerr.Error{Message: fmt.Sprintf("Variable '$%s' of non-null type '%s' must not be null.", name, ref), Locations: loc()})
 			continue
 		}
-		v, path, msg := e.coerceInput(given, ref, nil)
+		v, path, msg := e.input(given, ref, nil)
 		if msg != "" {
 			at := ""
 			if len(path) > 0 {
@@ -95,21 +99,21 @@ func pathText(path []any) string {
 	return b.String()
 }
 
-// coerceInput is graphql-core's coerce_input_value for a JSON value. On
+// input is graphql-core's coerce_input_value for a JSON value. On
 // failure it returns the path of the bad part and the message.
-func (e *Engine) coerceInput(v *pyjson.Value, ref *schema.TypeRef, path []any) (pyjson.Value, []any, string) {
+func (e *Coercer) input(v *pyjson.Value, ref *schema.TypeRef, path []any) (pyjson.Value, []any, string) {
 	if ref.NonNull {
 		if v.Kind == pyjson.Null {
 			return nullValue, path, fmt.Sprintf("Expected non-nullable type '%s' not to be null.", ref)
 		}
-		return e.coerceInput(v, ref.OfType, path)
+		return e.input(v, ref.OfType, path)
 	}
 	if v.Kind == pyjson.Null {
 		return nullValue, nil, ""
 	}
 	if ref.List {
 		if v.Kind != pyjson.Array {
-			item, p, msg := e.coerceInput(v, ref.OfType, path)
+			item, p, msg := e.input(v, ref.OfType, path)
 			if msg != "" {
 				return nullValue, p, msg
 			}
@@ -117,7 +121,7 @@ func (e *Engine) coerceInput(v *pyjson.Value, ref *schema.TypeRef, path []any) (
 		}
 		out := pyjson.Value{Kind: pyjson.Array, Items: make([]pyjson.Value, 0, len(v.Items))}
 		for i := range v.Items {
-			item, p, msg := e.coerceInput(&v.Items[i], ref.OfType, append(path, i))
+			item, p, msg := e.input(&v.Items[i], ref.OfType, append(path, i))
 			if msg != "" {
 				return nullValue, p, msg
 			}
@@ -143,7 +147,7 @@ func (e *Engine) coerceInput(v *pyjson.Value, ref *schema.TypeRef, path []any) (
 				}
 				continue
 			}
-			c, p, msg := e.coerceInput(fv, f.Type, append(path, f.Name))
+			c, p, msg := e.input(fv, f.Type, append(path, f.Name))
 			if msg != "" {
 				return nullValue, p, msg
 			}
@@ -212,22 +216,22 @@ func canonicalUUID(s string) string {
 	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
 
-// literalError is an argument literal graphql-core's execution would reject
+// LiteralError is an argument literal graphql-core's execution would reject
 // (only reachable in production, where validation is skipped).
-type literalError struct{ msg string }
+type LiteralError struct{ msg string }
 
-func (e *literalError) Error() string { return e.msg }
+func (e *LiteralError) Error() string { return e.msg }
 
-// coerceLiteral is graphql-core's value_from_ast: a literal (with
+// Literal is graphql-core's value_from_ast: a literal (with
 // variables already coerced) to a value of type ref.
-func (e *Engine) coerceLiteral(v ast.Value, ref *schema.TypeRef, vars map[string]pyjson.Value) (pyjson.Value, error) {
+func (e *Coercer) Literal(v ast.Value, ref *schema.TypeRef, vars map[string]pyjson.Value) (pyjson.Value, error) {
 	if vr, ok := v.(*ast.Variable); ok {
 		val, ok := vars[vr.Name.Value]
 		if !ok {
-			return nullValue, errUndefined
+			return nullValue, ErrUndefined
 		}
 		if ref.NonNull && val.Kind == pyjson.Null {
-			return nullValue, &literalError{"null for non-null"}
+			return nullValue, &LiteralError{"null for non-null"}
 		}
 		return val, nil
 	}
@@ -235,17 +239,17 @@ func (e *Engine) coerceLiteral(v ast.Value, ref *schema.TypeRef, vars map[string
 		// graphql-core's value_from_ast: null is None, and Undefined
 		// (invalid) for a non-null type.
 		if ref.NonNull {
-			return nullValue, &literalError{"null for non-null"}
+			return nullValue, &LiteralError{"null for non-null"}
 		}
 		return nullValue, nil
 	}
 	if ref.NonNull {
-		return e.coerceLiteral(v, ref.OfType, vars)
+		return e.Literal(v, ref.OfType, vars)
 	}
 	if ref.List {
 		lv, ok := v.(*ast.ListValue)
 		if !ok {
-			item, err := e.coerceLiteral(v, ref.OfType, vars)
+			item, err := e.Literal(v, ref.OfType, vars)
 			if err != nil {
 				return nullValue, err
 			}
@@ -253,8 +257,8 @@ func (e *Engine) coerceLiteral(v ast.Value, ref *schema.TypeRef, vars map[string
 		}
 		out := pyjson.Value{Kind: pyjson.Array}
 		for _, item := range lv.Values {
-			c, err := e.coerceLiteral(item, ref.OfType, vars)
-			if err == errUndefined {
+			c, err := e.Literal(item, ref.OfType, vars)
+			if err == ErrUndefined {
 				c, err = nullValue, nil
 			}
 			if err != nil {
@@ -266,13 +270,13 @@ func (e *Engine) coerceLiteral(v ast.Value, ref *schema.TypeRef, vars map[string
 	}
 	t := e.s.Type(ref.Named)
 	if t == nil {
-		return nullValue, &literalError{"unknown type"}
+		return nullValue, &LiteralError{"unknown type"}
 	}
 	switch t.Kind {
 	case schema.KindInputObject:
 		ov, ok := v.(*ast.ObjectValue)
 		if !ok {
-			return nullValue, &literalError{"not an object"}
+			return nullValue, &LiteralError{"not an object"}
 		}
 		out := pyjson.Value{Kind: pyjson.Object}
 		for _, f := range t.InputFields {
@@ -284,12 +288,12 @@ func (e *Engine) coerceLiteral(v ast.Value, ref *schema.TypeRef, vars map[string
 			}
 			if fv == nil {
 				if f.Type.NonNull && f.DefaultValue == nil {
-					return nullValue, &literalError{"missing field"}
+					return nullValue, &LiteralError{"missing field"}
 				}
 				continue
 			}
-			c, err := e.coerceLiteral(fv, f.Type, vars)
-			if err == errUndefined {
+			c, err := e.Literal(fv, f.Type, vars)
+			if err == ErrUndefined {
 				continue
 			}
 			if err != nil {
@@ -299,21 +303,21 @@ func (e *Engine) coerceLiteral(v ast.Value, ref *schema.TypeRef, vars map[string
 		}
 		for _, of := range ov.Fields {
 			if t.InputField(of.Name.Value) == nil {
-				return nullValue, &literalError{"unknown field"}
+				return nullValue, &LiteralError{"unknown field"}
 			}
 		}
 		return out, nil
 	case schema.KindEnum:
 		ev, ok := v.(*ast.EnumValue)
 		if !ok {
-			return nullValue, &literalError{"not an enum"}
+			return nullValue, &LiteralError{"not an enum"}
 		}
 		for _, x := range t.EnumValues {
 			if x.Name == ev.Value {
 				return gqlerr.Str(ev.Value), nil
 			}
 		}
-		return nullValue, &literalError{"unknown enum value"}
+		return nullValue, &LiteralError{"unknown enum value"}
 	}
 	if err := schema.ParseScalarLiteral(t.Name, v); err != nil {
 		return nullValue, err
@@ -333,7 +337,7 @@ func (e *Engine) coerceLiteral(v ast.Value, ref *schema.TypeRef, vars map[string
 		if t.Name == "JSON" {
 			j, err := pyjson.Decode([]byte(v.Value))
 			if err != nil {
-				return nullValue, &literalError{err.Error()}
+				return nullValue, &LiteralError{err.Error()}
 			}
 			return j, nil
 		}
@@ -341,12 +345,12 @@ func (e *Engine) coerceLiteral(v ast.Value, ref *schema.TypeRef, vars map[string
 	case *ast.BooleanValue:
 		return pyjson.Value{Kind: pyjson.Bool, Bool: v.Value}, nil
 	}
-	return nullValue, &literalError{"unsupported literal"}
+	return nullValue, &LiteralError{"unsupported literal"}
 }
 
 type undefinedError struct{}
 
 func (undefinedError) Error() string { return "undefined" }
 
-// errUndefined is graphql-core's Undefined: a variable that was not given.
-var errUndefined error = undefinedError{}
+// ErrUndefined is graphql-core's Undefined: a variable that was not given.
+var ErrUndefined error = undefinedError{}
