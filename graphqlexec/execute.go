@@ -8,6 +8,7 @@ import (
 	"github.com/graphql-go/graphql/language/ast"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/introspect"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/plan"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/rowjson"
 	"github.com/fraiseql/fraiseql-http/pyjson"
@@ -257,7 +258,7 @@ func (x *execution) nonRead(p *prepared) Response {
 		case rootTypename:
 			data.Members = append(data.Members, pyjson.Member{Key: r.key, Value: gqlerr.Str(x.e.s.Query)})
 		case rootIntrospection:
-			v, err := x.e.s.ResolveIntrospection(r.nodes[0], x.d.Fragments, vars)
+			v, err := introspect.Resolve(x.e.s, r.nodes[0], x.d.Fragments, vars)
 			if err != nil {
 				errs = append(errs, x.fieldError(r, clientMessage(err)))
 				v = nullValue

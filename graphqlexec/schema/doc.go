@@ -3,9 +3,9 @@
 // of the engine reads: object types bound to views, root query fields bound
 // to view reads, mutations bound to PostgreSQL functions, the per-request
 // context values, FraiseQL v1's built-in scalars and generated filter and
-// order-by inputs, all in the order graphql-core 3.2.8 lists them. It also
-// answers introspection from that model, byte-compatible with FraiseQL
-// v1.9.7, and builds the graphql-go schema used only for validation.
+// order-by inputs, all in the order graphql-core 3.2.8 lists them (the
+// order introspection shows, see package internal/introspect). It also
+// builds the graphql-go schema used only for validation.
 //
 // What it must never do: talk to the database, execute resolvers, or let a
 // name that will be put into SQL text through unchecked. Every view, column,

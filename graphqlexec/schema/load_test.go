@@ -210,3 +210,12 @@ type Query { users: [User] @read(scope: {tenant_id: "tenant_id"}) }
 		t.Fatalf("user_id = %+v", c)
 	}
 }
+
+func loadDemo(t testing.TB) *Schema {
+	t.Helper()
+	s, err := LoadFile("../../examples/blog/app.graphql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}

@@ -1,4 +1,4 @@
-package schema
+package introspect
 
 import (
 	"bytes"
@@ -9,11 +9,12 @@ import (
 	"github.com/graphql-go/graphql/language/ast"
 	"github.com/graphql-go/graphql/language/parser"
 
+	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
 	"github.com/fraiseql/fraiseql-http/pyjson"
 )
 
 // The goldens live in the compat module, copied byte-exact from shared/compat-goldens.
-const goldenDir = "../../compat/testdata/goldens/fraiseql-1.9.7/development"
+const goldenDir = "../../../compat/testdata/goldens/fraiseql-1.9.7/development"
 
 // goldenExchange returns the request body and response body of a recorded
 // exchange.
@@ -33,9 +34,9 @@ func goldenExchange(t *testing.T, name string) (req, resp []byte) {
 	return body(name + ".request"), body(name + ".response")
 }
 
-func loadDemo(t testing.TB) *Schema {
+func loadDemo(t testing.TB) *schema.Schema {
 	t.Helper()
-	s, err := LoadFile("../../examples/blog/app.graphql")
+	s, err := schema.LoadFile("../../../examples/blog/app.graphql")
 	if err != nil {
 		t.Fatalf("load demo: %v", err)
 	}
@@ -44,7 +45,7 @@ func loadDemo(t testing.TB) *Schema {
 
 // runIntrospection executes the operation of a request body whose root
 // fields are all introspection fields and returns {"data":{…}} bytes.
-func runIntrospection(t *testing.T, s *Schema, reqBody []byte, vars map[string]any) []byte {
+func runIntrospection(t *testing.T, s *schema.Schema, reqBody []byte, vars map[string]any) []byte {
 	t.Helper()
 	req, err := pyjson.Decode(reqBody)
 	if err != nil {
@@ -67,7 +68,7 @@ func runIntrospection(t *testing.T, s *Schema, reqBody []byte, vars map[string]a
 	data := pyjson.Value{Kind: pyjson.Object}
 	for _, sel := range op.SelectionSet.Selections {
 		f := sel.(*ast.Field)
-		v, err := s.ResolveIntrospection(f, frags, vars)
+		v, err := Resolve(s, f, frags, vars)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,14 +1,15 @@
-package schema
+package introspect
 
 import (
 	"fmt"
 
 	"github.com/graphql-go/graphql/language/ast"
 
+	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
 	"github.com/fraiseql/fraiseql-http/pyjson"
 )
 
-// ResolveIntrospection answers a root __schema or __type(name:) field from
+// Resolve answers a root __schema or __type(name:) field from
 // the model, the way graphql-core 3.2.8 executes its introspection types:
 // keys in selection order with aliases applied, fields merged across
 // fragments and inline fragments (graphql-core's collect_fields), @skip and
@@ -20,7 +21,7 @@ import (
 //
 // The result is the field's value only; the caller places it under the
 // field's response key. __type with an unknown name gives null.
-func (s *Schema) ResolveIntrospection(field *ast.Field, fragments map[string]*ast.FragmentDefinition, vars map[string]any) (pyjson.Value, error) {
+func Resolve(s *schema.Schema, field *ast.Field, fragments map[string]*ast.FragmentDefinition, vars map[string]any) (pyjson.Value, error) {
 	r := &introspector{s: s, fragments: fragments, vars: vars}
 	switch field.Name.Value {
 	case "__schema":
@@ -33,7 +34,7 @@ func (s *Schema) ResolveIntrospection(field *ast.Field, fragments map[string]*as
 		}
 		return r.object(meta{kind: metaType, typ: t}, []*ast.Field{field})
 	}
-	return pyjson.Value{}, fmt.Errorf("schema: %q is not an introspection root field", field.Name.Value)
+	return pyjson.Value{}, fmt.Errorf("introspect: %q is not an introspection root field", field.Name.Value)
 }
 
 type metaKind int
@@ -54,16 +55,16 @@ var metaTypeNames = [...]string{"__Schema", "__Type", "__Field", "__InputValue",
 // a directive.
 type meta struct {
 	kind metaKind
-	typ  *Type
-	ref  *TypeRef // wrapper types: List or NonNull set
-	fld  *Field
-	iv   *InputValue
-	ev   *EnumValue
-	dir  *Directive
+	typ  *schema.Type
+	ref  *schema.TypeRef // wrapper types: List or NonNull set
+	fld  *schema.Field
+	iv   *schema.InputValue
+	ev   *schema.EnumValue
+	dir  *schema.Directive
 }
 
 type introspector struct {
-	s         *Schema
+	s         *schema.Schema
 	fragments map[string]*ast.FragmentDefinition
 	vars      map[string]any
 }
@@ -237,7 +238,7 @@ func (r *introspector) list(items []meta, nodes []*ast.Field) (pyjson.Value, err
 	return out, nil
 }
 
-func (r *introspector) typeMeta(ref *TypeRef) meta {
+func (r *introspector) typeMeta(ref *schema.TypeRef) meta {
 	if ref.Named != "" {
 		return meta{kind: metaType, typ: r.s.Type(ref.Named)}
 	}
@@ -251,7 +252,7 @@ func (r *introspector) typeByName(name string, nodes []*ast.Field) (pyjson.Value
 	return r.object(meta{kind: metaType, typ: r.s.Type(name)}, nodes)
 }
 
-func (r *introspector) inputValues(ivs []*InputValue, node *ast.Field, nodes []*ast.Field) (pyjson.Value, error) {
+func (r *introspector) inputValues(ivs []*schema.InputValue, node *ast.Field, nodes []*ast.Field) (pyjson.Value, error) {
 	all := r.includeDeprecated(node)
 	items := make([]meta, 0, len(ivs))
 	for _, iv := range ivs {
@@ -388,7 +389,7 @@ func (r *introspector) typeField(m meta, name string, node *ast.Field, nodes []*
 	case "specifiedByURL", "ofType":
 		return null, nil
 	case "fields":
-		if t.Kind != KindObject && t.Kind != KindInterface {
+		if t.Kind != schema.KindObject && t.Kind != schema.KindInterface {
 			return null, nil
 		}
 		all := r.includeDeprecated(node)
@@ -400,12 +401,12 @@ func (r *introspector) typeField(m meta, name string, node *ast.Field, nodes []*
 		}
 		return r.list(items, nodes)
 	case "interfaces":
-		if t.Kind != KindObject && t.Kind != KindInterface {
+		if t.Kind != schema.KindObject && t.Kind != schema.KindInterface {
 			return null, nil
 		}
 		return pyjson.Value{Kind: pyjson.Array, Items: []pyjson.Value{}}, nil
 	case "possibleTypes":
-		if t.Kind != KindUnion {
+		if t.Kind != schema.KindUnion {
 			return null, nil
 		}
 		items := make([]meta, 0, len(t.PossibleTypes))
@@ -414,7 +415,7 @@ func (r *introspector) typeField(m meta, name string, node *ast.Field, nodes []*
 		}
 		return r.list(items, nodes)
 	case "enumValues":
-		if t.Kind != KindEnum {
+		if t.Kind != schema.KindEnum {
 			return null, nil
 		}
 		all := r.includeDeprecated(node)
@@ -426,12 +427,12 @@ func (r *introspector) typeField(m meta, name string, node *ast.Field, nodes []*
 		}
 		return r.list(items, nodes)
 	case "inputFields":
-		if t.Kind != KindInputObject {
+		if t.Kind != schema.KindInputObject {
 			return null, nil
 		}
 		return r.inputValues(t.InputFields, node, nodes)
 	case "isOneOf":
-		if t.Kind != KindInputObject {
+		if t.Kind != schema.KindInputObject {
 			return null, nil
 		}
 		return boolean(false), nil
