@@ -1,11 +1,9 @@
 package graphqlexec
 
 import (
-	"context"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/execute"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/validate"
 	"github.com/fraiseql/fraiseql-http/pyjson"
 )
@@ -82,21 +80,23 @@ type Config struct {
 }
 
 // DB is what the engine needs from PostgreSQL; *pgxpool.Pool and *pgx.Conn
-// satisfy it. Query runs a statement alone; SendBatch runs it after its
-// session variables in one round trip and one transaction (see SessionVar).
-type DB interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
-}
+// satisfy it: Query(ctx, sql, args...) runs a statement alone,
+// SendBatch(ctx, batch) runs it after its session variables in one round
+// trip and one transaction (see SessionVar).
+type DB = execute.DB
 
 // SessionVar is one PostgreSQL setting made for the duration of a
 // statement's transaction, e.g. {"app.tenant_id", "bbbb…"}, so that row
 // level security policies and functions can read it with
 // current_setting('app.tenant_id', true). Name must be a two-part custom
 // setting name (ValidSessionVarName); Value is always a bound parameter.
-type SessionVar struct {
-	Name, Value string
-}
+type SessionVar = execute.SessionVar
+
+// ValidSessionVarName reports whether name can be set as a session
+// variable: a custom setting "prefix.name", each part [a-z_][a-z0-9_]*.
+// Built-in settings (search_path, role, statement_timeout…) have no dot, so
+// a request can never change them through this path.
+func ValidSessionVarName(name string) bool { return execute.ValidSessionVarName(name) }
 
 // Request is one GraphQL request after the HTTP layer has decoded and
 // validated the body model (FastAPI's 422 checks happen before this).
@@ -122,12 +122,8 @@ type Request struct {
 	SessionVars []SessionVar
 }
 
-// Response is the complete GraphQL response body.
-type Response struct {
-	// Body is the JSON body, byte-identical to FraiseQL v1.9.7's for the same
-	// request (application/json, HTTP 200).
-	Body []byte
-	// InternalError means v1 would have crashed outside its error handling
-	// (a Starlette 500 "Internal Server Error" text/plain); Body is then nil.
-	InternalError bool
-}
+// Response is the complete GraphQL response body: Body, byte-identical to
+// FraiseQL v1.9.7's for the same request (application/json, HTTP 200), or
+// InternalError when v1 would have crashed outside its error handling (a
+// Starlette 500 "Internal Server Error" text/plain; Body is then nil).
+type Response = execute.Response

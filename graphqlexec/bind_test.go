@@ -76,11 +76,7 @@ func TestBoundOperations(t *testing.T) {
 				}
 			}
 			d := warm.cache.get(tc.query)
-			isShared := false
-			for _, b := range d.bound {
-				isShared = isShared || b.p != nil
-			}
-			if isShared != tc.shared {
+			if isShared := d.plans.Shared(); isShared != tc.shared {
 				t.Errorf("shared %v, want %v", isShared, tc.shared)
 			}
 		})

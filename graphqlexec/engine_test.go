@@ -165,7 +165,7 @@ func TestDocumentCacheReuse(t *testing.T) {
 	e.Execute(context.Background(), q)
 	d1 := e.cache.get(q.Query)
 	e.Execute(context.Background(), q)
-	if d2 := e.cache.get(q.Query); d1 == nil || d1 != d2 || len(d1.ops) != 1 {
+	if d2 := e.cache.get(q.Query); d1 == nil || d1 != d2 || d1.plans.Len() != 1 {
 		t.Fatalf("document not reused: %p %p", d1, d2)
 	}
 	for i := range 100 {

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/execute"
 )
 
 var updateRow = []byte(`{"status": "updated", "message": "Post updated", "entity_id": "p1", "entity_type": "Post", "entity": {"id": "p1", "title": "T"}, "updated_fields": ["title"], "cascade": null, "metadata": null}`)
@@ -26,7 +28,7 @@ func TestMutationUnit(t *testing.T) {
 		wantArgs string
 	}{
 		{name: "success, session variables batched before the call", env: Production,
-			req:      Request{Query: `mutation { updatePost(input: {id: "22222222-2222-4222-8222-222222222201", title: "T"}) { ... on UpdatePostSuccess { post { title } } } }`, SessionVars: []SessionVar{{"app.tenant_id", "t1"}, {"app.user_id", "u1"}}},
+			req:      Request{Query: `mutation { updatePost(input: {id: "22222222-2222-4222-8222-222222222201", title: "T"}) { ... on UpdatePostSuccess { post { title } } } }`, SessionVars: []SessionVar{{Name: "app.tenant_id", Value: "t1"}, {Name: "app.user_id", Value: "u1"}}},
 			rows:     [][]byte{updateRow},
 			want:     `{"data":{"updatePost":{"__typename":"UpdatePostSuccess","post":{"title":"T"}}}}`,
 			wantSQL:  `SELECT set_config($1, $2, true), set_config($3, $4, true) | SELECT row_to_json(public.update_post($1, $2::jsonb))`,
@@ -65,10 +67,10 @@ func TestMutationUnit(t *testing.T) {
 			wantSQL:  `SELECT row_to_json(public.delete_post($1, $2::jsonb)) | SELECT row_to_json(public.delete_post($1, $2::jsonb))`,
 			wantArgs: `[aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa {"id": "22222222-2222-4222-8222-222222222201"}] [aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa {"id": "22222222-2222-4222-8222-222222222202"}]`},
 		{name: "an invalid session variable name runs nothing", env: Production,
-			req:  Request{Query: `{ users { id } }`, SessionVars: []SessionVar{{"search_path", "evil"}}},
+			req:  Request{Query: `{ users { id } }`, SessionVars: []SessionVar{{Name: "search_path", Value: "evil"}}},
 			want: "INTERNAL"},
 		{name: "reads take session variables too", env: Production,
-			req:     Request{Query: `{ users { id } }`, SessionVars: []SessionVar{{"app.tenant_id", "t'1"}}},
+			req:     Request{Query: `{ users { id } }`, SessionVars: []SessionVar{{Name: "app.tenant_id", Value: "t'1"}}},
 			rows:    [][]byte{[]byte(`{"id": "u1"}`)},
 			want:    `{"data":{"users":[{"__typename":"User","id":"u1"}]}}`,
 			wantSQL: `SELECT set_config($1, $2, true) | SELECT "data"::text FROM "v_user" WHERE "tenant_id" = $1`, wantArgs: `[app.tenant_id t'1] [aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa]`},
@@ -102,7 +104,7 @@ func TestMutationUnit(t *testing.T) {
 	}
 }
 
-// TestJSONBTextMatchesPostgreSQL checks appendJSONB against PostgreSQL's
+// TestJSONBTextMatchesPostgreSQL checks execute.AppendJSONB against PostgreSQL's
 // own jsonb output for the same values: the text v1's parameters were
 // logged with.
 func TestJSONBTextMatchesPostgreSQL(t *testing.T) {
@@ -114,7 +116,7 @@ func TestJSONBTextMatchesPostgreSQL(t *testing.T) {
 	}
 	for _, in := range inputs {
 		v := vars(t, in)
-		text := string(appendJSONB(nil, v))
+		text := string(execute.AppendJSONB(nil, v))
 		var pg string
 		if err := conn.QueryRow(context.Background(), "SELECT $1::jsonb::text", text).Scan(&pg); err != nil {
 			t.Fatalf("%s: %v", text, err)

@@ -1,4 +1,4 @@
-package graphqlexec
+package execute
 
 import (
 	"github.com/graphql-go/graphql/language/ast"
@@ -26,26 +26,26 @@ type boundOp struct {
 
 // prepareBound prepares an operation with variables, sharing the plan of
 // an eligible operation (see boundOp).
-func (x *execution) prepareBound(op *ast.OperationDefinition) (*prepared, error) {
-	x.d.mu.Lock()
-	b := x.d.bound[op]
-	x.d.mu.Unlock()
+func (x *Execution) prepareBound(op *ast.OperationDefinition) (*prepared, error) {
+	x.plans.mu.Lock()
+	b := x.plans.bound[op]
+	x.plans.mu.Unlock()
 	if b == nil {
-		b = &boundOp{eligible: x.e.bindableOperation(op, x.d.Fragments)}
-		x.d.mu.Lock()
-		if old := x.d.bound[op]; old != nil {
+		b = &boundOp{eligible: x.e.bindableOperation(op, x.doc.Fragments)}
+		x.plans.mu.Lock()
+		if old := x.plans.bound[op]; old != nil {
 			b = old
 		} else {
-			x.d.bound[op] = b
+			x.plans.bound[op] = b
 		}
-		x.d.mu.Unlock()
+		x.plans.mu.Unlock()
 	}
 	if !b.eligible {
 		return x.build(op)
 	}
-	x.d.mu.Lock()
+	x.plans.mu.Lock()
 	p := b.p
-	x.d.mu.Unlock()
+	x.plans.mu.Unlock()
 	if p != nil && x.valuesBindable(p) {
 		return p, nil
 	}
@@ -53,11 +53,11 @@ func (x *execution) prepareBound(op *ast.OperationDefinition) (*prepared, error)
 	if err != nil || !shareable(p) {
 		return p, err
 	}
-	x.d.mu.Lock()
+	x.plans.mu.Lock()
 	if b.p == nil {
 		b.p = p
 	}
-	x.d.mu.Unlock()
+	x.plans.mu.Unlock()
 	return p, nil
 }
 
@@ -78,7 +78,7 @@ func shareable(p *prepared) bool {
 
 // valuesBindable reports whether this request's values give the shared plan
 // p's shape: each bound variable present with a scalar, non-null value.
-func (x *execution) valuesBindable(p *prepared) bool {
+func (x *Execution) valuesBindable(p *prepared) bool {
 	for _, r := range p.roots {
 		for _, b := range r.binds {
 			v, ok := x.vars[b.variable]

@@ -1,4 +1,4 @@
-package graphqlexec
+package execute
 
 import (
 	"github.com/graphql-go/graphql/language/ast"
@@ -26,7 +26,7 @@ type mutationPlan struct {
 }
 
 // planMutation builds the call and the result shape of a @function field.
-func (x *execution) planMutation(r *root) *mutationPlan {
+func (x *Execution) planMutation(r *root) *mutationPlan {
 	s := x.e.s
 	fn := r.field.Function
 	mp := &mutationPlan{cfg: mutation.Config{SuccessType: fn.Success, ErrorType: fn.Error}}
@@ -94,7 +94,7 @@ func appendInt(dst []byte, n int) []byte {
 // success_type_fields and error_type_fields from the "... on Type"
 // selections), with their groups; nil when no fragment names the type, and
 // v1 then filters nothing.
-func (x *execution) fragmentFields(typeName string, nodes []*ast.Field) ([]string, []fieldGroup) {
+func (x *Execution) fragmentFields(typeName string, nodes []*ast.Field) ([]string, []fieldGroup) {
 	var sets []*ast.SelectionSet
 	for _, n := range nodes {
 		if n.SelectionSet == nil {
@@ -107,7 +107,7 @@ func (x *execution) fragmentFields(typeName string, nodes []*ast.Field) ([]strin
 					sets = append(sets, sel.SelectionSet)
 				}
 			case *ast.FragmentSpread:
-				if f := x.d.Fragments[sel.Name.Value]; f != nil && f.TypeCondition.Name.Value == typeName && x.include(sel.Directives) {
+				if f := x.doc.Fragments[sel.Name.Value]; f != nil && f.TypeCondition.Name.Value == typeName && x.include(sel.Directives) {
 					sets = append(sets, f.SelectionSet)
 				}
 			}
@@ -126,7 +126,7 @@ func (x *execution) fragmentFields(typeName string, nodes []*ast.Field) ([]strin
 
 // entitySelection is the selection v1 filters an entity with: field names
 // (aliases are not applied) and, for fields with a sub-selection, theirs.
-func (x *execution) entitySelection(t *schema.Type, nodes []*ast.Field) *mutation.Selection {
+func (x *Execution) entitySelection(t *schema.Type, nodes []*ast.Field) *mutation.Selection {
 	if t == nil {
 		return nil
 	}
@@ -163,7 +163,7 @@ func (x *execution) entitySelection(t *schema.Type, nodes []*ast.Field) *mutatio
 // field answers v1's Rust bytes {"data":{"<field>":…}}; a failure is a
 // field error on the dict path, as graphql-core reports a resolver
 // exception.
-func (x *execution) mutation(p *prepared) Response {
+func (x *Execution) mutation(p *prepared) Response {
 	type part struct {
 		key string
 		obj pyjson.Value
@@ -215,7 +215,7 @@ func (x *execution) mutation(p *prepared) Response {
 
 // runMutation coerces the input, calls the function and builds the result
 // object.
-func (x *execution) runMutation(r *root) (pyjson.Value, error) {
+func (x *Execution) runMutation(r *root) (pyjson.Value, error) {
 	mp := r.mut
 	input, err := x.mutationInput(r, mp)
 	if err != nil {
@@ -271,7 +271,7 @@ func (e *internalError) Error() string { return e.msg }
 // mutationInput coerces the input argument as graphql-core's execution
 // does (production skips validation, so these checks are the only ones
 // there) and serializes it as v1 sends it.
-func (x *execution) mutationInput(r *root, mp *mutationPlan) (string, error) {
+func (x *Execution) mutationInput(r *root, mp *mutationPlan) (string, error) {
 	if mp.arg == nil || mp.input == nil {
 		return "", &internalError{"mutation without input argument"}
 	}
@@ -304,14 +304,14 @@ func (x *execution) mutationInput(r *root, mp *mutationPlan) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return string(appendJSONB(nil, &full)), nil
+	return string(AppendJSONB(nil, &full)), nil
 }
 
 // inputObject turns a coerced input object (GraphQL names, given fields
 // only) into the dict v1 sends: every field of the input type under its
 // snake_case key, an omitted field as its default or null (v1's input
 // classes default them to None), nested input objects alike.
-func (x *execution) inputObject(v *pyjson.Value, t *schema.Type) (pyjson.Value, error) {
+func (x *Execution) inputObject(v *pyjson.Value, t *schema.Type) (pyjson.Value, error) {
 	out := pyjson.Value{Kind: pyjson.Object, Members: make([]pyjson.Member, 0, len(t.InputFields))}
 	for _, f := range t.InputFields {
 		key := f.JSONKey
@@ -344,7 +344,7 @@ func (x *execution) inputObject(v *pyjson.Value, t *schema.Type) (pyjson.Value, 
 }
 
 // inputValue recurses into lists and nested input objects.
-func (x *execution) inputValue(v *pyjson.Value, ref *schema.TypeRef) (pyjson.Value, error) {
+func (x *Execution) inputValue(v *pyjson.Value, ref *schema.TypeRef) (pyjson.Value, error) {
 	if v.Kind == pyjson.Null {
 		return *v, nil
 	}

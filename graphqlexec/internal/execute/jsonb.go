@@ -1,4 +1,4 @@
-package graphqlexec
+package execute
 
 import (
 	"cmp"
@@ -9,7 +9,7 @@ import (
 	"github.com/fraiseql/fraiseql-http/pyjson"
 )
 
-// appendJSONB writes a mutation input the way PostgreSQL prints it as
+// AppendJSONB writes a mutation input the way PostgreSQL prints it as
 // jsonb, which is the parameter text PostgreSQL logged for v1's calls (v1
 // sends the input as a binary jsonb parameter, and the server logs binary
 // parameters through jsonb's output function): object keys shortest first,
@@ -18,7 +18,7 @@ import (
 // as numeric prints the Python value json.dumps wrote (1e-05 → 0.00001).
 // The function receives the same jsonb value either way; matching the text
 // keeps the statement logs of both servers comparable.
-func appendJSONB(dst []byte, v *pyjson.Value) []byte {
+func AppendJSONB(dst []byte, v *pyjson.Value) []byte {
 	switch v.Kind {
 	case pyjson.Null:
 		return append(dst, "null"...)
@@ -46,7 +46,7 @@ func appendJSONB(dst []byte, v *pyjson.Value) []byte {
 			if i > 0 {
 				dst = append(dst, ", "...)
 			}
-			dst = appendJSONB(dst, &v.Items[i])
+			dst = AppendJSONB(dst, &v.Items[i])
 		}
 		return append(dst, ']')
 	}
@@ -70,7 +70,7 @@ func appendJSONB(dst []byte, v *pyjson.Value) []byte {
 		first = false
 		dst = appendJSONBString(dst, v.Members[i].Key)
 		dst = append(dst, ": "...)
-		dst = appendJSONB(dst, &v.Members[i].Value)
+		dst = AppendJSONB(dst, &v.Members[i].Value)
 	}
 	return append(dst, '}')
 }

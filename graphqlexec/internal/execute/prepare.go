@@ -1,4 +1,4 @@
-package graphqlexec
+package execute
 
 import (
 	"strconv"
@@ -60,7 +60,7 @@ type paramBind struct {
 // prepare returns the prepared operation, from the document's cache when
 // the operation has no variables (its plans then depend on nothing else),
 // or when its variables only fill statement parameters (see bound).
-func (x *execution) prepare(op *ast.OperationDefinition) (*prepared, error) {
+func (x *Execution) prepare(op *ast.OperationDefinition) (*prepared, error) {
 	static := len(op.VariableDefinitions) == 0
 	if !static {
 		return x.prepareBound(op)
@@ -70,9 +70,9 @@ func (x *execution) prepare(op *ast.OperationDefinition) (*prepared, error) {
 		name = op.Name.Value
 	}
 	if static {
-		x.d.mu.Lock()
-		p := x.d.ops[name]
-		x.d.mu.Unlock()
+		x.plans.mu.Lock()
+		p := x.plans.ops[name]
+		x.plans.mu.Unlock()
 		if p != nil && p.op == op {
 			return p, nil
 		}
@@ -82,14 +82,14 @@ func (x *execution) prepare(op *ast.OperationDefinition) (*prepared, error) {
 		return nil, err
 	}
 	if static {
-		x.d.mu.Lock()
-		x.d.ops[name] = p
-		x.d.mu.Unlock()
+		x.plans.mu.Lock()
+		x.plans.ops[name] = p
+		x.plans.mu.Unlock()
 	}
 	return p, nil
 }
 
-func (x *execution) build(op *ast.OperationDefinition) (*prepared, error) {
+func (x *Execution) build(op *ast.OperationDefinition) (*prepared, error) {
 	s := x.e.s
 	rootName := s.Query
 	switch op.Operation {
@@ -140,7 +140,7 @@ type fieldGroup struct {
 
 // collect is graphql-core's collect_fields: fields grouped by response key
 // in first-seen order, fragments expanded, @skip/@include applied.
-func (x *execution) collect(typeName string, sets []*ast.SelectionSet) []fieldGroup {
+func (x *Execution) collect(typeName string, sets []*ast.SelectionSet) []fieldGroup {
 	var groups []fieldGroup
 	index := map[string]int{}
 	visited := map[string]bool{}
@@ -176,7 +176,7 @@ func (x *execution) collect(typeName string, sets []*ast.SelectionSet) []fieldGr
 					continue
 				}
 				visited[name] = true
-				f := x.d.Fragments[name]
+				f := x.doc.Fragments[name]
 				if f == nil || !x.applies(f.TypeCondition.Name.Value, typeName) {
 					continue
 				}
@@ -190,7 +190,7 @@ func (x *execution) collect(typeName string, sets []*ast.SelectionSet) []fieldGr
 	return groups
 }
 
-func (x *execution) applies(condition, typeName string) bool {
+func (x *Execution) applies(condition, typeName string) bool {
 	if condition == typeName {
 		return true
 	}
@@ -205,7 +205,7 @@ func (x *execution) applies(condition, typeName string) bool {
 }
 
 // include applies @skip(if:) and @include(if:).
-func (x *execution) include(dirs []*ast.Directive) bool {
+func (x *Execution) include(dirs []*ast.Directive) bool {
 	for _, d := range dirs {
 		name := d.Name.Value
 		if name != "skip" && name != "include" {
@@ -233,7 +233,7 @@ func (x *execution) include(dirs []*ast.Directive) bool {
 }
 
 // projection builds the row rewrite for object type t selected by nodes.
-func (x *execution) projection(t *schema.Type, nodes []*ast.Field) *rowjson.Node {
+func (x *Execution) projection(t *schema.Type, nodes []*ast.Field) *rowjson.Node {
 	if t == nil {
 		return rowjson.NewNode("", nil)
 	}
@@ -257,7 +257,7 @@ func (x *execution) projection(t *schema.Type, nodes []*ast.Field) *rowjson.Node
 }
 
 // plan coerces a read's arguments and plans its statement.
-func (x *execution) plan(r *root) (*plan.Statement, error) {
+func (x *Execution) plan(r *root) (*plan.Statement, error) {
 	s := x.e.s
 	node := r.nodes[0]
 	rd := &plan.Read{Binding: r.field.Read}

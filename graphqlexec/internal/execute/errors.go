@@ -1,4 +1,4 @@
-package graphqlexec
+package execute
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package graphqlexec
+package execute
 
 import (
 	"fmt"
@@ -16,7 +16,7 @@ import (
 
 var nullValue = pyjson.Value{Kind: pyjson.Null}
 
-func (x *execution) execute(p *prepared) Response {
+func (x *Execution) execute(p *prepared) Response {
 	if p.op.Operation == "mutation" {
 		return x.mutation(p)
 	}
@@ -34,17 +34,17 @@ func (x *execution) execute(p *prepared) Response {
 }
 
 // fieldError is a resolver error of root r, as graphql-core reports it.
-func (x *execution) fieldError(r *root, msg string) *gqlerr.Error {
+func (x *Execution) fieldError(r *root, msg string) *gqlerr.Error {
 	return &gqlerr.Error{
 		Message:   msg,
-		Locations: []gqlerr.Location{gqlerr.LocationAt(x.d.Body, r.nodes[0].Loc.Start)},
+		Locations: []gqlerr.Location{gqlerr.LocationAt(x.doc.Body, r.nodes[0].Loc.Start)},
 		Path:      []any{r.key},
 	}
 }
 
 // single answers a query with one root read: v1's Rust bytes, wrapped under
 // the schema field name (not the alias), or the dict path on a miss.
-func (x *execution) single(r *root) Response {
+func (x *Execution) single(r *root) Response {
 	prefix := append(append(x.dst(4096), `{"data":{`...), '"')
 	prefix = appendKey(prefix[:len(prefix)-1], r.field.Name)
 	rows, err := x.fetchInto(prefix, r, nil)
@@ -68,12 +68,12 @@ func appendKey(dst []byte, k string) []byte {
 // fetch runs a root read and returns its rewritten rows: a JSON list for a
 // list read, one object for a single read (nil on a miss). proj overrides
 // the root's projection.
-func (x *execution) fetch(r *root, proj *rowjson.Node) ([]byte, error) {
+func (x *Execution) fetch(r *root, proj *rowjson.Node) ([]byte, error) {
 	return x.fetchInto(nil, r, proj)
 }
 
 // fetchInto is fetch appending to out; a single-read miss returns nil.
-func (x *execution) fetchInto(out []byte, r *root, proj *rowjson.Node) ([]byte, error) {
+func (x *Execution) fetchInto(out []byte, r *root, proj *rowjson.Node) ([]byte, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
@@ -129,7 +129,7 @@ func (x *execution) fetchInto(out []byte, r *root, proj *rowjson.Node) ([]byte, 
 
 // args resolves a statement's parameters; context values come from the
 // request's claims, else their declared default.
-func (x *execution) args(st *plan.Statement) ([]any, error) {
+func (x *Execution) args(st *plan.Statement) ([]any, error) {
 	args := make([]any, len(st.Params))
 	for i, p := range st.Params {
 		switch {
@@ -148,13 +148,13 @@ func (x *execution) args(st *plan.Statement) ([]any, error) {
 	return args, nil
 }
 
-func (x *execution) contextValue(name string) (any, error) {
+func (x *Execution) contextValue(name string) (any, error) {
 	c := x.e.s.Context(name)
 	if c == nil {
 		return nil, clientErrorf("Required context parameter '%s' not found in GraphQL context", name)
 	}
-	if c.Claim != "" && x.req.Claims != nil {
-		if v, ok := x.req.Claims[c.Claim]; ok && v != nil {
+	if c.Claim != "" && x.claims != nil {
+		if v, ok := x.claims[c.Claim]; ok && v != nil {
 			switch v := v.(type) {
 			case string:
 				return v, nil
@@ -173,7 +173,7 @@ func (x *execution) contextValue(name string) (any, error) {
 // a second projection pass keeps only root-level field names, keys are
 // sorted; a single-object root fails with the AttributeError text and the
 // whole body is then written by json.dumps with default separators.
-func (x *execution) multi(p *prepared) Response {
+func (x *Execution) multi(p *prepared) Response {
 	type part struct {
 		key  string
 		data []byte
@@ -246,7 +246,7 @@ func selectionSets(r *root) []*ast.SelectionSet {
 
 // nonRead answers operations without a root read (__typename,
 // introspection, unknown fields in production) on the dict path.
-func (x *execution) nonRead(p *prepared) Response {
+func (x *Execution) nonRead(p *prepared) Response {
 	data := pyjson.Value{Kind: pyjson.Object}
 	var errs []*gqlerr.Error
 	vars := make(map[string]any, len(x.vars))
@@ -258,7 +258,7 @@ func (x *execution) nonRead(p *prepared) Response {
 		case rootTypename:
 			data.Members = append(data.Members, pyjson.Member{Key: r.key, Value: gqlerr.Str(x.e.s.Query)})
 		case rootIntrospection:
-			v, err := introspect.Resolve(x.e.s, r.nodes[0], x.d.Fragments, vars)
+			v, err := introspect.Resolve(x.e.s, r.nodes[0], x.doc.Fragments, vars)
 			if err != nil {
 				errs = append(errs, x.fieldError(r, clientMessage(err)))
 				v = nullValue

@@ -1,4 +1,4 @@
-package graphqlexec
+package execute
 
 import (
 	"strconv"
@@ -35,7 +35,7 @@ func sessionPart(s string) bool {
 // sessionVars returns the settings of this request: the schema's context
 // values declared with a session variable (when they have a value), then
 // the request's own. Computed once per request.
-func (x *execution) sessionVars() ([]SessionVar, error) {
+func (x *Execution) sessionVars() ([]SessionVar, error) {
 	if x.sessionDone {
 		return x.session, nil
 	}
@@ -52,7 +52,7 @@ func (x *execution) sessionVars() ([]SessionVar, error) {
 			x.session = append(x.session, SessionVar{Name: c.SessionVariable, Value: s})
 		}
 	}
-	x.session = append(x.session, x.req.SessionVars...)
+	x.session = append(x.session, x.sessionVarsIn...)
 	return x.session, nil
 }
 
@@ -95,7 +95,7 @@ func buildSetConfigSQL(n int) string {
 // commits or rolls back together (pgconn documents ExecBatch as implicitly
 // transactional). That is BEGIN; set_config…; statement; COMMIT in one
 // round trip instead of four.
-func (x *execution) query(sql string, args []any) (pgx.Rows, error) {
+func (x *Execution) query(sql string, args []any) (pgx.Rows, error) {
 	vars, err := x.sessionVars()
 	if err != nil {
 		return nil, err

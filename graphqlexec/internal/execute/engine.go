@@ -1,0 +1,207 @@
+package execute
+
+import (
+	"context"
+	"math"
+	"sync"
+	"time"
+
+	"github.com/graphql-go/graphql/language/ast"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/coerce"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/validate"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
+	"github.com/fraiseql/fraiseql-http/pyjson"
+)
+
+// DB is what execution needs from PostgreSQL; *pgxpool.Pool and *pgx.Conn
+// satisfy it. Query runs a statement alone; SendBatch runs it after its
+// session variables in one round trip and one transaction (see SessionVar).
+type DB interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
+}
+
+// SessionVar is one PostgreSQL setting made for the duration of a
+// statement's transaction, e.g. {"app.tenant_id", "bbbb…"}, so that row
+// level security policies and functions can read it with
+// current_setting('app.tenant_id', true). Name must be a two-part custom
+// setting name (ValidSessionVarName); Value is always a bound parameter.
+type SessionVar struct {
+	Name, Value string
+}
+
+// Response is the complete GraphQL response body.
+type Response struct {
+	// Body is the JSON body, byte-identical to FraiseQL v1.9.7's for the same
+	// request (application/json, HTTP 200).
+	Body []byte
+	// InternalError means v1 would have crashed outside its error handling
+	// (a Starlette 500 "Internal Server Error" text/plain); Body is then nil.
+	InternalError bool
+}
+
+// Engine is what executions share: the declaration, the database, the
+// coercer and the statement deadlines. It is safe for concurrent use.
+type Engine struct {
+	s          *schema.Schema
+	db         DB
+	co         *coerce.Coercer
+	dl         *deadlines
+	production bool
+}
+
+// NewEngine returns the executor of s over db. timeout bounds each
+// request's statements (see deadlines); production leaves the
+// "extensions" member out of dict bodies, as v1 does.
+func NewEngine(s *schema.Schema, db DB, co *coerce.Coercer, timeout time.Duration, production bool) *Engine {
+	return &Engine{s: s, db: db, co: co, dl: newDeadlines(timeout), production: production}
+}
+
+// Plans are a document's prepared operations, shared by the requests that
+// run it (kept with the document in the engine's cache).
+type Plans struct {
+	mu    sync.Mutex
+	ops   map[string]*prepared // operations without variables, by name
+	bound map[*ast.OperationDefinition]*boundOp
+}
+
+// NewPlans returns an empty set of plans.
+func NewPlans() *Plans {
+	return &Plans{ops: map[string]*prepared{}, bound: map[*ast.OperationDefinition]*boundOp{}}
+}
+
+// Len is the number of operations prepared (or being prepared) for the
+// document.
+func (p *Plans) Len() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.ops) + len(p.bound)
+}
+
+// Shared reports whether an operation with variables is prepared once and
+// shared by the requests that run it (bind.go).
+func (p *Plans) Shared() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, b := range p.bound {
+		if b.p != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// Execution is one request's run. Begin starts it; End releases its
+// deadline; Dict writes an error body and Run the operation's.
+type Execution struct {
+	e     *Engine
+	ctx   context.Context
+	start time.Time
+	// out is the caller's buffer (ExecuteAppend): every body is appended
+	// to it, so a Response.Body built here starts with out's bytes.
+	out []byte
+	// claims and sessionVarsIn are the request's (see sessionVars).
+	claims        map[string]any
+	sessionVarsIn []SessionVar
+
+	doc   *validate.Document
+	plans *Plans
+	vars  map[string]pyjson.Value
+
+	dbctx  context.Context // see dbContext
+	cancel context.CancelFunc
+
+	session     []SessionVar // see sessionVars
+	sessionDone bool
+}
+
+// Begin starts a request's execution at the current time; bodies are
+// appended to out (nil: a new buffer). claims feed the declaration's
+// context values; sessionVars are set after the declaration's own.
+func (e *Engine) Begin(ctx context.Context, out []byte, claims map[string]any, sessionVars []SessionVar) *Execution {
+	return &Execution{e: e, ctx: ctx, start: time.Now(), out: out, claims: claims, sessionVarsIn: sessionVars}
+}
+
+// End cancels the statements' deadline context, when one was made.
+func (x *Execution) End() {
+	if x.cancel != nil {
+		x.cancel()
+	}
+}
+
+// Run prepares op of doc (from plans when it can be shared) with the
+// coerced variables and runs it.
+func (x *Execution) Run(doc *validate.Document, plans *Plans, op *ast.OperationDefinition, vars map[string]pyjson.Value) Response {
+	x.doc, x.plans, x.vars = doc, plans, vars
+	p, err := x.prepare(op)
+	if err != nil {
+		return x.dict(nil, []*gqlerr.Error{{Message: clientMessage(err)}})
+	}
+	return x.execute(p)
+}
+
+// Dict writes a body of errors only (see dict).
+func (x *Execution) Dict(errs []*gqlerr.Error) Response { return x.dict(nil, errs) }
+
+// Append writes body as it is (a fixed answer such as v1's TypeError).
+func (x *Execution) Append(body []byte) Response {
+	return Response{Body: append(x.dst(len(body)), body...)}
+}
+
+// dst is where a body is appended: the caller's buffer, or a new one of
+// capacity hint when there is none.
+func (x *Execution) dst(hint int) []byte {
+	if x.out != nil {
+		return x.out
+	}
+	return make([]byte, 0, hint)
+}
+
+// dbContext is the context for the request's statements: the caller's,
+// with the execution deadline (start + ExecutionTimeout, see deadlines).
+// It is made on the first statement, so requests that run none (errors,
+// introspection, __typename) pay nothing for it.
+func (x *Execution) dbContext() context.Context {
+	if x.dbctx == nil {
+		x.dbctx, x.cancel = x.e.dl.context(x.ctx, x.start)
+	}
+	return x.dbctx
+}
+
+// timeMS is FraiseQL's round((time.time() - start) * 1000, 2).
+func (x *Execution) timeMS() pyjson.Value {
+	ms := math.Round(float64(time.Since(x.start).Microseconds())/10) / 100
+	return pyjson.Value{Kind: pyjson.Float, Num: pyjson.FloatRepr(ms)}
+}
+
+// dict writes a body the way v1's unified executor returns a dict: data
+// (when not nil), errors (when any), then extensions outside production.
+func (x *Execution) dict(data *pyjson.Value, errs []*gqlerr.Error) Response {
+	body := pyjson.Value{Kind: pyjson.Object}
+	if data != nil {
+		body.Members = append(body.Members, pyjson.Member{Key: "data", Value: *data})
+	}
+	if len(errs) > 0 {
+		list := pyjson.Value{Kind: pyjson.Array, Items: make([]pyjson.Value, len(errs))}
+		for i, e := range errs {
+			list.Items[i] = e.Value()
+		}
+		body.Members = append(body.Members, pyjson.Member{Key: "errors", Value: list})
+	}
+	if !x.e.production {
+		body.Members = append(body.Members, pyjson.Member{Key: "extensions", Value: pyjson.Value{Kind: pyjson.Object, Members: []pyjson.Member{
+			{Key: "execution", Value: pyjson.Value{Kind: pyjson.Object, Members: []pyjson.Member{
+				{Key: "mode", Value: gqlerr.Str("unified_rust")},
+				{Key: "time_ms", Value: x.timeMS()},
+			}}},
+		}}})
+	}
+	out, err := pyjson.AppendCompact(x.dst(256), &body)
+	if err != nil {
+		return Response{InternalError: true} // Python's json.dumps would raise: a 500
+	}
+	return Response{Body: out}
+}
