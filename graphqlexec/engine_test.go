@@ -249,3 +249,25 @@ func executeAppend(t testing.TB, e *Engine, ctx context.Context, req *Request) R
 	}
 	return resp
 }
+
+// TestInvalidArgumentLiteral: in production (no validation) an argument
+// literal the type refuses is a field error that quotes the literal as
+// graphql-core's print_ast does (recorded with graphql-core 3.2.8): GraphQL
+// escapes for control characters, a block string kept a block string.
+func TestInvalidArgumentLiteral(t *testing.T) {
+	e, err := New(loadBlog(t), &fakeDB{}, Config{Environment: Production})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ query, printed string }{
+		{`{ users(limit: "a\u0001b") { id } }`, `\"a\\u0001b\"`},
+		{`{ users(limit: """blk""") { id } }`, `\"\"\"blk\"\"\"`},
+		{`{ users(limit: {a: [1, RED]}) { id } }`, `{a: [1, RED]}`},
+	} {
+		got := string(e.Execute(context.Background(), &Request{Query: tc.query}).Body)
+		want := `{"data":{"users":null},"errors":[{"message":"Argument 'limit' has invalid value ` + tc.printed + `.","locations":[{"line":1,"column":3}],"path":["users"]}]}`
+		if got != want {
+			t.Errorf("%s:\ngot  %s\nwant %s", tc.query, got, want)
+		}
+	}
+}

@@ -3,10 +3,10 @@ package execute
 import (
 	"github.com/graphql-go/graphql/language/ast"
 	"github.com/graphql-go/graphql/language/parser"
-	"github.com/graphql-go/graphql/language/printer"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/coerce"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/literal"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/mutation"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
 	"github.com/fraiseql/fraiseql-http/pyjson"
@@ -295,7 +295,7 @@ func (x *Execution) mutationInput(r *root, mp *mutationPlan) (string, error) {
 		return "null", nil
 	}
 	if err != nil {
-		return "", clientErrorf("Argument '%s' has invalid value %s.", mp.arg.Name, printer.Print(lit))
+		return "", clientErrorf("Argument '%s' has invalid value %s.", mp.arg.Name, literal.Print(lit, x.doc.Body))
 	}
 	if v.Kind == pyjson.Null {
 		return "null", nil

@@ -4,9 +4,9 @@ import (
 	"strconv"
 
 	"github.com/graphql-go/graphql/language/ast"
-	"github.com/graphql-go/graphql/language/printer"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/coerce"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/literal"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/plan"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/rowjson"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
@@ -282,7 +282,7 @@ func (x *Execution) plan(r *root) (*plan.Statement, error) {
 			continue
 		}
 		if err != nil {
-			return nil, clientErrorf("Argument '%s' has invalid value %s.", a.Name, printer.Print(lit))
+			return nil, clientErrorf("Argument '%s' has invalid value %s.", a.Name, literal.Print(lit, x.doc.Body))
 		}
 		switch a.Name {
 		case "where":
@@ -299,7 +299,7 @@ func (x *Execution) plan(r *root) (*plan.Statement, error) {
 			if r.field.Read.HasLimit && v.Kind == pyjson.Int {
 				n, err := strconv.ParseInt(v.Num, 10, 64)
 				if err != nil {
-					return nil, clientErrorf("Argument '%s' has invalid value %s.", a.Name, printer.Print(lit))
+					return nil, clientErrorf("Argument '%s' has invalid value %s.", a.Name, literal.Print(lit, x.doc.Body))
 				}
 				if a.Name == "limit" {
 					rd.Limit = &n
