@@ -3,12 +3,14 @@ package graphqlexec
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/execute"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
 )
 
 var updateRow = []byte(`{"status": "updated", "message": "Post updated", "entity_id": "p1", "entity_type": "Post", "entity": {"id": "p1", "title": "T"}, "updated_fields": ["title"], "cascade": null, "metadata": null}`)
@@ -145,5 +147,34 @@ func BenchmarkExecuteMutation(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		e.Execute(ctx, req)
+	}
+}
+
+// TestMutationInputDefaults: an omitted input field with a declared default
+// is sent with the default's value (strings with escapes, ints, lists), as
+// graphql-core coerces it; absent fields without a default are null.
+func TestMutationInputDefaults(t *testing.T) {
+	src, err := os.ReadFile("../examples/blog/app.graphql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	decl := strings.Replace(string(src), "  lastName: String\n  displayName: String\n  age: Int\n  role: String\n  tags: [String]\n",
+		"  lastName: String\n  displayName: String = \"Anon\\u00e9\"\n  age: Int = 7\n  role: String = \"a\\\"b\"\n  tags: [String] = [\"x\", \"y\"]\n", 1)
+	if decl == string(src) {
+		t.Fatal("CreateUserInput not found in the demo declaration")
+	}
+	s, err := schema.Load("defaults.graphql", []byte(decl))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := &fakeDB{rows: [][]byte{updateRow}}
+	e, err := New(s, db, Config{Environment: Production})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Execute(context.Background(), &Request{Query: `mutation { createUser(input: {email: "e", firstName: "f"}) { __typename } }`})
+	want := `{"age": 7, "role": "a\"b", "tags": ["x", "y"], "email": "e", "last_name": null, "first_name": "f", "display_name": "Anoné"}`
+	if len(db.args) != 1 || fmt.Sprint(db.args[0][len(db.args[0])-1]) != want {
+		t.Fatalf("input %q\nwant %s", db.args, want)
 	}
 }

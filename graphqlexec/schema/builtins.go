@@ -99,7 +99,7 @@ func (l *loader) builtinInput(d *ast.InputValueDefinition) *InputValue {
 	iv := &InputValue{Name: d.Name.Value, Description: l.desc(d.Description), Type: l.typeRef(d.Type), JSONKey: SnakeCase(d.Name.Value)}
 	if d.DefaultValue != nil {
 		s := literal.Print(d.DefaultValue, nil)
-		iv.DefaultValue = &s
+		iv.DefaultValue, iv.DefaultLiteral = &s, d.DefaultValue
 	}
 	return iv
 }

@@ -402,7 +402,7 @@ func (l *loader) inputValue(path string, d *ast.InputValueDefinition, where dirL
 	}
 	if d.DefaultValue != nil {
 		s := literal.Print(d.DefaultValue, nil)
-		iv.DefaultValue = &s
+		iv.DefaultValue, iv.DefaultLiteral = &s, d.DefaultValue
 		if literal.HasVariable(d.DefaultValue) {
 			l.errorf(iv.Loc, "%s: a default value cannot use a variable", subject)
 		}

@@ -1,5 +1,7 @@
 package schema
 
+import "github.com/graphql-go/graphql/language/ast"
+
 // This file is the schema model: what the declaration file (docs/schema.md)
 // loads into, and what the planner, the introspection renderer and the
 // validator read. Everything here is immutable once Load returns, so one
@@ -170,7 +172,10 @@ type InputValue struct {
 	Description  *string
 	Type         *TypeRef
 	DefaultValue *string // GraphQL literal as introspection prints it; nil when none
-	Loc          Location
+	// DefaultLiteral is the default's parsed literal (nil when none), which
+	// execution coerces when an input field is omitted.
+	DefaultLiteral ast.Value
+	Loc            Location
 	// Column is the view column a root-field argument compares with
 	// (column equality, like v1's find(**kwargs)); empty for where, orderBy,
 	// limit, offset and for input object fields.

@@ -2,7 +2,6 @@ package execute
 
 import (
 	"github.com/graphql-go/graphql/language/ast"
-	"github.com/graphql-go/graphql/language/parser"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/coerce"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
@@ -323,12 +322,9 @@ func (x *Execution) inputObject(v *pyjson.Value, t *schema.Type) (pyjson.Value, 
 		switch {
 		case fv != nil:
 			val = *fv
-		case f.DefaultValue != nil:
-			lit, err := parser.ParseValue(parser.ParseParams{Source: *f.DefaultValue})
-			if err != nil {
-				return nullValue, &internalError{"bad default value"}
-			}
-			if val, err = x.e.co.Literal(lit, f.Type, nil); err != nil {
+		case f.DefaultLiteral != nil:
+			var err error
+			if val, err = x.e.co.Literal(f.DefaultLiteral, f.Type, nil); err != nil {
 				return nullValue, &internalError{"bad default value"}
 			}
 		default:
