@@ -1,10 +1,13 @@
-// Package gqlerr holds GraphQL errors as graphql-core 3.2 words and orders
-// them, and renders them the way FraiseQL v1.9.7 puts them in a response
-// body: keys message, locations, path, extensions, in that order.
+// Package gqlerr holds a GraphQL error (message, locations, path,
+// extensions) and renders it the way FraiseQL v1.9.7 puts it in a response
+// body: those keys in that order. It also computes graphql-core's
+// locations (line and column counted in characters, Locator for many
+// offsets in one body) and graphql-core's "Did you mean" suggestion lists
+// (SuggestionList, DidYouMean), which the validator's messages use.
 //
-// graphql-go (our parser and validator) words its messages after an older
-// graphql-js; Reword maps each of its messages to graphql-core's text,
-// recomputing "Did you mean" suggestions with graphql-core's suggestion
-// list rules. It never invents text from request data beyond the names the
-// original message already quoted.
+// What it must never do: invent text from request data (callers pass the
+// names a message quotes), know about the schema, SQL or transport.
+//
+// Security defaults: locations are computed in time linear in the body;
+// a did-you-mean names at most five suggestions, as graphql-core does.
 package gqlerr
