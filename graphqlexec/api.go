@@ -8,9 +8,8 @@ import (
 	"github.com/fraiseql/fraiseql-http/pyjson"
 )
 
-// The document limits' defaults (see Config; why they exist: package
-// internal/validate, limits.go) and
-// the execution timeout's.
+// The defaults of the document limits (see Config; why the limits exist:
+// internal/validate/limits.go) and of the execution timeout.
 const (
 	DefaultMaxQueryBytes  = validate.DefaultMaxQueryBytes
 	DefaultMaxQueryTokens = validate.DefaultMaxQueryTokens

@@ -29,8 +29,9 @@ type Engine struct {
 	ex    *execute.Engine
 }
 
-// New builds an engine. The schema's graphql-go form is built here, so a
-// schema graphql-go cannot represent fails at start, not per request.
+// New builds an engine. The schema's graphql-go form (which the validator
+// uses) is built here, so a schema graphql-go cannot represent fails at
+// start, not per request.
 func New(s *schema.Schema, db DB, cfg Config) (*Engine, error) {
 	if s == nil {
 		return nil, errors.New("graphqlexec: nil schema")
