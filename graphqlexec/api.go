@@ -1,6 +1,7 @@
 package graphqlexec
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/execute"
@@ -29,6 +30,37 @@ const (
 	Production  Environment = "production"
 )
 
+// Quirks selects between correct answers (the default) and FraiseQL
+// v1.9.7's recorded behaviour where v1 gives wrong or missing data or
+// weakens security (text-compared filters, dropped aliases, unvalidated
+// production queries, …). Harmless v1 forms (sorted keys, injected
+// __typename, number forms, error wording) are kept in both modes. Each
+// difference is listed in docs/compatibility.md and registered in
+// compat/divergences.
+type Quirks string
+
+const (
+	// QuirksNone answers correctly where v1.9.7 did not (the default; the
+	// empty string means the same).
+	QuirksNone Quirks = "none"
+	// QuirksV197 restores every recorded v1.9.7 behaviour byte for byte.
+	QuirksV197 Quirks = "v1.9.7"
+)
+
+// ParseQuirks reads a --quirks value: "none" (or empty) and "v1.9.7".
+func ParseQuirks(s string) (Quirks, error) {
+	switch s {
+	case "", "none":
+		return QuirksNone, nil
+	case "v1.9.7":
+		return QuirksV197, nil
+	}
+	return QuirksNone, fmt.Errorf("quirks: %q is not none or v1.9.7", s)
+}
+
+// V1 reports whether v1.9.7's recorded behaviour is asked for.
+func (q Quirks) V1() bool { return q == QuirksV197 }
+
 // IntrospectionPolicy is FraiseQL v1's introspection_policy.
 type IntrospectionPolicy string
 
@@ -42,6 +74,8 @@ const (
 // public introspection and the default cache size.
 type Config struct {
 	Environment Environment
+	// Quirks is QuirksNone (default: correct answers) or QuirksV197.
+	Quirks Quirks
 	// IntrospectionPolicy defaults to public in development and disabled in
 	// production (v1's validator turns a production "public" into "disabled").
 	IntrospectionPolicy IntrospectionPolicy

@@ -39,6 +39,11 @@ func New(s *schema.Schema, db DB, cfg Config) (*Engine, error) {
 	if db == nil {
 		return nil, errors.New("graphqlexec: nil database")
 	}
+	q, err := ParseQuirks(string(cfg.Quirks))
+	if err != nil {
+		return nil, fmt.Errorf("graphqlexec: %w", err)
+	}
+	cfg.Quirks = q
 	switch cfg.Environment {
 	case "":
 		cfg.Environment = Development

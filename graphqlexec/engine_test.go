@@ -271,3 +271,19 @@ func TestInvalidArgumentLiteral(t *testing.T) {
 		}
 	}
 }
+
+func TestQuirksSetting(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want Quirks
+		ok   bool
+	}{{"", QuirksNone, true}, {"none", QuirksNone, true}, {"v1.9.7", QuirksV197, true}, {"v1.9", "", false}, {"V1.9.7", "", false}} {
+		got, err := ParseQuirks(c.in)
+		if (err == nil) != c.ok || (c.ok && got != c.want) {
+			t.Errorf("ParseQuirks(%q) = %q, %v", c.in, got, err)
+		}
+	}
+	if !QuirksV197.V1() || QuirksNone.V1() {
+		t.Error("V1() does not tell the modes apart")
+	}
+}

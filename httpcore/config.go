@@ -32,6 +32,10 @@ type Config struct {
 	Port int
 	// Environment is development (default) or production.
 	Environment graphqlexec.Environment
+	// Quirks is none (default: correct answers where v1.9.7 gives wrong or
+	// missing data or weakens security) or v1.9.7 (v1's recorded bytes
+	// everywhere; --quirks, FRAISEQL_QUIRKS). See docs/compatibility.md.
+	Quirks graphqlexec.Quirks
 	// Introspection is public, disabled or authenticated. Empty means v1's
 	// default: public in development, disabled in production (v1 also turns
 	// an explicit "public" into "disabled" in production).
@@ -146,6 +150,7 @@ func DefaultConfig() Config {
 		Host:             "127.0.0.1",
 		Port:             8000,
 		Environment:      graphqlexec.Development,
+		Quirks:           graphqlexec.QuirksNone,
 		Playground:       true,
 		PoolSize:         20,
 		MaxConnections:   10000,
@@ -198,6 +203,9 @@ func (c *Config) Validate() error {
 	case graphqlexec.Development, graphqlexec.Production:
 	default:
 		errs = append(errs, fmt.Errorf("environment: %q is not development or production", c.Environment))
+	}
+	if _, err := graphqlexec.ParseQuirks(string(c.Quirks)); err != nil {
+		errs = append(errs, err)
 	}
 	switch c.Introspection {
 	case "", graphqlexec.IntrospectionPublic, graphqlexec.IntrospectionDisabled, graphqlexec.IntrospectionAuthenticated:
@@ -373,6 +381,7 @@ var envVars = [][2]string{
 	{"max-query-depth", "FRAISEQL_MAX_QUERY_DEPTH"},
 	{"max-query-fields", "FRAISEQL_MAX_QUERY_FIELDS"},
 	{"execution-timeout", "FRAISEQL_EXECUTION_TIMEOUT"},
+	{"quirks", "FRAISEQL_QUIRKS"},
 	{"shutdown-timeout", "FRAISEQL_SHUTDOWN_TIMEOUT"},
 	{"server-header", "FRAISEQL_SERVER_HEADER"},
 	{"auth-jwt-algorithm", "FRAISEQL_AUTH_JWT_ALGORITHM"},
@@ -511,6 +520,7 @@ func ParseFlags(cfg *Config, args []string, getenv func(string) string, usage io
 	fs.IntVar(&cfg.MaxQueryTokens, "max-query-tokens", cfg.MaxQueryTokens, "maximum lexical tokens in a query")
 	fs.IntVar(&cfg.MaxQueryDepth, "max-query-depth", cfg.MaxQueryDepth, "maximum nested fields in a query, counted through fragments")
 	fs.IntVar(&cfg.MaxQueryFields, "max-query-fields", cfg.MaxQueryFields, "maximum fields an operation selects, fragment spreads counted with their fields")
+	fs.Var(quirksValue{&cfg.Quirks}, "quirks", "none (correct answers) or v1.9.7 (v1.9.7's recorded behaviour, bugs included)")
 	fs.DurationVar(&cfg.ExecutionTimeout, "execution-timeout", cfg.ExecutionTimeout, "deadline for a request's SQL statements, from its start")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", cfg.ShutdownTimeout, "time allowed to drain in-flight requests")
 	fs.StringVar(&cfg.ServerHeader, "server-header", cfg.ServerHeader, `"server" response header value`)
@@ -574,5 +584,25 @@ func ParseFlags(cfg *Config, args []string, getenv func(string) string, usage io
 	cfg.Introspection = graphqlexec.IntrospectionPolicy(strings.ToLower(intro))
 	cfg.APQMode = strings.ToLower(apqMode)
 	cfg.APQStore = strings.ToLower(cfg.APQStore)
+	return nil
+}
+
+// quirksValue is the --quirks flag: none or v1.9.7, refused otherwise at
+// parse time so the error names the flag.
+type quirksValue struct{ q *graphqlexec.Quirks }
+
+func (v quirksValue) String() string {
+	if v.q == nil || *v.q == "" {
+		return string(graphqlexec.QuirksNone)
+	}
+	return string(*v.q)
+}
+
+func (v quirksValue) Set(s string) error {
+	q, err := graphqlexec.ParseQuirks(s)
+	if err != nil {
+		return err
+	}
+	*v.q = q
 	return nil
 }

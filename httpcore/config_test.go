@@ -268,3 +268,21 @@ func (d unreachableDB) SendBatch(context.Context, *pgx.Batch) pgx.BatchResults {
 	d.t.Fatal("batch reached the database")
 	return nil
 }
+
+func TestQuirksFlag(t *testing.T) {
+	cfg := DefaultConfig()
+	env := map[string]string{"FRAISEQL_QUIRKS": "v1.9.7"}
+	if err := ParseFlags(&cfg, nil, func(k string) string { return env[k] }, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Quirks != graphqlexec.QuirksV197 {
+		t.Fatalf("FRAISEQL_QUIRKS=v1.9.7 gave %q", cfg.Quirks)
+	}
+	cfg = DefaultConfig()
+	if err := ParseFlags(&cfg, []string{"--quirks", "v1.9"}, func(string) string { return "" }, io.Discard); err == nil || !strings.Contains(err.Error(), "v1.9") {
+		t.Fatalf("--quirks v1.9 accepted or unclear: %v", err)
+	}
+	if DefaultConfig().Quirks != graphqlexec.QuirksNone {
+		t.Fatal("the default is not none")
+	}
+}

@@ -10,6 +10,7 @@ import (
 func newExecutor(s *schema.Schema, db graphqlexec.DB, cfg Config) (*graphqlexec.Engine, error) {
 	return graphqlexec.New(s, db, graphqlexec.Config{
 		Environment:         cfg.Environment,
+		Quirks:              cfg.Quirks,
 		IntrospectionPolicy: cfg.policy().introspection,
 		MaxQueryBytes:       cfg.MaxQueryBytes,
 		MaxQueryTokens:      cfg.MaxQueryTokens,

@@ -49,6 +49,9 @@ class HttpConfig:
     schema: Optional[Union[str, os.PathLike]] = None
     database_url: Optional[str] = None
     environment: Optional[str] = None
+    # "none" (correct answers, the server's default) or "v1.9.7" (v1.9.7's
+    # recorded behaviour, bugs included); see docs/compatibility.md.
+    quirks: Optional[str] = None
     introspection: Optional[str] = None
     playground: Optional[bool] = None
     pool_size: Optional[int] = None
@@ -119,6 +122,7 @@ class HttpConfig:
             _bad("schema", self.schema, "must be a path (str or os.PathLike)")
         _str(self, "database_url", optional=True, nonempty=True)
         _choice(self, "environment", ("development", "production"))
+        _choice(self, "quirks", ("none", "v1.9.7"))
         _choice(self, "introspection", ("public", "disabled", "authenticated"))
         _bool(self, "playground", optional=True)
         _int(self, "pool_size", 1, 10000, optional=True)
