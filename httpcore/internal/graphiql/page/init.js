@@ -1,0 +1,39 @@
+// fraiseql-http: start GraphiQL on this page. Loaded as a file, not inline,
+// because the page's Content-Security-Policy allows no inline script.
+(function () {
+  'use strict';
+  var root = document.getElementById('graphiql');
+  var endpoint = root.getAttribute('data-endpoint');
+  var ws = (window.location.protocol === 'https:' ? 'wss://' : 'ws://') + window.location.host + endpoint;
+
+  var fetcher = GraphiQL.createFetcher({
+    url: endpoint,
+    // No `headers` option on purpose. createFetcher already sends
+    // "content-type: application/json" and merges a headers object into its
+    // own by key, so a "Content-Type" key (another spelling of the same
+    // header) becomes a second field, which fetch() joins into
+    // "application/json, application/json"; FastAPI's body parsing (and so
+    // this server) answers that with 422.
+    //
+    // The server answers single JSON results (no @defer/@stream), so the
+    // multipart "incremental delivery" path and its Accept header are off.
+    enableIncrementalDelivery: false,
+    // Subscriptions go over graphql-transport-ws (the graphql-ws client
+    // bundled in GraphiQL) on the same path; queries and mutations stay on
+    // HTTP POST.
+    subscriptionUrl: ws,
+  });
+
+  var plugins = [];
+  if (window.GraphiQLPluginExplorer) {
+    plugins.push(GraphiQLPluginExplorer.explorerPlugin());
+  }
+
+  ReactDOM.createRoot(root).render(
+    React.createElement(GraphiQL, {
+      fetcher: fetcher,
+      plugins: plugins,
+      defaultEditorToolsVisibility: true,
+    })
+  );
+})();
