@@ -6,7 +6,7 @@
   var endpoint = root.getAttribute('data-endpoint');
   var ws = (window.location.protocol === 'https:' ? 'wss://' : 'ws://') + window.location.host + endpoint;
 
-  var fetcher = GraphiQL.createFetcher({
+  var httpAndWs = GraphiQL.createFetcher({
     url: endpoint,
     // No `headers` option on purpose. createFetcher already sends
     // "content-type: application/json" and merges a headers object into its
@@ -23,6 +23,28 @@
     // HTTP POST.
     subscriptionUrl: ws,
   });
+
+  // createFetcher sends an operation over the WebSocket only when GraphiQL
+  // hands it the parsed document and the operation's name. GraphiQL leaves
+  // the document out when it cannot analyse it against the schema (a
+  // subscription while the schema has no Subscription type, for one) and
+  // sends no operationName for a document with a single operation; the
+  // subscription then went out as an HTTP POST. Fill both in here.
+  function fetcher(params, opts) {
+    var doc = opts && opts.documentAST;
+    if (!doc) {
+      try {
+        doc = GraphiQL.GraphQL.parse(params.query);
+      } catch (e) {
+        doc = undefined; // the server reports the syntax error
+      }
+    }
+    var ops = doc ? doc.definitions.filter(function (d) { return d.kind === 'OperationDefinition'; }) : [];
+    if (ops.length === 1 && ops[0].operation === 'subscription' && !params.operationName && ops[0].name) {
+      params = Object.assign({}, params, { operationName: ops[0].name.value });
+    }
+    return httpAndWs(params, Object.assign({}, opts, { documentAST: doc }));
+  }
 
   var plugins = [];
   if (window.GraphiQLPluginExplorer) {
