@@ -124,6 +124,14 @@ func ServerArgs(cfg ProfileConfig, supported map[string]bool) (args []string, mi
 		need = append(need, serverFlag{"playground", fmt.Sprint(v)})
 	}
 	use("introspection_policy", "enable_playground")
+	// v1's playground_tool "graphiql" is v1's own page (CDN scripts), which
+	// the goldens record; fraiseql-http serves an embedded GraphiQL unless
+	// told otherwise. A server without the flag only has v1's page.
+	play, _ := get("enable_playground").(bool)
+	if play && env != "production" && get("playground_tool") == "graphiql" && supported["graphiql"] {
+		need = append(need, serverFlag{"graphiql", "v1"})
+	}
+	use("playground_tool")
 
 	if get("cors_enabled") == true {
 		need = append(need, serverFlag{"cors-origins", joinList(get("cors_origins"))})

@@ -17,6 +17,9 @@ func TestServerArgs(t *testing.T) {
 		all[f] = true
 	}
 	basic := map[string]bool{"environment": true, "schema": true}
+	// A server with --graphiql serves its embedded page by default; the
+	// goldens record v1's page, so the playground profiles ask for it.
+	withGraphiQL := map[string]bool{"environment": true, "graphiql": true}
 	tests := []struct {
 		profile   string
 		supported map[string]bool
@@ -25,6 +28,8 @@ func TestServerArgs(t *testing.T) {
 	}{
 		{profile: "development", supported: basic, args: "--environment=development"},
 		{profile: "production", supported: basic, args: "--environment=production"},
+		{profile: "development", supported: withGraphiQL, args: "--environment=development --graphiql=v1"},
+		{profile: "production", supported: withGraphiQL, args: "--environment=production"},
 		{profile: "cors", supported: basic, missing: "server has no --cors-origins flag"},
 		{profile: "cors", supported: all, args: "--environment=development --cors-origins=https://app.example.com"},
 		{profile: "apq-required", supported: basic, missing: "server has no --apq-mode flag"},

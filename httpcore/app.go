@@ -13,6 +13,7 @@ import (
 	"github.com/fraiseql/fraiseql-http/connlimit"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/fastapi"
+	"github.com/fraiseql/fraiseql-http/httpcore/internal/graphiql"
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/h1"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -83,6 +84,9 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 		APQMode:             fastapi.APQMode(cfg.APQMode),
 		CORS:                cfg.corsOptions(),
 		Logger:              logger,
+	}
+	if cfg.GraphiQL == GraphiQLEmbedded {
+		opts.GraphiQL = graphiql.New(graphiql.Options{Path: "/graphql"})
 	}
 	if cfg.DevAuthPassword != "" {
 		opts.DevAuth = &fastapi.DevBasic{Username: cfg.DevAuthUsername, Password: cfg.DevAuthPassword}

@@ -140,6 +140,9 @@ var httpcoreLayers = []layerRule{
 	{pkg: "./internal/h1", allowed: []string{"connlimit"}, forbidden: []string{"github.com/go-chi/", "github.com/gorilla/websocket"}},
 	// FastAPI/Starlette behaviour: never the application (routes, config).
 	{pkg: "./internal/fastapi", allowed: []string{"connlimit", "pyjson", "graphqlexec", "auth", "httpcore/internal/h1"}, forbidden: []string{"github.com/go-chi/"}},
+	// The embedded GraphiQL page: a plain http.Handler over embedded files,
+	// no product package and no third-party Go code.
+	{pkg: "./internal/graphiql", allowed: nil, forbidden: []string{"github.com/", "golang.org/x/"}},
 }
 
 func (r layerRule) violation(pkg string) string {

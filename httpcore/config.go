@@ -43,6 +43,13 @@ type Config struct {
 	// Playground serves GraphiQL on GET /graphql (default true); always off
 	// in production, as in v1.
 	Playground bool
+	// GraphiQL picks the page GET /graphql shows when the playground is on:
+	// "embedded" (default) is GraphiQL 4.1.2 served from the binary under
+	// /graphql/graphiql/, working offline; "v1" is FraiseQL v1.9.7's page,
+	// byte for byte, which loads unpinned GraphiQL and React builds from
+	// unpkg.com (blank with the current GraphiQL 5, useless offline). The
+	// compat replay asks for "v1" because the goldens record that page.
+	GraphiQL string
 	// PoolSize is the maximum number of PostgreSQL connections (default 20).
 	PoolSize int
 	// MaxConnections bounds open client connections (default 10000; 0 means
@@ -144,6 +151,12 @@ type Config struct {
 	CORSHeaders []string
 }
 
+// Config.GraphiQL values.
+const (
+	GraphiQLEmbedded = "embedded"
+	GraphiQLV1       = "v1"
+)
+
 // DefaultConfig returns the documented defaults.
 func DefaultConfig() Config {
 	return Config{
@@ -152,6 +165,7 @@ func DefaultConfig() Config {
 		Environment:      graphqlexec.Development,
 		Quirks:           graphqlexec.QuirksNone,
 		Playground:       true,
+		GraphiQL:         GraphiQLEmbedded,
 		PoolSize:         20,
 		MaxConnections:   10000,
 		MaxBodyBytes:     h1.DefaultMaxBodyBytes,
@@ -211,6 +225,11 @@ func (c *Config) Validate() error {
 	case "", graphqlexec.IntrospectionPublic, graphqlexec.IntrospectionDisabled, graphqlexec.IntrospectionAuthenticated:
 	default:
 		errs = append(errs, fmt.Errorf("introspection: %q is not public, disabled or authenticated", c.Introspection))
+	}
+	switch c.GraphiQL {
+	case GraphiQLEmbedded, GraphiQLV1:
+	default:
+		errs = append(errs, fmt.Errorf("graphiql: %q is not embedded or v1", c.GraphiQL))
 	}
 	if c.PoolSize < 1 || c.PoolSize > 10000 {
 		errs = append(errs, fmt.Errorf("pool size: %d must be between 1 and 10000", c.PoolSize))
@@ -373,6 +392,7 @@ var envVars = [][2]string{
 	{"environment", "FRAISEQL_ENVIRONMENT"},
 	{"introspection", "FRAISEQL_INTROSPECTION_POLICY"},
 	{"playground", "FRAISEQL_ENABLE_PLAYGROUND"},
+	{"graphiql", "FRAISEQL_GRAPHIQL"},
 	{"pool-size", "FRAISEQL_DATABASE_POOL_SIZE"},
 	{"max-connections", "FRAISEQL_MAX_CONNECTIONS"},
 	{"max-body-bytes", "FRAISEQL_MAX_BODY_BYTES"},
@@ -513,6 +533,7 @@ func ParseFlags(cfg *Config, args []string, getenv func(string) string, usage io
 	fs.StringVar(&env, "environment", env, "development or production")
 	fs.StringVar(&intro, "introspection", intro, "public, disabled or authenticated (default: public in development, disabled in production)")
 	fs.BoolVar(&cfg.Playground, "playground", cfg.Playground, "serve GraphiQL on GET /graphql (never in production)")
+	fs.StringVar(&cfg.GraphiQL, "graphiql", cfg.GraphiQL, "which GraphiQL page: embedded (served from the binary, works offline) or v1 (v1.9.7's page bytes, loads GraphiQL from unpkg.com)")
 	fs.IntVar(&cfg.PoolSize, "pool-size", cfg.PoolSize, "maximum PostgreSQL connections")
 	fs.IntVar(&cfg.MaxConnections, "max-connections", cfg.MaxConnections, "maximum open client connections (0: unlimited)")
 	fs.Int64Var(&cfg.MaxBodyBytes, "max-body-bytes", cfg.MaxBodyBytes, "maximum request body size")

@@ -82,6 +82,8 @@ func TestValidate(t *testing.T) {
 		{"environment", func(c *Config) { c.Environment = "testing" }, "environment"},
 		{"introspection", func(c *Config) { c.Introspection = "open" }, "introspection"},
 		{"pool", func(c *Config) { c.PoolSize = 0 }, "pool size"},
+		{"graphiql", func(c *Config) { c.GraphiQL = "cdn" }, "graphiql"},
+		{"graphiql v1", func(c *Config) { c.GraphiQL = GraphiQLV1 }, ""},
 		{"body", func(c *Config) { c.MaxBodyBytes = 0 }, "max body bytes"},
 		{"server header injection", func(c *Config) { c.ServerHeader = "a\r\nb" }, "server header"},
 	}
@@ -284,5 +286,26 @@ func TestQuirksFlag(t *testing.T) {
 	}
 	if DefaultConfig().Quirks != graphqlexec.QuirksNone {
 		t.Fatal("the default is not none")
+	}
+}
+
+// The embedded page is the default; --graphiql and FRAISEQL_GRAPHIQL pick.
+func TestGraphiQLSetting(t *testing.T) {
+	if got := DefaultConfig().GraphiQL; got != GraphiQLEmbedded {
+		t.Fatalf("default %q", got)
+	}
+	cfg := DefaultConfig()
+	if err := ParseFlags(&cfg, []string{"--graphiql=v1"}, func(string) string { return "" }, io.Discard); err != nil || cfg.GraphiQL != GraphiQLV1 {
+		t.Fatalf("flag: %v %q", err, cfg.GraphiQL)
+	}
+	cfg = DefaultConfig()
+	env := func(k string) string {
+		if k == "FRAISEQL_GRAPHIQL" {
+			return "v1"
+		}
+		return ""
+	}
+	if err := ParseFlags(&cfg, nil, env, io.Discard); err != nil || cfg.GraphiQL != GraphiQLV1 {
+		t.Fatalf("env: %v %q", err, cfg.GraphiQL)
 	}
 }

@@ -14,12 +14,16 @@
 //     the GraphQLRequest body model and pydantic's 422 bodies, query-string
 //     decoding, the router's 404/405/307, the 500 of ServerErrorMiddleware,
 //     CORS, the development Basic gate, automatic persisted queries (memory
-//     or PostgreSQL store), the GraphiQL page.
+//     or PostgreSQL store), v1's GraphiQL page bytes (served with
+//     --graphiql=v1).
+//   - internal/graphiql (beside them, standard library only): the embedded
+//     GraphiQL page and its assets, the default page on GET /graphql, its
+//     assets under /graphql/graphiql/.
 //   - this package: Config (defaults, Validate, flags and FRAISEQL_*
 //     variables), the environment's policy (introspection, playground,
 //     development-only routes) in one place, the one route table (POST/GET
 //     /graphql, /graphql/rust, /graphql/metrics in development, /health,
-//     /ready) with v1's middleware order (Basic gate, CORS, routes), v1's
+//     /ready, the embedded GraphiQL's assets) with v1's middleware order (Basic gate, CORS, routes), v1's
 //     handler steps (bearer token and the 401 gate, APQ, execution with the
 //     user's claims and session variables), and App: Open, Listen (through
 //     connlimit), Serve, Shutdown (stop accepting, drain, close the pool

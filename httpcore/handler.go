@@ -13,6 +13,7 @@ import (
 	"github.com/fraiseql/fraiseql-http/auth"
 	"github.com/fraiseql/fraiseql-http/graphqlexec"
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/fastapi"
+	"github.com/fraiseql/fraiseql-http/httpcore/internal/graphiql"
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/h1"
 	"github.com/fraiseql/fraiseql-http/pyjson"
 )
@@ -35,7 +36,11 @@ type handlerOptions struct {
 	// Playground serves GraphiQL on GET /graphql without a query. Like v1,
 	// it is ignored (off) in production.
 	Playground bool
-	Executor   executor
+	// GraphiQL is the embedded GraphiQL page and its assets (mounted under
+	// /graphql/graphiql/); nil serves v1.9.7's page bytes, which load
+	// GraphiQL from a CDN (Config.GraphiQL "v1").
+	GraphiQL *graphiql.Handler
+	Executor executor
 	// DB is pinged by /ready; nil reports the pool as not initialised.
 	DB pinger
 	// ReadyTimeout bounds the /ready ping; 0 means 5 s.
@@ -81,6 +86,9 @@ type route struct {
 	serve        func(*handler, h1.ResponseWriter, *http.Request)
 	// devOnly routes are not mounted in production.
 	devOnly bool
+	// graphiql routes are mounted only when the embedded GraphiQL page is
+	// served (playground on, handlerOptions.GraphiQL set).
+	graphiql bool
 }
 
 // routes are v1's, in its registration order: Starlette's 405 names the
@@ -93,6 +101,7 @@ var routes = []route{
 	{method: http.MethodGet, path: "/graphql/metrics", serve: (*handler).getMetrics, devOnly: true},
 	{method: http.MethodGet, path: "/health", serve: (*handler).getHealth},
 	{method: http.MethodGet, path: "/ready", serve: (*handler).getReady},
+	{method: http.MethodGet, path: "/graphql/graphiql/*", serve: (*handler).getGraphiQLAsset, graphiql: true},
 }
 
 // handler serves FraiseQL v1's routes with FastAPI's envelopes, behind the
@@ -140,6 +149,9 @@ func newHandler(opts handlerOptions) *handler {
 		if rt.devOnly && h.policy.production {
 			continue
 		}
+		if rt.graphiql && (opts.GraphiQL == nil || !h.policy.playground) {
+			continue
+		}
 		h.mounted = append(h.mounted, rt)
 		serve := rt.serve
 		// ServeHTTP hands the router an h1.ResponseWriter (h1.Adapt), and
@@ -167,6 +179,9 @@ func (h *handler) isMounted(path string) bool {
 func (h *handler) allow(path string) string {
 	for _, rt := range h.mounted {
 		if rt.path == path {
+			return rt.method
+		}
+		if prefix, ok := strings.CutSuffix(rt.path, "*"); ok && strings.HasPrefix(path, prefix) {
 			return rt.method
 		}
 	}
@@ -282,6 +297,11 @@ func (h *handler) execute(w h1.ResponseWriter, r *http.Request, req *graphqlexec
 	w.RespondBuffer(http.StatusOK, fastapi.ContentTypeJSON, buf)
 }
 
+// getGraphiQLAsset serves the embedded GraphiQL page's scripts and styles.
+func (h *handler) getGraphiQLAsset(w h1.ResponseWriter, r *http.Request) {
+	h.opts.GraphiQL.ServeHTTP(w, r)
+}
+
 // getGraphQL is v1's graphql_get_endpoint.
 func (h *handler) getGraphQL(w h1.ResponseWriter, r *http.Request) {
 	if h.policy.production {
@@ -294,6 +314,10 @@ func (h *handler) getGraphQL(w h1.ResponseWriter, r *http.Request) {
 	query, hasQuery := fastapi.QueryParam(rawQuery, "query")
 	if !hasQuery {
 		if h.policy.playground {
+			if h.opts.GraphiQL != nil {
+				h.opts.GraphiQL.ServePage(w, r)
+				return
+			}
 			w.Respond(http.StatusOK, fastapi.ContentTypeHTML, fastapi.GraphiQLPage)
 			return
 		}

@@ -2,6 +2,7 @@ package httpcore
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec"
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/fastapi"
+	"github.com/fraiseql/fraiseql-http/httpcore/internal/graphiql"
 )
 
 // serve runs one request through the handler with httptest (through
@@ -257,5 +259,50 @@ func TestRouteTable(t *testing.T) {
 				t.Fatalf("got %d %s=%q, want %d %q", w.Code, tt.header, w.Header().Get(tt.header), tt.status, tt.value)
 			}
 		})
+	}
+}
+
+// With the embedded GraphiQL, GET /graphql shows our page and its assets
+// are mounted under /graphql/graphiql/ only where the page is shown; without
+// it (Config.GraphiQL "v1") the page is v1's bytes and nothing is mounted.
+func TestEmbeddedGraphiQL(t *testing.T) {
+	page := graphiql.New(graphiql.Options{Path: "/graphql"})
+	opts := func(env graphqlexec.Environment, playground bool) handlerOptions {
+		return handlerOptions{Environment: env, Playground: playground, Executor: &fakeExecutor{}, DB: fakePinger{}, GraphiQL: page}
+	}
+	dev := newHandler(opts(graphqlexec.Development, true))
+	prod := newHandler(opts(graphqlexec.Production, true))
+	off := newHandler(opts(graphqlexec.Development, false))
+	v1 := devHandler(&fakeExecutor{})
+	asset := "/graphql/graphiql/graphiql.min.js"
+	for _, tt := range []struct {
+		name           string
+		h              http.Handler
+		method, target string
+		status         int
+		header, value  string
+	}{
+		{"our page", dev, "GET", "/graphql", 200, "Content-Security-Policy", graphiql.ContentSecurityPolicy},
+		{"asset", dev, "GET", asset, 200, "Content-Type", "text/javascript; charset=utf-8"},
+		{"unknown asset", dev, "GET", "/graphql/graphiql/nope.js", 404, "Content-Type", "text/plain; charset=utf-8"},
+		{"405 on an asset", dev, "POST", asset, 405, "Allow", "GET"},
+		{"a query still executes", dev, "GET", "/graphql?query=%7Bx%7D", 200, "Content-Type", "application/json"},
+		{"production mounts no asset", prod, "GET", asset, 404, "Content-Type", "application/json"},
+		{"playground off mounts no asset", off, "GET", asset, 404, "Content-Type", "application/json"},
+		{"v1 mounts no asset", v1, "GET", asset, 404, "Content-Type", "application/json"},
+		{"v1 page", v1, "GET", "/graphql", 200, "Content-Security-Policy", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			w := serve(tt.h, tt.method, tt.target, "", "")
+			if w.Code != tt.status || w.Header().Get(tt.header) != tt.value {
+				t.Fatalf("got %d %s=%q, want %d %q", w.Code, tt.header, w.Header().Get(tt.header), tt.status, tt.value)
+			}
+		})
+	}
+	if got := serve(dev, "GET", "/graphql", "", "").Body.Bytes(); !bytes.Equal(got, page.Page()) {
+		t.Errorf("GET /graphql is not the embedded page")
+	}
+	if got := serve(v1, "GET", "/graphql", "", "").Body.Bytes(); !bytes.Equal(got, fastapi.GraphiQLPage) {
+		t.Errorf("GET /graphql is not v1's page")
 	}
 }
