@@ -83,6 +83,14 @@ compat: bin/fraiseql-http bin/fraiseql-compat ## replay the FastAPI goldens agai
 		--schema $(SCHEMA) --database-url "$$url" \
 		--pending compat/pending.txt --divergences compat/divergences
 
+.PHONY: test-browser
+test-browser: ## the embedded GraphiQL page in headless chromium against the demo app (installs chromium and puppeteer-core when missing; ~15 s warm)
+	@scripts/test-browser.sh
+
+.PHONY: graphiql-update
+graphiql-update: ## refresh the embedded GraphiQL build from npm at the pins in scripts/graphiql-update.sh (writes httpcore/internal/graphiql/assets)
+	@scripts/graphiql-update.sh
+
 .PHONY: bench bench-full
 bench: ## quick side-by-side benchmark (at most 3 minutes), results in perf/results/
 	perf/bench.sh quick
