@@ -18,12 +18,14 @@
 //
 // Security defaults: the page is sent with a Content-Security-Policy that
 // allows scripts, styles and connections from the page's own origin only
-// (images and fonts also from data: URLs, which GraphiQL's CSS embeds), no
-// inline script, no framing (frame-ancestors 'none'), no form submission and no
-// <base> element; X-Content-Type-Options nosniff and Referrer-Policy
-// no-referrer on every answer. Assets are immutable for a year only when
-// requested with the content hash the page puts in their URL; any other
-// request for them must be revalidated with the ETag.
+// (images and fonts also from data: URLs, which GraphiQL's CSS embeds; inline
+// <style> elements only with the answer's fresh nonce, which GraphiQL's
+// dialogs need), no inline script, no framing (frame-ancestors 'none'), no
+// form submission and no <base> element; X-Content-Type-Options nosniff and
+// Referrer-Policy no-referrer on every answer. The page is never stored
+// (its nonce changes); assets are immutable for a year only when requested
+// with the content hash the page puts in their URL, and any other request
+// for them must be revalidated with the ETag.
 //
 // The embedded third-party files are refreshed only by `make
 // graphiql-update` (scripts/graphiql-update.sh), which records each file's

@@ -2,8 +2,10 @@ package graphiql
 
 import (
 	"bytes"
+	"crypto/rand"
 	"crypto/sha256"
 	"embed"
+	"encoding/base64"
 	"encoding/hex"
 	"html/template"
 	"io/fs"
@@ -22,12 +24,23 @@ var files embed.FS
 // AssetDir is the path segment under Options.Path where the assets live.
 const AssetDir = "/graphiql/"
 
-// ContentSecurityPolicy is sent with the page: everything from our own origin
-// (WebSocket connections to it included), images and fonts also as data:
-// URLs (GraphiQL's CSS inlines its fonts and icons), nothing inline.
-const ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; " +
-	"img-src 'self' data:; font-src 'self' data:; connect-src 'self'; " +
-	"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+// ContentSecurityPolicy is the policy sent with the page, given the
+// response's nonce: everything from our own origin (WebSocket connections to
+// it included), images and fonts also as data: URLs (GraphiQL's CSS inlines
+// its fonts and icons), no inline script at all, and inline <style> elements
+// only with the nonce. GraphiQL's dialogs add one (react-remove-scroll's
+// scroll lock, created through react-style-singleton, which sets the nonce
+// it finds in the global __webpack_nonce__; init.js sets that from the
+// page).
+func ContentSecurityPolicy(nonce string) string {
+	return "default-src 'none'; script-src 'self'; style-src 'self' 'nonce-" + nonce + "'; " +
+		"img-src 'self' data:; font-src 'self' data:; connect-src 'self'; " +
+		"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+}
+
+// noncePlaceholder marks where the page template's nonce goes; it passes
+// html/template's escaping unchanged.
+const noncePlaceholder = "NONCE0PLACEHOLDER0"
 
 // Options configures a Handler.
 type Options struct {
@@ -45,8 +58,9 @@ type Options struct {
 type Handler struct {
 	path        string
 	assetPrefix string
-	page        asset
-	assets      map[string]*asset // by name under the asset prefix
+	// The page around its per-response nonce.
+	pageHead, pageTail []byte
+	assets             map[string]*asset // by name under the asset prefix
 }
 
 type asset struct {
@@ -96,10 +110,14 @@ func New(opts Options) *Handler {
 		},
 	}).ParseFS(files, "page/index.html"))
 	var page bytes.Buffer
-	if err := tmpl.Execute(&page, struct{ Endpoint string }{opts.Endpoint}); err != nil {
+	if err := tmpl.Execute(&page, struct{ Endpoint, Nonce string }{opts.Endpoint, noncePlaceholder}); err != nil {
 		panic("graphiql: page template: " + err.Error())
 	}
-	h.page = *newAsset(page.Bytes(), "text/html; charset=utf-8")
+	head, tail, ok := bytes.Cut(page.Bytes(), []byte(noncePlaceholder))
+	if !ok || bytes.Contains(tail, []byte(noncePlaceholder)) {
+		panic("graphiql: page template: the nonce must appear once")
+	}
+	h.pageHead, h.pageTail = head, tail
 	return h
 }
 
@@ -128,8 +146,11 @@ func contentType(name string) string {
 // caller's router.
 func (h *Handler) AssetPrefix() string { return h.assetPrefix }
 
-// Page returns the page's bytes (for tests and size reports).
-func (h *Handler) Page() []byte { return h.page.body }
+// IsPage reports whether body is this handler's page (with any nonce).
+func (h *Handler) IsPage(body []byte) bool {
+	return len(body) > len(h.pageHead)+len(h.pageTail) &&
+		bytes.HasPrefix(body, h.pageHead) && bytes.HasSuffix(body, h.pageTail)
+}
 
 // ServeHTTP answers the page at Path and the assets under AssetPrefix; any
 // other path is 404 and any method but GET and HEAD is 405.
@@ -148,32 +169,52 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if v := r.URL.Query().Get("v"); v == a.version {
 			cache = "public, max-age=31536000, immutable"
 		}
-		serve(w, r, a, cache, false)
+		serve(w, r, a, cache)
 	default:
 		notFound(w)
 	}
 }
 
 // ServePage answers the page itself, whatever the request path; the caller
-// decides when the page is shown (v1: GET without a query parameter).
+// decides when the page is shown (v1: GET without a query parameter). Each
+// answer has a fresh nonce, so the page (under 1.5 KB) is never stored.
 func (h *Handler) ServePage(w http.ResponseWriter, r *http.Request) {
-	serve(w, r, &h.page, "no-cache", true)
+	hdr := w.Header()
+	if !allowed(w, r) {
+		return
+	}
+	var raw [16]byte
+	rand.Read(raw[:]) // never fails (crypto/rand's documented guarantee)
+	nonce := base64.StdEncoding.EncodeToString(raw[:])
+	hdr.Set("Cache-Control", "no-store")
+	hdr.Set("Content-Security-Policy", ContentSecurityPolicy(nonce))
+	hdr.Set("Content-Type", "text/html; charset=utf-8")
+	hdr.Set("Referrer-Policy", "no-referrer")
+	hdr.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(http.StatusOK)
+	body := make([]byte, 0, len(h.pageHead)+len(nonce)+len(h.pageTail))
+	body = append(append(append(body, h.pageHead...), nonce...), h.pageTail...)
+	w.Write(body)
 }
 
-func serve(w http.ResponseWriter, r *http.Request, a *asset, cache string, page bool) {
+func allowed(w http.ResponseWriter, r *http.Request) bool {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return true
+	}
+	w.Header().Set("Allow", "GET, HEAD")
+	http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	return false
+}
+
+func serve(w http.ResponseWriter, r *http.Request, a *asset, cache string) {
 	hdr := w.Header()
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		hdr.Set("Allow", "GET, HEAD")
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	if !allowed(w, r) {
 		return
 	}
 	hdr.Set("Cache-Control", cache)
 	hdr.Set("Etag", a.etag)
 	hdr.Set("X-Content-Type-Options", "nosniff")
 	hdr.Set("Referrer-Policy", "no-referrer")
-	if page {
-		hdr.Set("Content-Security-Policy", ContentSecurityPolicy)
-	}
 	if etagMatches(r.Header.Get("If-None-Match"), a.etag) {
 		w.WriteHeader(http.StatusNotModified)
 		return

@@ -77,6 +77,10 @@ before(async () => {
     window.WebSocket.prototype = WS.prototype;
     Object.assign(window.WebSocket, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
     window.__csp = [];
+    window.__styleSeen = false;
+    new MutationObserver((records) => {
+      for (const r of records) for (const n of r.addedNodes) if (n.nodeName === 'STYLE' && n.nonce) window.__styleSeen = true;
+    }).observe(document, { childList: true, subtree: true });
     document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
   });
 });
@@ -186,6 +190,20 @@ test('a subscription opens a graphql-transport-ws socket on the same path', asyn
   await page.waitForFunction((name) => document.querySelector('.graphiql-response .CodeMirror')?.CodeMirror.getValue().includes(name), { timeout: TIMEOUT }, expectFirstName);
   await page.click('button[aria-label="Show Documentation Explorer"]');
   await page.screenshot({ path: screenshot });
+});
+
+test('the explorer plugin and the dialogs open', async () => {
+  await page.click('button[aria-label="Show GraphiQL Explorer"]');
+  await page.waitForFunction(() => /users/.test(document.querySelector('.graphiql-plugin')?.innerText || ''), { timeout: TIMEOUT });
+  // A dialog adds a nonce'd <style> element (scroll lock): the CSP check
+  // below fails if it is refused.
+  for (const label of ['Open settings dialog', 'Open short keys dialog']) {
+    await page.click(`button[aria-label="${label}"]`);
+    await page.waitForSelector('[role="dialog"]', { timeout: TIMEOUT });
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !document.querySelector('[role="dialog"]'), { timeout: TIMEOUT });
+  }
+  assert.ok(await page.evaluate(() => window.__styleSeen), 'no nonce\'d style element was added');
 });
 
 test('nothing outside the server was requested, no CSP violation, no script error', async () => {

@@ -4,6 +4,9 @@
   'use strict';
   var root = document.getElementById('graphiql');
   var endpoint = root.getAttribute('data-endpoint');
+  // GraphiQL's dialogs add a <style> element; the style library gives it the
+  // nonce found in this global, which the Content-Security-Policy allows.
+  window.__webpack_nonce__ = root.getAttribute('data-style-nonce');
   var ws = (window.location.protocol === 'https:' ? 'wss://' : 'ws://') + window.location.host + endpoint;
 
   var httpAndWs = GraphiQL.createFetcher({
