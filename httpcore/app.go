@@ -85,7 +85,7 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 		CORS:                cfg.corsOptions(),
 		Logger:              logger,
 	}
-	if cfg.GraphiQL == GraphiQLEmbedded {
+	if cfg.EffectiveGraphiQL() == GraphiQLEmbedded {
 		opts.GraphiQL = graphiql.New(graphiql.Options{Path: "/graphql"})
 	}
 	if cfg.DevAuthPassword != "" {

@@ -44,10 +44,11 @@ type Config struct {
 	// in production, as in v1.
 	Playground bool
 	// GraphiQL picks the page GET /graphql shows when the playground is on:
-	// "embedded" (default) is GraphiQL 4.1.2 served from the binary under
+	// "embedded" is GraphiQL 4.1.2 served from the binary under
 	// /graphql/graphiql/, working offline; "v1" is FraiseQL v1.9.7's page,
 	// byte for byte, which loads unpinned GraphiQL and React builds from
-	// unpkg.com (blank with the current GraphiQL 5, useless offline). The
+	// unpkg.com (blank with the current GraphiQL 5, useless offline). Empty
+	// (the default) follows Quirks: v1 under v1.9.7, else embedded. The
 	// compat replay asks for "v1" because the goldens record that page.
 	GraphiQL string
 	// PoolSize is the maximum number of PostgreSQL connections (default 20).
@@ -165,7 +166,6 @@ func DefaultConfig() Config {
 		Environment:      graphqlexec.Development,
 		Quirks:           graphqlexec.QuirksNone,
 		Playground:       true,
-		GraphiQL:         GraphiQLEmbedded,
 		PoolSize:         20,
 		MaxConnections:   10000,
 		MaxBodyBytes:     h1.DefaultMaxBodyBytes,
@@ -192,6 +192,19 @@ func (c *Config) Addr() string { return net.JoinHostPort(c.Host, strconv.Itoa(c.
 // policy is what the environment exposes (see policy).
 func (c *Config) policy() policy {
 	return newPolicy(c.Environment, c.Introspection, c.Playground)
+}
+
+// EffectiveGraphiQL is the page GET /graphql shows: the GraphiQL setting, or
+// when it is empty v1's page under --quirks v1.9.7 and the embedded one
+// otherwise.
+func (c *Config) EffectiveGraphiQL() string {
+	if c.GraphiQL != "" {
+		return c.GraphiQL
+	}
+	if c.Quirks == graphqlexec.QuirksV197 {
+		return GraphiQLV1
+	}
+	return GraphiQLEmbedded
 }
 
 // EffectivePlayground reports whether GraphiQL is served: never in
@@ -227,7 +240,7 @@ func (c *Config) Validate() error {
 		errs = append(errs, fmt.Errorf("introspection: %q is not public, disabled or authenticated", c.Introspection))
 	}
 	switch c.GraphiQL {
-	case GraphiQLEmbedded, GraphiQLV1:
+	case "", GraphiQLEmbedded, GraphiQLV1:
 	default:
 		errs = append(errs, fmt.Errorf("graphiql: %q is not embedded or v1", c.GraphiQL))
 	}
@@ -533,7 +546,7 @@ func ParseFlags(cfg *Config, args []string, getenv func(string) string, usage io
 	fs.StringVar(&env, "environment", env, "development or production")
 	fs.StringVar(&intro, "introspection", intro, "public, disabled or authenticated (default: public in development, disabled in production)")
 	fs.BoolVar(&cfg.Playground, "playground", cfg.Playground, "serve GraphiQL on GET /graphql (never in production)")
-	fs.StringVar(&cfg.GraphiQL, "graphiql", cfg.GraphiQL, "which GraphiQL page: embedded (served from the binary, works offline) or v1 (v1.9.7's page bytes, loads GraphiQL from unpkg.com)")
+	fs.StringVar(&cfg.GraphiQL, "graphiql", cfg.GraphiQL, "which GraphiQL page: embedded (served from the binary, works offline) or v1 (v1.9.7's page bytes, loads GraphiQL from unpkg.com); default: v1 under --quirks v1.9.7, else embedded")
 	fs.IntVar(&cfg.PoolSize, "pool-size", cfg.PoolSize, "maximum PostgreSQL connections")
 	fs.IntVar(&cfg.MaxConnections, "max-connections", cfg.MaxConnections, "maximum open client connections (0: unlimited)")
 	fs.Int64Var(&cfg.MaxBodyBytes, "max-body-bytes", cfg.MaxBodyBytes, "maximum request body size")

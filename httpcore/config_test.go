@@ -289,10 +289,25 @@ func TestQuirksFlag(t *testing.T) {
 	}
 }
 
-// The embedded page is the default; --graphiql and FRAISEQL_GRAPHIQL pick.
+// The embedded page is the default, v1's under --quirks v1.9.7;
+// --graphiql and FRAISEQL_GRAPHIQL pick either way.
 func TestGraphiQLSetting(t *testing.T) {
-	if got := DefaultConfig().GraphiQL; got != GraphiQLEmbedded {
-		t.Fatalf("default %q", got)
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{nil, GraphiQLEmbedded},
+		{[]string{"--quirks=v1.9.7"}, GraphiQLV1},
+		{[]string{"--quirks=v1.9.7", "--graphiql=embedded"}, GraphiQLEmbedded},
+		{[]string{"--quirks=none", "--graphiql=v1"}, GraphiQLV1},
+	} {
+		cfg := DefaultConfig()
+		if err := ParseFlags(&cfg, tt.args, func(string) string { return "" }, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+		if got := cfg.EffectiveGraphiQL(); got != tt.want {
+			t.Errorf("%v: page %q, want %q", tt.args, got, tt.want)
+		}
 	}
 	cfg := DefaultConfig()
 	if err := ParseFlags(&cfg, []string{"--graphiql=v1"}, func(string) string { return "" }, io.Discard); err != nil || cfg.GraphiQL != GraphiQLV1 {

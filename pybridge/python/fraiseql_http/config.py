@@ -54,6 +54,10 @@ class HttpConfig:
     quirks: Optional[str] = None
     introspection: Optional[str] = None
     playground: Optional[bool] = None
+    # "embedded" (GraphiQL served from the binary) or "v1" (v1.9.7's page,
+    # which loads GraphiQL from unpkg.com); None: v1 under quirks="v1.9.7",
+    # else embedded. See docs/graphiql.md.
+    graphiql: Optional[str] = None
     pool_size: Optional[int] = None
     server_header: Optional[str] = None
     shutdown_timeout: Optional[float] = _flag(_DURATION)
@@ -125,6 +129,7 @@ class HttpConfig:
         _choice(self, "quirks", ("none", "v1.9.7"))
         _choice(self, "introspection", ("public", "disabled", "authenticated"))
         _bool(self, "playground", optional=True)
+        _choice(self, "graphiql", ("embedded", "v1"))
         _int(self, "pool_size", 1, 10000, optional=True)
         _str(self, "server_header", optional=True)
         if isinstance(self.server_header, str) and ("\r" in self.server_header or "\n" in self.server_header):
