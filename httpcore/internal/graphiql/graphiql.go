@@ -7,11 +7,13 @@ import (
 	"embed"
 	"encoding/base64"
 	"encoding/hex"
-	"html/template"
+	"fmt"
+	"html"
 	"io/fs"
 	"mime"
 	"net/http"
 	"path"
+	"regexp"
 	"strings"
 )
 
@@ -38,9 +40,12 @@ func ContentSecurityPolicy(nonce string) string {
 		"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 }
 
-// noncePlaceholder marks where the page template's nonce goes; it passes
-// html/template's escaping unchanged.
-const noncePlaceholder = "NONCE0PLACEHOLDER0"
+// The page template (page/index.html) has three kinds of placeholder:
+// {{asset:NAME}} (the asset's versioned URL), {{endpoint}} and {{nonce}}.
+// html/template is not used on purpose: text/template's reflective method
+// calls keep the linker from dropping unused methods, which made the
+// binary about 3 MB larger.
+var placeholderRE = regexp.MustCompile(`\{\{[^{}]*\}\}`)
 
 // Options configures a Handler.
 type Options struct {
@@ -100,22 +105,30 @@ func New(opts Options) *Handler {
 			h.assets[e.Name()] = newAsset(body, contentType(e.Name()))
 		}
 	}
-	tmpl := template.Must(template.New("index.html").Funcs(template.FuncMap{
-		"asset": func(name string) (string, error) {
-			a, ok := h.assets[name]
-			if !ok {
-				return "", fs.ErrNotExist
-			}
-			return h.assetPrefix + name + "?v=" + a.version, nil
-		},
-	}).ParseFS(files, "page/index.html"))
-	var page bytes.Buffer
-	if err := tmpl.Execute(&page, struct{ Endpoint, Nonce string }{opts.Endpoint, noncePlaceholder}); err != nil {
-		panic("graphiql: page template: " + err.Error())
+	tmpl, err := files.ReadFile("page/index.html")
+	if err != nil {
+		panic("graphiql: embedded files: " + err.Error())
 	}
-	head, tail, ok := bytes.Cut(page.Bytes(), []byte(noncePlaceholder))
-	if !ok || bytes.Contains(tail, []byte(noncePlaceholder)) {
-		panic("graphiql: page template: the nonce must appear once")
+	const nonceMark = "\x00nonce\x00"
+	var bad []string
+	page := placeholderRE.ReplaceAllFunc(tmpl, func(p []byte) []byte {
+		key := string(p[2 : len(p)-2])
+		switch {
+		case key == "endpoint":
+			return []byte(html.EscapeString(opts.Endpoint))
+		case key == "nonce":
+			return []byte(nonceMark)
+		case strings.HasPrefix(key, "asset:"):
+			if a, ok := h.assets[key[len("asset:"):]]; ok {
+				return []byte(html.EscapeString(h.assetPrefix + key[len("asset:"):] + "?v=" + a.version))
+			}
+		}
+		bad = append(bad, string(p))
+		return p
+	})
+	head, tail, ok := bytes.Cut(page, []byte(nonceMark))
+	if len(bad) > 0 || !ok || bytes.Contains(tail, []byte(nonceMark)) {
+		panic(fmt.Sprintf("graphiql: page template: unknown placeholders %q, or not one {{nonce}}", bad))
 	}
 	h.pageHead, h.pageTail = head, tail
 	return h

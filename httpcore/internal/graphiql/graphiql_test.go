@@ -239,3 +239,19 @@ func TestInitScriptFetcherOptions(t *testing.T) {
 		}
 	}
 }
+
+// The endpoint is written into an attribute: it is escaped, and nothing of
+// the template's placeholders survives.
+func TestPageEscapesEndpoint(t *testing.T) {
+	h := New(Options{Path: "/x", Endpoint: `/g"><script>alert(1)</script>`})
+	page := get(t, h, "GET", "/x", nil).Body.String()
+	if strings.Contains(page, "<script>alert") || !strings.Contains(page, `data-endpoint="/g&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"`) {
+		t.Errorf("endpoint not escaped: %s", page)
+	}
+	if strings.Contains(page, "{{") || strings.Contains(page, "\x00") {
+		t.Errorf("placeholder left in the page: %s", page)
+	}
+	if !strings.Contains(page, `src="/x/graphiql/init.js?v=`) {
+		t.Errorf("assets not under the path: %s", page)
+	}
+}
