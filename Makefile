@@ -84,7 +84,7 @@ compat: bin/fraiseql-http bin/fraiseql-compat ## replay the FastAPI goldens agai
 		--pending compat/pending.txt --divergences compat/divergences
 
 .PHONY: test-browser
-test-browser: ## the embedded GraphiQL page in headless chromium against the demo app (installs chromium and puppeteer-core when missing; ~15 s warm)
+test-browser: ## the embedded GraphiQL page in headless chromium against the demo app (installs chromium and puppeteer-core when missing; 15-25 s warm)
 	@scripts/test-browser.sh
 
 .PHONY: graphiql-update
