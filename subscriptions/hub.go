@@ -268,8 +268,13 @@ func (h *Hub) Run(ctx context.Context) error {
 			h.cfg.Logger.Info("subscriptions: LISTEN connection restored")
 		}
 		started = true
-		h.setListening(true)
+		// LISTEN is active on conn: signal the subscriptions that were live
+		// while it was not, then report listening. In this order a
+		// subscription registered after WaitListening returns never gets a
+		// stale EVENTS_MISSED, and one registered in between misses nothing
+		// (the channel is already being listened to).
 		h.signalAll()
+		h.setListening(true)
 		err = h.listen(ctx, conn)
 		h.setListening(false)
 		closeCtx, cancel := context.WithTimeout(context.Background(), time.Second)
