@@ -69,9 +69,9 @@ run: bin/fraiseql-http ## build, prepare the database, and serve the demo app on
 		--database-url "$${FRAISEQL_DATABASE_URL:-$$url}" --host $(HOST) --port $(PORT) --environment $(ENVIRONMENT)
 
 .PHONY: test
-test: ## run every module's tests (GOWORK=off, -race) against a freshly loaded demo database, compat included, then the Python bridge's
+test: ## run every module's tests (GOWORK=off, -race) against a freshly loaded demo database, compat included, then the Python bridge's and the browser test
 	@url=$${FRAISEQL_TEST_DATABASE_URL:-$$(FRAISEQL_DEMO_DB=fraiseql_test scripts/devdb.sh --reload)} && \
-		$(MAKE) --no-print-directory FRAISEQL_TEST_DATABASE_URL="$$url" $(addprefix test/,$(MODULES)) test-python
+		$(MAKE) --no-print-directory FRAISEQL_TEST_DATABASE_URL="$$url" $(addprefix test/,$(MODULES)) test-python test-browser
 
 test/%: ## test one module (e.g. test/graphqlexec)
 	cd $* && GOWORK=off $(GO) test $(TESTFLAGS) ./...
