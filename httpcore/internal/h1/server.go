@@ -3,6 +3,7 @@ package h1
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"errors"
 	"io"
 	"log/slog"
@@ -270,6 +271,7 @@ type serverConn struct {
 	c    net.Conn
 	idle atomic.Bool // waiting for the next request: Shutdown may close it
 	lr   limitReader
+	tls  *tls.ConnectionState // set for a TLS connection once its handshake is done
 }
 
 // limitReader caps the bytes read from the connection while the header
@@ -368,6 +370,13 @@ func (sc *serverConn) serve() {
 			return
 		}
 		sc.lr.n = unlimited
+		if tc, ok := sc.c.(*tls.Conn); ok {
+			if sc.tls == nil {
+				st := tc.ConnectionState()
+				sc.tls = &st
+			}
+			req.TLS = sc.tls
+		}
 		if req.ProtoMajor != 1 || (req.ProtoAtLeast(1, 1) && req.Host == "") {
 			// h11 requires Host on HTTP/1.1 and speaks nothing but 1.x.
 			bw.Write(invalidRequest)
@@ -477,20 +486,26 @@ func (sc *serverConn) readBody(req *http.Request, bw *bufio.Writer) (*Body, body
 	if req.ContentLength > 0 {
 		b.buf = growTo(b.buf, int(req.ContentLength))
 	}
+	return b, b.readFrom(req.Body, limit)
+}
+
+// readFrom appends everything r yields to b, stopping at limit bytes.
+// Both protocols read bodies through it, so the limit is one rule.
+func (b *Body) readFrom(r io.Reader, limit int64) bodyStatus {
 	for {
 		if len(b.buf) == cap(b.buf) {
 			b.buf = append(b.buf, 0)[:len(b.buf)]
 		}
-		n, err := req.Body.Read(b.buf[len(b.buf):cap(b.buf)])
+		n, err := r.Read(b.buf[len(b.buf):cap(b.buf)])
 		b.buf = b.buf[:len(b.buf)+n]
 		if int64(len(b.buf)) > limit {
-			return b, bodyTooLarge
+			return bodyTooLarge
 		}
 		if err == io.EOF {
-			return b, bodyOK
+			return bodyOK
 		}
 		if err != nil {
-			return b, bodyBroken
+			return bodyBroken
 		}
 	}
 }

@@ -48,6 +48,14 @@ type ResponseWriter interface {
 	AddHeader(name, value string)
 	// AppendHeader adds a header written after content-type.
 	AppendHeader(name, value string)
+	// Body returns the content type and the body buffered so far, for a
+	// step that runs after the handler (compression). The slice belongs to
+	// the writer: it is valid until the response is written, and is
+	// replaced, not modified, through Respond.
+	Body() (contentType string, body []byte)
+	// HasHeader reports whether a header of that name (any case) has been
+	// set in any slot.
+	HasHeader(name string) bool
 }
 
 type headerField struct{ name, value string }
@@ -189,6 +197,32 @@ func (w *responseWriter) RespondBuffer(status int, contentType string, body []by
 // Status implements ResponseWriter.
 func (w *responseWriter) Status() int { return w.status }
 
+// Body implements ResponseWriter.
+func (w *responseWriter) Body() (string, []byte) {
+	ct := w.contentType
+	if ct == "" && w.header != nil {
+		ct = w.header.Get("Content-Type")
+	}
+	return ct, w.body
+}
+
+// HasHeader implements ResponseWriter.
+func (w *responseWriter) HasHeader(name string) bool {
+	if w.header != nil && len(w.header.Values(name)) > 0 {
+		return true
+	}
+	return hasField(w.early, name) || hasField(w.late, name)
+}
+
+func hasField(fields []headerField, name string) bool {
+	for _, f := range fields {
+		if strings.EqualFold(f.name, name) {
+			return true
+		}
+	}
+	return false
+}
+
 func (w *responseWriter) writeJSONDetail(status int, body string) {
 	w.status = status
 	w.contentType = "application/json"
@@ -318,6 +352,10 @@ type adapter struct {
 	status      int
 	contentType string
 	body        []byte
+	// Set by Server.ServeForeign, which answers for the Server: the server
+	// header and an explicit content-length, as on HTTP/1.1.
+	serverHeader string
+	framed       bool
 }
 
 func (a *adapter) Header() http.Header { return a.w.Header() }
@@ -348,6 +386,16 @@ func (a *adapter) RespondBuffer(status int, contentType string, body []byte) {
 
 func (a *adapter) Status() int { return a.status }
 
+func (a *adapter) Body() (string, []byte) {
+	ct := a.contentType
+	if ct == "" {
+		ct = a.w.Header().Get("Content-Type")
+	}
+	return ct, a.body
+}
+
+func (a *adapter) HasHeader(name string) bool { return len(a.w.Header().Values(name)) > 0 }
+
 func (a *adapter) AddHeader(name, value string)    { a.w.Header().Add(name, value) }
 func (a *adapter) AppendHeader(name, value string) { a.w.Header().Add(name, value) }
 
@@ -366,6 +414,15 @@ func (a *adapter) flush() {
 	status := a.status
 	if status == 0 {
 		status = http.StatusOK
+	}
+	if a.framed {
+		h := a.w.Header()
+		if a.serverHeader != "" {
+			h.Set("Server", a.serverHeader)
+		}
+		if status >= 200 && status != http.StatusNoContent && status != http.StatusNotModified {
+			h.Set("Content-Length", strconv.Itoa(len(a.body)))
+		}
 	}
 	a.w.WriteHeader(status)
 	a.w.Write(a.body)
