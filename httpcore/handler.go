@@ -12,6 +12,7 @@ import (
 
 	"github.com/fraiseql/fraiseql-http/auth"
 	"github.com/fraiseql/fraiseql-http/graphqlexec"
+	"github.com/fraiseql/fraiseql-http/httpcore/internal/compress"
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/fastapi"
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/graphiql"
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/h1"
@@ -68,6 +69,9 @@ type handlerOptions struct {
 	// Logger receives what clients are never told (why a token was refused,
 	// APQ store failures); nil discards.
 	Logger *slog.Logger
+	// Compressor, when set, compresses every response that the request
+	// accepts compressed (see ServeHTTP); nil never compresses, as v1.
+	Compressor *compress.Compressor
 }
 
 // FraiseQL v1's own bodies (its handlers', not FastAPI's).
@@ -193,9 +197,20 @@ func (h *handler) allow(path string) string {
 // inside it). Under h1.Server w is already an h1.ResponseWriter; any other
 // writer (net/http, httptest) is adapted, so the routes have one way to
 // answer.
+//
+// Every response, whatever route or middleware wrote it, then passes the
+// compression step here, the one place it happens (not after a panic:
+// the connection layer answers that 500 itself).
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rw, flush := h1.Adapt(w)
 	defer flush()
+	h.serve(rw, r)
+	if h.opts.Compressor != nil {
+		h.opts.Compressor.Apply(rw, r)
+	}
+}
+
+func (h *handler) serve(rw h1.ResponseWriter, r *http.Request) {
 	if h.devAuth != nil && h.devAuth.Refuse(rw, r) {
 		return
 	}
