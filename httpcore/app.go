@@ -2,6 +2,7 @@ package httpcore
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -12,9 +13,11 @@ import (
 	"github.com/fraiseql/fraiseql-http/auth"
 	"github.com/fraiseql/fraiseql-http/connlimit"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
+	"github.com/fraiseql/fraiseql-http/httpcore/internal/compress"
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/fastapi"
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/graphiql"
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/h1"
+	"github.com/fraiseql/fraiseql-http/httpcore/internal/h2"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -26,7 +29,10 @@ type App struct {
 	pool     *pgxpool.Pool
 	server   *h1.Server
 	listener atomic.Pointer[connlimit.Listener] // nil before Listen
+	serving  net.Listener                       // what Serve accepts on: listener, or TLS over it
 	verifier *auth.JWTVerifier                  // nil without a provider
+	h2       *h2.Server                         // nil with --http2=false
+	certs    *certReloader                      // nil without TLS
 
 	shutdownOnce sync.Once
 	shutdownErr  error
@@ -36,7 +42,7 @@ type App struct {
 // StartupError is a failure of Open or Listen that the operator must fix
 // (bad declaration, unreachable database, port in use).
 type StartupError struct {
-	Stage string // "config", "schema", "database", "engine", "auth", "apq", "listen"
+	Stage string // "config", "schema", "tls", "database", "engine", "auth", "apq", "listen"
 	Err   error
 }
 
@@ -56,6 +62,13 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	s, err := schema.LoadFile(cfg.SchemaPath)
 	if err != nil {
 		return nil, &StartupError{"schema", err}
+	}
+	var certs *certReloader
+	if cfg.TLSCert != "" {
+		// Before the database, so a bad pair is reported without one.
+		if certs, err = newCertReloader(cfg.TLSCert, cfg.TLSKey); err != nil {
+			return nil, &StartupError{"tls", err}
+		}
 	}
 	poolCfg, err := pgxpool.ParseConfig(cfg.DatabaseURL)
 	if err != nil {
@@ -121,14 +134,34 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 			}()
 		}
 	}
+	if cfg.Compression {
+		if opts.Compressor, err = compress.New(cfg.CompressionMinBytes); err != nil {
+			closeAll(pool, verifier)
+			return nil, &StartupError{"config", err}
+		}
+	}
 	srv := h1.NewServer(newHandler(opts))
 	srv.ServerHeader = cfg.ServerHeader
 	srv.MaxBodyBytes = cfg.MaxBodyBytes
 	srv.Logger = logger
+	var h2srv *h2.Server
+	if cfg.HTTP2 {
+		h2srv = h2.New(srv, logger)
+		srv.HTTP2 = h2srv.ServeConn
+		srv.Handler = h2srv.Upgrade(srv.Handler)
+	}
 	return &App{
 		cfg: cfg, logger: logger, pool: pool, server: srv, verifier: verifier,
+		h2: h2srv, certs: certs,
 		shutdownDone: make(chan struct{}),
 	}, nil
+}
+
+func closeAll(pool *pgxpool.Pool, verifier *auth.JWTVerifier) {
+	if verifier != nil {
+		verifier.Close()
+	}
+	pool.Close()
 }
 
 // Listen binds the configured address and returns the bound address (the
@@ -138,7 +171,16 @@ func (a *App) Listen() (net.Addr, error) {
 	if err != nil {
 		return nil, &StartupError{"listen", err}
 	}
-	a.listener.Store(connlimit.NewListener(ln, a.cfg.MaxConnections))
+	cl := connlimit.NewListener(ln, a.cfg.MaxConnections)
+	// TLS sits above connlimit, so the limit and the count are of TCP
+	// connections, handshakes included. The handshake runs on the
+	// connection's goroutine at its first read, under the idle timeout of
+	// the first request (h1): a client that stalls it is closed then.
+	a.serving = cl
+	if a.certs != nil {
+		a.serving = tls.NewListener(cl, a.certs.tlsConfig(a.cfg.HTTP2))
+	}
+	a.listener.Store(cl)
 	return ln.Addr(), nil
 }
 
@@ -158,7 +200,7 @@ func (a *App) Serve() error {
 	if ln == nil {
 		return errors.New("httpcore: Serve before Listen")
 	}
-	err := a.server.Serve(ln)
+	err := a.server.Serve(a.serving)
 	if errors.Is(err, h1.ErrServerClosed) {
 		// Wait for Shutdown to finish draining so that the caller exits
 		// only after the pool is closed.
@@ -173,7 +215,19 @@ func (a *App) Serve() error {
 // It is idempotent: later calls return the first call's result.
 func (a *App) Shutdown(ctx context.Context) error {
 	a.shutdownOnce.Do(func() {
+		var h2err error
+		h2done := make(chan struct{})
+		go func() {
+			defer close(h2done)
+			if a.h2 != nil {
+				h2err = a.h2.Shutdown(ctx) // GOAWAY, then drain the HTTP/2 connections
+			}
+		}()
 		a.shutdownErr = a.server.Shutdown(ctx)
+		<-h2done
+		if a.shutdownErr == nil {
+			a.shutdownErr = h2err
+		}
 		if a.verifier != nil {
 			a.verifier.Close() // waits for a JWKS fetch in flight
 		}

@@ -143,6 +143,10 @@ var httpcoreLayers = []layerRule{
 	// The embedded GraphiQL page: a plain http.Handler over embedded files,
 	// no product package and no third-party Go code.
 	{pkg: "./internal/graphiql", allowed: nil, forbidden: []string{"github.com/", "golang.org/x/"}},
+	// Transport steps beside fastapi: they see responses and connections,
+	// never GraphQL, FastAPI's behaviour or the application.
+	{pkg: "./internal/compress", allowed: []string{"connlimit", "httpcore/internal/h1"}, forbidden: []string{"github.com/go-chi/", "golang.org/x/net/"}},
+	{pkg: "./internal/h2", allowed: []string{"connlimit", "httpcore/internal/h1"}, forbidden: []string{"github.com/go-chi/", "github.com/klauspost/"}},
 }
 
 func (r layerRule) violation(pkg string) string {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/fraiseql/fraiseql-http/auth"
 	"github.com/fraiseql/fraiseql-http/graphqlexec"
+	"github.com/fraiseql/fraiseql-http/httpcore/internal/compress"
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/fastapi"
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/h1"
 )
@@ -75,6 +76,22 @@ type Config struct {
 	// ServerHeader is the "server" response header (default "uvicorn", for
 	// byte compatibility with v1; empty omits it).
 	ServerHeader string
+
+	// Compression compresses responses (gzip or zstd, as the request's
+	// Accept-Encoding asks) of at least CompressionMinBytes bytes
+	// (--compression, default true; --compression-min-bytes, default 1024).
+	// A request without Accept-Encoding is answered uncompressed, byte for
+	// byte as v1 (which never compresses).
+	Compression         bool
+	CompressionMinBytes int
+	// HTTP2 serves HTTP/2 on the same port (--http2, default true):
+	// cleartext by prior knowledge or "Upgrade: h2c", and through ALPN "h2"
+	// with TLS. HTTP/1.1 answers are unchanged.
+	HTTP2 bool
+	// TLSCert and TLSKey are PEM files (--tls-cert, --tls-key): both or
+	// neither. With them the port speaks TLS only (1.2 or later); the pair is
+	// read again on SIGHUP (App.ReloadTLS).
+	TLSCert, TLSKey string
 
 	// Authentication (docs/authentication.md). A provider is configured when
 	// a key source is set: AuthSecret, AuthPublicKeyFile, AuthJWKSURL or
@@ -161,28 +178,31 @@ const (
 // DefaultConfig returns the documented defaults.
 func DefaultConfig() Config {
 	return Config{
-		Host:             "127.0.0.1",
-		Port:             8000,
-		Environment:      graphqlexec.Development,
-		Quirks:           graphqlexec.QuirksNone,
-		Playground:       true,
-		PoolSize:         20,
-		MaxConnections:   10000,
-		MaxBodyBytes:     h1.DefaultMaxBodyBytes,
-		MaxQueryBytes:    graphqlexec.DefaultMaxQueryBytes,
-		MaxQueryTokens:   graphqlexec.DefaultMaxQueryTokens,
-		MaxQueryDepth:    graphqlexec.DefaultMaxQueryDepth,
-		MaxQueryFields:   graphqlexec.DefaultMaxQueryFields,
-		ExecutionTimeout: graphqlexec.DefaultExecutionTimeout,
-		ShutdownTimeout:  30 * time.Second,
-		ServerHeader:     "uvicorn",
-		DevAuthUsername:  "admin",
-		APQMode:          string(fastapi.APQOptional),
-		APQStore:         fastapi.APQStoreMemory,
-		APQCacheEntries:  fastapi.DefaultAPQCacheEntries,
-		APQCacheBytes:    fastapi.DefaultAPQCacheBytes,
-		CORSMethods:      []string{"GET", "POST"},
-		CORSHeaders:      []string{"Content-Type", "Authorization"},
+		Host:                "127.0.0.1",
+		Port:                8000,
+		Environment:         graphqlexec.Development,
+		Quirks:              graphqlexec.QuirksNone,
+		Playground:          true,
+		PoolSize:            20,
+		MaxConnections:      10000,
+		MaxBodyBytes:        h1.DefaultMaxBodyBytes,
+		MaxQueryBytes:       graphqlexec.DefaultMaxQueryBytes,
+		MaxQueryTokens:      graphqlexec.DefaultMaxQueryTokens,
+		MaxQueryDepth:       graphqlexec.DefaultMaxQueryDepth,
+		MaxQueryFields:      graphqlexec.DefaultMaxQueryFields,
+		ExecutionTimeout:    graphqlexec.DefaultExecutionTimeout,
+		CompressionMinBytes: compress.DefaultMinSize,
+		ShutdownTimeout:     30 * time.Second,
+		ServerHeader:        "uvicorn",
+		Compression:         true,
+		HTTP2:               true,
+		DevAuthUsername:     "admin",
+		APQMode:             string(fastapi.APQOptional),
+		APQStore:            fastapi.APQStoreMemory,
+		APQCacheEntries:     fastapi.DefaultAPQCacheEntries,
+		APQCacheBytes:       fastapi.DefaultAPQCacheBytes,
+		CORSMethods:         []string{"GET", "POST"},
+		CORSHeaders:         []string{"Content-Type", "Authorization"},
 	}
 }
 
@@ -269,6 +289,12 @@ func (c *Config) Validate() error {
 	}
 	if strings.ContainsAny(c.ServerHeader, "\r\n") {
 		errs = append(errs, errors.New("server header: must not contain CR or LF"))
+	}
+	if c.CompressionMinBytes < 0 {
+		errs = append(errs, fmt.Errorf("compression min bytes: %d must not be negative", c.CompressionMinBytes))
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		errs = append(errs, errors.New("tls: --tls-cert and --tls-key go together"))
 	}
 	if _, err := c.authConfig(); err != nil {
 		errs = append(errs, err)
@@ -417,6 +443,11 @@ var envVars = [][2]string{
 	{"quirks", "FRAISEQL_QUIRKS"},
 	{"shutdown-timeout", "FRAISEQL_SHUTDOWN_TIMEOUT"},
 	{"server-header", "FRAISEQL_SERVER_HEADER"},
+	{"compression", "FRAISEQL_COMPRESSION"},
+	{"compression-min-bytes", "FRAISEQL_COMPRESSION_MIN_BYTES"},
+	{"http2", "FRAISEQL_HTTP2"},
+	{"tls-cert", "FRAISEQL_TLS_CERT"},
+	{"tls-key", "FRAISEQL_TLS_KEY"},
 	{"auth-jwt-algorithm", "FRAISEQL_AUTH_JWT_ALGORITHM"},
 	{"auth-jwt-secret", "FRAISEQL_AUTH_JWT_SECRET"},
 	{"auth-jwt-public-key-file", "FRAISEQL_AUTH_JWT_PUBLIC_KEY_FILE"},
@@ -558,6 +589,11 @@ func ParseFlags(cfg *Config, args []string, getenv func(string) string, usage io
 	fs.DurationVar(&cfg.ExecutionTimeout, "execution-timeout", cfg.ExecutionTimeout, "deadline for a request's SQL statements, from its start")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", cfg.ShutdownTimeout, "time allowed to drain in-flight requests")
 	fs.StringVar(&cfg.ServerHeader, "server-header", cfg.ServerHeader, `"server" response header value`)
+	fs.BoolVar(&cfg.Compression, "compression", cfg.Compression, "compress responses (gzip, zstd) when the request's Accept-Encoding asks")
+	fs.IntVar(&cfg.CompressionMinBytes, "compression-min-bytes", cfg.CompressionMinBytes, "smallest response body compressed")
+	fs.BoolVar(&cfg.HTTP2, "http2", cfg.HTTP2, "serve HTTP/2 too (cleartext prior knowledge, Upgrade: h2c, TLS ALPN h2)")
+	fs.StringVar(&cfg.TLSCert, "tls-cert", cfg.TLSCert, "PEM certificate chain file; with --tls-key the port speaks TLS (reloaded on SIGHUP)")
+	fs.StringVar(&cfg.TLSKey, "tls-key", cfg.TLSKey, "PEM private key file of --tls-cert")
 
 	fs.Var(listValue{&cfg.AuthAlgorithms}, "auth-jwt-algorithm", "accepted JWT algorithms, comma list (HS256, RS256, ES256, ...)")
 	fs.StringVar(&cfg.AuthSecret, "auth-jwt-secret", cfg.AuthSecret, "HMAC secret for HS* tokens (prefer FRAISEQL_AUTH_JWT_SECRET: flags show in ps)")

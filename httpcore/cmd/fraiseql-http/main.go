@@ -90,9 +90,35 @@ func serve(args []string, getenv func(string) string, stderr io.Writer) int {
 		return 1
 	}
 	// The compat replayer and scripts parse this exact phrase.
-	fmt.Fprintf(stderr, "fraiseql-http: listening on http://%s (environment %s)\n", addr, cfg.Environment)
+	scheme := "http"
+	if cfg.TLSCert != "" {
+		scheme = "https"
+	}
+	fmt.Fprintf(stderr, "fraiseql-http: listening on %s://%s (environment %s)\n", scheme, addr, cfg.Environment)
 	if cfg.EffectivePlayground() {
-		fmt.Fprintf(stderr, "fraiseql-http: GraphiQL at http://%s/graphql\n", addr)
+		fmt.Fprintf(stderr, "fraiseql-http: GraphiQL at %s://%s/graphql\n", scheme, addr)
+	}
+	if cfg.TLSCert != "" {
+		// SIGHUP reads the certificate and key again (after a renewal);
+		// a pair that fails to load leaves the current one in use.
+		hup := make(chan os.Signal, 1)
+		signal.Notify(hup, syscall.SIGHUP)
+		stopHup := make(chan struct{})
+		defer func() { signal.Stop(hup); close(stopHup) }()
+		go func() {
+			for {
+				select {
+				case <-stopHup:
+					return
+				case <-hup:
+				}
+				if err := app.ReloadTLS(); err != nil {
+					logger.Error("tls: certificate not reloaded; the current one stays in use", "err", err)
+				} else {
+					logger.Info("tls: certificate reloaded", "cert", cfg.TLSCert)
+				}
+			}
+		}()
 	}
 
 	served := make(chan error, 1)

@@ -43,7 +43,11 @@ func NotFound(w h1.ResponseWriter, r *http.Request, mounted func(path string) bo
 	path := r.URL.Path
 	if len(path) > 1 && strings.HasSuffix(path, "/") {
 		if trimmed := strings.TrimSuffix(path, "/"); mounted(trimmed) {
-			loc := "http://" + r.Host + trimmed
+			scheme := "http://" // Starlette builds it from the request's scheme
+			if r.TLS != nil {
+				scheme = "https://"
+			}
+			loc := scheme + r.Host + trimmed
 			if r.URL.RawQuery != "" {
 				loc += "?" + r.URL.RawQuery
 			}
