@@ -324,3 +324,87 @@ func TestGraphiQLSetting(t *testing.T) {
 		t.Fatalf("env: %v %q", err, cfg.GraphiQL)
 	}
 }
+
+func TestParseFlagsTransport(t *testing.T) {
+	cfg := DefaultConfig()
+	if !cfg.Compression || !cfg.HTTP2 || cfg.CompressionMinBytes != 1024 || cfg.TLSCert != "" {
+		t.Fatalf("defaults: %+v", cfg)
+	}
+	env := map[string]string{
+		"FRAISEQL_COMPRESSION":           "false",
+		"FRAISEQL_COMPRESSION_MIN_BYTES": "512",
+		"FRAISEQL_HTTP2":                 "0",
+		"FRAISEQL_TLS_CERT":              "env.pem",
+		"FRAISEQL_TLS_KEY":               "env.key",
+	}
+	if err := ParseFlags(&cfg, []string{"--tls-key", "flag.key"}, func(k string) string { return env[k] }, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Compression || cfg.HTTP2 || cfg.CompressionMinBytes != 512 || cfg.TLSCert != "env.pem" || cfg.TLSKey != "flag.key" {
+		t.Errorf("environment or flags not applied: %+v", cfg)
+	}
+	cfg = DefaultConfig()
+	if err := ParseFlags(&cfg, []string{"--compression=false", "--http2=false"}, func(string) string { return "" }, io.Discard); err != nil || cfg.Compression || cfg.HTTP2 {
+		t.Errorf("flags: %v %+v", err, cfg)
+	}
+	cfg = DefaultConfig()
+	if err := ParseFlags(&cfg, nil, func(k string) string {
+		if k == "FRAISEQL_HTTP2" {
+			return "maybe"
+		}
+		return ""
+	}, io.Discard); err == nil || !strings.Contains(err.Error(), "FRAISEQL_HTTP2") {
+		t.Errorf("bad boolean: %v", err)
+	}
+	for _, name := range []string{"FRAISEQL_COMPRESSION", "FRAISEQL_COMPRESSION_MIN_BYTES", "FRAISEQL_HTTP2", "FRAISEQL_TLS_CERT", "FRAISEQL_TLS_KEY"} {
+		if !strings.Contains(strings.Join(EnvVars(), " "), name) {
+			t.Errorf("EnvVars lacks %s", name)
+		}
+	}
+}
+
+func TestValidateTransport(t *testing.T) {
+	valid := DefaultConfig()
+	valid.SchemaPath, valid.DatabaseURL = "s", "d"
+	for _, tc := range []struct {
+		name   string
+		change func(*Config)
+		want   string
+	}{
+		{"tls pair", func(c *Config) { c.TLSCert, c.TLSKey = "c", "k" }, ""},
+		{"cert without key", func(c *Config) { c.TLSCert = "c" }, "--tls-cert and --tls-key go together"},
+		{"key without cert", func(c *Config) { c.TLSKey = "k" }, "--tls-cert and --tls-key go together"},
+		{"negative min size", func(c *Config) { c.CompressionMinBytes = -1 }, "compression min bytes"},
+		{"zero min size", func(c *Config) { c.CompressionMinBytes = 0 }, ""},
+	} {
+		c := valid
+		tc.change(&c)
+		err := c.Validate()
+		if (tc.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("%s: Validate() = %v, want %q", tc.name, err, tc.want)
+		}
+	}
+}
+
+// TestOpenTLSErrors: an unreadable or mismatched pair stops the start at
+// the "tls" stage, before the database is reached.
+func TestOpenTLSErrors(t *testing.T) {
+	dir := t.TempDir()
+	certA, keyA, _ := writeCert(t, dir+"/", "a")
+	other := t.TempDir()
+	_, keyB, _ := writeCert(t, other, "b")
+	cfg := DefaultConfig()
+	cfg.SchemaPath = "../examples/blog/app.graphql"
+	cfg.DatabaseURL = "postgres://127.0.0.1:1/none?connect_timeout=1"
+	for name, pair := range map[string][2]string{
+		"missing files":              {dir + "/none.pem", dir + "/none.key"},
+		"key of another certificate": {certA, keyB},
+		"key as certificate":         {keyA, keyA},
+	} {
+		cfg.TLSCert, cfg.TLSKey = pair[0], pair[1]
+		var se *StartupError
+		if _, err := Open(context.Background(), cfg, nil); !errors.As(err, &se) || se.Stage != "tls" {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
