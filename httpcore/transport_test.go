@@ -86,7 +86,6 @@ func rawExchange(t *testing.T, addr, extraHeaders, body string) (head string, re
 	return string(normalizeDate(append(h, "\r\n"...))), b
 }
 
-
 func decodeBody(t *testing.T, coding string, b []byte) []byte {
 	t.Helper()
 	switch coding {
@@ -187,15 +186,13 @@ func TestAppCompressedRequestBody(t *testing.T) {
 	}
 }
 
+// h2cClient speaks HTTP/2 with prior knowledge over cleartext TCP
+// (net/http's client, which bundles x/net's).
 func h2cClient(t *testing.T) *http.Client {
-	tr := &http2.Transport{
-		AllowHTTP:          true,
-		DisableCompression: true, // else it asks for gzip on every request
-		DialTLSContext: func(ctx context.Context, network, addr string, _ *tls.Config) (net.Conn, error) {
-			var d net.Dialer
-			return d.DialContext(ctx, network, addr)
-		},
-	}
+	var p http.Protocols
+	p.SetUnencryptedHTTP2(true)
+	// DisableCompression: else it asks for gzip on every request.
+	tr := &http.Transport{Protocols: &p, DisableCompression: true}
 	t.Cleanup(tr.CloseIdleConnections)
 	return &http.Client{Transport: tr, Timeout: 10 * time.Second}
 }
@@ -376,7 +373,9 @@ func TestAppTLS(t *testing.T) {
 	pool.AddCert(first)
 
 	// HTTP/2 through ALPN.
-	tr2 := &http2.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}, DisableCompression: true}
+	var h2only http.Protocols
+	h2only.SetHTTP2(true)
+	tr2 := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}, Protocols: &h2only, DisableCompression: true}
 	defer tr2.CloseIdleConnections()
 	c2 := &http.Client{Transport: tr2, Timeout: 10 * time.Second}
 	resp, body2 := postUsers(t, c2, "https://"+addr+"/graphql", "")

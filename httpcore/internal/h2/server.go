@@ -1,3 +1,12 @@
+// x/net/http2's server API is deprecated in favour of net/http's
+// Server.Protocols, which serves only listeners it owns and has no h2c
+// Upgrade: it cannot take over a connection h1 has already read from, nor
+// answer an upgrade request on stream 1. The x/net API stays maintained
+// (security fixes are backported; from Go 1.27 it wraps net/http's own
+// implementation), so this file uses it on purpose.
+//
+//lint:file-ignore SA1019 see above: the only API for connections handed over mid-stream
+
 package h2
 
 import (
@@ -164,10 +173,6 @@ func (s *Server) serve(c net.Conn, opts *http2.ServeConnOpts) {
 		delete(s.conns, c)
 		s.mu.Unlock()
 	}()
-	// ServeConn is deprecated in favour of http.Server.Serve, which only
-	// serves listeners it owns: it cannot take over a connection h1 has
-	// already read from, nor an h2c upgrade request.
-	//lint:ignore SA1019 the only x/net entry point for a connection handed over mid-stream
 	s.h2.ServeConn(c, opts)
 }
 

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/tls"
 	"encoding/base64"
 	"errors"
 	"io"
@@ -115,15 +114,12 @@ func (ts *testServer) shutdownNow(d time.Duration) (h1err, h2err error) {
 	return h1err, h2err
 }
 
-// client speaks HTTP/2 with prior knowledge over cleartext TCP.
+// client speaks HTTP/2 with prior knowledge over cleartext TCP (net/http's
+// client, which bundles x/net's; x/net's own Transport is deprecated).
 func (ts *testServer) client() *http.Client {
-	tr := &http2.Transport{
-		AllowHTTP: true,
-		DialTLSContext: func(ctx context.Context, network, addr string, _ *tls.Config) (net.Conn, error) {
-			var d net.Dialer
-			return d.DialContext(ctx, network, addr)
-		},
-	}
+	var p http.Protocols
+	p.SetUnencryptedHTTP2(true)
+	tr := &http.Transport{Protocols: &p}
 	ts.t.Cleanup(tr.CloseIdleConnections)
 	return &http.Client{Transport: tr, Timeout: 10 * time.Second}
 }
