@@ -19,6 +19,10 @@
 //   - internal/graphiql (beside them, standard library only): the embedded
 //     GraphiQL page and its assets, the default page on GET /graphql, its
 //     assets under /graphql/graphiql/.
+//   - beside them too, internal/compress (the response compression step, run once
+//     after every route in handler.ServeHTTP) and internal/h2 (HTTP/2 on
+//     the same port through x/net/http2: prior knowledge, Upgrade: h2c, TLS
+//     ALPN h2; every stream answered by h1.Server.ServeForeign).
 //   - this package: Config (defaults, Validate, flags and FRAISEQL_*
 //     variables), the environment's policy (introspection, playground,
 //     development-only routes) in one place, the one route table (POST/GET
@@ -26,8 +30,9 @@
 //     /ready, the embedded GraphiQL's assets) with v1's middleware order (Basic gate, CORS, routes), v1's
 //     handler steps (bearer token and the 401 gate, APQ, execution with the
 //     user's claims and session variables), and App: Open, Listen (through
-//     connlimit), Serve, Shutdown (stop accepting, drain, close the pool
-//     last), ActiveConnections.
+//     connlimit, then TLS when configured), Serve, Shutdown (stop
+//     accepting, GOAWAY and drain HTTP/2, drain HTTP/1.1, close the pool
+//     last), ReloadTLS, ActiveConnections.
 //
 // What it must never do: execute GraphQL itself (graphqlexec does), put a Go
 // or PostgreSQL error text in a response unless v1 does the same (/ready's
@@ -45,5 +50,9 @@
 // every request is anonymous (v1's default), with one every GraphQL request
 // needs a valid token except v1's "__schema" exemption; requests without a
 // token never wait for a JWKS; the in-memory APQ store is bounded (10000
-// entries, 64 MiB).
+// entries, 64 MiB); a response is compressed only when the request's
+// Accept-Encoding asks (so v1's clients, which send none, get v1's bytes);
+// request bodies are never decompressed; TLS is 1.2 or later with Go's
+// default cipher suites; HTTP/2 allows 100 streams per connection and
+// relies on x/net/http2's rapid-reset and CONTINUATION-flood protections.
 package httpcore

@@ -10,8 +10,9 @@
 // request body (read completely into a pooled Body before the handler
 // runs), the buffering ResponseWriter, Hijack for WebSocket upgrades,
 // RegisterOnShutdown, the HTTP2 hand-off of a connection that starts with
-// the HTTP/2 client preface, and graceful shutdown (stop accepting, drain,
-// close idle connections).
+// the HTTP/2 client preface, ServeForeign (the same handler, limits and
+// panic answer for requests another protocol's server reads), and graceful
+// shutdown (stop accepting, drain, close idle connections).
 //
 // What it must never do: know anything of GraphQL, FastAPI or FraiseQL
 // (it serves any http.Handler; the layers above speak through
