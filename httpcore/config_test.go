@@ -393,6 +393,7 @@ func TestOpenTLSErrors(t *testing.T) {
 	certA, keyA, _ := writeCert(t, dir+"/", "a")
 	other := t.TempDir()
 	_, keyB, _ := writeCert(t, other, "b")
+	expCert, expKey, _ := writeCertValid(t, t.TempDir(), "expired", time.Now().Add(-48*time.Hour), time.Now().Add(-24*time.Hour))
 	cfg := DefaultConfig()
 	cfg.SchemaPath = "../examples/blog/app.graphql"
 	cfg.DatabaseURL = "postgres://127.0.0.1:1/none?connect_timeout=1"
@@ -400,11 +401,14 @@ func TestOpenTLSErrors(t *testing.T) {
 		"missing files":              {dir + "/none.pem", dir + "/none.key"},
 		"key of another certificate": {certA, keyB},
 		"key as certificate":         {keyA, keyA},
+		"expired certificate":        {expCert, expKey},
 	} {
 		cfg.TLSCert, cfg.TLSKey = pair[0], pair[1]
 		var se *StartupError
-		if _, err := Open(context.Background(), cfg, nil); !errors.As(err, &se) || se.Stage != "tls" {
+		_, err := Open(context.Background(), cfg, nil)
+		if !errors.As(err, &se) || se.Stage != "tls" {
 			t.Errorf("%s: %v", name, err)
 		}
+		t.Logf("%s: %v", name, err)
 	}
 }

@@ -28,10 +28,10 @@ func newCertReloader(certFile, keyFile string) (*certReloader, error) {
 func (r *certReloader) reload() error {
 	cert, err := tls.LoadX509KeyPair(r.certFile, r.keyFile)
 	if err != nil {
-		return fmt.Errorf("tls: %w", err)
+		return fmt.Errorf("certificate %s, key %s: %w", r.certFile, r.keyFile, err)
 	}
 	if cert.Leaf != nil && time.Now().After(cert.Leaf.NotAfter) {
-		return fmt.Errorf("tls: certificate %s expired on %s", r.certFile, cert.Leaf.NotAfter.UTC().Format(time.RFC3339))
+		return fmt.Errorf("certificate %s expired on %s", r.certFile, cert.Leaf.NotAfter.UTC().Format(time.RFC3339))
 	}
 	r.cert.Store(&cert)
 	return nil

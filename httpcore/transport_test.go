@@ -318,6 +318,11 @@ func TestAppCurl(t *testing.T) {
 // writeCert writes a self-signed ECDSA certificate for 127.0.0.1 named cn.
 func writeCert(t *testing.T, dir, cn string) (certFile, keyFile string, cert *x509.Certificate) {
 	t.Helper()
+	return writeCertValid(t, dir, cn, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+}
+
+func writeCertValid(t *testing.T, dir, cn string, notBefore, notAfter time.Time) (certFile, keyFile string, cert *x509.Certificate) {
+	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
@@ -325,8 +330,8 @@ func writeCert(t *testing.T, dir, cn string) (certFile, keyFile string, cert *x5
 	tmpl := &x509.Certificate{
 		SerialNumber: big.NewInt(time.Now().UnixNano()),
 		Subject:      pkix.Name{CommonName: cn},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(time.Hour),
+		NotBefore:    notBefore,
+		NotAfter:     notAfter,
 		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
 		KeyUsage:     x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},

@@ -89,18 +89,11 @@ func serve(args []string, getenv func(string) string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "fraiseql-http: cannot start: %v\n", err)
 		return 1
 	}
-	// The compat replayer and scripts parse this exact phrase.
-	scheme := "http"
-	if cfg.TLSCert != "" {
-		scheme = "https"
-	}
-	fmt.Fprintf(stderr, "fraiseql-http: listening on %s://%s (environment %s)\n", scheme, addr, cfg.Environment)
-	if cfg.EffectivePlayground() {
-		fmt.Fprintf(stderr, "fraiseql-http: GraphiQL at %s://%s/graphql\n", scheme, addr)
-	}
 	if cfg.TLSCert != "" {
 		// SIGHUP reads the certificate and key again (after a renewal);
-		// a pair that fails to load leaves the current one in use.
+		// a pair that fails to load leaves the current one in use. It is
+		// caught before the listening line is printed, so a supervisor
+		// that waits for that line may signal at once.
 		hup := make(chan os.Signal, 1)
 		signal.Notify(hup, syscall.SIGHUP)
 		stopHup := make(chan struct{})
@@ -121,6 +114,15 @@ func serve(args []string, getenv func(string) string, stderr io.Writer) int {
 		}()
 	}
 
+	// The compat replayer and scripts parse this exact phrase.
+	scheme := "http"
+	if cfg.TLSCert != "" {
+		scheme = "https"
+	}
+	fmt.Fprintf(stderr, "fraiseql-http: listening on %s://%s (environment %s)\n", scheme, addr, cfg.Environment)
+	if cfg.EffectivePlayground() {
+		fmt.Fprintf(stderr, "fraiseql-http: GraphiQL at %s://%s/graphql\n", scheme, addr)
+	}
 	served := make(chan error, 1)
 	go func() { served <- app.Serve() }()
 
