@@ -69,11 +69,11 @@ func (c *Compressor) Apply(w h1.ResponseWriter, r *http.Request) {
 	if status == 0 {
 		status = http.StatusOK
 	}
-	if status < 200 || status == http.StatusNoContent || status == http.StatusNotModified {
-		return
+	if status < 200 || status == http.StatusNoContent || status == http.StatusNotModified || status == http.StatusPartialContent {
+		return // no body, or a byte range of the identity body (http.ServeContent)
 	}
 	ct, body := w.Body()
-	if len(body) < c.minSize || !Compressible(ct) || w.HasHeader("Content-Encoding") {
+	if len(body) < c.minSize || !Compressible(ct) || w.HasHeader("Content-Encoding") || w.HasHeader("Content-Range") {
 		return
 	}
 	w.AppendHeader("vary", "Accept-Encoding")

@@ -176,6 +176,8 @@ func TestApply(t *testing.T) {
 		{name: "no content type", req: request("gzip"), status: 200, ct: "", body: users},
 		{name: "already encoded", req: request("gzip"), status: 200, ct: "application/javascript", body: users, preset: "Content-Encoding"},
 		{name: "304", req: request("gzip"), status: 304, ct: "application/json", body: users},
+		{name: "206 byte range", req: request("gzip"), status: 206, ct: "application/javascript", body: users},
+		{name: "content-range", req: request("gzip"), status: 200, ct: "application/javascript", body: users, preset: "Content-Range"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			w := &recorder{}
