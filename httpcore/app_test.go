@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-func testDatabaseURL(t *testing.T) string {
+func testDatabaseURL(t testing.TB) string {
 	t.Helper()
 	url := os.Getenv("FRAISEQL_TEST_DATABASE_URL")
 	if url == "" {

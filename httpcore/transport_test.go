@@ -31,7 +31,7 @@ import (
 
 // startApp opens and serves the demo app on a free port with the default
 // configuration changed by tweak; the app is shut down when the test ends.
-func startApp(t *testing.T, tweak func(*Config)) (*App, string) {
+func startApp(t testing.TB, tweak func(*Config)) (*App, string) {
 	t.Helper()
 	cfg := DefaultConfig()
 	cfg.SchemaPath = "../examples/blog/app.graphql"
