@@ -64,7 +64,7 @@ func ParseOptions(doc []byte) (Options, error) {
 // httpcore.ParseFlags, so that every flag is parsed and reported exactly as
 // the binary does (the environment is not read: a Python program states
 // its configuration). It returns the notes to log: settings accepted but
-// not honoured yet.
+// not honoured yet (none today: compression and HTTP/2 are httpcore's).
 func BuildConfig(o Options) (httpcore.Config, []string, error) {
 	cfg := httpcore.DefaultConfig()
 	args, err := flagArgs(o.Flags)
@@ -87,24 +87,31 @@ func BuildConfig(o Options) (httpcore.Config, []string, error) {
 	if o.Workers != nil && *o.Workers < 1 {
 		return cfg, nil, fmt.Errorf("workers: %d must be at least 1", *o.Workers)
 	}
-	notes := transport(&cfg, o.EnableCompression, o.EnableHTTP2)
-	return cfg, notes, nil
+	if err := transport(&cfg, o.Flags, o.EnableCompression, o.EnableHTTP2); err != nil {
+		return cfg, nil, err
+	}
+	return cfg, nil, nil
 }
 
 // transport is the one place where the Phase 16 plan's enable_compression
-// and enable_http2 meet httpcore. httpcore has neither response
-// compression nor cleartext HTTP/2 yet; when it gains them (as Config
-// fields), set them here. Until then a request for either is reported as
-// not honoured, never silently dropped.
-func transport(_ *httpcore.Config, compression, http2 *bool) []string {
-	var notes []string
-	if compression != nil && *compression {
-		notes = append(notes, "enable_compression=True is not honoured yet: this httpcore has no response compression; responses are sent uncompressed")
+// and enable_http2 meet httpcore: they are httpcore's Compression and
+// HTTP2 (--compression, --http2), both on by default as in the plan. A
+// value given both ways is refused, as request_timeout_ms is.
+func transport(cfg *httpcore.Config, flags map[string]json.RawMessage, compression, http2 *bool) error {
+	for _, s := range []struct {
+		name, flag string
+		v          *bool
+		dst        *bool
+	}{{"enable_compression", "compression", compression, &cfg.Compression}, {"enable_http2", "http2", http2, &cfg.HTTP2}} {
+		if s.v == nil {
+			continue
+		}
+		if _, both := flags[s.flag]; both {
+			return fmt.Errorf("%s and %s both set: they are the same setting", s.name, s.flag)
+		}
+		*s.dst = *s.v
 	}
-	if http2 != nil && *http2 {
-		notes = append(notes, "enable_http2=True is not honoured yet: this httpcore serves HTTP/1.1 only (no cleartext HTTP/2)")
-	}
-	return notes
+	return nil
 }
 
 // flagArgs renders the flag map as --name=value arguments, in name order

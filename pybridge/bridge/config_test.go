@@ -1,6 +1,7 @@
 package bridge
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -80,19 +81,25 @@ func TestParseOptionsRefusesUnknownKeys(t *testing.T) {
 	}
 }
 
-func TestTransportNotesAreNeverSilent(t *testing.T) {
+func TestTransportSettingsReachHttpcore(t *testing.T) {
 	yes, no := true, false
-	o := Options{EnableCompression: &yes, EnableHTTP2: &yes}
-	_, notes, err := BuildConfig(o)
-	if err != nil {
-		t.Fatal(err)
+	for _, tc := range []struct {
+		compression, http2 *bool
+		want               [2]bool
+	}{{nil, nil, [2]bool{true, true}}, {&yes, &yes, [2]bool{true, true}}, {&no, &no, [2]bool{false, false}}, {&no, &yes, [2]bool{false, true}}} {
+		cfg, notes, err := BuildConfig(Options{EnableCompression: tc.compression, EnableHTTP2: tc.http2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(notes) != 0 || [2]bool{cfg.Compression, cfg.HTTP2} != tc.want {
+			t.Errorf("compression, http2 = %v, %v (notes %q), want %v", cfg.Compression, cfg.HTTP2, notes, tc.want)
+		}
 	}
-	if len(notes) != 2 || !strings.Contains(notes[0], "enable_compression") || !strings.Contains(notes[1], "enable_http2") {
-		t.Fatalf("notes %q", notes)
-	}
-	o = Options{EnableCompression: &no, EnableHTTP2: &no}
-	if _, notes, _ = BuildConfig(o); len(notes) != 0 {
-		t.Fatalf("notes for disabled features: %q", notes)
+	for _, flag := range []string{"compression", "http2"} {
+		o := Options{Flags: map[string]json.RawMessage{flag: json.RawMessage("false")}, EnableCompression: &yes, EnableHTTP2: &yes}
+		if _, _, err := BuildConfig(o); err == nil || !strings.Contains(err.Error(), "same setting") {
+			t.Errorf("enable_* and --%s both set: %v", flag, err)
+		}
 	}
 }
 

@@ -157,7 +157,7 @@ func TestLogsGoToTheGivenDescriptor(t *testing.T) {
 		msgs = append(msgs, rec.Level+" "+rec.Msg)
 	}
 	joined := strings.Join(msgs, "\n")
-	for _, want := range []string{"WARN bridge: enable_compression=True is not honoured", "INFO fraiseql-http: listening", "INFO fraiseql-http: stopped"} {
+	for _, want := range []string{"INFO fraiseql-http: listening", "INFO fraiseql-http: stopped"} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("log lacks %q:\n%s", want, joined)
 		}

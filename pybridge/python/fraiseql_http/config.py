@@ -62,6 +62,14 @@ class HttpConfig:
     server_header: Optional[str] = None
     shutdown_timeout: Optional[float] = _flag(_DURATION)
 
+    # Transport (enable_compression and enable_http2 above are the plan's
+    # names of --compression and --http2): the smallest body compressed, and
+    # TLS (both files or neither; the fraiseql-http binary reads them again
+    # on SIGHUP, a server started from Python reads them when it starts).
+    compression_min_bytes: Optional[int] = None
+    tls_cert: Optional[Union[str, os.PathLike]] = None
+    tls_key: Optional[Union[str, os.PathLike]] = None
+
     # Request limits.
     max_body_bytes: Optional[int] = None
     max_query_bytes: Optional[int] = None
@@ -138,6 +146,12 @@ class HttpConfig:
                      "max_query_fields", "apq_cache_entries", "apq_cache_bytes"):
             _int(self, name, 1, optional=True)
         _int(self, "auth_max_token_bytes", 0, optional=True)
+        _int(self, "compression_min_bytes", 0, optional=True)
+        for name in ("tls_cert", "tls_key"):
+            if getattr(self, name) is not None and not isinstance(getattr(self, name), (str, os.PathLike)):
+                _bad(name, getattr(self, name), "must be a path")
+        if (self.tls_cert is None) != (self.tls_key is None):
+            _bad("tls_key" if self.tls_key is None else "tls_cert", None, "tls_cert and tls_key go together")
         for name in ("auth_jwt_secret", "auth_jwks_url", "auth_issuer", "auth0_domain", "auth0_audience",
                      "dev_auth_username", "dev_auth_password"):
             _str(self, name, optional=True)
@@ -197,6 +211,8 @@ class HttpConfig:
         """Server flag name → HttpConfig field, including the renamed one."""
         out = {f.name.replace("_", "-"): f.name for f in dataclasses.fields(cls) if f.name not in _BRIDGE_ONLY}
         out["execution-timeout"] = "request_timeout_ms"
+        out["compression"] = "enable_compression"
+        out["http2"] = "enable_http2"
         return out
 
 

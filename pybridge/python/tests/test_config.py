@@ -27,12 +27,20 @@ class HttpConfigTest(unittest.TestCase):
             "enable_compression": "yes", "host": "", "environment": "staging", "pool_size": 0,
             "apq_mode": "sometimes", "cors_origins": [1], "shutdown_timeout": -1, "log_fd": 1,
             "server_header": "a\r\nb", "introspection": "open", "log_level": "loud",
+            "compression_min_bytes": -1, "tls_cert": 5,
         }
         for name, value in cases.items():
             with self.subTest(name):
                 with self.assertRaises(ValueError) as cm:
                     HttpConfig(**{name: value})
                 self.assertIn(f"HttpConfig.{name}:", str(cm.exception))
+
+    def test_tls_files_go_together(self):
+        with self.assertRaisesRegex(ValueError, "HttpConfig.tls_key: None tls_cert and tls_key go together"):
+            HttpConfig(tls_cert="cert.pem")
+        o = HttpConfig(tls_cert="c.pem", tls_key="k.pem", compression_min_bytes=0).to_options()
+        self.assertEqual((o["flags"]["tls-cert"], o["flags"]["tls-key"], o["flags"]["compression-min-bytes"]),
+                         ("c.pem", "k.pem", 0))
 
     def test_bool_is_not_an_int(self):
         with self.assertRaisesRegex(ValueError, "HttpConfig.port"):

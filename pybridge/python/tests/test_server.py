@@ -231,7 +231,6 @@ class LogsTest(ServerTestCase):
             s.start_sync()
             s.shutdown_sync()
         text = "\n".join(logs.output)
-        self.assertIn("WARNING:fraiseql_http:bridge: enable_compression=True is not honoured yet", text)
         self.assertIn("INFO:fraiseql_http:fraiseql-http: listening address=http://127.0.0.1:", text)
         self.assertIn("INFO:fraiseql_http:fraiseql-http: stopped", text)
 
