@@ -12,6 +12,7 @@ import (
 
 	"github.com/fraiseql/fraiseql-http/auth"
 	"github.com/fraiseql/fraiseql-http/connlimit"
+	"github.com/fraiseql/fraiseql-http/graphqlexec"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/compress"
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/fastapi"
@@ -134,7 +135,9 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 			}()
 		}
 	}
-	if cfg.Compression {
+	// --quirks v1.9.7 answers with v1's bytes even to clients that send
+	// Accept-Encoding (browsers always do): v1 never compresses.
+	if cfg.Compression && cfg.Quirks != graphqlexec.QuirksV197 {
 		if opts.Compressor, err = compress.New(cfg.CompressionMinBytes); err != nil {
 			closeAll(pool, verifier)
 			return nil, &StartupError{"config", err}

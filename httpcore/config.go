@@ -81,7 +81,7 @@ type Config struct {
 	// Accept-Encoding asks) of at least CompressionMinBytes bytes
 	// (--compression, default true; --compression-min-bytes, default 1024).
 	// A request without Accept-Encoding is answered uncompressed, byte for
-	// byte as v1 (which never compresses).
+	// byte as v1 (which never compresses); --quirks v1.9.7 turns it off.
 	Compression         bool
 	CompressionMinBytes int
 	// HTTP2 serves HTTP/2 on the same port (--http2, default true):

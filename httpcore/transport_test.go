@@ -24,6 +24,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fraiseql/fraiseql-http/graphqlexec"
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
 	"golang.org/x/net/http2"
@@ -147,10 +148,15 @@ func TestAppCompression(t *testing.T) {
 		t.Errorf("small answer: %q %q", head, body)
 	}
 
-	_, off := startApp(t, func(c *Config) { c.Compression = false })
-	head, body = rawExchange(t, off, "Accept-Encoding: gzip\r\n", usersQuery)
-	if head != wantPlain || !bytes.Equal(body, plain) {
-		t.Errorf("--compression=false: %q", head)
+	for name, tweak := range map[string]func(*Config){
+		"--compression=false": func(c *Config) { c.Compression = false },
+		"--quirks v1.9.7":     func(c *Config) { c.Quirks = graphqlexec.QuirksV197 },
+	} {
+		_, off := startApp(t, tweak)
+		head, body = rawExchange(t, off, "Accept-Encoding: gzip\r\n", usersQuery)
+		if head != wantPlain || !bytes.Equal(body, plain) {
+			t.Errorf("%s: %q", name, head)
+		}
 	}
 }
 
