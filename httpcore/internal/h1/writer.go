@@ -417,6 +417,12 @@ func (a *adapter) flush() {
 	}
 	if a.framed {
 		h := a.w.Header()
+		if _, ok := h["Content-Type"]; !ok && a.contentType == "" {
+			// A response without a content type keeps none (v1's
+			// development 401): a nil entry stops net/http and x/net from
+			// sniffing one.
+			h["Content-Type"] = nil
+		}
 		if a.serverHeader != "" {
 			h.Set("Server", a.serverHeader)
 		}

@@ -48,6 +48,9 @@ func (a *app) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			panic(err)
 		}
 		rw.Respond(http.StatusOK, "application/json", b)
+	case "/no-content-type": // v1's development 401 has none
+		rw.AddHeader("www-authenticate", `Basic realm="FraiseQL Development"`)
+		rw.Respond(http.StatusUnauthorized, "", []byte("Authentication required"))
 	case "/panic":
 		rw.Respond(http.StatusOK, "application/json", []byte(`{}`))
 		panic("boom")
@@ -239,7 +242,11 @@ func TestStreamLimitsAndPanic(t *testing.T) {
 	if code, body := post(big[:1000], true); code != 200 || len(body) != 1000 {
 		t.Errorf("at the limit: %d, %d bytes", code, len(body))
 	}
-	resp, body := ts.get(c, "/panic")
+	resp, body := ts.get(c, "/no-content-type")
+	if resp.StatusCode != 401 || string(body) != "Authentication required" || len(resp.Header.Values("Content-Type")) != 0 {
+		t.Errorf("no content type: %d %q %v", resp.StatusCode, body, resp.Header)
+	}
+	resp, body = ts.get(c, "/panic")
 	if resp.StatusCode != 500 || string(body) != "Internal Server Error" || resp.Header.Get("Content-Type") != "text/plain; charset=utf-8" {
 		t.Errorf("panic: %d %q %v", resp.StatusCode, body, resp.Header)
 	}
