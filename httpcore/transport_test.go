@@ -527,3 +527,46 @@ func TestAppShutdownDrainsHTTP2(t *testing.T) {
 		t.Errorf("ActiveConnections = %d after Shutdown", n)
 	}
 }
+
+// TestAppCompressesGraphiQLAssets: the embedded GraphiQL's assets pass the
+// same step: gzip when asked, the strong ETag made weak, the decoded bytes
+// those of the identity answer; revalidation still answers 304.
+func TestAppCompressesGraphiQLAssets(t *testing.T) {
+	_, addr := startApp(t, nil)
+	get := func(path string, headers map[string]string) (*http.Response, []byte) {
+		req, _ := http.NewRequest(http.MethodGet, "http://"+addr+path, nil)
+		for k, v := range headers {
+			req.Header.Set(k, v)
+		}
+		tr := &http.Transport{DisableCompression: true}
+		defer tr.CloseIdleConnections()
+		resp, err := (&http.Client{Transport: tr, Timeout: 10 * time.Second}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, b
+	}
+	_, page := get("/graphql", map[string]string{"Accept": "text/html"})
+	i := bytes.Index(page, []byte("graphiql.min.js"))
+	j := bytes.LastIndex(page[:max(i, 0)], []byte(`"`))
+	k := bytes.Index(page[max(i, 0):], []byte(`"`))
+	if i < 0 || j < 0 || k < 0 {
+		t.Fatalf("no graphiql.min.js in the page:\n%s", page)
+	}
+	path := string(page[j+1 : i+k])
+	plain, identity := get(path, nil)
+	if plain.StatusCode != 200 || plain.Header.Get("Content-Encoding") != "" || len(identity) < 100000 {
+		t.Fatalf("%s: %d %v, %d bytes", path, plain.StatusCode, plain.Header, len(identity))
+	}
+	resp, gz := get(path, map[string]string{"Accept-Encoding": "gzip"})
+	if resp.Header.Get("Content-Encoding") != "gzip" || resp.Header.Get("Etag") != "W/"+plain.Header.Get("Etag") ||
+		!bytes.Equal(decodeBody(t, "gzip", gz), identity) {
+		t.Errorf("gzip asset: %v", resp.Header)
+	}
+	t.Logf("%s: %d → %d bytes", path, len(identity), len(gz))
+	if resp, _ := get(path, map[string]string{"Accept-Encoding": "gzip", "If-None-Match": resp.Header.Get("Etag")}); resp.StatusCode != 304 {
+		t.Errorf("revalidation with the weak tag: %d", resp.StatusCode)
+	}
+}

@@ -105,6 +105,15 @@ func (c *Compressor) Apply(w h1.ResponseWriter, r *http.Request) {
 	// both buffers go back to their pools.
 	w.Respond(status, ct, buf.Bytes())
 	w.AppendHeader("content-encoding", coding.String())
+	// A strong ETag names one exact byte sequence (RFC 9110 §8.8.3); the
+	// encoded body is another, so the tag becomes weak, as nginx does.
+	// If-None-Match compares weakly, so revalidation keeps working.
+	if w.HasHeader("Etag") {
+		h := w.Header()
+		if et := h.Get("Etag"); et != "" && !strings.HasPrefix(et, "W/") {
+			h.Set("Etag", "W/"+et)
+		}
+	}
 }
 
 func (c *Compressor) putBuf(b *bytes.Buffer) {

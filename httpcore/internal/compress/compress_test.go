@@ -208,6 +208,31 @@ func TestApply(t *testing.T) {
 	}
 }
 
+// TestApplyWeakensETag: an asset's strong ETag becomes weak when its body
+// is encoded, and stays strong when it is not.
+func TestApplyWeakensETag(t *testing.T) {
+	c, err := New(DefaultMinSize)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ ae, want string }{{"gzip", `W/"abc"`}, {"identity", `"abc"`}} {
+		w := &recorder{}
+		w.Header().Set("Etag", `"abc"`)
+		w.Respond(200, "application/javascript", usersBody(t))
+		c.Apply(w, request(tc.ae))
+		if got := w.Header().Get("Etag"); got != tc.want {
+			t.Errorf("Accept-Encoding %s: ETag %s, want %s", tc.ae, got, tc.want)
+		}
+	}
+	w := &recorder{}
+	w.Header().Set("Etag", `W/"weak"`)
+	w.Respond(200, "application/javascript", usersBody(t))
+	c.Apply(w, request("gzip"))
+	if got := w.Header().Get("Etag"); got != `W/"weak"` {
+		t.Errorf("weak ETag became %s", got)
+	}
+}
+
 // TestApplyMinSize: the setting is the boundary, 0 compresses everything.
 func TestApplyMinSize(t *testing.T) {
 	body := bytes.Repeat([]byte("a"), 100)
