@@ -581,3 +581,27 @@ func TestIdleConnectionClosed(t *testing.T) {
 		t.Errorf("idle connection closed after %v", d)
 	}
 }
+
+// TestGarbageAfterPreface: bytes that are not HTTP/2 frames after the
+// preface end that connection (GOAWAY or close), and the server goes on
+// serving others.
+func TestGarbageAfterPreface(t *testing.T) {
+	ts := start(t, nil)
+	for _, junk := range []string{"\x00\x00\x01\x09\x00\x00\x00\x00\x01x", "GET / HTTP/1.1\r\n\r\n", strings.Repeat("\xff", 100)} {
+		c, err := net.Dial("tcp", ts.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		c.Write([]byte(http2.ClientPreface + junk))
+		_, err = io.ReadAll(c)
+		c.Close()
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			t.Errorf("%q: connection still open after 10 s", junk)
+		}
+	}
+	if resp, _ := ts.get(ts.client(), "/health"); resp.StatusCode != 200 {
+		t.Errorf("server after garbage: %d", resp.StatusCode)
+	}
+}
