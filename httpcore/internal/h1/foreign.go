@@ -33,15 +33,18 @@ func (s *Server) ServeForeign(w http.ResponseWriter, r *http.Request) {
 	if r.ContentLength > limit {
 		status = bodyTooLarge
 	} else if r.Body != nil && r.Body != http.NoBody {
-		if d := s.Timeouts.Body; d > 0 {
-			// Not every writer supports it; without it the stream's body
-			// is still bounded by the connection's idle timeout.
-			_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(d))
-		}
+		// The body phase's deadline, lifted once the body is read. Not
+		// every writer supports it; without it the stream's body is still
+		// bounded by the connection's idle timeout.
+		rc := http.NewResponseController(w)
+		deadline := s.Timeouts.Body > 0 && rc.SetReadDeadline(time.Now().Add(s.Timeouts.Body)) == nil
 		if r.ContentLength > 0 {
 			b.buf = growTo(b.buf, int(r.ContentLength))
 		}
 		status = b.readFrom(r.Body, limit)
+		if deadline {
+			rc.SetReadDeadline(time.Time{})
+		}
 	}
 	switch status {
 	case bodyTooLarge:

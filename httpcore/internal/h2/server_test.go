@@ -605,3 +605,43 @@ func TestGarbageAfterPreface(t *testing.T) {
 		t.Errorf("server after garbage: %d", resp.StatusCode)
 	}
 }
+
+// TestSlowStreamBody: a stream whose body does not arrive within the body
+// timeout is reset; the connection stays usable.
+func TestSlowStreamBody(t *testing.T) {
+	ts := start(t, func(s *h1.Server) { s.Timeouts.Body = 200 * time.Millisecond })
+	_, fr := ts.frameConn()
+	var hb bytes.Buffer
+	enc := hpack.NewEncoder(&hb)
+	for _, f := range [][2]string{{":method", "POST"}, {":scheme", "http"}, {":authority", "x"}, {":path", "/echo"}, {"content-length", "10"}} {
+		enc.WriteField(hpack.HeaderField{Name: f[0], Value: f[1]})
+	}
+	fr.WriteHeaders(http2.HeadersFrameParam{StreamID: 1, BlockFragment: hb.Bytes(), EndHeaders: true})
+	fr.WriteData(1, false, []byte("12345")) // half the body, then nothing
+	begin := time.Now()
+	for {
+		f, err := fr.ReadFrame()
+		if err != nil {
+			t.Fatalf("no reset of the slow stream: %v", err)
+		}
+		if rst, ok := f.(*http2.RSTStreamFrame); ok && rst.StreamID == 1 {
+			break
+		}
+		if h, ok := f.(*http2.HeadersFrame); ok && h.StreamID == 1 {
+			t.Fatal("the slow stream was answered")
+		}
+	}
+	if d := time.Since(begin); d > 3*time.Second {
+		t.Errorf("reset after %v", d)
+	}
+	fr.WriteHeaders(http2.HeadersFrameParam{StreamID: 3, BlockFragment: requestBlock("/health"), EndStream: true, EndHeaders: true})
+	for {
+		f, err := fr.ReadFrame()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d, ok := f.(*http2.DataFrame); ok && d.StreamID == 3 {
+			break
+		}
+	}
+}
