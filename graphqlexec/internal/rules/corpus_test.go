@@ -41,6 +41,9 @@ const unjudged = "@@UNJUDGED-FRAISEQL-SCALAR@@"
 type answer struct {
 	Errors []answerError `json:"errors"`
 	Raised bool          `json:"raised,omitempty"`
+	// Introspection holds NoSchemaIntrospectionCustomRule's errors (nil
+	// when the entry does not parse).
+	Introspection []answerError `json:"introspection,omitempty"`
 }
 
 type answerError struct {
@@ -178,7 +181,7 @@ func TestCorpus(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			newSame, oldSame, judged, byOld := 0, 0, 0, 0
+			newSame, oldSame, judged, byOld, introSame, introJudged := 0, 0, 0, 0, 0, 0
 			for i, doc := range docs {
 				got := newAnswer(v, doc)
 				if strings.Contains(want[i].String(), unjudged) {
@@ -196,6 +199,16 @@ func TestCorpus(t *testing.T) {
 					continue
 				}
 				judged++
+				if want[i].Introspection != nil {
+					introJudged++
+					if d, err := language.Parse(doc, language.Options{}); err != nil {
+						t.Errorf("entry %d: graphql-core parses it, we do not: %v", i+1, err)
+					} else if gi, wi := toAnswer(v.Introspection(d)), (answer{Errors: want[i].Introspection}); gi.same(wi) {
+						introSame++
+					} else {
+						t.Errorf("entry %d: NoSchemaIntrospectionCustomRule differs from graphql-core:\n%s\ngot%s\nwant%s", i+1, doc, gi, wi)
+					}
+				}
 				if got.same(want[i]) {
 					newSame++
 				} else {
@@ -209,8 +222,8 @@ func TestCorpus(t *testing.T) {
 			if c.old {
 				old = fmt.Sprintf("%d/%d", oldSame, judged)
 			}
-			t.Logf("%s: %d entries; identical to graphql-core 3.2.8: new %d/%d, old %s; %d FraiseQL-scalar entries compared with the old validator",
-				c.name, len(docs), newSame, judged, old, byOld)
+			t.Logf("%s: %d entries; identical to graphql-core 3.2.8: new %d/%d, old %s; %d FraiseQL-scalar entries compared with the old validator; NoSchemaIntrospectionCustomRule alone: %d/%d",
+				c.name, len(docs), newSame, judged, old, byOld, introSame, introJudged)
 		})
 	}
 }

@@ -8,7 +8,10 @@ Usage:
       prints one JSON object per corpus entry, in order:
       {"errors": [{"message": ..., "locations": [[line, column], ...]}],
        "raised": true when validate() raised a GraphQLError instead of
-       returning a list (SingleFieldSubscriptionsRule evaluating @skip)}.
+       returning a list (SingleFieldSubscriptionsRule evaluating @skip),
+       "introspection": the errors of NoSchemaIntrospectionCustomRule alone,
+       which v1 runs when introspection is disabled (absent when the entry
+       does not parse)}.
       EXTENSION.graphql (may be empty) extends the schema (extend_schema).
 
 FraiseQL's scalars (UUID, DateTime, JSON) have parse_literal functions of
@@ -32,6 +35,7 @@ from graphql import (
     parse,
     validate,
 )
+from graphql.validation import NoSchemaIntrospectionCustomRule
 from graphql.language import StringValueNode
 
 UNJUDGED = "@@UNJUDGED-FRAISEQL-SCALAR@@"
@@ -116,10 +120,11 @@ def answer(schema, doc):
         ast = parse(doc)
     except GraphQLSyntaxError as e:
         return {"errors": encode([e])}
+    intro = encode(validate(schema, ast, [NoSchemaIntrospectionCustomRule]))
     try:
-        return {"errors": encode(validate(schema, ast))}
+        return {"errors": encode(validate(schema, ast)), "introspection": intro}
     except GraphQLError as e:
-        return {"errors": encode([e]), "raised": True}
+        return {"errors": encode([e]), "raised": True, "introspection": intro}
 
 
 def main(argv):
