@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -78,7 +79,7 @@ type overlapState struct {
 func newOverlapState(w *walker) *overlapState {
 	return &overlapState{w: w, cache: map[*language.SelectionSet]*fieldsAndFragments{}, pairs: map[[2]string]bool{},
 		ids: map[*language.Field]int{}, intern: map[string]int{}, free: map[pairKey]bool{},
-		budget: 16*len(w.doc.Source) + 10_000}
+		budget: 4*len(w.doc.Source) + 10_000}
 }
 
 // check is the rule at one selection set.
@@ -199,14 +200,13 @@ func (o *overlapState) referenced(f *language.FragmentDefinition) (*fieldMap, []
 func (o *overlapState) within(c *[]conflict, fm *fieldMap) {
 	for _, name := range fm.names {
 		fields := fm.groups[name]
+		if len(fields) < 2 {
+			continue
+		}
+		members := o.classes(fields)
 		for i := range fields {
-			for j := i + 1; j < len(fields); j++ {
-				if o.full(c) {
-					return
-				}
-				if cf := o.find(false, name, fields[i], fields[j]); cf != nil {
-					*c = append(*c, *cf)
-				}
+			if !o.pairsFrom(c, false, name, fields[i], fields, members, i+1) {
+				return
 			}
 		}
 	}
@@ -218,17 +218,67 @@ func (o *overlapState) between(c *[]conflict, mutex bool, fm1, fm2 *fieldMap) {
 		if len(fields2) == 0 {
 			continue
 		}
+		members := o.classes(fields2)
 		for _, f1 := range fm1.groups[name] {
-			for _, f2 := range fields2 {
-				if o.full(c) {
-					return
-				}
-				if cf := o.find(mutex, name, f1, f2); cf != nil {
-					*c = append(*c, *cf)
-				}
+			if !o.pairsFrom(c, mutex, name, f1, fields2, members, 0) {
+				return
 			}
 		}
 	}
+}
+
+// classes groups fields by structure and parent type: the member indices
+// of each class, in order.
+func (o *overlapState) classes(fields []fieldEntry) [][]int {
+	type classKey struct {
+		id     int
+		parent *typeDef
+	}
+	index := map[classKey]int{}
+	var members [][]int
+	for j, f := range fields {
+		k := classKey{o.id(f.node), f.parent}
+		ci, ok := index[k]
+		if !ok {
+			ci = len(members)
+			index[k] = ci
+			members = append(members, nil)
+		}
+		members[ci] = append(members[ci], j)
+	}
+	return members
+}
+
+// pairsFrom compares e1 with fields[from:] in order, as graphql-core's
+// loops do, but passes over every member of a class already known not to
+// conflict with e1 at once. It returns false when enough conflicts were
+// found (full).
+func (o *overlapState) pairsFrom(c *[]conflict, parentMutex bool, name string, e1 fieldEntry, fields []fieldEntry, members [][]int, from int) bool {
+	var todo []int
+	for _, m := range members {
+		if m[len(m)-1] < from {
+			continue
+		}
+		o.spend()
+		if o.free[o.key(parentMutex, e1, fields[m[0]])] {
+			continue
+		}
+		todo = append(todo, m[sort.SearchInts(m, from):]...)
+	}
+	if len(todo) > 1 {
+		sort.Ints(todo)
+	}
+	for _, j := range todo {
+		if o.full(c) {
+			return false
+		}
+		// find passes over the rest of a class at once: the first pair of
+		// it found free makes every other one free.
+		if cf := o.find(parentMutex, name, e1, fields[j]); cf != nil {
+			*c = append(*c, *cf)
+		}
+	}
+	return true
 }
 
 func (o *overlapState) fieldsAndFragment(c *[]conflict, mutex bool, fm *fieldMap, name string) {
@@ -294,18 +344,24 @@ func (o *overlapState) subSelections(mutex bool, pt1 *typeDef, set1 *language.Se
 // find is graphql-core's find_conflict, with the memory of structures
 // known not to conflict.
 func (o *overlapState) find(parentMutex bool, name string, e1, e2 fieldEntry) *conflict {
-	mutex := parentMutex || (e1.parent != e2.parent && e1.parent != nil && e2.parent != nil &&
-		e1.parent.kind == schema.KindObject && e2.parent.kind == schema.KindObject)
-	key := pairKey{a: o.id(e1.node), b: o.id(e2.node), pa: e1.parent, pb: e2.parent, mutex: mutex}
+	key := o.key(parentMutex, e1, e2)
 	if o.free[key] {
 		return nil
 	}
 	o.spend()
-	cf := o.compare(mutex, name, e1, e2)
+	cf := o.compare(key.mutex, name, e1, e2)
 	if cf == nil {
 		o.free[key] = true
 	}
 	return cf
+}
+
+// key is a pair's memory key; its mutex is find_conflict's
+// are_mutually_exclusive.
+func (o *overlapState) key(parentMutex bool, e1, e2 fieldEntry) pairKey {
+	mutex := parentMutex || (e1.parent != e2.parent && e1.parent != nil && e2.parent != nil &&
+		e1.parent.kind == schema.KindObject && e2.parent.kind == schema.KindObject)
+	return pairKey{a: o.id(e1.node), b: o.id(e2.node), pa: e1.parent, pb: e2.parent, mutex: mutex}
 }
 
 func (o *overlapState) compare(mutex bool, name string, e1, e2 fieldEntry) *conflict {
