@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"fmt"
 	"sort"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
@@ -121,6 +120,3 @@ func locate(src string, errs []verr) []*gqlerr.Error {
 	return out
 }
 
-func quote(s string) string { return "'" + s + "'" }
-
-var _ = fmt.Sprintf
