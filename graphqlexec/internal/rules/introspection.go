@@ -56,6 +56,7 @@ func (w *walker) listDepthSet(set *language.SelectionSet, onPath map[string]bool
 		return 0, false
 	}
 	for _, sel := range set.Selections {
+		w.steps++
 		var d int
 		var c bool
 		switch sel := sel.(type) {

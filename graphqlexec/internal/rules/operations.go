@@ -100,6 +100,7 @@ func (w *walker) fragmentSpreads(set *language.SelectionSet) []*language.Fragmen
 			continue
 		}
 		for _, sel := range s.Selections {
+			w.steps++
 			switch sel := sel.(type) {
 			case *language.FragmentSpread:
 				out = append(out, sel)
@@ -128,6 +129,7 @@ func (w *walker) referencedFragments(op *language.OperationDefinition) []*langua
 		s := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		for _, sp := range w.fragmentSpreads(s) {
+			w.steps++
 			name := sp.Name.Value
 			if seen[name] {
 				continue

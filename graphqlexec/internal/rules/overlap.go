@@ -126,6 +126,7 @@ func reasonMessage(r reason) string {
 }
 
 func (o *overlapState) spend() {
+	o.w.steps++
 	o.budget--
 	if o.budget < 0 {
 		o.w.raise(OverlapBudgetExceeded)
@@ -236,6 +237,7 @@ func (o *overlapState) classes(fields []fieldEntry) [][]int {
 	}
 	index := map[classKey]int{}
 	var members [][]int
+	o.w.steps += len(fields)
 	for j, f := range fields {
 		k := classKey{o.id(f.node), f.parent}
 		ci, ok := index[k]
@@ -269,6 +271,7 @@ func (o *overlapState) pairsFrom(c *[]conflict, parentMutex bool, name string, e
 		sort.Ints(todo)
 	}
 	for _, j := range todo {
+		o.w.steps++
 		if o.full(c) {
 			return false
 		}

@@ -37,6 +37,13 @@ func (v *Validator) Validate(doc *language.Document) []*gqlerr.Error {
 	return w.run(func() { w.document() })
 }
 
+// validateSteps is Validate that also returns the work it did (tests).
+func (v *Validator) validateSteps(doc *language.Document) ([]*gqlerr.Error, int) {
+	w := newWalker(v.m, doc, true)
+	errs := w.run(func() { w.document() })
+	return errs, w.steps
+}
+
 // Introspection runs only graphql-core's NoSchemaIntrospectionCustomRule,
 // which FraiseQL v1 runs instead of the specified rules when introspection
 // is disabled: one error per field whose type is an introspection type.
@@ -119,4 +126,3 @@ func locate(src string, errs []verr) []*gqlerr.Error {
 	}
 	return out
 }
-

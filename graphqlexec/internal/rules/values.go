@@ -15,6 +15,7 @@ import (
 // value visits a literal: TypeInfo's input types, the variable usages,
 // ValuesOfCorrectTypeRule and UniqueInputFieldNamesRule.
 func (w *walker) value(v language.Value) {
+	w.steps++
 	switch v := v.(type) {
 	case *language.Variable:
 		if w.curUsages != nil {

@@ -22,6 +22,9 @@ type walker struct {
 
 	errs   []verr
 	raised *verr
+	// steps counts the work done (nodes visited, comparisons, fragment
+	// steps), which TestLinear checks grows linearly with the document.
+	steps int
 
 	// TypeInfo.
 	types     []*schema.TypeRef // output types (nil: unknown)
@@ -472,6 +475,7 @@ func (w *walker) selectionSet(set *language.SelectionSet) {
 	if set == nil {
 		return
 	}
+	w.steps++
 	nt := w.m.typeOf(w.typ())
 	if !nt.composite() {
 		nt = nil
@@ -494,6 +498,7 @@ func (w *walker) selectionSet(set *language.SelectionSet) {
 }
 
 func (w *walker) field(f *language.Field) {
+	w.steps++
 	parent := w.parent()
 	def := w.m.fieldDef(parent, f.Name.Value)
 	var ft *schema.TypeRef
@@ -660,6 +665,7 @@ func (w *walker) directives(ds []language.Directive, location string) {
 }
 
 func (w *walker) directiveNode(d *language.Directive, location string) {
+	w.steps++
 	name := d.Name.Value
 	w.directive = w.m.dirs[name]
 	if w.full {
