@@ -7,9 +7,13 @@ import (
 	"strings"
 	"testing"
 
+	"go.uber.org/goleak"
+
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/language"
 )
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // FuzzValidate: every document the parser accepts is validated without a
 // panic, under the blog schema and the one with a subscription root, with
