@@ -16,7 +16,9 @@ const maxListDepth = 3
 // remembered (capped at maxListDepth) when it does not depend on the path
 // (no fragment cycle below it). Only documents with fragment cycles, which
 // NoFragmentCyclesRule refuses anyway, are walked path by path, within
-// introBudget steps, past which the remembered values are used.
+// introBudget selections visited, past which the values found so far are
+// remembered as if no cycle were below them (possibly fewer errors than
+// graphql-core on such a document, never a slow one).
 func (w *walker) introspectionTooDeep(f *language.Field) bool {
 	if w.introMemo == nil {
 		w.introMemo = map[string]int{}
@@ -57,6 +59,7 @@ func (w *walker) listDepthSet(set *language.SelectionSet, onPath map[string]bool
 	}
 	for _, sel := range set.Selections {
 		w.steps++
+		w.introBudget--
 		var d int
 		var c bool
 		switch sel := sel.(type) {
@@ -86,7 +89,6 @@ func (w *walker) listDepthSpread(name string, onPath map[string]bool) (int, bool
 	if d, ok := w.introMemo[name]; ok {
 		return d, false
 	}
-	w.introBudget--
 	onPath[name] = true
 	d, cyclic := w.listDepthSet(f.SelectionSet, onPath)
 	delete(onPath, name)
