@@ -113,6 +113,7 @@ func (l *loader) bindQuery() {
 			case t.Name != l.query && t.Name != l.mutation && len(f.Args) > 0:
 				l.errorf(f.Args[0].Loc, "%s: only root fields take arguments", subject)
 			}
+			l.checkFieldColumn(t, f, subject)
 			if t.Name != l.query {
 				for _, a := range f.Args {
 					if a.Column != "" {

@@ -54,7 +54,7 @@ var dirSpecs = map[string]dirSpec{
 	"context": {args: []argSpec{{"name", argString, true}, {"claim", argString, false}, {"default", argString, false}, {"type", argString, false}, {"sessionVariable", argString, false}},
 		where: []dirLocation{locSchema}, repeatable: true},
 	"jsonb":      {args: []argSpec{{"key", argString, true}}, where: []dirLocation{locField, locInputField}},
-	"column":     {args: []argSpec{{"name", argString, true}}, where: []dirLocation{locArgument}},
+	"column":     {args: []argSpec{{"name", argString, true}}, where: []dirLocation{locArgument, locField}},
 	"deprecated": {args: []argSpec{{"reason", argString, false}}, where: []dirLocation{locField, locArgument, locInputField, locEnumValue}},
 }
 

@@ -48,6 +48,7 @@ func (l *loader) whereInput(t *Type) *Type {
 			Type:        &TypeRef{Named: filter},
 			JSONKey:     f.JSONKey,
 			Loc:         f.Loc,
+			Source:      f,
 		})
 	}
 	self := func() *TypeRef { return &TypeRef{List: true, OfType: &TypeRef{Named: name}} }
@@ -84,7 +85,7 @@ func (l *loader) orderByInput(t *Type) *Type {
 		default:
 			continue
 		}
-		g.addInputField(&InputValue{Name: f.Name, Type: &TypeRef{Named: typ}, JSONKey: f.JSONKey, Loc: f.Loc})
+		g.addInputField(&InputValue{Name: f.Name, Type: &TypeRef{Named: typ}, JSONKey: f.JSONKey, Loc: f.Loc, Source: f})
 	}
 	return g
 }

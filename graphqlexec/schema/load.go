@@ -362,6 +362,9 @@ func (l *loader) field(owner *Type, fd *ast.FieldDefinition) *Field {
 	if !isIdent(f.JSONKey) {
 		l.errorf(f.Loc, "%s: its JSON key %q is not a plain identifier; give one with @jsonb(key:)", subject, f.JSONKey)
 	}
+	if d := dirs["column"]; d != nil {
+		f.Column = l.identArg(subject, d, "name", true)
+	}
 	// Bindings are checked once the roots are known; remember the nodes.
 	if d := dirs["read"]; d != nil {
 		f.Read = &ReadBinding{}

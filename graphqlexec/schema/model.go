@@ -159,6 +159,11 @@ type Field struct {
 	JSONKey string
 	// Auto marks fields added by @success/@error (status, message, …).
 	Auto bool
+	// Column is the view column that holds this field's value too
+	// (@column(name:) on a scalar field of a @view type): where and orderBy
+	// on the field compare the column, so PostgreSQL can use the base
+	// table's index. Empty: the value is only in the JSON document.
+	Column string
 
 	// Root query fields bound to a view (@read).
 	Read *ReadBinding
@@ -187,6 +192,10 @@ type InputValue struct {
 	JSONKey string
 	// Deprecation is the @deprecated reason; nil when not deprecated.
 	Deprecation *string
+	// Source is, for a field of a generated <T>WhereInput or
+	// <T>OrderByInput, the object field it filters or orders on (its
+	// declared type types the comparison); nil otherwise.
+	Source *Field
 }
 
 // EnumValue is one value of an enum type.
