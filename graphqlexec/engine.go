@@ -82,8 +82,10 @@ func New(s *schema.Schema, db DB, cfg Config) (*Engine, error) {
 		cfg.ExecutionTimeout = DefaultExecutionTimeout
 	}
 	co := coerce.New(s)
+	ex := execute.NewEngine(s, db, co, cfg.ExecutionTimeout, cfg.Environment == Production)
+	ex.V1Filters = cfg.Quirks.V1()
 	return &Engine{s: s, cfg: cfg, cache: newDocCache(cfg.DocumentCacheSize), lim: lim, val: validate.NewValidator(s), co: co,
-		ex: execute.NewEngine(s, db, co, cfg.ExecutionTimeout, cfg.Environment == Production)}, nil
+		ex: ex}, nil
 }
 
 // document is a parsed query with its validation results and prepared

@@ -51,6 +51,10 @@ type Engine struct {
 	co         *coerce.Coercer
 	dl         *deadlines
 	production bool
+	// V1Filters plans where and orderBy as v1.9.7 does (text comparisons,
+	// jsonb ordering, declared columns unused): --quirks v1.9.7. Set
+	// before the engine serves.
+	V1Filters bool
 }
 
 // NewEngine returns the executor of s over db. timeout bounds each

@@ -49,6 +49,10 @@ func clientMessage(err error) string {
 		// a pool that could not hand out a connection in time) this way.
 		return timeoutMessage
 	case errors.As(err, &pg):
+		if pg.Code == "2201B" {
+			// Only a where's matches/imatches/notMatches binds a pattern.
+			return "Argument 'where' has an invalid regular expression: " + pg.Message
+		}
 		return pg.Message
 	case errors.As(err, &ce):
 		return ce.msg

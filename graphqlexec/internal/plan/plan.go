@@ -65,6 +65,10 @@ type Read struct {
 	Limit       *int64
 	Offset      *int64
 	Equalities  []Equality
+	// V1 plans v1.9.7's text comparisons and jsonb ordering (--quirks
+	// v1.9.7); otherwise comparisons are typed by the declared field types
+	// and declared columns are compared directly (typed.go).
+	V1 bool
 }
 
 // Build plans the statement of one read against schema s.
@@ -74,7 +78,18 @@ func Build(s *schema.Schema, r *Read) (*Statement, error) {
 	if dataCol == "" {
 		dataCol = "data"
 	}
-	p := &planner{s: s, dataCol: quoteIdent(dataCol)}
+	p := &planner{s: s, dataCol: quoteIdent(dataCol), v1: r.V1}
+	if !r.V1 && r.WhereType != nil {
+		// Declared columns belong to the type's own view: a read of another
+		// view (@read(view:)) compares the document only.
+		if t := s.Type(r.WhereType.GeneratedFor); t != nil && t.View == b.View {
+			p.columns = true
+		}
+	} else if !r.V1 && r.OrderByType != nil {
+		if t := s.Type(r.OrderByType.GeneratedFor); t != nil && t.View == b.View {
+			p.columns = true
+		}
+	}
 	var sb strings.Builder
 	sb.WriteString("SELECT ")
 	sb.WriteString(p.dataCol)
@@ -86,7 +101,7 @@ func Build(s *schema.Schema, r *Read) (*Statement, error) {
 		if r.WhereType == nil {
 			return nil, errorf("field has no where argument")
 		}
-		c, err := p.normalize(r.Where, r.WhereType, nil, 0)
+		c, err := p.normalize(r.Where, r.WhereType, nil, "", 0)
 		if err != nil {
 			return nil, err
 		}
@@ -138,6 +153,8 @@ type planner struct {
 	dataCol    string
 	params     []Param
 	conditions int
+	v1         bool // v1.9.7's text comparisons
+	columns    bool // declared columns of the read's view may be compared
 }
 
 func (p *planner) param(v Param) string {
@@ -158,13 +175,18 @@ func (c *clause) empty() bool { return len(c.conds) == 0 && len(c.nested) == 0 &
 
 type condition struct {
 	path []string // JSON keys from the model, outermost first
-	op   string   // v1 operator name
+	op   string   // v1 operator name (typed: typedOps' name)
 	val  *pyjson.Value
+	// Typed form only: the argument path for messages (age.gt), the field
+	// as typed, and the parameter texts checked at planning.
+	arg   string
+	typed *typedField
+	texts []string
 }
 
 // normalize follows v1's normalize_dict_where over a where object of type t
 // (a generated <T>WhereInput); path is the JSON path of a nested object.
-func (p *planner) normalize(obj *pyjson.Value, t *schema.Type, path []string, depth int) (*clause, error) {
+func (p *planner) normalize(obj *pyjson.Value, t *schema.Type, path []string, arg string, depth int) (*clause, error) {
 	if depth > MaxFilterDepth {
 		return nil, errorf("where filter is nested deeper than %d levels", MaxFilterDepth)
 	}
@@ -178,7 +200,7 @@ func (p *planner) normalize(obj *pyjson.Value, t *schema.Type, path []string, de
 			}
 			or := &clause{or: true}
 			for j := range m.Value.Items {
-				item, err := p.whereItem(&m.Value.Items[j], t, path, depth)
+				item, err := p.whereItem(&m.Value.Items[j], t, path, fmt.Sprintf("%s%s[%d]", arg, m.Key, j), depth)
 				if err != nil {
 					return nil, err
 				}
@@ -193,7 +215,7 @@ func (p *planner) normalize(obj *pyjson.Value, t *schema.Type, path []string, de
 				continue
 			}
 			for j := range m.Value.Items {
-				item, err := p.whereItem(&m.Value.Items[j], t, path, depth)
+				item, err := p.whereItem(&m.Value.Items[j], t, path, fmt.Sprintf("%s%s[%d]", arg, m.Key, j), depth)
 				if err != nil {
 					return nil, err
 				}
@@ -208,7 +230,7 @@ func (p *planner) normalize(obj *pyjson.Value, t *schema.Type, path []string, de
 			if m.Value.Kind != pyjson.Object {
 				continue
 			}
-			not, err := p.whereItem(&m.Value, t, path, depth)
+			not, err := p.whereItem(&m.Value, t, path, arg+"NOT", depth)
 			if err != nil {
 				return nil, err
 			}
@@ -231,7 +253,7 @@ func (p *planner) normalize(obj *pyjson.Value, t *schema.Type, path []string, de
 			if m.Value.Kind != pyjson.Object {
 				return nil, errorf("Filter on '%s' must be an object.", m.Key)
 			}
-			sub, err := p.normalize(&m.Value, ft, fpath, depth+1)
+			sub, err := p.normalize(&m.Value, ft, fpath, arg+m.Key+".", depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -255,24 +277,34 @@ func (p *planner) normalize(obj *pyjson.Value, t *schema.Type, path []string, de
 			if ft.InputField(om.Key) == nil {
 				return nil, errorf("Unknown operator '%s' for field '%s'.", om.Key, m.Key)
 			}
-			op, ok := operators[om.Key]
+			table := typedOps
+			if p.v1 {
+				table = operators
+			}
+			op, ok := table[om.Key]
 			if !ok {
 				return nil, errorf("Invalid operator '%s'.", snake(om.Key))
 			}
 			if p.conditions++; p.conditions > MaxFilterConditions {
 				return nil, errorf("where filter has more than %d conditions", MaxFilterConditions)
 			}
-			c.conds = append(c.conds, &condition{path: fpath, op: op, val: &om.Value})
+			cond := &condition{path: fpath, op: op, val: &om.Value, arg: arg + m.Key + "." + om.Key}
+			if !p.v1 {
+				if err := p.typeCondition(cond, f, len(fpath) == 1); err != nil {
+					return nil, err
+				}
+			}
+			c.conds = append(c.conds, cond)
 		}
 	}
 	return c, nil
 }
 
-func (p *planner) whereItem(v *pyjson.Value, t *schema.Type, path []string, depth int) (*clause, error) {
+func (p *planner) whereItem(v *pyjson.Value, t *schema.Type, path []string, arg string, depth int) (*clause, error) {
 	if v.Kind != pyjson.Object || len(v.Members) == 0 {
 		return nil, errorf("WHERE clause cannot be empty dict")
 	}
-	c, err := p.normalize(v, t, path, depth+1)
+	c, err := p.normalize(v, t, path, arg+".", depth+1)
 	if err != nil {
 		return nil, err
 	}
@@ -287,6 +319,10 @@ func (p *planner) whereItem(v *pyjson.Value, t *schema.Type, path []string, dept
 func (p *planner) render(c *clause) string {
 	var parts []string
 	for _, cond := range c.conds {
+		if cond.typed != nil {
+			parts = append(parts, p.renderTyped(cond))
+			continue
+		}
 		parts = append(parts, p.renderCondition(cond))
 	}
 	for _, n := range c.nested {
@@ -479,6 +515,12 @@ func (p *planner) orderTerms(terms []string, obj *pyjson.Value, t *schema.Type, 
 		}
 		if len(terms) >= MaxFilterConditions {
 			return nil, errorf("orderBy has more than %d terms", MaxFilterConditions)
+		}
+		if !p.v1 {
+			if term := p.typedOrderTerm(f, fpath, dir); term != "" {
+				terms = append(terms, term)
+				continue
+			}
 		}
 		var b strings.Builder
 		if p.dataCol == `"data"` {
