@@ -226,7 +226,7 @@ func runIDs(t *testing.T, e *Engine, field, args, vars string) ([]string, string
 	resp := executeAppend(t, e, context.Background(), &Request{Query: q, Variables: &v})
 	var body struct {
 		Data   map[string][]struct{ ID string } `json:"data"`
-		Errors []struct{ Message string }     `json:"errors"`
+		Errors []struct{ Message string }       `json:"errors"`
 	}
 	if resp.InternalError {
 		t.Fatalf("internal error for %s", vars)
