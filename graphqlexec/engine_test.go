@@ -120,7 +120,7 @@ func TestExecuteUnit(t *testing.T) {
 		{name: "injection in a variable stays a parameter", env: Production,
 			req:     Request{Query: `query($w: UserWhereInput) { users(where: $w) { id } }`, Variables: vars(t, `{"w":{"email":{"eq":"x' OR 1=1 --"}}}`)},
 			want:    `{"data":{"users":[{"__typename":"User","id":"11111111-1111-4111-8111-111111111101"}]}}`,
-			wantSQL: `SELECT "data"::text FROM "v_user" WHERE "data" ->> 'email' = $1 AND "tenant_id" = $2`, wantArgs: `[x' OR 1=1 -- aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa]`},
+			wantSQL: `SELECT "data"::text FROM "v_user" WHERE "email" = $1 AND "tenant_id" = $2`, wantArgs: `[x' OR 1=1 -- aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa]`},
 		{name: "injection in a NOT key is an error", env: Production,
 			req:  Request{Query: `query($w: UserWhereInput) { users(where: $w) { id } }`, Variables: vars(t, `{"w":{"NOT":{"x') OR 1=1 --":{"eq":"1"}}}}`)},
 			want: `{"data":{"users":null},"errors":[{"message":"Unknown filter field 'x') OR 1=1 --' on UserWhereInput.","locations":[{"line":1,"column":29}],"path":["users"]}]}`},
