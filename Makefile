@@ -9,6 +9,9 @@ export GOFLAGS ?= -buildvcs=false
 HOST ?= 127.0.0.1
 PORT ?= 8000
 SCHEMA ?= examples/blog/app.graphql
+# The SQL that goes with SCHEMA (the recorded demo-app/schema.sql plus the
+# filter columns its @column declarations name).
+SCHEMA_SQL ?= examples/blog/schema.sql
 ENVIRONMENT ?= development
 # go test flags for `make test`; -race and -count=1 keep CI honest.
 TESTFLAGS ?= -race -count=1
@@ -80,7 +83,7 @@ test/%: ## test one module (e.g. test/graphqlexec)
 compat: bin/fraiseql-http bin/fraiseql-compat ## replay the FastAPI goldens against our server and print the tally
 	@url=$${FRAISEQL_TEST_DATABASE_URL:-$$(scripts/devdb.sh)} && \
 		bin/fraiseql-compat replay --goldens compat/testdata/goldens --server-bin bin/fraiseql-http \
-		--schema $(SCHEMA) --database-url "$$url" \
+		--schema $(SCHEMA) --sql $(SCHEMA_SQL) --database-url "$$url" \
 		--pending compat/pending.txt --divergences compat/divergences
 
 .PHONY: test-browser
