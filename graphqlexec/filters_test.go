@@ -515,3 +515,40 @@ func TestColumnFilterUsesIndex(t *testing.T) {
 		t.Fatalf("the statement does not read the index in order:\n%s", text)
 	}
 }
+
+// TestDemoCommentsFilter: a list of objects is filtered by a partial JSON
+// object (docs/schema.md's example): the posts with a comment by Ana Silva.
+func TestDemoCommentsFilter(t *testing.T) {
+	conn := testDB(t)
+	e, err := New(loadBlog(t), conn, Config{Environment: Development})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp := executeAppend(t, e, context.Background(), &Request{
+		Query: `{ posts(where: {comments: {anyEq: "{\"author\": {\"display_name\": \"Ana Silva\"}}"}}) { id } }`})
+	var body struct {
+		Data struct{ Posts []struct{ ID string } } `json:"data"`
+	}
+	if err := json.Unmarshal(resp.Body, &body); err != nil || strings.Contains(string(resp.Body), `"errors"`) {
+		t.Fatalf("%s: %v", resp.Body, err)
+	}
+	var got []string
+	for _, p := range body.Data.Posts {
+		got = append(got, p.ID)
+	}
+	rows, err := conn.Query(context.Background(), `SELECT DISTINCT p.id::text FROM tb_post p JOIN tb_comment c ON c.post_id = p.id
+		JOIN tb_user u ON u.id = c.author_id
+		WHERE p.tenant_id = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa' AND u.display_name = 'Ana Silva'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if len(want) == 0 || !slices.Equal(got, want) {
+		t.Fatalf("posts %v, want %v", got, want)
+	}
+}
