@@ -351,16 +351,16 @@ func (p *planner) renderArray(c *condition) string {
 	arr := "CASE WHEN jsonb_typeof(" + x + ") = 'array' THEN " + x + " END"
 	switch c.op {
 	case "eq":
-		return "jsonb_typeof(" + x + ") = 'array' AND " + x + " = " + p.param(Param{Text: c.texts[0]}) + "::jsonb"
+		return "(jsonb_typeof(" + x + ") = 'array' AND " + x + " = " + p.param(Param{Text: c.texts[0]}) + "::jsonb)"
 	case "neq":
-		return "jsonb_typeof(" + x + ") = 'array' AND " + x + " != " + p.param(Param{Text: c.texts[0]}) + "::jsonb"
+		return "(jsonb_typeof(" + x + ") = 'array' AND " + x + " != " + p.param(Param{Text: c.texts[0]}) + "::jsonb)"
 	case "contains":
-		return "jsonb_typeof(" + x + ") = 'array' AND " + x + " @> " + p.param(Param{Text: c.texts[0]}) + "::jsonb"
+		return "(jsonb_typeof(" + x + ") = 'array' AND " + x + " @> " + p.param(Param{Text: c.texts[0]}) + "::jsonb)"
 	case "containedBy":
-		return "jsonb_typeof(" + x + ") = 'array' AND " + x + " <@ " + p.param(Param{Text: c.texts[0]}) + "::jsonb"
+		return "(jsonb_typeof(" + x + ") = 'array' AND " + x + " <@ " + p.param(Param{Text: c.texts[0]}) + "::jsonb)"
 	case "strictlyContains":
 		n := p.param(Param{Text: c.texts[0]})
-		return "jsonb_typeof(" + x + ") = 'array' AND " + x + " @> " + n + "::jsonb AND NOT " + x + " <@ " + n + "::jsonb"
+		return "(jsonb_typeof(" + x + ") = 'array' AND " + x + " @> " + n + "::jsonb AND NOT (" + x + " <@ " + n + "::jsonb))"
 	case "overlaps":
 		return "EXISTS (SELECT 1 FROM jsonb_array_elements(" + arr + ") AS a(v), jsonb_array_elements(" +
 			p.param(Param{Text: c.texts[0]}) + "::jsonb) AS b(v) WHERE a.v @> b.v)"
@@ -368,8 +368,8 @@ func (p *planner) renderArray(c *condition) string {
 		return "EXISTS (SELECT 1 FROM jsonb_array_elements(" + arr + ") AS a(v) WHERE a.v @> " +
 			p.param(Param{Text: c.texts[0]}) + "::jsonb)"
 	case "allEq":
-		return "jsonb_typeof(" + x + ") = 'array' AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(" + arr +
-			") AS a(v) WHERE NOT a.v @> " + p.param(Param{Text: c.texts[0]}) + "::jsonb)"
+		return "(jsonb_typeof(" + x + ") = 'array' AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(" + arr +
+			") AS a(v) WHERE NOT a.v @> " + p.param(Param{Text: c.texts[0]}) + "::jsonb))"
 	}
 	op := map[string]string{"lenEq": "=", "lenNeq": "!=", "lenGt": ">", "lenGte": ">=", "lenLt": "<", "lenLte": "<="}[c.op]
 	return "jsonb_array_length(" + arr + ") " + op + " " + p.param(Param{Text: c.texts[0]}) + "::integer"
