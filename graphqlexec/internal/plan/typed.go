@@ -160,19 +160,25 @@ func (p *planner) typeCondition(c *condition, f *schema.InputValue, top bool) er
 	}
 }
 
+// graphqlMessage is an error in graphql-core's words (capitalised, with
+// its punctuation), shown to the client as it is.
+type graphqlMessage string
+
+func (m graphqlMessage) Error() string { return string(m) }
+
 // scalarText checks one value against a scalar or enum and returns the
 // text it is bound as.
 func scalarText(v *pyjson.Value, scalar string, s *schema.Schema) (string, error) {
 	if t := s.Type(scalar); t != nil && t.Kind == schema.KindEnum {
 		if v.Kind != pyjson.String {
-			return "", fmt.Errorf("Enum '%s' cannot represent non-string value: %s.", scalar, pyjson.Repr(v))
+			return "", graphqlMessage(fmt.Sprintf("Enum '%s' cannot represent non-string value: %s.", scalar, pyjson.Repr(v)))
 		}
 		for _, ev := range t.EnumValues {
 			if ev.Name == v.Str {
 				return v.Str, nil
 			}
 		}
-		return "", fmt.Errorf("Value '%s' does not exist in '%s' enum.", v.Str, scalar)
+		return "", graphqlMessage(fmt.Sprintf("Value '%s' does not exist in '%s' enum.", v.Str, scalar))
 	}
 	if err := schema.ParseScalarValue(scalar, v); err != nil {
 		return "", err
