@@ -1,16 +1,26 @@
-// Package plan turns a root query field bound to a view into the single SQL
-// statement FraiseQL v1.9.7 issues for it:
+// Package plan turns a root query field bound to a view into its single SQL
+// statement:
 //
 //	SELECT "data"::text FROM "v_user" WHERE <where> AND "tenant_id" = $n
-//	    ORDER BY data -> 'role' ASC LIMIT 3 OFFSET 5
+//	    ORDER BY <terms> LIMIT 3 OFFSET 5
 //
-// with v1's WHERE shapes (JSONB text comparisons, AND/OR/NOT grouping),
-// orderBy on jsonb values, and limit/offset inlined as integer literals.
+// with v1's grouping of where objects (AND/OR/NOT), its orderBy lists, and
+// limit/offset inlined as integer literals. The comparisons come in two
+// forms, chosen per read (Read.V1):
+//
+//   - the default (typed.go): each comparison is typed by the declared type
+//     of the field it filters (numbers as numeric, booleans, uuid,
+//     timestamptz, text), lists compared as jsonb (containment, lengths,
+//     element tests), and a field declared with @column compared as that
+//     view column, so PostgreSQL can use the base table's index;
+//   - --quirks v1.9.7 (plan.go): FraiseQL v1.9.7's statements byte for byte,
+//     JSONB text comparisons and jsonb ordering included.
 //
 // Security defaults: every identifier (view, column, data column) comes from
 // the schema model and is quoted; every JSON key in the SQL text comes from
 // the model's input types, never from the request; every value from the
-// request is a bound parameter, passed as text the way v1 passes str(value).
-// Unknown filter fields or operators, over-deep or over-large filters are
-// errors (ErrInvalidFilter), never SQL text.
+// request is a bound parameter (typed values are checked against their
+// declared type before they are bound). Unknown filter fields or operators,
+// values of the wrong type, over-deep or over-large filters are errors
+// (ErrInvalidFilter) naming the argument, never SQL text.
 package plan
