@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
 	"github.com/fraiseql/fraiseql-http/pyjson"
@@ -160,6 +161,28 @@ func (p *planner) typeCondition(c *condition, f *schema.InputValue, top bool) er
 	}
 }
 
+// instant reads a DateTime the scalar accepted and returns it in UTC, in a
+// form PostgreSQL's timestamptz always reads: the scalar's ISO 8601 forms
+// include years and offsets PostgreSQL refuses, which must be the client's
+// error, not a failed statement.
+func instant(s string) (string, error) {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04Z07:00", "2006-01-02 15:04:05.999999999Z07:00", "2006-01-02T15Z07:00"} {
+		t, err := time.Parse(layout, s)
+		if err != nil {
+			continue
+		}
+		_, off := t.Zone()
+		if off < 0 {
+			off = -off
+		}
+		if t.Year() < 1 || t.Year() > 9999 || off >= 16*3600 {
+			return "", graphqlMessage(fmt.Sprintf("DateTime out of range: %q", s))
+		}
+		return t.UTC().Format(time.RFC3339Nano), nil
+	}
+	return "", graphqlMessage(fmt.Sprintf("Invalid ISO 8601 DateTime: %q", s))
+}
+
 // graphqlMessage is an error in graphql-core's words (capitalised, with
 // its punctuation), shown to the client as it is.
 type graphqlMessage string
@@ -202,8 +225,11 @@ func scalarText(v *pyjson.Value, scalar string, s *schema.Schema) (string, error
 		}
 		return strconv.FormatFloat(f, 'g', -1, 64), nil
 	case pyjson.String:
-		if scalar == "UUID" {
+		switch scalar {
+		case "UUID":
 			return canonicalUUID(v.Str), nil
+		case "DateTime":
+			return instant(v.Str)
 		}
 		return v.Str, nil
 	}
