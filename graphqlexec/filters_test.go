@@ -32,7 +32,9 @@ type Item @view(name: "v_item") {
   words: [String]
   parts: [Part]
   part: Part
+  kind: Kind
 }
+enum Kind { SMALL LARGE }
 type ItemC @view(name: "v_item") {
   id: UUID @column(name: "id")
   n: Int @column(name: "n")
@@ -41,6 +43,7 @@ type ItemC @view(name: "v_item") {
   s: String @column(name: "s")
   ts: DateTime @column(name: "ts")
   words: [String]
+  kind: Kind @column(name: "kind")
 }
 type Part { k: String w: Int }
 type Query {
@@ -54,7 +57,7 @@ type Query {
 var filterRows = []string{`
 CREATE TABLE tb_item (
   id uuid PRIMARY KEY, n integer, f double precision, b boolean, s text,
-  ts timestamptz, ts_text text, nums integer[], words text[], parts jsonb, pw integer)`, `
+  ts timestamptz, ts_text text, nums integer[], words text[], parts jsonb, pw integer, kind text)`, `
 INSERT INTO tb_item
 SELECT md5(i::text)::uuid,
   CASE WHEN i % 7 = 0 THEN NULL ELSE (i * 37) % 200 - 50 END,
@@ -71,14 +74,16 @@ SELECT md5(i::text)::uuid,
        WHEN i % 4 = 2 THEN ARRAY['go', 'go'] ELSE ARRAY['sql', 'go', 'x'] END,
   CASE WHEN i % 10 = 0 THEN '[]'::jsonb
        ELSE jsonb_build_array(jsonb_build_object('k', 'a' || i % 3, 'w', i % 5), jsonb_build_object('k', 'b', 'w', i % 2)) END,
-  CASE WHEN i % 6 = 0 THEN NULL ELSE i % 5 END
+  CASE WHEN i % 6 = 0 THEN NULL ELSE i % 5 END,
+  CASE WHEN i % 17 = 0 THEN NULL WHEN i % 3 = 0 THEN 'large' ELSE 'small' END
 FROM generate_series(1, 60) AS i,
      LATERAL (SELECT CASE WHEN i = 60 THEN NULL ELSE timestamptz '2024-12-31 22:00:00Z' + (i - 30) * interval '37 minutes' END) AS x(t)`, `
 UPDATE tb_item SET ts_text = NULL WHERE ts IS NULL`, `
 CREATE VIEW v_item AS
-SELECT id, n, f, b, s, ts,
+SELECT id, n, f, b, s, ts, kind,
   jsonb_build_object('id', id, 'n', n, 'f', f, 'b', b, 's', s, 'ts', ts_text,
     'nums', to_jsonb(nums), 'words', to_jsonb(words), 'parts', parts,
+    'kind', kind,
     'part', CASE WHEN pw IS NULL THEN NULL ELSE jsonb_build_object('k', 'p', 'w', pw) END) AS data
 FROM tb_item`,
 }
@@ -175,6 +180,10 @@ var filterCases = []filterCase{
 	{`{"parts":{"anyEq":"{\"k\": \"b\", \"w\": 1}"}}`, `EXISTS (SELECT 1 FROM jsonb_array_elements(parts) e WHERE e->>'k' = 'b' AND (e->>'w')::int = 1)`},
 	{`{"parts":{"allEq":"{\"w\": 0}"}}`, `NOT EXISTS (SELECT 1 FROM jsonb_array_elements(parts) e WHERE (e->>'w')::int <> 0)`},
 	{`{"parts":{"lenEq":0}}`, `jsonb_array_length(parts) = 0`},
+	// enum: v1's StringFilter over the stored value
+	{`{"kind":{"eq":"large"}}`, `kind = 'large'`},
+	{`{"kind":{"in":["small","x"]}}`, `kind IN ('small', 'x')`},
+	{`{"kind":{"isnull":true}}`, `kind IS NULL`},
 	// nested object
 	{`{"part":{"w":{"gt":2}}}`, `pw > 2`},
 	{`{"part":{"w":{"isnull":true}}}`, `pw IS NULL`},

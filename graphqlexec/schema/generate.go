@@ -38,9 +38,14 @@ func (l *loader) whereInput(t *Type) *Type {
 			filter = nested.Name
 		case ft.Kind == KindScalar:
 			filter = scalarFilters[ft.Name]
+		case ft.Kind == KindEnum:
+			// v1's where generator falls back to StringFilter for a type it
+			// does not map, enums included: they are filtered by the value
+			// stored in the document.
+			filter = "StringFilter"
 		}
 		if filter == "" {
-			continue // enums, unions, ID and JSON fields: see scalarFilters
+			continue // unions, ID and JSON fields: see scalarFilters
 		}
 		g.addInputField(&InputValue{
 			Name:        f.Name,
