@@ -82,10 +82,8 @@ func New(s *schema.Schema, db DB, cfg Config) (*Engine, error) {
 		cfg.ExecutionTimeout = DefaultExecutionTimeout
 	}
 	co := coerce.New(s)
-	ex := execute.NewEngine(s, db, co, cfg.ExecutionTimeout, cfg.Environment == Production)
-	ex.V1Filters = cfg.Quirks.V1()
 	return &Engine{s: s, cfg: cfg, cache: newDocCache(cfg.DocumentCacheSize), lim: lim, val: validate.NewValidator(s), co: co,
-		ex: ex}, nil
+		ex: execute.NewEngine(s, db, co, cfg.ExecutionTimeout, cfg.Environment == Production, cfg.Quirks.V1())}, nil
 }
 
 // document is a parsed query with its validation results and prepared

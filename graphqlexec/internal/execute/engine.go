@@ -51,17 +51,18 @@ type Engine struct {
 	co         *coerce.Coercer
 	dl         *deadlines
 	production bool
-	// V1Filters plans where and orderBy as v1.9.7 does (text comparisons,
-	// jsonb ordering, declared columns unused): --quirks v1.9.7. Set
-	// before the engine serves.
-	V1Filters bool
+	// v1 restores FraiseQL v1.9.7's recorded behaviour (--quirks v1.9.7);
+	// here: where and orderBy planned as v1 does (text comparisons, jsonb
+	// ordering, declared columns unused).
+	v1 bool
 }
 
 // NewEngine returns the executor of s over db. timeout bounds each
 // request's statements (see deadlines); production leaves the
-// "extensions" member out of dict bodies, as v1 does.
-func NewEngine(s *schema.Schema, db DB, co *coerce.Coercer, timeout time.Duration, production bool) *Engine {
-	return &Engine{s: s, db: db, co: co, dl: newDeadlines(timeout), production: production}
+// "extensions" member out of dict bodies, as v1 does; v1 restores
+// v1.9.7's recorded behaviour (Engine.v1).
+func NewEngine(s *schema.Schema, db DB, co *coerce.Coercer, timeout time.Duration, production, v1 bool) *Engine {
+	return &Engine{s: s, db: db, co: co, dl: newDeadlines(timeout), production: production, v1: v1}
 }
 
 // Plans are a document's prepared operations, shared by the requests that

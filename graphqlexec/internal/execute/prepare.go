@@ -260,7 +260,7 @@ func (x *Execution) projection(t *schema.Type, nodes []*ast.Field) *rowjson.Node
 func (x *Execution) plan(r *root) (*plan.Statement, error) {
 	s := x.e.s
 	node := r.nodes[0]
-	rd := &plan.Read{Binding: r.field.Read, V1: x.e.V1Filters}
+	rd := &plan.Read{Binding: r.field.Read, V1: x.e.v1}
 	var varEqs []int // for each equality, the index+1 in varNames, or 0
 	var varNames []string
 	for _, a := range r.field.Args {
