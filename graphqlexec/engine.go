@@ -83,7 +83,7 @@ func New(s *schema.Schema, db DB, cfg Config) (*Engine, error) {
 	}
 	co := coerce.New(s)
 	return &Engine{s: s, cfg: cfg, cache: newDocCache(cfg.DocumentCacheSize), lim: lim, val: validate.NewValidator(s), co: co,
-		ex: execute.NewEngine(s, db, co, cfg.ExecutionTimeout, cfg.Environment == Production)}, nil
+		ex: execute.NewEngine(s, db, co, cfg.ExecutionTimeout, cfg.Environment == Production, cfg.Quirks.V1())}, nil
 }
 
 // document is a parsed query with its validation results and prepared

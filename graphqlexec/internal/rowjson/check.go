@@ -73,22 +73,17 @@ func NewCheckedNode(typename string, fields []Field) *Node {
 }
 
 // AppendRowChecked appends the typed rewrite of one row document (an
-// object of n's type) to dst, appending what fails to errs. When the row
-// cannot be completed (a non-null field of it is null, see
-// CompleteNullError), dst is returned cut back to its length on entry and
-// nulled is true: the caller writes null where the row goes, or fails the
-// list or field holding it. A nil row is written as null.
-func AppendRowChecked(dst, row []byte, n *Node, errs *[]FieldError) (out []byte, nulled bool, err error) {
+// object of n's type) to dst, and what fails to errs (in graphql-core's
+// execution order). When the row cannot be completed (a non-null field of
+// it is null), dst is returned cut back to its length on entry and nulled
+// is true: the caller writes null where the row goes, or fails the list or
+// field holding it. A nil row is written as null.
+func AppendRowChecked(dst, row []byte, n *Node, errs []FieldError) (out []byte, _ []FieldError, nulled bool, err error) {
 	if row == nil {
-		return append(dst, "null"...), false, nil
+		return append(dst, "null"...), errs, false, nil
 	}
 	t := transformer{errs: errs, exact: true}
-	mark, base := len(dst), len(*errs)
-	defer func() {
-		if len(*errs) > base+1 {
-			slices.SortStableFunc((*errs)[base:], func(a, b FieldError) int { return slices.Compare(a.Order, b.Order) })
-		}
-	}()
+	mark, base := len(dst), len(errs)
 	i := skipWS(row, 0)
 	if i < len(row) && row[i] == '{' {
 		dst, i, err = t.object(dst, row, i, n)
@@ -96,16 +91,20 @@ func AppendRowChecked(dst, row []byte, n *Node, errs *[]FieldError) (out []byte,
 		dst, i, err = t.value(dst, row, i, nil)
 	}
 	t.release()
+	errs = t.errs
+	if len(errs) > base+1 {
+		slices.SortStableFunc(errs[base:], func(a, b FieldError) int { return slices.Compare(a.Order, b.Order) })
+	}
 	if err != nil {
-		return dst, false, err
+		return dst, errs, false, err
 	}
 	if skipWS(row, i) != len(row) {
-		return dst, false, ErrSyntax
+		return dst, errs, false, ErrSyntax
 	}
 	if t.nulled {
-		return dst[:mark], true, nil
+		return dst[:mark], errs, true, nil
 	}
-	return dst, false, nil
+	return dst, errs, false, nil
 }
 
 // PrefixErrors puts key (a string or an int) and its execution order in
@@ -119,7 +118,7 @@ func PrefixErrors(errs []FieldError, from int, key any, order int) {
 
 // writeChecked writes object n from the spans the scan found.
 func (t *transformer) writeChecked(dst, in []byte, spans []span, n *Node) ([]byte, error) {
-	base := len(*t.errs)
+	base := len(t.errs)
 	failed := -1 // selection order of the first field (in that order) that nulls the object
 	dst = append(dst, '{')
 	for k := range n.entries {
@@ -131,15 +130,15 @@ func (t *transformer) writeChecked(dst, in []byte, spans []span, n *Node) ([]byt
 		if e.typename {
 			continue
 		}
-		mark := len(*t.errs)
+		mark := len(t.errs)
 		var nulled bool
 		var err error
 		dst, nulled, err = t.complete(dst, in, spans[k], e, 0)
 		if err != nil {
 			return dst, err
 		}
-		if len(*t.errs) > mark {
-			PrefixErrors(*t.errs, mark, e.outKey, e.order)
+		if len(t.errs) > mark {
+			PrefixErrors(t.errs, mark, e.outKey, e.order)
 		}
 		if nulled && (failed < 0 || e.order < failed) {
 			failed = e.order
@@ -149,13 +148,13 @@ func (t *transformer) writeChecked(dst, in []byte, spans []span, n *Node) ([]byt
 		// graphql-core runs fields in selection order and stops at the first
 		// one that nulls the object: errors of the fields after it were
 		// never raised.
-		errs := (*t.errs)[:base]
-		for _, fe := range (*t.errs)[base:] {
+		errs := (t.errs)[:base]
+		for _, fe := range (t.errs)[base:] {
 			if fe.Order[0] <= failed {
 				errs = append(errs, fe)
 			}
 		}
-		*t.errs = errs
+		t.errs = errs
 		t.nulled = true
 	}
 	return append(dst, '}'), nil
@@ -233,14 +232,14 @@ func (t *transformer) completeList(dst, in []byte, sp span, e *entry, lv int) ([
 		if idx > 0 {
 			dst = append(dst, ',')
 		}
-		mark := len(*t.errs)
+		mark := len(t.errs)
 		var nulled bool
 		dst, nulled, err = t.complete(dst, in, span{i, end, flags}, e, lv+1)
 		if err != nil {
 			return dst, false, err
 		}
-		if len(*t.errs) > mark {
-			PrefixErrors(*t.errs, mark, idx, idx)
+		if len(t.errs) > mark {
+			PrefixErrors(t.errs, mark, idx, idx)
 		}
 		if nulled {
 			t.depth--
@@ -263,7 +262,7 @@ func (t *transformer) completeList(dst, in []byte, sp span, e *entry, lv int) ([
 }
 
 func (t *transformer) fail(e *entry, msg string) {
-	*t.errs = append(*t.errs, FieldError{Message: msg, Site: e.site})
+	t.errs = append(t.errs, FieldError{Message: msg, Site: e.site})
 }
 
 // leaf serialises a scalar or enum value v as graphql-core's serialize

@@ -75,7 +75,7 @@ func TestCompleteLeaves(t *testing.T) {
 	} {
 		n := NewCheckedNode("", []Field{{JSONKey: "f", OutKey: "f", Check: checked(c.scalar, nullable)}})
 		var errs []FieldError
-		got, nulled, err := AppendRowChecked(nil, []byte(`{"f": `+c.value+`}`), n, &errs)
+		got, errs, nulled, err := AppendRowChecked(nil, []byte(`{"f": `+c.value+`}`), n, errs)
 		if err != nil || nulled {
 			t.Fatalf("%d %s: %v %v", c.scalar, c.value, err, nulled)
 		}
@@ -117,7 +117,7 @@ func TestCompleteNulls(t *testing.T) {
 	} {
 		n := NewCheckedNode("T", c.fields)
 		var errs []FieldError
-		got, nulled, err := AppendRowChecked([]byte("X"), []byte(c.row), n, &errs)
+		got, errs, nulled, err := AppendRowChecked([]byte("X"), []byte(c.row), n, errs)
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
@@ -147,7 +147,7 @@ func BenchmarkTransform20RowsChecked(b *testing.B) {
 				buf = append(buf, ',')
 			}
 			var err error
-			if buf, _, err = AppendRowChecked(buf, row, n, &errs); err != nil {
+			if buf, errs, _, err = AppendRowChecked(buf, row, n, errs[:0]); err != nil {
 				b.Fatal(err)
 			}
 		}

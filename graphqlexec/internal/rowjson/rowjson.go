@@ -206,7 +206,7 @@ type transformer struct {
 
 	// The typed rewrite's (check.go): where errors go, whether numbers keep
 	// their exact value, and whether the object just written must be null.
-	errs   *[]FieldError
+	errs   []FieldError
 	exact  bool
 	nulled bool
 }
