@@ -21,8 +21,9 @@ const (
 )
 
 var gadgetSetup = []string{
+	`CREATE SCHEMA app`,
 	`CREATE TABLE tb_gadget (id uuid PRIMARY KEY, data jsonb NOT NULL)`,
-	`CREATE VIEW v_gadget AS SELECT id, data FROM tb_gadget`,
+	`CREATE VIEW app.v_gadget AS SELECT id, data FROM tb_gadget`,
 	`INSERT INTO tb_gadget VALUES
 	('` + gadgetOK + `', '{"id": "` + gadgetOK + `", "name": "ok", "nickname": "k", "count": 5, "weight": 1.50, "color": "RED", "colors": ["RED", "GREEN"], "tags": ["a"], "spec": {"maker": "m", "size": 2}, "extra": {"big": 123456789012345678901234567890, "pi": 3.14159265358979323846264338327950288, "n": null}}'),
 	('` + gadgetMissing + `', '{"id": "` + gadgetMissing + `", "name": "missing", "tags": []}'),
