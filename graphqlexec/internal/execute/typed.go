@@ -1,6 +1,7 @@
 package execute
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -232,7 +233,7 @@ func (x *Execution) typedRead(out []byte, r *root, errs []rowjson.FieldError) (_
 	for rows.Next() {
 		raw := rows.RawValues()
 		if len(raw) != 1 {
-			return out, errs, false, false, clientErrorf("Internal server error")
+			return out, errs, false, false, fmt.Errorf("read of %s returned %d columns", r.field.Name, len(raw))
 		}
 		if single && n > 0 {
 			break

@@ -270,11 +270,19 @@ func (t *transformer) fail(e *entry, msg string) {
 func (t *transformer) leaf(dst, v []byte, flags uint8, c *Check) ([]byte, string) {
 	switch c.Scalar {
 	case ScalarAny:
-		out, _, err := t.value(dst, v, 0, nil)
-		if err != nil {
-			return dst, "Internal server error"
+		switch v[0] {
+		case '"':
+			return appendStringToken(dst, v, flags), ""
+		case 't', 'f':
+			return append(dst, v...), ""
+		case '{', '[':
+			out, _, err := t.value(dst, v, 0, nil)
+			if err != nil {
+				return dst, "Internal server error"
+			}
+			return out, ""
 		}
-		return out, ""
+		return appendNumberExact(dst, v), ""
 	case ScalarString:
 		switch v[0] {
 		case '"':
