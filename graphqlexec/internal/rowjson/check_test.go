@@ -1,6 +1,7 @@
 package rowjson
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -153,4 +154,55 @@ func BenchmarkTransform20RowsChecked(b *testing.B) {
 		}
 		buf = append(buf, "]}}"...)
 	}
+}
+
+// FuzzAppendRowChecked: the typed rewrite of any input never panics, writes
+// valid JSON when it succeeds, cuts back to the prefix exactly when the row
+// is nulled, and gives every error a path inside the selection.
+func FuzzAppendRowChecked(f *testing.F) {
+	for _, s := range diffInputs() {
+		f.Add([]byte(s))
+	}
+	f.Add([]byte(`{"n": null, "i": 3000000000, "f": 1e400, "e": "red", "l": ["a", null], "o": {"m": null}, "s": {"x": 1}, "b": "yes", "d": 12.5}`))
+	f.Add([]byte(`{"i": "12", "l": "x", "o": 5, "ol": [{"m": "a"}, null, {}]}`))
+	inner := NewCheckedNode("O", []Field{
+		{JSONKey: "m", OutKey: "m", Check: &Check{Wraps: []Wrap{{NonNull: true}}, Scalar: ScalarString, Coordinate: "O.m"}},
+		{JSONKey: "k", OutKey: "k", Check: &Check{Wraps: []Wrap{{List: true}, {NonNull: true}}, Scalar: ScalarInt, Coordinate: "O.k"}},
+	})
+	n := NewCheckedNode("T", []Field{
+		{JSONKey: "n", OutKey: "n", Check: &Check{Wraps: []Wrap{{}}, Scalar: ScalarString, Coordinate: "T.n"}},
+		{JSONKey: "i", OutKey: "i", Check: &Check{Wraps: []Wrap{{}}, Scalar: ScalarInt, Coordinate: "T.i"}},
+		{JSONKey: "f", OutKey: "f", Check: &Check{Wraps: []Wrap{{}}, Scalar: ScalarFloat, Coordinate: "T.f"}},
+		{JSONKey: "e", OutKey: "e", Check: &Check{Wraps: []Wrap{{}}, Scalar: ScalarEnum, EnumName: "E", EnumValues: []string{"RED"}, Coordinate: "T.e"}},
+		{JSONKey: "l", OutKey: "l", Check: &Check{Wraps: []Wrap{{List: true}, {NonNull: true}}, Scalar: ScalarString, Coordinate: "T.l"}},
+		{JSONKey: "o", OutKey: "o", Child: inner, Check: &Check{Wraps: []Wrap{{}}, Coordinate: "T.o"}},
+		{JSONKey: "ol", OutKey: "ol", Child: inner, Check: &Check{Wraps: []Wrap{{List: true, NonNull: true}, {}}, Coordinate: "T.ol"}},
+		{JSONKey: "s", OutKey: "s", Check: &Check{Wraps: []Wrap{{}}, Coordinate: "T.s"}},
+		{JSONKey: "b", OutKey: "b", Check: &Check{Wraps: []Wrap{{NonNull: true}}, Scalar: ScalarBoolean, Coordinate: "T.b"}},
+		{JSONKey: "d", OutKey: "d", Check: &Check{Wraps: []Wrap{{}}, Scalar: ScalarID, Coordinate: "T.d"}},
+	})
+	keys := map[string]bool{"n": true, "i": true, "f": true, "e": true, "l": true, "o": true, "ol": true, "s": true, "b": true, "d": true}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		out, errs, nulled, err := AppendRowChecked([]byte("P"), in, n, nil)
+		if err != nil {
+			return
+		}
+		if string(out[:1]) != "P" {
+			t.Fatalf("prefix lost: %q", out)
+		}
+		if nulled != (len(out) == 1) {
+			t.Fatalf("nulled %v with output %q for %q", nulled, out, in)
+		}
+		if !nulled && !json.Valid(out[1:]) {
+			t.Fatalf("invalid output %q for %q", out, in)
+		}
+		for _, e := range errs {
+			if len(e.Path) == 0 || len(e.Path) != len(e.Order) || e.Message == "" {
+				t.Fatalf("error %+v for %q", e, in)
+			}
+			if k, ok := e.Path[0].(string); !ok || !keys[k] {
+				t.Fatalf("error path %v outside the selection for %q", e.Path, in)
+			}
+		}
+	})
 }
