@@ -103,7 +103,7 @@ func (x *Execution) typed(p *prepared) Response {
 	start := len(out) - 1 // where "{" of data is, for a null data
 	var errs []rowjson.FieldError
 	var rootErrs []*gqlerr.Error // in errs order: index i+1 is stored as Site
-	dataNull := false
+	failedRoot := -1             // selection index of the first root that nulls the data
 	n := 0
 	for _, ri := range p.sorted {
 		r := p.roots[ri]
@@ -154,14 +154,14 @@ func (x *Execution) typed(p *prepared) Response {
 		if len(errs) > mark {
 			rowjson.PrefixErrors(errs, mark, r.key, ri)
 		}
-		if nulled {
-			// A non-null root without a value nulls the whole data, and
-			// graphql-core runs no root after it.
-			dataNull = true
-			errs = slices.DeleteFunc(errs, func(e rowjson.FieldError) bool { return e.Order[0] > ri })
+		if nulled && (failedRoot < 0 || ri < failedRoot) {
+			failedRoot = ri
 		}
 	}
-	if dataNull {
+	if failedRoot >= 0 {
+		// A non-null root without a value nulls the whole data, and
+		// graphql-core runs no root after it (in selection order).
+		errs = slices.DeleteFunc(errs, func(e rowjson.FieldError) bool { return e.Order[0] > failedRoot })
 		out = append(out[:start], "null"...)
 	} else {
 		out = append(out, '}')
