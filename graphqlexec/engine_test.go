@@ -104,6 +104,7 @@ func TestExecuteUnit(t *testing.T) {
 	tests := []struct {
 		name     string
 		env      Environment
+		quirks   Quirks
 		req      Request
 		claims   map[string]any
 		want     string
@@ -112,8 +113,10 @@ func TestExecuteUnit(t *testing.T) {
 	}{
 		{name: "query null", req: Request{QueryMissing: true},
 			want: `{"errors":[{"message":"'TypeError' object has no attribute 'message'","extensions":{"code":"EXECUTION_ERROR","mode":"unified_rust"}}]}`},
-		{name: "root alias lost on single root", env: Production, req: Request{Query: `{ people: users { firstName } }`},
+		{name: "root alias lost on single root", env: Production, quirks: QuirksV197, req: Request{Query: `{ people: users { firstName } }`},
 			want: `{"data":{"users":[{"__typename":"User","firstName":"Ana"}]}}`},
+		{name: "root alias kept on single root", env: Production, req: Request{Query: `{ people: users { firstName } }`},
+			want: `{"data":{"people":[{"__typename":"User","firstName":"Ana"}]}}`},
 		{name: "claims select the tenant", env: Production, req: Request{Query: `{ users { id } }`, Claims: map[string]any{"tenant_id": "bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb"}},
 			want:    `{"data":{"users":[{"__typename":"User","id":"11111111-1111-4111-8111-111111111101"}]}}`,
 			wantSQL: `SELECT "data"::text FROM "v_user" WHERE "tenant_id" = $1`, wantArgs: `[bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb]`},
@@ -136,7 +139,7 @@ func TestExecuteUnit(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			db := &fakeDB{rows: [][]byte{row}}
-			e, err := New(s, db, Config{Environment: tc.env})
+			e, err := New(s, db, Config{Environment: tc.env, Quirks: tc.quirks})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -222,6 +222,15 @@ var goldenDivergences = map[string]struct{ body, reason string }{
 	"production/query-where-array-contains": {
 		`{"data":{"users":[{"__typename":"User","firstName":"Chloé","tags":["rust","go","python"]},{"__typename":"User","firstName":"Julia","tags":["graphql","go"]}]}}`,
 		"tags is a [String]: contains [\"go\"] is jsonb containment; v1's LIKE on the Python repr of the list matched nothing"},
+	"production/query-multi-root-aliases": {
+		`{"data":{"a":[{"__typename":"User","id":"11111111-1111-4111-8111-111111111101"}],"b":[{"__typename":"User","fn":"Bruno"}]}}`,
+		"v1 drops aliased fields of a multi-root query (b's fn: firstName); each root keeps its whole selection"},
+	"development/query-multi-root": {
+		`{"data":{"posts":[{"__typename":"Post","author":{"__typename":"User","displayName":"Ana Silva"},"title":"Getting started with FraiseQL"}],"users":[{"__typename":"User","firstName":"Ana","id":"11111111-1111-4111-8111-111111111101"},{"__typename":"User","firstName":"Bruno","id":"11111111-1111-4111-8111-111111111102"}]}}`,
+		"v1 keeps only __typename of nested objects in a multi-root query; the author's selected displayName is answered"},
+	"development/query-multi-root-single-object": {
+		`{"data":{"user":{"__typename":"User","displayName":"Bruno C.","id":"11111111-1111-4111-8111-111111111102"},"users":[{"__typename":"User","firstName":"Ana","id":"11111111-1111-4111-8111-111111111101"}]}}`,
+		"v1 fails a single-object root of a multi-root query with 'dict' object has no attribute 'bytes' and json.dumps spacing; the object is answered"},
 }
 
 // TestGoldenMutations replays every recorded mutation exchange, per

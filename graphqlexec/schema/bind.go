@@ -146,7 +146,7 @@ func (l *loader) bindRead(root *Type, f *Field, subject string) {
 	b := f.Read
 	b.View, b.DataColumn, b.Single = rt.View, rt.DataColumn, !list
 	if _, ok := strArg(d, "view"); ok {
-		if id := l.identArg(subject, d, "view", false); id != "" {
+		if id := l.viewArg(subject, d, "view", false); id != "" {
 			b.View = id
 		}
 	}

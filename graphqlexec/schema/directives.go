@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"strings"
+
 	"github.com/graphql-go/graphql/language/ast"
 )
 
@@ -193,6 +195,19 @@ func (l *loader) identArg(subject string, d *ast.Directive, name string, require
 		return ""
 	}
 	return v
+}
+
+// viewArg is identArg for a view name, which may be schema-qualified
+// ("app.v_user": two plain identifiers, the planner quotes each).
+func (l *loader) viewArg(subject string, d *ast.Directive, name string, required bool) string {
+	v, ok := strArg(d, name)
+	if !ok {
+		return ""
+	}
+	if sch, view, qualified := strings.Cut(v, "."); qualified && isIdent(sch) && isIdent(view) {
+		return v
+	}
+	return l.identArg(subject, d, name, required)
 }
 
 // deprecation returns the @deprecated reason; graphql-core's default reason

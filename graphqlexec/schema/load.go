@@ -259,7 +259,7 @@ func (l *loader) convert(t *Type) {
 		t.Description = l.desc(d.Description)
 		dirs := l.directives(subject, d.Directives, locObject)
 		if v := dirs["view"]; v != nil {
-			t.View = l.identArg(subject, v, "name", true)
+			t.View = l.viewArg(subject, v, "name", true)
 			t.DataColumn = l.identArg(subject, v, "data", false)
 			if t.DataColumn == "" {
 				t.DataColumn = "data"

@@ -44,6 +44,14 @@ type Query { users: [User] @read(scope: {tenant_id: "tenant"}) }
 			`app.graphql:2:12: type "User": @view(name: "v user"): not a plain identifier ([A-Za-z_][A-Za-z0-9_]*)`,
 			`app.graphql:2:35: field "User.id": unknown type "Uuid"`,
 		}},
+		{"a view name qualified more than once, or with a bad part", `schema { query: Query }
+type User @view(name: "a.b.c") { id: UUID }
+type Post @view(name: "app.v post") { id: UUID }
+type Query { users: [User] @read posts: [Post] @read }
+`, []string{
+			`app.graphql:2:12: type "User": @view(name: "a.b.c"): not a plain identifier ([A-Za-z_][A-Za-z0-9_]*)`,
+			`app.graphql:3:12: type "Post": @view(name: "app.v post"): not a plain identifier ([A-Za-z_][A-Za-z0-9_]*)`,
+		}},
 		{"undeclared context", `schema { query: Query }
 type User @view(name: "v_user") { id: UUID }
 type Query { users: [User] @read(scope: {tenant_id: "tenant"}) }

@@ -5,7 +5,9 @@
 // (bind.go: variables that only fill column arguments are rebound per
 // request), runs each statement with pgx (session variables pipelined with
 // it in one implicit transaction, session.go; under the request's
-// deadline, deadline.go), rewrites rows on the bytes, calls mutation
+// deadline, deadline.go), rewrites rows on the bytes (typed by default,
+// typed.go; v1.9.7's untyped single- and multi-root answers under
+// --quirks v1.9.7), calls mutation
 // functions (input as jsonb text, one transaction each; package mutation
 // for the result), answers __typename and introspection (package
 // introspect), and writes v1's dict bodies with pyjson.

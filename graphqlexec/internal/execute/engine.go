@@ -11,6 +11,7 @@ import (
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/coerce"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/rowjson"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/validate"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
 	"github.com/fraiseql/fraiseql-http/pyjson"
@@ -51,10 +52,15 @@ type Engine struct {
 	co         *coerce.Coercer
 	dl         *deadlines
 	production bool
-	// v1 restores FraiseQL v1.9.7's recorded behaviour (--quirks v1.9.7);
-	// here: where and orderBy planned as v1 does (text comparisons, jsonb
-	// ordering, declared columns unused).
-	v1 bool
+	// v1 restores FraiseQL v1.9.7's recorded behaviour (--quirks v1.9.7):
+	// where and orderBy planned as v1 does (text comparisons, jsonb
+	// ordering, declared columns unused); root aliases of single reads
+	// dropped, multi-root losses, stored documents not checked against the
+	// declared types. Otherwise
+	// reads are completed as graphql-core executes them (typed.go), with
+	// checks, one per object field of the schema.
+	v1     bool
+	checks map[*schema.Field]*rowjson.Check
 }
 
 // NewEngine returns the executor of s over db. timeout bounds each
@@ -62,7 +68,11 @@ type Engine struct {
 // "extensions" member out of dict bodies, as v1 does; v1 restores
 // v1.9.7's recorded behaviour (Engine.v1).
 func NewEngine(s *schema.Schema, db DB, co *coerce.Coercer, timeout time.Duration, production, v1 bool) *Engine {
-	return &Engine{s: s, db: db, co: co, dl: newDeadlines(timeout), production: production, v1: v1}
+	e := &Engine{s: s, db: db, co: co, dl: newDeadlines(timeout), production: production, v1: v1}
+	if !v1 {
+		e.checks = fieldChecks(s)
+	}
+	return e
 }
 
 // Plans are a document's prepared operations, shared by the requests that

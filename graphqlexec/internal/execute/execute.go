@@ -20,6 +20,9 @@ func (x *Execution) execute(p *prepared) Response {
 	if p.op.Operation == "mutation" {
 		return x.mutation(p)
 	}
+	if !x.e.v1 && p.reads > 0 {
+		return x.typed(p)
+	}
 	switch {
 	case p.reads == 1:
 		for _, r := range p.roots {

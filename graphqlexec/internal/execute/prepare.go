@@ -29,6 +29,8 @@ type prepared struct {
 	op    *ast.OperationDefinition
 	roots []*root
 	reads int // root reads (v1 counts these to choose the multi-field path)
+	// sorted is the order of roots in a typed response (typed.go).
+	sorted []int
 }
 
 type root struct {
@@ -130,6 +132,7 @@ func (x *Execution) build(op *ast.OperationDefinition) (*prepared, error) {
 		}
 		p.roots = append(p.roots, r)
 	}
+	p.sorted = sortedRoots(p.roots)
 	return p, nil
 }
 
@@ -232,17 +235,25 @@ func (x *Execution) include(dirs []*ast.Directive) bool {
 	return true
 }
 
-// projection builds the row rewrite for object type t selected by nodes.
+// projection builds the row rewrite for object type t selected by nodes:
+// v1's untyped rewrite, or the typed one (typed.go) whose fields carry
+// their checks and their field group (for the locations of errors).
 func (x *Execution) projection(t *schema.Type, nodes []*ast.Field) *rowjson.Node {
+	newNode := rowjson.NewCheckedNode
+	if x.e.v1 {
+		newNode = rowjson.NewNode
+	}
 	if t == nil {
-		return rowjson.NewNode("", nil)
+		return newNode("", nil)
 	}
 	sets := make([]*ast.SelectionSet, 0, len(nodes))
 	for _, n := range nodes {
 		sets = append(sets, n.SelectionSet)
 	}
 	var fields []rowjson.Field
-	for _, g := range x.collect(t.Name, sets) {
+	groups := x.collect(t.Name, sets)
+	for i := range groups {
+		g := &groups[i]
 		f := t.Field(g.nodes[0].Name.Value)
 		if f == nil {
 			continue // __typename (always injected), or unknown in production
@@ -251,9 +262,12 @@ func (x *Execution) projection(t *schema.Type, nodes []*ast.Field) *rowjson.Node
 		if ct := x.e.s.Type(f.Type.NamedType()); ct != nil && ct.Kind == schema.KindObject {
 			rf.Child = x.projection(ct, g.nodes)
 		}
+		if !x.e.v1 {
+			rf.Check, rf.Site = x.e.check(f), g
+		}
 		fields = append(fields, rf)
 	}
-	return rowjson.NewNode(t.Name, fields)
+	return newNode(t.Name, fields)
 }
 
 // plan coerces a read's arguments and plans its statement.

@@ -94,7 +94,7 @@ func Build(s *schema.Schema, r *Read) (*Statement, error) {
 	sb.WriteString("SELECT ")
 	sb.WriteString(p.dataCol)
 	sb.WriteString("::text FROM ")
-	sb.WriteString(quoteIdent(b.View))
+	sb.WriteString(quoteQualified(b.View))
 
 	var parts []string
 	if r.Where != nil && r.Where.Kind == pyjson.Object && len(r.Where.Members) > 0 {
@@ -581,6 +581,16 @@ func snake(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// quoteQualified quotes a view name, each part of a schema-qualified one
+// ("app.v_user" → "app"."v_user"); the loader allows at most one dot
+// between plain identifiers.
+func quoteQualified(s string) string {
+	if sch, name, ok := strings.Cut(s, "."); ok {
+		return quoteIdent(sch) + "." + quoteIdent(name)
+	}
+	return quoteIdent(s)
 }
 
 func quoteIdent(s string) string {

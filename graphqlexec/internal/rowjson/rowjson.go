@@ -17,6 +17,11 @@ type Field struct {
 	// Child projects an object value, or each object of a list value; nil
 	// copies the value as serde_json would re-print it.
 	Child *Node
+	// Check is the field's declared type, for NewCheckedNode (check.go).
+	Check *Check
+	// Site is the caller's handle on the field (its selection), handed
+	// back in the FieldErrors it causes.
+	Site any
 }
 
 // Node describes how one JSON object of a row is rewritten. It is immutable
@@ -27,6 +32,8 @@ type Node struct {
 	// 63: 63 bytes or more). A document key whose length bit is clear
 	// cannot match, which rejects most of a row's keys with one test.
 	lenMask uint64
+	// checked: completed with the declared types (NewCheckedNode).
+	checked bool
 }
 
 type entry struct {
@@ -34,6 +41,13 @@ type entry struct {
 	prefix   []byte // `"outKey":` already escaped, or the whole typename member
 	child    *Node
 	typename bool
+
+	// The typed rewrite's: the response key, the field's position in the
+	// selection (graphql-core's execution order), its type and site.
+	outKey string
+	order  int
+	check  *Check
+	site   any
 }
 
 // NewNode builds the projection of an object whose GraphQL type is typename
@@ -68,7 +82,7 @@ func NewNode(typename string, fields []Field) *Node {
 		start := len(buf)
 		buf = appendString(buf, f.OutKey)
 		buf = append(buf, ':')
-		e := entry{jsonKey: f.JSONKey, child: f.Child}
+		e := entry{jsonKey: f.JSONKey, child: f.Child, outKey: f.OutKey, order: len(n.entries), check: f.Check, site: f.Site}
 		i := -1
 		if seen != nil {
 			if j, ok := seen[f.OutKey]; ok {
@@ -189,6 +203,12 @@ const inlineSpans = 16
 type transformer struct {
 	depth int
 	s     *scratch
+
+	// The typed rewrite's (check.go): where errors go, whether numbers keep
+	// their exact value, and whether the object just written must be null.
+	errs   []FieldError
+	exact  bool
+	nulled bool
 }
 
 type scratch struct {
@@ -269,6 +289,9 @@ func (t *transformer) value(dst, in []byte, i int, n *Node) ([]byte, int, error)
 		end, err := scanNumber(in, i)
 		if err != nil {
 			return dst, i, err
+		}
+		if t.exact {
+			return appendNumberExact(dst, in[i:end]), end, nil
 		}
 		return appendNumber(dst, in[i:end]), end, nil
 	case c == 't':
@@ -408,6 +431,15 @@ func (t *transformer) object(dst, in []byte, i int, n *Node) ([]byte, int, error
 		}
 	}
 
+	if n.checked {
+		var err error
+		dst, err = t.writeChecked(dst, in, spans, n)
+		if err != nil {
+			return dst, i, err
+		}
+		t.depth--
+		return dst, i, nil
+	}
 	dst = append(dst, '{')
 	first := true
 	for k := range n.entries {
