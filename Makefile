@@ -80,11 +80,18 @@ test/%: ## test one module (e.g. test/graphqlexec)
 	cd $* && GOWORK=off $(GO) test $(TESTFLAGS) ./...
 
 .PHONY: compat
-compat: bin/fraiseql-http bin/fraiseql-compat ## replay the FastAPI goldens against our server and print the tally
+compat: bin/fraiseql-http bin/fraiseql-compat ## replay the FastAPI goldens in both --quirks modes (none, v1.9.7) and print both tallies
 	@url=$${FRAISEQL_TEST_DATABASE_URL:-$$(scripts/devdb.sh)} && \
 		bin/fraiseql-compat replay --goldens compat/testdata/goldens --server-bin bin/fraiseql-http \
 		--schema $(SCHEMA) --sql $(SCHEMA_SQL) --database-url "$$url" \
-		--pending compat/pending.txt --divergences compat/divergences
+		--pending compat/pending.txt --divergences compat/divergences --quirks none,v1.9.7
+
+.PHONY: compat-record
+compat-record: bin/fraiseql-http bin/fraiseql-compat ## record our bytes into every registered divergence (compat/divergences/README.md), then replay both modes
+	@url=$${FRAISEQL_TEST_DATABASE_URL:-$$(scripts/devdb.sh)} && \
+		bin/fraiseql-compat replay --goldens compat/testdata/goldens --server-bin bin/fraiseql-http \
+		--schema $(SCHEMA) --sql $(SCHEMA_SQL) --database-url "$$url" \
+		--pending compat/pending.txt --divergences compat/divergences --quirks none,v1.9.7 --record-divergences
 
 .PHONY: test-browser
 test-browser: ## the embedded GraphiQL page in headless chromium against the demo app (installs chromium and puppeteer-core when missing; 15-25 s warm)

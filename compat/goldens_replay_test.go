@@ -20,10 +20,12 @@ func requireOrSkip(t *testing.T, reason string) {
 	t.Skip(reason)
 }
 
-// TestReplayGoldens is the compatibility verdict: the development and
-// production profiles replayed against the real fraiseql-http binary on a
-// fresh copy of the demo database. Any failed case fails the test; pending
-// cases (pending.txt) are printed, not failed.
+// TestReplayGoldens is the compatibility verdict: every profile replayed
+// against the real fraiseql-http binary on a fresh copy of the demo
+// database, in both --quirks modes: with v1.9.7 every case must equal its
+// golden, without it every case must equal its golden or its registered
+// divergence. Any failed case fails the test; pending cases (pending.txt)
+// are printed, not failed.
 func TestReplayGoldens(t *testing.T) {
 	if testing.Short() {
 		t.Skip("replays the goldens against the real server; not in -short")
@@ -58,31 +60,39 @@ func TestReplayGoldens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	byName := map[string]*Profile{}
-	for _, p := range profiles {
-		byName[p.Name] = p
-	}
-	for _, name := range []string{"development", "production"} {
-		t.Run(name, func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-			defer cancel()
-			res, err := ReplayProfile(ctx, byName[name], Options{
-				ServerBin:        bin,
-				Schema:           schema,
-				AdminDatabaseURL: adminURL,
-				AppSQL:           string(appSQL),
-				Registry:         reg,
-				Pending:          pend,
+	for _, quirks := range []string{QuirksNone, QuirksV197} {
+		for _, p := range profiles {
+			t.Run("quirks="+quirks+"/"+p.Name, func(t *testing.T) {
+				replayAndJudge(t, p, Options{
+					ServerBin:        bin,
+					Schema:           schema,
+					AdminDatabaseURL: adminURL,
+					AppSQL:           string(appSQL),
+					Registry:         reg,
+					Pending:          pend,
+					Quirks:           quirks,
+				})
 			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			var report bytes.Buffer
-			res.WriteReport(&report, testing.Verbose())
-			t.Log("\n" + report.String())
-			if n := res.Counts().Failed; n > 0 {
-				t.Errorf("%d failed cases (see the report above)", n)
-			}
-		})
+		}
+	}
+}
+
+func replayAndJudge(t *testing.T, p *Profile, opts Options) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	res, err := ReplayProfile(ctx, p, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var report bytes.Buffer
+	res.WriteReport(&report, testing.Verbose())
+	t.Log("\n" + report.String())
+	c := res.Counts()
+	if c.Failed > 0 {
+		t.Errorf("%d failed cases (see the report above)", c.Failed)
+	}
+	if opts.Quirks == QuirksV197 && c.Diverged > 0 {
+		t.Errorf("%d cases judged by the registry in v1.9.7 mode", c.Diverged)
 	}
 }

@@ -5,7 +5,9 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -14,13 +16,21 @@ import (
 // are what our server must send instead; volatile parts are normalized the
 // same way as for the golden.
 type Divergence struct {
-	Profile  string
-	Case     string
-	Reason   string
+	Profile string
+	Case    string
+	Reason  string
+	// Quirk is the number of the v1.9.7 quirk the divergence fixes, from the
+	// reason's first line "quirk: N" (the numbering of the goldens README's
+	// "Known v1.9.7 quirks" and of docs/compatibility.md's quirk table).
+	Quirk    int
 	Response []byte
-	// ResponseFile is the path the bytes were read from, for messages.
+	// ResponseFile is the path the bytes were (or, when recording, will be)
+	// read from, for messages.
 	ResponseFile string
 }
+
+// quirkLineRE is the reason file's mandatory first line.
+var quirkLineRE = regexp.MustCompile(`^quirk: ([1-9][0-9]*)\s*(?:\n|$)`)
 
 // Registry holds the registered divergences keyed by "profile/case".
 type Registry struct {
@@ -42,6 +52,18 @@ const (
 // yields an empty registry. Stray or half entries are errors, so a typo
 // cannot silently turn a registered case back into an unregistered one.
 func LoadRegistry(dir string) (*Registry, error) {
+	return loadRegistry(dir, false)
+}
+
+// LoadRegistryForRecording is LoadRegistry that also accepts an entry with
+// a reason but no response yet: the way a new divergence is registered
+// (write the reason, then let the replay record our bytes; see
+// divergences/README.md). Such an entry has a nil Response.
+func LoadRegistryForRecording(dir string) (*Registry, error) {
+	return loadRegistry(dir, true)
+}
+
+func loadRegistry(dir string, allowUnrecorded bool) (*Registry, error) {
 	r := &Registry{entries: map[string]*Divergence{}}
 	if dir == "" {
 		return r, nil
@@ -75,6 +97,9 @@ func LoadRegistry(dir string) (*Registry, error) {
 				if reason == "" {
 					return nil, fmt.Errorf("load divergence registry: %s is empty: say why we diverge", full)
 				}
+				if !quirkLineRE.MatchString(reason) {
+					return nil, fmt.Errorf("load divergence registry: %s must start with a line \"quirk: N\" naming the v1.9.7 quirk it fixes (docs/compatibility.md)", full)
+				}
 				reasons[strings.TrimSuffix(name, divergenceReasonExt)] = reason
 			case strings.HasSuffix(name, divergenceResponseExt):
 				b, err := os.ReadFile(full)
@@ -90,16 +115,22 @@ func LoadRegistry(dir string) (*Registry, error) {
 		for c, reason := range reasons {
 			d, ok := r.entries[ID(profile, c)]
 			if !ok {
-				return nil, fmt.Errorf("load divergence registry: %s has a reason but no %s%s", ID(profile, c), c, divergenceResponseExt)
+				if !allowUnrecorded {
+					return nil, fmt.Errorf("load divergence registry: %s has a reason but no %s%s (record it: make compat-record)", ID(profile, c), c, divergenceResponseExt)
+				}
+				d = &Divergence{Profile: profile, Case: c, ResponseFile: filepath.Join(dir, profile, c+divergenceResponseExt)}
+				r.entries[ID(profile, c)] = d
 			}
 			d.Reason = reason
+			m := quirkLineRE.FindStringSubmatch(reason)
+			d.Quirk, _ = strconv.Atoi(m[1])
 		}
 	}
 	for id, d := range r.entries {
 		if d.Reason == "" {
 			return nil, fmt.Errorf("load divergence registry: %s has no %s%s: say why we diverge", id, d.Case, divergenceReasonExt)
 		}
-		if HeaderBlockLen(d.Response) < 0 {
+		if d.Response != nil && HeaderBlockLen(d.Response) < 0 {
 			return nil, fmt.Errorf("load divergence registry: %s is not an HTTP response (no CRLF CRLF after the headers; was it saved with LF line ends?)", d.ResponseFile)
 		}
 	}
@@ -112,6 +143,19 @@ func (r *Registry) Lookup(profile, name string) *Divergence {
 		return nil
 	}
 	return r.entries[ID(profile, name)]
+}
+
+// Entries returns the registered divergences ordered by profile and case.
+func (r *Registry) Entries() []*Divergence {
+	if r == nil {
+		return nil
+	}
+	out := make([]*Divergence, 0, len(r.entries))
+	for _, d := range r.entries {
+		out = append(out, d)
+	}
+	sort.Slice(out, func(i, j int) bool { return ID(out[i].Profile, out[i].Case) < ID(out[j].Profile, out[j].Case) })
+	return out
 }
 
 // Len is the number of registered divergences.

@@ -34,13 +34,13 @@ func TestLoadRegistry(t *testing.T) {
 		{name: "empty", files: map[string]string{"README.md": "docs"}},
 		{name: "one entry", entries: 1, files: map[string]string{
 			"development/query-user-miss.response":  someResponse,
-			"development/query-user-miss.reason.md": "v1 quirk 7: we keep extensions.\n",
+			"development/query-user-miss.reason.md": "quirk: 7\nwe keep extensions.\n",
 		}},
 		{name: "reason missing", wantErr: "no query-user-miss.reason.md", files: map[string]string{
 			"development/query-user-miss.response": someResponse,
 		}},
 		{name: "response missing", wantErr: "has a reason but no", files: map[string]string{
-			"development/query-user-miss.reason.md": "why",
+			"development/query-user-miss.reason.md": "quirk: 7\nwhy",
 		}},
 		{name: "empty reason", wantErr: "is empty", files: map[string]string{
 			"development/query-user-miss.response":  someResponse,
@@ -51,7 +51,7 @@ func TestLoadRegistry(t *testing.T) {
 		}},
 		{name: "LF line ends", wantErr: "not an HTTP response", files: map[string]string{
 			"development/query-user-miss.response":  strings.ReplaceAll(someResponse, "\r\n", "\n"),
-			"development/query-user-miss.reason.md": "why",
+			"development/query-user-miss.reason.md": "quirk: 7\nwhy",
 		}},
 	}
 	for _, tt := range tests {
@@ -73,11 +73,36 @@ func TestLoadRegistry(t *testing.T) {
 	}
 }
 
+func TestLoadRegistryForRecording(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"development/query-user-miss.reason.md": "quirk: 7\nwhy",
+		"development/error-syntax.response":     someResponse,
+		"development/error-syntax.reason.md":    "quirk: 12\nwhy",
+	})
+	if _, err := LoadRegistry(dir); err == nil {
+		t.Fatal("LoadRegistry accepted a reason without a response")
+	}
+	r, err := LoadRegistryForRecording(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	es := r.Entries()
+	if len(es) != 2 || es[0].Case != "error-syntax" || es[1].Case != "query-user-miss" {
+		t.Fatalf("entries = %+v", es)
+	}
+	if es[0].Quirk != 12 || es[0].Response == nil {
+		t.Errorf("recorded entry: quirk %d, response %q", es[0].Quirk, es[0].Response)
+	}
+	if es[1].Quirk != 7 || es[1].Response != nil || es[1].ResponseFile != filepath.Join(dir, "development", "query-user-miss.response") {
+		t.Errorf("unrecorded entry: %+v", es[1])
+	}
+}
+
 func TestRegistryValidate(t *testing.T) {
 	profiles := []*Profile{loadTestProfile(t, "development")}
 	good, err := LoadRegistry(writeFiles(t, map[string]string{
 		"development/query-user-miss.response":  someResponse,
-		"development/query-user-miss.reason.md": "why",
+		"development/query-user-miss.reason.md": "quirk: 7\nwhy",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -87,7 +112,7 @@ func TestRegistryValidate(t *testing.T) {
 	}
 	bad, err := LoadRegistry(writeFiles(t, map[string]string{
 		"development/no-such-case.response":  someResponse,
-		"development/no-such-case.reason.md": "why",
+		"development/no-such-case.reason.md": "quirk: 7\nwhy",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -155,7 +180,7 @@ func TestPendingValidate(t *testing.T) {
 	both, _ := ParsePending([]byte("development/query-user-miss  pending\n"))
 	reg, err := LoadRegistry(writeFiles(t, map[string]string{
 		"development/query-user-miss.response":  someResponse,
-		"development/query-user-miss.reason.md": "why",
+		"development/query-user-miss.reason.md": "quirk: 7\nwhy",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -180,7 +205,7 @@ func TestJudge(t *testing.T) {
 
 	regDir := writeFiles(t, map[string]string{
 		"development/error-syntax.response":  string(ours),
-		"development/error-syntax.reason.md": "we fix it",
+		"development/error-syntax.reason.md": "quirk: 7\nwe fix it",
 	})
 	reg, err := LoadRegistry(regDir)
 	if err != nil {

@@ -112,6 +112,31 @@ type Options struct {
 	Pending  *PendingList
 	// ServerOutput, when not nil, receives the server's log lines.
 	ServerOutput io.Writer
+	// Quirks is the server's --quirks mode: "" or "none" (correct answers;
+	// registered divergences are judged by their registered bytes) or
+	// "v1.9.7" (every case must equal its golden: the registry is not
+	// consulted, so a registered divergence that v1.9.7 mode fails to undo
+	// fails). See QuirksV197.
+	Quirks string
+	// Record, when not nil, is called with the bytes the server sent for
+	// every case that has a registry entry (in the "none" mode only), before
+	// judging: how registered divergences are recorded.
+	Record func(d *Divergence, c *Case, golden, actual []byte)
+}
+
+// The two --quirks modes of fraiseql-http the replay knows.
+const (
+	QuirksNone = "none"
+	QuirksV197 = "v1.9.7"
+)
+
+// registryFor is the registry that judges a replay in mode quirks: none
+// in v1.9.7 mode, where every case must be identical to its golden.
+func registryFor(quirks string, reg *Registry) *Registry {
+	if quirks == QuirksV197 {
+		return nil
+	}
+	return reg
 }
 
 // ReplayProfile replays every case of p in cases.json order and judges each
@@ -132,6 +157,13 @@ func ReplayProfile(ctx context.Context, p *Profile, opts Options) (*ProfileResul
 			return nil, err
 		}
 		args, missing := ServerArgs(p.Config, supported)
+		if opts.Quirks != "" {
+			if supported["quirks"] {
+				args = append(args, "--quirks="+opts.Quirks)
+			} else {
+				missing = append(missing, "server has no --quirks flag")
+			}
+		}
 		if len(missing) > 0 {
 			// Running the cases against a wrongly configured server would only
 			// produce noise; say precisely what is missing instead.
@@ -177,7 +209,11 @@ func ReplayProfile(ctx context.Context, p *Profile, opts Options) (*ProfileResul
 			return nil, err
 		}
 		actual, xerr := Exchange(ctx, addr, req)
-		res.Cases = append(res.Cases, Judge(p.Name, c, golden, actual, xerr, opts.Registry, opts.Pending))
+		reg := registryFor(opts.Quirks, opts.Registry)
+		if d := reg.Lookup(p.Name, c.Name); d != nil && opts.Record != nil && xerr == nil {
+			opts.Record(d, c, golden, actual)
+		}
+		res.Cases = append(res.Cases, Judge(p.Name, c, golden, actual, xerr, reg, opts.Pending))
 	}
 	return res, nil
 }

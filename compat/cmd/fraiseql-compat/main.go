@@ -5,7 +5,8 @@
 //
 //	fraiseql-compat replay --goldens DIR [--profile P] [--server-bin PATH | --url http://host:port]
 //	                       [--database-url URL] [--schema FILE] [--sql FILE]
-//	                       [--pending FILE] [--divergences DIR] [-v]
+//	                       [--pending FILE] [--divergences DIR] [--quirks none,v1.9.7]
+//	                       [--record-divergences] [-v]
 //	fraiseql-compat record --target http://host:port --requests DIR --out DIR [--environment E]
 //
 // Exit status: 0 when no case failed, 1 when a case failed, 2 on a usage or
@@ -13,6 +14,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -85,6 +87,9 @@ func replay(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	sqlFile := fs.String("sql", "", "SQL that creates and seeds the app database (default: demo-app/schema.sql in or next to the goldens folder)")
 	pendingFile := fs.String("pending", "", "pending list: cases known not to be implemented yet")
 	divDir := fs.String("divergences", "", "divergence registry folder")
+	var quirks stringList
+	fs.Var(&quirks, "quirks", "the server's --quirks modes to replay in, each in turn (repeatable or comma-separated: none, v1.9.7; default none). In none, registered divergences are judged by their registered bytes; in v1.9.7 every case must equal its golden")
+	recordDiv := fs.Bool("record-divergences", false, "write the bytes the server sends (in mode none) into every registered divergence's .response, including entries that have only a .reason.md so far")
 	verbose := fs.Bool("v", false, "also list identical cases and show diffs of pending ones")
 	serverLog := fs.Bool("server-log", false, "copy the server's output to stderr")
 	if err := fs.Parse(args); err != nil {
@@ -101,7 +106,11 @@ func replay(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(err)
 	}
-	reg, err := compat.LoadRegistry(*divDir)
+	loadReg := compat.LoadRegistry
+	if *recordDiv {
+		loadReg = compat.LoadRegistryForRecording
+	}
+	reg, err := loadReg(*divDir)
 	if err != nil {
 		return fail(err)
 	}
@@ -147,17 +156,51 @@ func replay(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		opts.AppSQL = string(b)
 	}
-	var total compat.Counts
-	for _, p := range selected {
-		res, err := compat.ReplayProfile(ctx, p, opts)
-		if err != nil {
-			return fail(err)
-		}
-		res.WriteReport(stdout, *verbose)
-		total = total.Add(res.Counts())
+	if len(quirks) == 0 {
+		quirks = stringList{compat.QuirksNone}
 	}
-	fmt.Fprintf(stdout, "total: %s\n", total)
-	if total.Failed > 0 {
+	for _, q := range quirks {
+		if q != compat.QuirksNone && q != compat.QuirksV197 {
+			return fail(fmt.Errorf("--quirks: %q is not none or v1.9.7", q))
+		}
+	}
+	var recordErrs []string
+	if *recordDiv {
+		opts.Record = func(d *compat.Divergence, c *compat.Case, golden, actual []byte) {
+			if bytes.Equal(compat.Normalize(golden, c.Parts), compat.Normalize(actual, c.Parts)) {
+				recordErrs = append(recordErrs, d.ResponseFile+": the server's answer equals the golden: nothing to register")
+				return
+			}
+			if err := os.WriteFile(d.ResponseFile, actual, 0o644); err != nil {
+				recordErrs = append(recordErrs, err.Error())
+				return
+			}
+			d.Response = actual
+			fmt.Fprintf(stdout, "RECORD  %s/%s -> %s\n", d.Profile, d.Case, d.ResponseFile)
+		}
+	}
+	failed := false
+	totals := make([]compat.Counts, len(quirks))
+	for i, q := range quirks {
+		fmt.Fprintf(stdout, "== --quirks %s\n", q)
+		opts.Quirks = q
+		for _, p := range selected {
+			res, err := compat.ReplayProfile(ctx, p, opts)
+			if err != nil {
+				return fail(err)
+			}
+			res.WriteReport(stdout, *verbose)
+			totals[i] = totals[i].Add(res.Counts())
+		}
+		failed = failed || totals[i].Failed > 0
+	}
+	for i, q := range quirks {
+		fmt.Fprintf(stdout, "total (--quirks %s): %s\n", q, totals[i])
+	}
+	for _, e := range recordErrs {
+		fmt.Fprintf(stderr, "fraiseql-compat replay: record: %s\n", e)
+	}
+	if failed || len(recordErrs) > 0 {
 		return 1
 	}
 	return 0
