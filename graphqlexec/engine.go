@@ -114,7 +114,22 @@ func (e *Engine) document(query string) *document {
 
 func (e *Engine) validation(d *document, blocked bool) []*gqlerr.Error {
 	if blocked {
-		d.blockedOnce.Do(func() { d.blockedErrs = e.val.Introspection(d.Document) })
+		// v1.9.7 runs only the introspection rule where introspection is
+		// refused (production, and anonymous users under "authenticated"):
+		// unknown fields and arguments are then silently ignored (quirk 8).
+		// By default the full rule set runs first, so a misspelled field or
+		// argument is an error there too; a valid document that uses
+		// introspection then gets v1's introspection errors.
+		d.blockedOnce.Do(func() {
+			if !e.cfg.Quirks.V1() {
+				d.fullOnce.Do(func() { d.fullErrs = e.val.Validate(d.Document) })
+				if len(d.fullErrs) > 0 {
+					d.blockedErrs = d.fullErrs
+					return
+				}
+			}
+			d.blockedErrs = e.val.Introspection(d.Document)
+		})
 		return d.blockedErrs
 	}
 	// Development, and production when introspection is allowed (an

@@ -253,12 +253,12 @@ func executeAppend(t testing.TB, e *Engine, ctx context.Context, req *Request) R
 	return resp
 }
 
-// TestInvalidArgumentLiteral: in production (no validation) an argument
+// TestInvalidArgumentLiteral: in production under v1.9.7 quirks (no validation) an argument
 // literal the type refuses is a field error that quotes the literal as
 // graphql-core's print_ast does (recorded with graphql-core 3.2.8): GraphQL
 // escapes for control characters, a block string kept a block string.
 func TestInvalidArgumentLiteral(t *testing.T) {
-	e, err := New(loadBlog(t), &fakeDB{}, Config{Environment: Production})
+	e, err := New(loadBlog(t), &fakeDB{}, Config{Environment: Production, Quirks: QuirksV197})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -80,7 +80,7 @@ func TestMutationUnit(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			db := &fakeDB{rows: tt.rows, err: tt.dbErr}
-			e, err := New(s, db, Config{Environment: tt.env})
+			e, err := New(s, db, Config{Environment: tt.env, Quirks: QuirksV197}) // v1.9.7's execution-time checks (production skips validation)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,0 +1,51 @@
+package graphqlexec
+
+import (
+	"context"
+	"testing"
+)
+
+// TestProductionValidates: by default production runs the full validation
+// (a misspelled argument or root field is an error, introspection is still
+// refused with v1's errors); under v1.9.7 quirks production runs only the
+// introspection rule and ignores what it does not know (quirk 8).
+func TestProductionValidates(t *testing.T) {
+	conn := testDB(t)
+	s := loadBlog(t)
+	introspectionRefused := `{"errors":[{"message":"GraphQL introspection has been disabled, but the requested query contained the field '__schema'.","locations":[{"line":1,"column":3}]},{"message":"GraphQL introspection has been disabled, but the requested query contained the field 'queryType'.","locations":[{"line":1,"column":14}]}]}`
+	tests := []struct {
+		name, query string
+		quirks      Quirks
+		want        string
+	}{
+		{"misspelled argument", `{ users(limt: 1) { id } }`, QuirksNone,
+			`{"errors":[{"message":"Unknown argument 'limt' on field 'Query.users'. Did you mean 'limit'?","locations":[{"line":1,"column":9}]}]}`},
+		{"misspelled root field", `{ usres { id } }`, QuirksNone,
+			`{"errors":[{"message":"Cannot query field 'usres' on type 'Query'. Did you mean 'users' or 'user'?","locations":[{"line":1,"column":3}]}]}`},
+		{"introspection refused", `{ __schema { queryType { name } } }`, QuirksNone, introspectionRefused},
+		{"v1: misspelled root field ignored", `{ usres { id } }`, QuirksV197, `{"data":{}}`},
+		{"v1: introspection refused", `{ __schema { queryType { name } } }`, QuirksV197, introspectionRefused},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, err := New(s, conn, Config{Environment: Production, Quirks: tt.quirks})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := executeAppend(t, e, context.Background(), &Request{Query: tt.query})
+			if string(got.Body) != tt.want {
+				t.Errorf("body\ngot  %s\nwant %s", got.Body, tt.want)
+			}
+		})
+	}
+	// v1.9.7 ignores the misspelled limit and returns every row.
+	e, err := New(s, conn, Config{Environment: Production, Quirks: QuirksV197})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := executeAppend(t, e, context.Background(), &Request{Query: `{ users { id } }`})
+	limt := executeAppend(t, e, context.Background(), &Request{Query: `{ users(limt: 1) { id } }`})
+	if string(all.Body) != string(limt.Body) || len(all.Body) < 100 {
+		t.Errorf("v1.9.7 production with limt: got %s, want every row %s", limt.Body, all.Body)
+	}
+}
