@@ -49,3 +49,37 @@ func TestProductionValidates(t *testing.T) {
 		t.Errorf("v1.9.7 production with limt: got %s, want every row %s", limt.Body, all.Body)
 	}
 }
+
+func TestIntrospectionOnly(t *testing.T) {
+	e, err := New(loadBlog(t), &fakeDB{}, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := func(s string) *string { return &s }
+	for _, tt := range []struct {
+		query string
+		op    *string
+		want  bool
+	}{
+		{`{ __schema { queryType { name } } }`, nil, true},
+		{`query IntrospectionQuery { __typename __schema { types { name } } __type(name: "User") { name } }`, nil, true},
+		{`{ ...F } fragment F on Query { __schema { queryType { name } } }`, nil, true},
+		{`{ ... on Query { __schema { queryType { name } } } }`, nil, true},
+		{"# __schema\n{ users { id } }", nil, false},
+		{`{ users(where: {firstName: {eq: "__schema"}}) { id } }`, nil, false},
+		{`{ __schema { queryType { name } } users { id } }`, nil, false},
+		{`{ ...F } fragment F on Query { __schema { queryType { name } } users { id } }`, nil, false},
+		{`{ __type(name: "User") { name } }`, nil, false},
+		{`{ __typename }`, nil, false},
+		{`query A { __schema { queryType { name } } } query B { users { id } }`, name("B"), false},
+		{`query A { __schema { queryType { name } } } query B { users { id } }`, name("A"), true},
+		{`query A { __schema { queryType { name } } } query B { users { id } }`, nil, false},
+		{`mutation { __schema { queryType { name } } }`, nil, false},
+		{`{ __schema { queryType { name } }`, nil, false},
+		{`{ ...Missing }`, nil, false},
+	} {
+		if got := e.IntrospectionOnly(tt.query, tt.op); got != tt.want {
+			t.Errorf("IntrospectionOnly(%q, %v) = %v, want %v", tt.query, tt.op, got, tt.want)
+		}
+	}
+}

@@ -56,7 +56,8 @@ type Engine struct {
 	// where and orderBy planned as v1 does (text comparisons, jsonb
 	// ordering, declared columns unused); root aliases of single reads
 	// dropped, multi-root losses, stored documents not checked against the
-	// declared types. Otherwise
+	// declared types; a mutation's error result without an "... on XError"
+	// selection filled with every key of the returned entity. Otherwise
 	// reads are completed as graphql-core executes them (typed.go), with
 	// checks, one per object field of the schema.
 	v1     bool

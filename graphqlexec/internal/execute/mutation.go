@@ -70,6 +70,12 @@ func (x *Execution) planMutation(r *root) *mutationPlan {
 	var succGroups []fieldGroup
 	mp.cfg.SuccessFields, succGroups = x.fragmentFields(fn.Success, r.nodes)
 	mp.cfg.ErrorFields, _ = x.fragmentFields(fn.Error, r.nodes)
+	if mp.cfg.ErrorFields == nil && !x.e.v1 {
+		// Without an "... on XError" selection the client selected nothing
+		// of an error result but __typename; v1.9.7 then copies every key
+		// of the returned entity (quirk 12).
+		mp.cfg.ErrorFields, mp.cfg.OmitCode = []string{}, true
+	}
 	if entity != nil {
 		for _, g := range succGroups {
 			if g.nodes[0].Name.Value == entity.Name {

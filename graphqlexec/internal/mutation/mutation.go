@@ -150,6 +150,9 @@ type Config struct {
 	SuccessFields, ErrorFields []string
 	// Entity filters the success entity; nil leaves it whole.
 	Entity *Selection
+	// OmitCode leaves out the error object's "code", which v1 always
+	// writes, when the client selected nothing on the error type.
+	OmitCode bool
 }
 
 func selected(fields []string, name string) bool {
@@ -224,7 +227,9 @@ func successObject(r *Result, c *Config) pyjson.Value {
 func errorObject(r *Result, c *Config, code int) pyjson.Value {
 	obj := newObject(pyjson.Pair("__typename", pyjson.Str(c.ErrorType)))
 	sel := c.ErrorFields
-	obj.set("code", pyjson.IntValue(int64(code)))
+	if !c.OmitCode {
+		obj.set("code", pyjson.IntValue(int64(code)))
+	}
 	if selected(sel, "status") {
 		obj.set("status", pyjson.Str(r.Status))
 	}
