@@ -91,6 +91,7 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	}
 	opts := handlerOptions{
 		Environment:         cfg.Environment,
+		Quirks:              cfg.Quirks,
 		IntrospectionPolicy: cfg.Introspection,
 		Playground:          cfg.Playground,
 		Executor:            exec,

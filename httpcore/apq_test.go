@@ -20,6 +20,7 @@ import (
 const (
 	respAPQNotFound = "HTTP/1.1 200 OK\r\ndate: <date>\r\nserver: uvicorn\r\ncontent-length: 99\r\ncontent-type: application/json\r\n\r\n{\"errors\":[{\"message\":\"PersistedQueryNotFound\",\"extensions\":{\"code\":\"PERSISTED_QUERY_NOT_FOUND\"}}]}"
 	respAPQRequired = "HTTP/1.1 200 OK\r\ndate: <date>\r\nserver: uvicorn\r\ncontent-length: 251\r\ncontent-type: application/json\r\n\r\n{\"errors\":[{\"message\":\"Persisted queries required. Arbitrary queries are not allowed.\",\"extensions\":{\"code\":\"ARBITRARY_QUERY_NOT_ALLOWED\",\"details\":\"Configure your client to use Automatic Persisted Queries (APQ) or register queries at build time.\"}}]}"
+	respAPQMismatch = "HTTP/1.1 400 Bad Request\r\ndate: <date>\r\nserver: uvicorn\r\ncontent-length: 96\r\ncontent-type: application/json\r\n\r\n{\"errors\":[{\"message\":\"provided sha does not match query\",\"extensions\":{\"code\":\"BAD_REQUEST\"}}]}"
 	resp500         = "HTTP/1.1 500 Internal Server Error\r\ndate: <date>\r\nserver: uvicorn\r\ncontent-length: 21\r\ncontent-type: text/plain; charset=utf-8\r\n\r\nInternal Server Error"
 )
 
@@ -36,8 +37,10 @@ func sha(s string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// TestAPQ replays one sequence per mode: state carries over between steps,
-// as between the goldens' exchanges. want "" means the executor answered.
+// TestAPQ replays one sequence per APQ mode and --quirks mode: state
+// carries over between steps, as between the goldens' exchanges. want ""
+// means the executor answered. By default a registration's hash must be the
+// SHA-256 of its text; v1.9.7 stores any text under any hash (quirk 14).
 func TestAPQ(t *testing.T) {
 	q1 := "{ users { id } }"
 	type step struct {
@@ -48,10 +51,30 @@ func TestAPQ(t *testing.T) {
 		executed string
 	}
 	tests := []struct {
-		mode  fastapi.APQMode
-		steps []step
+		quirks graphqlexec.Quirks
+		mode   fastapi.APQMode
+		steps  []step
 	}{
-		{fastapi.APQOptional, []step{
+		{graphqlexec.QuirksNone, fastapi.APQOptional, []step{
+			{"miss", rawRequest("POST", "/graphql", nil, apqBody("", sha(q1))), respAPQNotFound, ""},
+			{"register", rawRequest("POST", "/graphql", nil, apqBody(q1, sha(q1))), respFake, q1},
+			{"hit runs the stored text", rawRequest("POST", "/graphql", nil, apqBody("", sha(q1))), respFake, q1},
+			{"wrong hash is refused", rawRequest("POST", "/graphql", nil, apqBody("{ b }", "0000")), respAPQMismatch, ""},
+			{"and was not stored", rawRequest("POST", "/graphql", nil, apqBody("", "0000")), respAPQNotFound, ""},
+			{"another text under a registered hash is refused", rawRequest("POST", "/graphql", nil, apqBody("{ b }", sha(q1))), respAPQMismatch, ""},
+			{"the registered text still answers", rawRequest("POST", "/graphql", nil, apqBody("", sha(q1))), respFake, q1},
+			{"upper-case hex is not the hash", rawRequest("POST", "/graphql", nil, apqBody(q1, strings.ToUpper(sha(q1)))), respAPQMismatch, ""},
+			{"whitespace hash", rawRequest("POST", "/graphql", nil, apqBody("{ a }", " \t\u3000")), respAPQNotFound, ""},
+			{"whitespace query registration: 500", rawRequest("POST", "/graphql", nil, apqBody(" \n ", sha(" \n "))), resp500, ""},
+		}},
+		{graphqlexec.QuirksNone, fastapi.APQRequired, []step{
+			{"plain query refused", rawRequest("POST", "/graphql", nil, `{"query":"{ a }"}`), respAPQRequired, ""},
+			{"registration under a wrong hash runs nothing", rawRequest("POST", "/graphql", nil, apqBody("{ anything }", "9")), respAPQMismatch, ""},
+			{"nor answers hits", rawRequest("POST", "/graphql", nil, apqBody("", "9")), respAPQNotFound, ""},
+			{"verified registration runs", rawRequest("POST", "/graphql", nil, apqBody("{ anything }", sha("{ anything }"))), respFake, "{ anything }"},
+			{"hit", rawRequest("POST", "/graphql", nil, apqBody("", sha("{ anything }"))), respFake, "{ anything }"},
+		}},
+		{graphqlexec.QuirksV197, fastapi.APQOptional, []step{
 			{"plain query runs", rawRequest("POST", "/graphql", nil, `{"query":"{ a }"}`), respFake, "{ a }"},
 			{"miss", rawRequest("POST", "/graphql", nil, apqBody("", sha(q1))), respAPQNotFound, ""},
 			{"register", rawRequest("POST", "/graphql", nil, apqBody(q1, sha(q1))), respFake, q1},
@@ -67,7 +90,7 @@ func TestAPQ(t *testing.T) {
 			{"version 1.0 hit", rawRequest("POST", "/graphql", nil, `{"extensions":{"persistedQuery":{"version":1.0,"sha256Hash":"`+sha(q1)+`"}}}`), respFake, q1},
 			{"GET runs without APQ", rawRequest("GET", "/graphql?query=%7B%20a%20%7D", nil, ""), respFake, "{ a }"},
 		}},
-		{fastapi.APQRequired, []step{
+		{graphqlexec.QuirksV197, fastapi.APQRequired, []step{
 			{"plain query refused", rawRequest("POST", "/graphql", nil, `{"query":"{ a }"}`), respAPQRequired, ""},
 			{"empty extensions refused", rawRequest("POST", "/graphql", nil, `{"query":"{ a }","extensions":{}}`), respAPQRequired, ""},
 			{"GET refused", rawRequest("GET", "/graphql?query=%7B%20a%20%7D", nil, ""), respAPQRequired, ""},
@@ -76,7 +99,7 @@ func TestAPQ(t *testing.T) {
 			{"hit", rawRequest("POST", "/graphql", nil, apqBody("", "9")), respFake, "{ anything }"},
 			{"miss", rawRequest("POST", "/graphql", nil, apqBody("", "8")), respAPQNotFound, ""},
 		}},
-		{fastapi.APQDisabled, []step{
+		{graphqlexec.QuirksV197, fastapi.APQDisabled, []step{
 			{"registration runs its text", rawRequest("POST", "/graphql", nil, apqBody(q1, sha(q1))), respFake, q1},
 			{"hash only is a missing query", rawRequest("POST", "/graphql", nil, apqBody("", sha(q1))), respFake, ""},
 			{"whitespace query is not stored, so no 500", rawRequest("POST", "/graphql", nil, apqBody(" ", "1")), respFake, " "},
@@ -84,9 +107,9 @@ func TestAPQ(t *testing.T) {
 		}},
 	}
 	for _, tt := range tests {
-		t.Run(string(tt.mode), func(t *testing.T) {
+		t.Run(string(tt.quirks)+"/"+string(tt.mode), func(t *testing.T) {
 			exec := &fakeExecutor{}
-			h := newHandler(handlerOptions{Environment: graphqlexec.Development, Playground: true, Executor: exec, DB: fakePinger{}, APQMode: tt.mode})
+			h := newHandler(handlerOptions{Environment: graphqlexec.Development, Playground: true, Executor: exec, DB: fakePinger{}, APQMode: tt.mode, Quirks: tt.quirks})
 			ts := startServer(t, h, nil)
 			for _, st := range tt.steps {
 				before := len(exec.seen)
@@ -218,10 +241,10 @@ func TestAPQStoreFailure(t *testing.T) {
 	exec := &fakeExecutor{}
 	h := newHandler(handlerOptions{Environment: graphqlexec.Development, Executor: exec, APQStore: failingAPQStore{}})
 	ts := startServer(t, h, nil)
-	if got := string(normalizeDate(ts.exchange(rawRequest("POST", "/graphql", nil, apqBody("{ a }", "1")), false))); got != respFake {
+	if got := string(normalizeDate(ts.exchange(rawRequest("POST", "/graphql", nil, apqBody("{ a }", sha("{ a }"))), false))); got != respFake {
 		t.Errorf("registration: %q", got)
 	}
-	if got := string(normalizeDate(ts.exchange(rawRequest("POST", "/graphql", nil, apqBody("", "1")), false))); got != respAPQNotFound {
+	if got := string(normalizeDate(ts.exchange(rawRequest("POST", "/graphql", nil, apqBody("", sha("{ a }"))), false))); got != respAPQNotFound {
 		t.Errorf("hit: %q", got)
 	}
 }

@@ -34,6 +34,10 @@ type pinger interface {
 // handlerOptions configure the FraiseQL routes.
 type handlerOptions struct {
 	Environment graphqlexec.Environment
+	// Quirks restores v1.9.7's recorded behaviour where it is wrong or
+	// weakens security (see docs/compatibility.md's quirk table); the
+	// default answers correctly.
+	Quirks graphqlexec.Quirks
 	// Playground serves GraphiQL on GET /graphql without a query. Like v1,
 	// it is ignored (off) in production.
 	Playground bool
@@ -139,9 +143,11 @@ func newHandler(opts handlerOptions) *handler {
 		h.devAuth = opts.DevAuth
 	}
 	if opts.CORS != nil {
-		h.cors = fastapi.NewCORS(opts.CORS)
+		o := *opts.CORS
+		o.CredentialsOnRefusedOrigin = opts.Quirks.V1() // quirk 15
+		h.cors = fastapi.NewCORS(&o)
 	}
-	h.apq = fastapi.APQ{Mode: opts.APQMode, Store: opts.APQStore, Logger: h.logger}
+	h.apq = fastapi.APQ{Mode: opts.APQMode, Store: opts.APQStore, Logger: h.logger, TrustHash: opts.Quirks.V1()}
 	if h.apq.Mode == "" {
 		h.apq.Mode = fastapi.APQOptional
 	}
@@ -237,7 +243,13 @@ func (h *handler) postGraphQL(w h1.ResponseWriter, r *http.Request) {
 // serveGraphQL is v1's graphql_endpoint after the body model: the 401 gate,
 // APQ, then execution with the user's claims.
 func (h *handler) serveGraphQL(w h1.ResponseWriter, r *http.Request, req *graphqlexec.Request, ext *pyjson.Value, loneSurrogate bool) {
-	user := h.authenticate(r)
+	user, refused := h.authenticate(r)
+	if refused && !h.opts.Quirks.V1() {
+		// RFC 6750 §3.1: a token was presented and is not valid. v1.9.7
+		// treats the request as anonymous instead (quirk 13).
+		fastapi.InvalidToken(w)
+		return
+	}
 	if user == nil && h.opts.Verifier != nil && !h.gateExempt(req) {
 		fastapi.AuthRequired(w)
 		return
@@ -269,16 +281,16 @@ func (h *handler) sessionVars(user *auth.User) []graphqlexec.SessionVar {
 }
 
 // authenticate returns the request's user, or nil (anonymous) when there is
-// no provider, no bearer token, or the token fails verification for any
-// reason. The reason is logged at debug level and never reaches the client:
-// v1 answers exactly as for a request without a token.
-func (h *handler) authenticate(r *http.Request) *auth.User {
+// no provider or no bearer token. refused says a bearer token was presented
+// and failed verification (or carries a claim PostgreSQL cannot hold); the
+// reason is logged at debug level and never reaches the client.
+func (h *handler) authenticate(r *http.Request) (user *auth.User, refused bool) {
 	if h.opts.Verifier == nil {
-		return nil
+		return nil, false
 	}
 	token, ok := auth.BearerToken(r.Header.Get("Authorization"))
 	if !ok {
-		return nil
+		return nil, false
 	}
 	user, err := h.opts.Verifier.Verify(r.Context(), token)
 	if err == nil && len(h.opts.SessionVars) > 0 {
@@ -287,18 +299,33 @@ func (h *handler) authenticate(r *http.Request) *auth.User {
 		_, err = h.opts.SessionVars.Settings(user)
 	}
 	if err != nil {
-		h.logger.DebugContext(r.Context(), "bearer token refused; request is anonymous", "err", err)
-		return nil
+		h.logger.DebugContext(r.Context(), "bearer token refused", "err", err)
+		return nil, true
 	}
-	return user
+	return user, false
 }
 
-// gateExempt is v1's introspection exemption from the 401 gate: a query
-// whose text contains "__schema" anywhere (a comment is enough), in
-// development or under the "authenticated" introspection policy. A
-// hash-only APQ request has no text yet and is never exempt.
+// introspector tells a real introspection operation from text that only
+// mentions __schema; *graphqlexec.Engine satisfies it.
+type introspector interface {
+	IntrospectionOnly(query string, operationName *string) bool
+}
+
+// gateExempt is v1's introspection exemption from the 401 gate, in
+// development or under the "authenticated" introspection policy: schema
+// loading (GraphiQL, codegen) works without a token. By default only a real
+// introspection operation is exempt (Engine.IntrospectionOnly); v1.9.7
+// exempts any text containing "__schema", a comment is enough (quirk 13).
+// A hash-only APQ request has no text yet and is never exempt.
 func (h *handler) gateExempt(req *graphqlexec.Request) bool {
-	return h.policy.schemaExempt && !req.QueryMissing && strings.Contains(req.Query, "__schema")
+	if !h.policy.schemaExempt || req.QueryMissing {
+		return false
+	}
+	if h.opts.Quirks.V1() {
+		return strings.Contains(req.Query, "__schema")
+	}
+	in, ok := h.opts.Executor.(introspector)
+	return ok && in.IntrospectionOnly(req.Query, req.OperationName)
 }
 
 func (h *handler) execute(w h1.ResponseWriter, r *http.Request, req *graphqlexec.Request) {
@@ -388,6 +415,11 @@ func (h *handler) getHealth(w h1.ResponseWriter, r *http.Request) {
 	w.Respond(http.StatusOK, fastapi.ContentTypeJSON, bodyHealthy)
 }
 
+// readyDatabaseUnavailable is /ready's reason for a failed ping by default:
+// the driver's error (in the log) names the database user, the database and
+// the socket path, which an unauthenticated probe must not learn.
+const readyDatabaseUnavailable = "database unavailable"
+
 // getReady is v1's /ready: key order status, checks (database, schema),
 // timestamp (Python's repr of time.time()).
 func (h *handler) getReady(w h1.ResponseWriter, r *http.Request) {
@@ -399,7 +431,14 @@ func (h *handler) getReady(w h1.ResponseWriter, r *http.Request) {
 		err := h.opts.DB.Ping(ctx)
 		cancel()
 		if err != nil {
-			database = "failed: " + truncateRunes(err.Error(), 100)
+			if h.opts.Quirks.V1() {
+				// v1 shows the driver's text, which names the database
+				// user, the database and the socket path or host.
+				database = "failed: " + truncateRunes(err.Error(), 100)
+			} else {
+				h.logger.WarnContext(r.Context(), "ready: database ping failed", "err", err)
+				database = "failed: " + readyDatabaseUnavailable
+			}
 		}
 	}
 	status, code := "ready", http.StatusOK

@@ -61,8 +61,8 @@ func TestPostBodyModel(t *testing.T) {
 			`{"detail":[{"type":"value_error","loc":["body","extensions"],"msg":"Value error, persistedQuery.sha256Hash is required","input":{"persistedQuery":{"version":1}},"ctx":{"error":{}}}]}`},
 		{"version 2", "application/json", `{"extensions":{"persistedQuery":{"version":2,"sha256Hash":"a"}}}`, 422,
 			`{"detail":[{"type":"value_error","loc":["body","extensions"],"msg":"Value error, Only APQ version 1 is supported","input":{"persistedQuery":{"version":2,"sha256Hash":"a"}},"ctx":{"error":{}}}]}`},
-		{"version true passes", "application/json", `{"query":"{ a }","extensions":{"persistedQuery":{"version":true,"sha256Hash":"a"}}}`, 200, `{"data":{"fake":true}}`},
-		{"version 1.0 passes", "application/json", `{"query":"{ a }","extensions":{"persistedQuery":{"version":1.0,"sha256Hash":"a"}}}`, 200, `{"data":{"fake":true}}`},
+		{"version true passes", "application/json", `{"query":"{ a }","extensions":{"persistedQuery":{"version":true,"sha256Hash":"1c7e1e347f726166b5b1c55afd61f278cc9b45e00c108ec33d540a566379811b"}}}`, 200, `{"data":{"fake":true}}`},
+		{"version 1.0 passes", "application/json", `{"query":"{ a }","extensions":{"persistedQuery":{"version":1.0,"sha256Hash":"1c7e1e347f726166b5b1c55afd61f278cc9b45e00c108ec33d540a566379811b"}}}`, 200, `{"data":{"fake":true}}`},
 		{"empty hash", "application/json", `{"extensions":{"persistedQuery":{"version":1,"sha256Hash":""}}}`, 422,
 			`{"detail":[{"type":"value_error","loc":["body","extensions"],"msg":"Value error, persistedQuery.sha256Hash must be a non-empty string","input":{"persistedQuery":{"version":1,"sha256Hash":""}},"ctx":{"error":{}}}]}`},
 		{"invalid json", "application/json", `{bad`, 422,
@@ -170,11 +170,20 @@ func TestReady(t *testing.T) {
 	if want := `{"status":"ready","checks":{"database":"ok","schema":"ok"},"timestamp":1795637449.8138654}`; w.Code != 200 || w.Body.String() != want {
 		t.Fatalf("ready: %d %s", w.Code, w.Body)
 	}
-	down := newHandler(handlerOptions{Executor: &fakeExecutor{}, DB: fakePinger{err: errors.New(strings.Repeat("x", 120))}, Now: now})
+	// pgx's text names the user, the database and the socket path: only
+	// v1.9.7 shows the driver's text (its first 100 characters).
+	pgxText := "failed to connect to `user=app database=secret_db`: /var/run/postgresql/.s.PGSQL.5432 (/var/run/postgresql): dial error: " + strings.Repeat("x", 20)
+	down := newHandler(handlerOptions{Executor: &fakeExecutor{}, DB: fakePinger{err: errors.New(pgxText)}, Now: now})
 	w = serve(down, "GET", "/ready", "", "")
-	want := `{"status":"not_ready","checks":{"database":"failed: ` + strings.Repeat("x", 100) + `","schema":"ok"},"timestamp":1795637449.8138654}`
+	want := `{"status":"not_ready","checks":{"database":"failed: database unavailable","schema":"ok"},"timestamp":1795637449.8138654}`
 	if w.Code != 503 || w.Body.String() != want {
 		t.Fatalf("not ready: %d %s", w.Code, w.Body)
+	}
+	downV1 := newHandler(handlerOptions{Executor: &fakeExecutor{}, DB: fakePinger{err: errors.New(pgxText)}, Now: now, Quirks: graphqlexec.QuirksV197})
+	w = serve(downV1, "GET", "/ready", "", "")
+	want = `{"status":"not_ready","checks":{"database":"failed: ` + pgxText[:100] + `","schema":"ok"},"timestamp":1795637449.8138654}`
+	if w.Code != 503 || w.Body.String() != want {
+		t.Fatalf("not ready (v1.9.7): %d %s", w.Code, w.Body)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -15,9 +16,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"go.uber.org/goleak"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/h1"
 	"github.com/fraiseql/fraiseql-http/pyjson"
 )
@@ -97,6 +100,36 @@ func (f *fakeExecutor) ExecuteAppend(ctx context.Context, dst []byte, req *graph
 		return dst, resp
 	}
 	return append(dst, resp.Body...), resp
+}
+
+// IntrospectionOnly answers as the real engine does (the gate's exemption
+// by default), from the blog declaration; it never reaches a database.
+func (f *fakeExecutor) IntrospectionOnly(query string, operationName *string) bool {
+	e, err := blogParser()
+	if err != nil {
+		panic(err)
+	}
+	return e.IntrospectionOnly(query, operationName)
+}
+
+// blogParser is an engine over the blog declaration used only to parse.
+var blogParser = sync.OnceValues(func() (*graphqlexec.Engine, error) {
+	s, err := schema.LoadFile(filepath.Join("..", "examples", "blog", "app.graphql"))
+	if err != nil {
+		return nil, err
+	}
+	return graphqlexec.New(s, noDB{}, graphqlexec.Config{})
+})
+
+// noDB fails every statement: for engines that must not execute.
+type noDB struct{}
+
+func (noDB) Query(context.Context, string, ...any) (pgx.Rows, error) {
+	return nil, errors.New("noDB: no statement may run")
+}
+
+func (noDB) SendBatch(context.Context, *pgx.Batch) pgx.BatchResults {
+	panic("noDB: no statement may run")
 }
 
 type fakePinger struct{ err error }

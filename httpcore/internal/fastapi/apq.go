@@ -23,15 +23,20 @@ import (
 // body model's 422 checks of the extension live in body.go; this file is
 // what happens after the 401 gate.
 //
-// v1 behaviour kept on purpose, because clients see it:
-//   - the hash is never checked against the text (a mismatch is only logged),
-//     so a registration under any hash executes its query and later answers
-//     hits for that hash;
-//   - "required" mode refuses requests without a persistedQuery, but a
-//     registration carries its own text, so required mode does not restrict
-//     which queries run; it only forces clients to speak APQ;
+// v1.9.7 behaviour kept only under --quirks v1.9.7 (TrustHash, quirk 14):
+//   - the hash is never checked against the text, so a registration under
+//     any hash executes its query and later answers hits for that hash
+//     (with the PostgreSQL store, the first registration wins for good).
+//     By default a registration whose hash is not the SHA-256 of its text
+//     is refused with Apollo Server's "provided sha does not match query"
+//     (400, code BAD_REQUEST): nothing is stored or executed;
+//
+// v1 behaviour kept in both modes, because clients see it:
+//   - "required" mode refuses requests without a persistedQuery; a
+//     registration carries its own text, which runs once it is stored
+//     under its verified hash;
 //   - GET /graphql cannot carry the extension, so required mode refuses it;
-//   - every refusal or miss is HTTP 200 with a GraphQL error body.
+//   - every other refusal or miss is HTTP 200 with a GraphQL error body.
 
 // APQMode is v1's apq_mode.
 type APQMode string
@@ -75,6 +80,8 @@ type APQStore interface {
 var (
 	bodyAPQRequired = []byte(`{"errors":[{"message":"Persisted queries required. Arbitrary queries are not allowed.","extensions":{"code":"ARBITRARY_QUERY_NOT_ALLOWED","details":"Configure your client to use Automatic Persisted Queries (APQ) or register queries at build time."}}]}`)
 	bodyAPQNotFound = []byte(`{"errors":[{"message":"PersistedQueryNotFound","extensions":{"code":"PERSISTED_QUERY_NOT_FOUND"}}]}`)
+	// Apollo Server's answer to a registration whose hash is not its text's.
+	bodyAPQHashMismatch = []byte(`{"errors":[{"message":"provided sha does not match query","extensions":{"code":"BAD_REQUEST"}}]}`)
 )
 
 // APQ is the handler's persisted-query step.
@@ -82,6 +89,9 @@ type APQ struct {
 	Mode   APQMode
 	Store  APQStore
 	Logger *slog.Logger
+	// TrustHash stores and runs a registration under whatever hash it
+	// names, as v1.9.7 does (--quirks v1.9.7).
+	TrustHash bool
 }
 
 // Resolve applies the APQ step to req; ext is the validated extensions
@@ -120,11 +130,13 @@ func (a *APQ) Resolve(w h1.ResponseWriter, r *http.Request, req *graphqlexec.Req
 			ServerError(w)
 			return false
 		}
-		if a.Logger.Enabled(r.Context(), slog.LevelWarn) {
-			if sum := sha256.Sum256([]byte(req.Query)); hex.EncodeToString(sum[:]) != hash.Str {
-				a.Logger.WarnContext(r.Context(), "apq: hash does not match the query text; stored anyway, as FraiseQL v1 does",
-					"hash", clip(hash.Str, 16))
+		if sum := sha256.Sum256([]byte(req.Query)); hex.EncodeToString(sum[:]) != hash.Str {
+			if !a.TrustHash {
+				w.Respond(http.StatusBadRequest, ContentTypeJSON, bodyAPQHashMismatch)
+				return false
 			}
+			a.Logger.WarnContext(r.Context(), "apq: hash does not match the query text; stored anyway, as FraiseQL v1.9.7 does",
+				"hash", clip(hash.Str, 16))
 		}
 		if err := a.Store.Put(r.Context(), hash.Str, req.Query); err != nil {
 			// The request still carries its text: execute it, a later hit

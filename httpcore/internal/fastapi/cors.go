@@ -21,8 +21,11 @@ import (
 //     answered here for ANY path (200 "OK" or 400 "Disallowed CORS ...");
 //     an OPTIONS without it reaches the router (405 on FraiseQL's routes);
 //   - every other response with an Origin gets headers appended after
-//     content-type: access-control-allow-credentials always (even for a
-//     disallowed origin), the origin and "vary: Origin" when allowed;
+//     content-type: access-control-allow-credentials, the origin and
+//     "vary: Origin" when allowed. v1 sends allow-credentials to refused
+//     origins too, on preflights and other responses (quirk 15); that is
+//     kept only with CredentialsOnRefusedOrigin (--quirks v1.9.7): a
+//     refused origin is told nothing that grants it anything;
 //   - the dev Basic gate's 401 and Starlette's 500 "Internal Server Error"
 //     are written outside the middleware and carry no CORS header.
 
@@ -31,6 +34,9 @@ type CORSOptions struct {
 	Origins []string
 	Methods []string
 	Headers []string
+	// CredentialsOnRefusedOrigin restores v1.9.7's
+	// access-control-allow-credentials on answers to refused origins.
+	CredentialsOnRefusedOrigin bool
 }
 
 // corsAllMethods is Starlette's ALL_METHODS, used when Methods holds "*".
@@ -92,6 +98,8 @@ type CORS struct {
 	methods         []string
 	allowAllHeaders bool
 	allowedHeaders  []string // lower-cased, for the preflight check
+	// refusedCredentials: v1.9.7's allow-credentials for refused origins.
+	refusedCredentials bool
 	// preflight is the fixed part of every preflight answer, in order.
 	preflight []headerField
 }
@@ -101,10 +109,11 @@ type headerField struct{ name, value string }
 // NewCORS compiles o, which Validate has accepted.
 func NewCORS(o *CORSOptions) *CORS {
 	c := &CORS{
-		allowAllOrigins: slices.Contains(o.Origins, "*"),
-		origins:         o.Origins,
-		methods:         o.Methods,
-		allowAllHeaders: slices.Contains(o.Headers, "*"),
+		refusedCredentials: o.CredentialsOnRefusedOrigin,
+		allowAllOrigins:    slices.Contains(o.Origins, "*"),
+		origins:            o.Origins,
+		methods:            o.Methods,
+		allowAllHeaders:    slices.Contains(o.Headers, "*"),
 	}
 	if slices.Contains(c.methods, "*") {
 		c.methods = corsAllMethods
@@ -166,22 +175,26 @@ func (c *CORS) Serve(w h1.ResponseWriter, r *http.Request, next http.Handler) {
 	case c.allowAllOrigins:
 		w.AppendHeader("access-control-allow-origin", "*")
 		w.AppendHeader("access-control-allow-credentials", "true")
-	default:
+	case c.allowedOrigin(origin):
 		w.AppendHeader("access-control-allow-credentials", "true")
-		if c.allowedOrigin(origin) {
-			w.AppendHeader("access-control-allow-origin", origin)
-			w.AppendHeader("vary", "Origin")
-		}
+		w.AppendHeader("access-control-allow-origin", origin)
+		w.AppendHeader("vary", "Origin")
+	case c.refusedCredentials:
+		w.AppendHeader("access-control-allow-credentials", "true")
 	}
 }
 
 // preflightResponse is Starlette's preflight_response.
 func (c *CORS) preflightResponse(w h1.ResponseWriter, r *http.Request, origin, method string) {
+	allowed := c.allowedOrigin(origin)
 	for _, f := range c.preflight {
+		if f.name == "access-control-allow-credentials" && !allowed && !c.refusedCredentials {
+			continue
+		}
 		w.AddHeader(f.name, f.value)
 	}
 	var failures []string
-	if c.allowedOrigin(origin) {
+	if allowed {
 		w.AddHeader("access-control-allow-origin", origin)
 	} else {
 		failures = append(failures, "origin")

@@ -9,6 +9,7 @@ import (
 
 var (
 	bodyAuthRequired    = []byte(`{"detail":"Authentication required"}`)
+	bodyInvalidToken    = []byte(`{"detail":"Invalid or expired token"}`)
 	bodyDevAuthRequired = []byte(auth.DevBasicBody)
 )
 
@@ -34,4 +35,13 @@ func (d *DevBasic) Refuse(w h1.ResponseWriter, r *http.Request) bool {
 // token when a provider is configured.
 func AuthRequired(w h1.ResponseWriter) {
 	w.Respond(http.StatusUnauthorized, ContentTypeJSON, bodyAuthRequired)
+}
+
+// InvalidToken answers a request whose bearer token failed verification
+// (bad signature, expired, malformed, wrong audience or issuer): RFC 6750's
+// 401 with error="invalid_token", in the style of v1's 401 body. v1.9.7
+// never sends it: such a request is anonymous there (quirk 13).
+func InvalidToken(w h1.ResponseWriter) {
+	w.AddHeader("www-authenticate", `Bearer error="invalid_token"`)
+	w.Respond(http.StatusUnauthorized, ContentTypeJSON, bodyInvalidToken)
 }
