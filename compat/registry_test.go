@@ -3,6 +3,8 @@ package compat
 import (
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -242,5 +244,54 @@ func TestJudge(t *testing.T) {
 				t.Fatalf("diff presence wrong: %q", r.Diff)
 			}
 		})
+	}
+}
+
+// TestDivergencesAreDocumented: every registered divergence names a quirk
+// whose row in docs/compatibility.md's quirk table says it is fixed and
+// lists the case, and every case the table lists is registered.
+func TestDivergencesAreDocumented(t *testing.T) {
+	reg, err := LoadRegistry("divergences")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(mustRead(t, filepath.Join("..", "docs", "compatibility.md")))
+	rows := map[int][]string{} // quirk number -> its table rows (12a, 12b, … share 12)
+	rowRE := regexp.MustCompile(`(?m)^\| ([0-9]+)[a-z]? \|.*$`)
+	for _, m := range rowRE.FindAllStringSubmatch(doc, -1) {
+		n, _ := strconv.Atoi(m[1])
+		rows[n] = append(rows[n], m[0])
+	}
+	if len(rows) != 17 {
+		t.Errorf("the quirk table has rows for %d quirks, want the 17 of the goldens README", len(rows))
+	}
+	listed := map[string]bool{}
+	caseRE := regexp.MustCompile("`([a-z-]+/[a-z0-9-]+)`")
+	for _, rs := range rows {
+		for _, r := range rs {
+			cells := strings.Split(r, "|") // "", #, behaviour, mode, cases, ""
+			for _, m := range caseRE.FindAllStringSubmatch(cells[len(cells)-2], -1) {
+				listed[m[1]] = true
+			}
+		}
+	}
+	for _, d := range reg.Entries() {
+		id := ID(d.Profile, d.Case)
+		ok := false
+		for _, r := range rows[d.Quirk] {
+			cells := strings.Split(r, "|")
+			if strings.Contains(r, "**fixed**") && strings.Contains(cells[len(cells)-2], "`"+id+"`") {
+				ok = true
+			}
+		}
+		if !ok {
+			t.Errorf("%s (quirk %d): no row of quirk %d in docs/compatibility.md says **fixed** and lists it", id, d.Quirk, d.Quirk)
+		}
+		delete(listed, id)
+	}
+	for id := range listed {
+		if reg.Lookup(strings.Split(id, "/")[0], strings.Split(id, "/")[1]) == nil {
+			t.Errorf("docs/compatibility.md lists %s as a divergence, but it is not registered", id)
+		}
 	}
 }
