@@ -280,7 +280,7 @@ func (r *ProfileResult) WriteReport(w io.Writer, verbose bool) {
 				fmt.Fprint(w, indent(c.Diff, "        "))
 			}
 		case DivergedAsRegistered:
-			fmt.Fprintf(w, "DIVERGE %s: %s\n", id, firstLine(c.Reason))
+			fmt.Fprintf(w, "DIVERGE %s: %s\n", id, reasonSummary(c.Reason))
 		case Identical:
 			if verbose {
 				fmt.Fprintf(w, "ok      %s\n", id)
@@ -309,9 +309,18 @@ func indent(s, prefix string) string {
 	return b.String()
 }
 
-func firstLine(s string) string {
-	l, _, _ := strings.Cut(s, "\n")
-	return l
+// reasonSummary is a registered reason in one line: "quirk N: " and the
+// reason's first line after its "quirk: N" line, without a heading mark.
+func reasonSummary(reason string) string {
+	first, rest, _ := strings.Cut(reason, "\n")
+	if n, ok := strings.CutPrefix(first, "quirk: "); ok {
+		for _, l := range strings.Split(rest, "\n") {
+			if l = strings.TrimSpace(strings.TrimLeft(l, "# ")); l != "" {
+				return "quirk " + strings.TrimSpace(n) + ": " + l
+			}
+		}
+	}
+	return first
 }
 
 // hostPort extracts "host:port" from an http:// URL.

@@ -186,3 +186,15 @@ func TestReplayFailsCasesWhenServerCloses(t *testing.T) {
 		t.Fatalf("reason %q", res.Cases[0].Reason)
 	}
 }
+
+func TestReasonSummary(t *testing.T) {
+	for in, want := range map[string]string{
+		"quirk: 13\n# A bearer token that fails\n\n- v1: …": "quirk 13: A bearer token that fails",
+		"quirk: 8\n\nProduction skips validation.":          "quirk 8: Production skips validation.",
+		"no quirk line\nmore":                               "no quirk line",
+	} {
+		if got := reasonSummary(in); got != want {
+			t.Errorf("reasonSummary(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
