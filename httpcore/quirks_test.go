@@ -3,12 +3,15 @@ package httpcore
 import (
 	"context"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec"
 )
@@ -80,7 +83,19 @@ func demoDatabase(t *testing.T) string {
 	if _, err := conn.Conn().PgConn().Exec(ctx, string(sql)).ReadAll(); err != nil {
 		t.Fatalf("loading the demo schema: %v", err)
 	}
-	return pool.Config().ConnString()
+	// The pool's ConnString is the admin URL it was parsed from: point a
+	// copy of it at the scratch database.
+	name := pool.Config().ConnConfig.Database
+	admin := testDatabaseURL(t)
+	if !strings.Contains(admin, "://") {
+		return admin + " dbname=" + name // key=value form: the last one wins
+	}
+	u, err := url.Parse(admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + name
+	return u.String()
 }
 
 // exchangeCase is one request with the answer each --quirks mode must give:
@@ -248,6 +263,9 @@ func TestProductionQuirksOverHTTP(t *testing.T) {
 				{"introspection refused in both", rawRequest("POST", "/graphql", nil, `{"query":"{ __type(name: \"User\") { name } }"}`),
 					jsonResponse("200 OK", `{"errors":[{"message":"GraphQL introspection has been disabled, but the requested query contained the field '__type'.","locations":[{"line":1,"column":3}]}]}`),
 					jsonResponse("200 OK", `{"errors":[{"message":"GraphQL introspection has been disabled, but the requested query contained the field '__type'.","locations":[{"line":1,"column":3}]}]}`)},
+				{"the post is published (success)", rawRequest("POST", "/graphql", nil, noop),
+					`contains:{"data":{"updatePost":{"__typename":"UpdatePostSuccess",`,
+					`contains:{"data":{"updatePost":{"__typename":"UpdatePostSuccess",`},
 				{"error result without a fragment", rawRequest("POST", "/graphql", nil, noop),
 					jsonResponse("200 OK", `{"data":{"updatePost":{"__typename":"UpdatePostError"}}}`),
 					`contains:{"data":{"updatePost":{"__typename":"UpdatePostError","author":{"displayName":"Chloé M.","id":"11111111-1111-4111-8111-111111111103"},"body":"Commands and queries, separated.","code":422,"comments":[`,
@@ -257,5 +275,21 @@ func TestProductionQuirksOverHTTP(t *testing.T) {
 					jsonResponse("200 OK", `{"data":{"updatePost":{"__typename":"UpdatePostError","code":422,"message":"No changes detected"}}}`)},
 			})
 		})
+	}
+}
+
+// TestDemoDatabaseIsScratch: the mutations of these tests must never reach
+// the shared demo database.
+func TestDemoDatabaseIsScratch(t *testing.T) {
+	u := demoDatabase(t)
+	if u == testDatabaseURL(t) {
+		t.Fatalf("demoDatabase returned the demo database's own URL %q", u)
+	}
+	cfg, err := pgxpool.ParseConfig(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(cfg.ConnConfig.Database, "fraiseql_apq_test_") {
+		t.Fatalf("demoDatabase URL %q names database %q", u, cfg.ConnConfig.Database)
 	}
 }
