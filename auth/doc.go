@@ -23,9 +23,10 @@
 // DefaultClaimMapping reproduce v1's Auth0Provider and the demo provider.
 //
 // What it must never do: import GraphQL or our HTTP server packages (net/http
-// is used only as a JWKS client); report why a token failed to a client (v1
-// makes such requests anonymous and answers like any anonymous request); put
-// a name or value into SQL text (session settings are bound parameters).
+// is used only as a JWKS client); report why a token failed to a client (the
+// server answers RFC 6750's bare invalid_token, or, under --quirks v1.9.7,
+// makes the request anonymous as v1 does); put a name or value into SQL
+// text (session settings are bound parameters).
 //
 // Security defaults:
 //   - "alg" must be in Config.Algorithms and fit the key type: "none" is

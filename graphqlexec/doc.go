@@ -46,7 +46,9 @@
 // stops at graphql-core's 100 errors; every statement runs under the
 // request's ExecutionTimeout. Filters are bounded (plan.MaxFilterDepth,
 // plan.MaxFilterConditions); unknown filter fields or operators are GraphQL
-// errors; introspection is disabled in production unless configured;
+// errors; introspection is disabled in production unless configured, and
+// production validates every document as development does (v1.9.7 skips
+// all rules but introspection's there: Config.Quirks);
 // database and internal error texts reach the client only where v1 puts
 // them there (field errors carry the message, as graphql-core does): a
 // PostgreSQL error shows PostgreSQL's primary message, any other driver or

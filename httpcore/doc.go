@@ -35,10 +35,12 @@
 //     last), ReloadTLS, ActiveConnections.
 //
 // What it must never do: execute GraphQL itself (graphqlexec does), put a Go
-// or PostgreSQL error text in a response unless v1 does the same (/ready's
-// "failed: ..." check is such a case), answer a GraphQL error with anything
-// but HTTP 200, or tell a client why its token was refused (a refused token
-// makes the request anonymous; the reason goes to the debug log).
+// or PostgreSQL error text in a response (under --quirks v1.9.7 /ready's
+// "failed: ..." check shows pgx's text, as v1 shows psycopg's), answer a
+// GraphQL error with anything but HTTP 200 (the APQ hash mismatch is a
+// request error: Apollo's 400), or tell a client why its token was refused
+// (it gets RFC 6750's invalid_token 401, under --quirks v1.9.7 the request
+// is anonymous, as in v1; the reason goes to the debug log).
 //
 // Security defaults: listens on 127.0.0.1; request bodies are capped at
 // 10 MiB (v1 has no cap; over it we answer 413 {"detail":"Content Too
@@ -48,11 +50,14 @@
 // production turns GraphiQL, /graphql/metrics and GET /graphql off, as v1
 // does; CORS is off until origins are configured; without an auth provider
 // every request is anonymous (v1's default), with one every GraphQL request
-// needs a valid token except v1's "__schema" exemption; requests without a
-// token never wait for a JWKS; the in-memory APQ store is bounded (10000
-// entries, 64 MiB); a response is compressed only when the request's
-// Accept-Encoding asks (so v1's clients, which send none, get v1's bytes);
-// request bodies are never decompressed; TLS is 1.2 or later with Go's
-// default cipher suites; HTTP/2 allows 100 streams per connection and
-// relies on x/net/http2's rapid-reset and CONTINUATION-flood protections.
+// needs a valid token except, in development, a real introspection
+// operation (v1's "__schema" substring test under --quirks v1.9.7);
+// requests without a token never wait for a JWKS; an APQ registration must
+// carry its text's SHA-256; a refused CORS origin is granted nothing; the
+// in-memory APQ store is bounded (10000 entries, 64 MiB); a response is
+// compressed only when the request's Accept-Encoding asks (so v1's clients,
+// which send none, get v1's bytes); request bodies are never decompressed;
+// TLS is 1.2 or later with Go's default cipher suites; HTTP/2 allows 100
+// streams per connection and relies on x/net/http2's rapid-reset and
+// CONTINUATION-flood protections.
 package httpcore

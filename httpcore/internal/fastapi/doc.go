@@ -14,6 +14,8 @@
 //
 // Security defaults: CORS is off unless NewCORS is called with origins, and
 // option lists are validated against header injection; the in-memory APQ
-// store is bounded (10000 entries, 64 MiB); a persisted-query hash is never
-// trusted to match its text (as v1) and a mismatch is only logged.
+// store is bounded (10000 entries, 64 MiB); a persisted-query registration
+// whose hash is not its text's SHA-256 is refused (APQ.TrustHash restores
+// v1's store-anything, for --quirks v1.9.7); a refused CORS origin gets no
+// allow-credentials (CORSOptions.CredentialsOnRefusedOrigin restores v1's).
 package fastapi
