@@ -198,3 +198,76 @@ func TestReasonSummary(t *testing.T) {
 		}
 	}
 }
+
+// TestRecordAndJudgeByQuirksMode walks the registration of a divergence
+// against a server that answers one case differently: a reason-only entry
+// gets the server's bytes through Options.Record, the none mode then counts
+// the case diverged-as-registered, the v1.9.7 mode (which never consults
+// the registry) fails it, and changed bytes fail the none mode.
+func TestRecordAndJudgeByQuirksMode(t *testing.T) {
+	p := loadTestProfile(t, "development")
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	fixed := func(name string, resp []byte) []byte {
+		if name == "http-404" {
+			return replaceOnce(resp, "Not Found\"}", "Not found\"}")
+		}
+		return resp
+	}
+	srv := startGoldenServer(t, p, fixed)
+	dir := writeFiles(t, map[string]string{"development/http-404.reason.md": "quirk: 16\n# we fix the case"})
+	if _, err := LoadRegistry(dir); err == nil {
+		t.Fatal("a reason-only entry loaded outside recording")
+	}
+	reg, err := LoadRegistryForRecording(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recorded := 0
+	res, err := ReplayProfile(ctx, p, Options{URL: srv.URL(), Registry: reg, Quirks: QuirksNone,
+		Record: func(d *Divergence, c *Case, golden, actual []byte) {
+			recorded++
+			if err := os.WriteFile(d.ResponseFile, actual, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			d.Response = actual
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := res.Counts(); recorded != 1 || c != (Counts{Identical: len(p.Cases) - 1, Diverged: 1}) {
+		t.Fatalf("recording: %d recorded, counts %v", recorded, c)
+	}
+
+	reg, err = LoadRegistry(dir) // the recorded entry now loads strictly
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		quirks string
+		edit   func(string, []byte) []byte
+		want   Counts
+	}{
+		{QuirksNone, fixed, Counts{Identical: len(p.Cases) - 1, Diverged: 1}},
+		{QuirksV197, fixed, Counts{Identical: len(p.Cases) - 1, Failed: 1}},
+		{QuirksV197, nil, Counts{Identical: len(p.Cases)}},
+		{QuirksNone, nil, Counts{Identical: len(p.Cases) - 1, Failed: 1}}, // identical again: remove the entry
+		{QuirksNone, func(name string, resp []byte) []byte {
+			if name == "http-404" {
+				return replaceOnce(resp, "Not Found\"}", "NOT FOUND\"}")
+			}
+			return resp
+		}, Counts{Identical: len(p.Cases) - 1, Failed: 1}}, // bytes changed
+	} {
+		s := startGoldenServer(t, p, tt.edit)
+		res, err := ReplayProfile(ctx, p, Options{URL: s.URL(), Registry: reg, Quirks: tt.quirks})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c := res.Counts(); c != tt.want {
+			var b bytes.Buffer
+			res.WriteReport(&b, false)
+			t.Errorf("quirks %s, edited %v: counts %v, want %v\n%s", tt.quirks, tt.edit != nil, c, tt.want, b.String())
+		}
+	}
+}
