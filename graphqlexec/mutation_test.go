@@ -178,3 +178,41 @@ func TestMutationInputDefaults(t *testing.T) {
 		t.Fatalf("input %q\nwant %s", db.args, want)
 	}
 }
+
+// TestUnknownMutationStatus runs a real function that returns a status
+// outside v1's taxonomy ("ok"), and one that returns a NULL status: by
+// default both are error results (code 500, identifier unknown_status),
+// and nothing reports a success the function never promised; under
+// --quirks v1.9.7 both are successes, as v1 answers.
+func TestUnknownMutationStatus(t *testing.T) {
+	conn, _ := freshDB(t,
+		`CREATE OR REPLACE FUNCTION delete_post(input_tenant_id uuid, input jsonb) RETURNS mutation_response
+		 LANGUAGE sql AS $$ SELECT ROW(CASE WHEN input->>'id' LIKE '%01' THEN 'ok' END, 'Done', input->>'id', 'Post',
+		   (SELECT data FROM v_post WHERE id = (input->>'id')::uuid), NULL, NULL, NULL)::mutation_response $$`)
+	s := loadBlog(t)
+	const sel = `{ __typename ... on DeletePostSuccess { status post { id } } ... on DeletePostError { code status message errors { identifier message } } } }`
+	tests := []struct {
+		name, id string
+		quirks   Quirks
+		want     string
+	}{
+		{"unknown status", "22222222-2222-4222-8222-222222222201", QuirksNone,
+			`{"data":{"deletePost":{"__typename":"DeletePostError","code":500,"errors":[{"code":500,"details":null,"identifier":"unknown_status","message":"The mutation function returned an unknown status \"ok\""}],"message":"Done","status":"ok"}}}`},
+		{"NULL status", "22222222-2222-4222-8222-222222222202", QuirksNone,
+			`{"data":{"deletePost":{"__typename":"DeletePostError","code":500,"errors":[{"code":500,"details":null,"identifier":"unknown_status","message":"The mutation function returned a NULL status"}],"message":"Done","status":null}}}`},
+		{"v1: unknown status is a success", "22222222-2222-4222-8222-222222222201", QuirksV197,
+			`{"data":{"deletePost":{"__typename":"DeletePostSuccess","post":{"id":"22222222-2222-4222-8222-222222222201"},"status":"ok"}}}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, err := New(s, conn, Config{Environment: Production, Quirks: tt.quirks})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := executeAppend(t, e, context.Background(), &Request{Query: `mutation { deletePost(input: {id: "` + tt.id + `"}) ` + sel})
+			if string(got.Body) != tt.want {
+				t.Errorf("body\ngot  %s\nwant %s", got.Body, tt.want)
+			}
+		})
+	}
+}

@@ -28,7 +28,9 @@ type mutationPlan struct {
 func (x *Execution) planMutation(r *root) *mutationPlan {
 	s := x.e.s
 	fn := r.field.Function
-	mp := &mutationPlan{cfg: mutation.Config{SuccessType: fn.Success, ErrorType: fn.Error}}
+	mp := &mutationPlan{cfg: mutation.Config{SuccessType: fn.Success, ErrorType: fn.Error,
+		// v1.9.7 reports any status outside its taxonomy as a success.
+		UnknownStatusIsError: !x.e.v1}}
 	for _, a := range r.field.Args {
 		if a.Name == fn.InputArg {
 			mp.arg = a

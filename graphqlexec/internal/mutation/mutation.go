@@ -50,6 +50,35 @@ func Classify(status string) (Kind, int) {
 	return Success, 200
 }
 
+// successWords are the statuses v1 names as successes; Classify also
+// counts every other string a success, which Config.UnknownStatusIsError
+// turns into an error result.
+var successWords = []string{"success", "created", "updated", "deleted"}
+
+// KnownStatus reports whether v1's taxonomy names the status: one of the
+// success words, or an error or noop prefix (case-insensitive).
+func KnownStatus(status string) bool {
+	lower := strings.ToLower(status)
+	if slices.Contains(successWords, lower) || strings.HasPrefix(lower, "noop:") {
+		return true
+	}
+	for _, p := range errorPrefixes {
+		if strings.HasPrefix(lower, p.prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// unknownStatusCode and unknownStatusIdentifier are the error result of a
+// status outside the taxonomy when Config.UnknownStatusIsError is set: an
+// internal failure of the function (500), named so a client can tell it
+// from the function's own errors.
+const (
+	unknownStatusCode       = 500
+	unknownStatusIdentifier = "unknown_status"
+)
+
 // Result is one parsed mutation_response row.
 type Result struct {
 	Status        string
@@ -60,6 +89,10 @@ type Result struct {
 	UpdatedFields []string
 	HasUpdated    bool // updated_fields was an array (possibly empty)
 	Metadata      pyjson.Value
+	// NullStatus marks a mutation_response row (its status, message and
+	// entity keys are there) whose status is not a string: v1 reads it in
+	// the simple format, the whole row as the entity of a success.
+	NullStatus bool
 }
 
 // ErrMalformed reports a row that is not a JSON object.
@@ -95,6 +128,7 @@ func Parse(row []byte, defaultEntityType string) (*Result, error) {
 			return nil, ErrMalformed
 		}
 		r := &Result{Status: "success", Message: "Success", EntityType: def, Entity: v}
+		r.NullStatus = v.Kind == pyjson.Object && st != nil && v.Get("message") != nil && v.Get("entity") != nil
 		if id := v.Get("id"); id != nil && id.Kind == pyjson.String {
 			s := id.Str
 			r.EntityID = &s
@@ -153,6 +187,13 @@ type Config struct {
 	// OmitCode leaves out the error object's "code", which v1 always
 	// writes, when the client selected nothing on the error type.
 	OmitCode bool
+	// UnknownStatusIsError makes a status outside v1's taxonomy (not a
+	// success word, error prefix or noop:), and a mutation_response row
+	// whose status is NULL, an error result (code 500, identifier
+	// unknown_status) instead of v1's silent success: a function that
+	// answers "ok" or "sucess" must not report a success it never
+	// promised. Off under --quirks v1.9.7.
+	UnknownStatusIsError bool
 }
 
 func selected(fields []string, name string) bool {
@@ -161,11 +202,52 @@ func selected(fields []string, name string) bool {
 
 // Object builds the result object of r, as a JSON value.
 func Object(r *Result, c *Config) pyjson.Value {
+	if c.UnknownStatusIsError && (r.NullStatus || !KnownStatus(r.Status)) {
+		return unknownStatusObject(r, c)
+	}
 	kind, code := Classify(r.Status)
 	if kind == Success {
 		return successObject(r, c)
 	}
 	return errorObject(r, c, code)
+}
+
+// unknownStatusObject is the error result of a status outside the
+// taxonomy. The status is shown as the function returned it (null for a
+// NULL); the generated error says what went wrong, and the function's
+// own metadata.errors, when given, are kept as for any error.
+func unknownStatusObject(r *Result, c *Config) pyjson.Value {
+	u := *r
+	msg := "The mutation function returned an unknown status " + strconvQuote(r.Status)
+	if r.NullStatus {
+		u = Result{Message: "", Metadata: pyjson.NullValue()}
+		if m := r.Entity.Get("message"); m != nil && m.Kind == pyjson.String {
+			u.Message = m.Str
+		}
+		if md := r.Entity.Get("metadata"); md != nil {
+			u.Metadata = *md
+		}
+		msg = "The mutation function returned a NULL status"
+	}
+	u.Entity = pyjson.NullValue() // never a success entity on an error result
+	if u.Metadata.Get("errors") == nil {
+		u.Metadata = pyjson.Obj(pyjson.Pair("errors", pyjson.Arr(pyjson.Obj(
+			pyjson.Pair("code", pyjson.IntValue(unknownStatusCode)),
+			pyjson.Pair("identifier", pyjson.Str(unknownStatusIdentifier)),
+			pyjson.Pair("message", pyjson.Str(msg)),
+			pyjson.Pair("details", pyjson.NullValue()),
+		))))
+	}
+	obj := errorObject(&u, c, unknownStatusCode)
+	if r.NullStatus && selected(c.ErrorFields, "status") {
+		obj.Get("status").Kind = pyjson.Null
+	}
+	return obj
+}
+
+// strconvQuote quotes a status for a message the way JSON would show it.
+func strconvQuote(s string) string {
+	return string(rowjson.AppendString(nil, s))
 }
 
 func successObject(r *Result, c *Config) pyjson.Value {

@@ -125,3 +125,55 @@ func TestErrorCopyFirstKeyWinsAndOrder(t *testing.T) {
 		t.Errorf("\ngot  %s\nwant %s", got, want)
 	}
 }
+
+// By default (UnknownStatusIsError) a status outside v1's taxonomy, or a
+// NULL status in a mutation_response row, is an error result; v1 (the
+// option off) answers a success for both.
+func TestUnknownStatus(t *testing.T) {
+	row := func(status string) string {
+		return `{"status": ` + status + `, "message": "All good", "entity_id": "p1", "entity_type": "Post", "entity": {"id": "p1"}, "updated_fields": null, "cascade": null, "metadata": null}`
+	}
+	strict := Config{SuccessType: "S", ErrorType: "E", EntityKey: "post", UnknownStatusIsError: true}
+	v1 := strict
+	v1.UnknownStatusIsError = false
+	tests := []struct {
+		name, row string
+		cfg       Config
+		want      string
+	}{
+		{"unknown word", row(`"ok"`), strict,
+			`{"__typename":"E","code":500,"errors":[{"code":500,"details":null,"identifier":"unknown_status","message":"The mutation function returned an unknown status \"ok\""}],"message":"All good","status":"ok"}`},
+		{"misspelled success", row(`"sucess"`), strict,
+			`{"__typename":"E","code":500,"errors":[{"code":500,"details":null,"identifier":"unknown_status","message":"The mutation function returned an unknown status \"sucess\""}],"message":"All good","status":"sucess"}`},
+		{"empty", row(`""`), strict,
+			`{"__typename":"E","code":500,"errors":[{"code":500,"details":null,"identifier":"unknown_status","message":"The mutation function returned an unknown status \"\""}],"message":"All good","status":""}`},
+		{"a prefix without its colon", row(`"failed"`), strict,
+			`{"__typename":"E","code":500,"errors":[{"code":500,"details":null,"identifier":"unknown_status","message":"The mutation function returned an unknown status \"failed\""}],"message":"All good","status":"failed"}`},
+		{"NULL status", row(`null`), strict,
+			`{"__typename":"E","code":500,"errors":[{"code":500,"details":null,"identifier":"unknown_status","message":"The mutation function returned a NULL status"}],"message":"All good","status":null}`},
+		{"known words stay successes, any case", row(`"Created"`), strict,
+			`{"__typename":"S","id":"p1","message":"All good","post":{"__typename":"Post","id":"p1"},"status":"Created"}`},
+		{"v1: unknown word is a success", row(`"ok"`), v1,
+			`{"__typename":"S","id":"p1","message":"All good","post":{"__typename":"Post","id":"p1"},"status":"ok"}`},
+		{"v1: NULL status reads the row as a simple-format entity", row(`null`), v1,
+			`{"__typename":"S","message":"Success","post":{"__typename":"Post","cascade":null,"entity":{"id":"p1"},"entityId":"p1","entityType":"Post","message":"All good","metadata":null,"status":null,"updatedFields":null},"status":"success"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := Parse([]byte(tt.row), "Post")
+			if err != nil {
+				t.Fatal(err)
+			}
+			obj := Object(r, &tt.cfg)
+			if got := string(AppendJSON(nil, &obj)); got != tt.want {
+				t.Errorf("\ngot  %s\nwant %s", got, tt.want)
+			}
+		})
+	}
+	// A simple-format entity (no mutation_response keys) stays a success.
+	r, _ := Parse([]byte(`{"id": "p9", "status": null}`), "Post")
+	obj := Object(r, &strict)
+	if got := string(AppendJSON(nil, &obj)); got[:18] != `{"__typename":"S",` {
+		t.Errorf("simple format with a null status key: %s", got)
+	}
+}
