@@ -1,6 +1,7 @@
 package graphqlexec
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -110,7 +111,55 @@ type Config struct {
 	// mutation over its query_timeout. 0 means the default (30 s, v1's
 	// query_timeout); a negative value is an error.
 	ExecutionTimeout time.Duration
+
+	// Hooks observe the engine's work (logging, metrics); nil members
+	// cost nothing.
+	Hooks Hooks
 }
+
+// Hooks are called on the request's goroutine, so they must be quick and
+// must not block.
+type Hooks struct {
+	// Error is called once for each error a request meets: each GraphQL
+	// error of its response, and the cause of a 500. ErrorEvent.Message is
+	// what the client sees; ErrorEvent.Err is the cause, which the client
+	// never sees (for ErrorInternal it is the only record of what went
+	// wrong, so a server logs it).
+	Error func(ctx context.Context, e ErrorEvent)
+}
+
+// ErrorEvent is one error of a request, for Hooks.Error.
+type ErrorEvent struct {
+	Class ErrorClass
+	// Message is the text in the response ("Internal server error", or
+	// "Internal Server Error" for a 500).
+	Message string
+	// Err is the cause: a pgx or PostgreSQL error, a planning error, a
+	// rewrite failure. nil for ErrorRequest, whose message says it all.
+	Err error
+}
+
+// ErrorClass sorts errors for logs and metrics (a small fixed set, so it
+// can be a metric label).
+type ErrorClass = execute.ErrorClass
+
+// The error classes.
+const (
+	// ErrorRequest: the document or its variables (syntax, limits,
+	// validation, operation selection, variable values).
+	ErrorRequest = execute.ErrorRequest
+	// ErrorInput: an argument or filter refused while planning.
+	ErrorInput = execute.ErrorInput
+	// ErrorDatabase: PostgreSQL refused a statement (its message is shown).
+	ErrorDatabase = execute.ErrorDatabase
+	// ErrorTimeout: a statement outlived ExecutionTimeout.
+	ErrorTimeout = execute.ErrorTimeout
+	// ErrorData: a view's stored document does not match the declared type.
+	ErrorData = execute.ErrorData
+	// ErrorInternal: the client sees "Internal server error" or a 500; the
+	// cause is in Err only (pool exhausted, connection lost, …).
+	ErrorInternal = execute.ErrorInternal
+)
 
 // DB is what the engine needs from PostgreSQL; *pgxpool.Pool and *pgx.Conn
 // satisfy it: Query(ctx, sql, args...) runs a statement alone,

@@ -82,8 +82,14 @@ func New(s *schema.Schema, db DB, cfg Config) (*Engine, error) {
 		cfg.ExecutionTimeout = DefaultExecutionTimeout
 	}
 	co := coerce.New(s)
+	ex := execute.NewEngine(s, db, co, cfg.ExecutionTimeout, cfg.Environment == Production, cfg.Quirks.V1())
+	if h := cfg.Hooks.Error; h != nil {
+		ex.SetErrorHook(func(ctx context.Context, class execute.ErrorClass, msg string, cause error) {
+			h(ctx, ErrorEvent{Class: class, Message: msg, Err: cause})
+		})
+	}
 	return &Engine{s: s, cfg: cfg, cache: newDocCache(cfg.DocumentCacheSize), lim: lim, val: validate.NewValidator(s), co: co,
-		ex: execute.NewEngine(s, db, co, cfg.ExecutionTimeout, cfg.Environment == Production, cfg.Quirks.V1())}, nil
+		ex: ex}, nil
 }
 
 // document is a parsed query with its validation results and prepared
@@ -180,31 +186,40 @@ func (e *Engine) run(x *execute.Execution, req *Request) Response {
 	for _, v := range req.SessionVars {
 		if !ValidSessionVarName(v.Name) {
 			// A configuration error of the caller: nothing runs.
-			return Response{InternalError: true}
+			return x.Internal(fmt.Errorf("graphqlexec: invalid session variable name %q", v.Name))
 		}
 	}
 	if req.QueryMissing {
+		x.RequestErrors([]*gqlerr.Error{{Message: "'TypeError' object has no attribute 'message'"}})
 		return x.Append(typeErrorBody)
 	}
 	if len(req.Query) > e.lim.MaxBytes() {
-		return x.Dict([]*gqlerr.Error{e.lim.SizeError()})
+		return requestErrors(x, []*gqlerr.Error{e.lim.SizeError()})
 	}
 	d := e.document(req.Query)
 	if d.syntax != nil {
-		return x.Dict([]*gqlerr.Error{d.syntax})
+		return requestErrors(x, []*gqlerr.Error{d.syntax})
 	}
 	if errs := e.validation(d, e.introspectionBlocked(req)); len(errs) > 0 {
-		return x.Dict(errs)
+		return requestErrors(x, errs)
 	}
 	op, gerr := operation(d.Document, req.OperationName)
 	if gerr != nil {
-		return x.Dict([]*gqlerr.Error{gerr})
+		return requestErrors(x, []*gqlerr.Error{gerr})
 	}
 	vars, verrs := e.co.Variables(op, d.Body, req.Variables)
 	if len(verrs) > 0 {
-		return x.Dict(verrs)
+		return requestErrors(x, verrs)
 	}
-	return x.Run(d.Document, d.plans, op, vars)
+	resp := x.Run(d.Document, d.plans, op, vars)
+	resp.Operation = op.Operation
+	return resp
+}
+
+// requestErrors answers errors found before execution and tells the hook.
+func requestErrors(x *execute.Execution, errs []*gqlerr.Error) Response {
+	x.RequestErrors(errs)
+	return x.Dict(errs)
 }
 
 // operation picks the operation as graphql-core's execution context does.

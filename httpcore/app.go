@@ -43,7 +43,7 @@ type App struct {
 // StartupError is a failure of Open or Listen that the operator must fix
 // (bad declaration, unreachable database, port in use).
 type StartupError struct {
-	Stage string // "config", "schema", "tls", "database", "engine", "auth", "apq", "listen"
+	Stage string // "config", "schema", "tls", "database", "engine", "graphiql", "auth", "apq", "http2", "listen"
 	Err   error
 }
 
@@ -84,7 +84,7 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 		pool.Close()
 		return nil, &StartupError{"database", err}
 	}
-	exec, err := newExecutor(s, pool, cfg)
+	exec, err := newExecutor(s, pool, cfg, errorLogger(logger))
 	if err != nil {
 		pool.Close()
 		return nil, &StartupError{"engine", err}
@@ -101,7 +101,10 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 		Logger:              logger,
 	}
 	if cfg.EffectiveGraphiQL() == GraphiQLEmbedded {
-		opts.GraphiQL = graphiql.New(graphiql.Options{Path: "/graphql"})
+		if opts.GraphiQL, err = graphiql.New(graphiql.Options{Path: "/graphql"}); err != nil {
+			pool.Close()
+			return nil, &StartupError{"graphiql", err}
+		}
 	}
 	if cfg.DevAuthPassword != "" {
 		opts.DevAuth = &fastapi.DevBasic{Username: cfg.DevAuthUsername, Password: cfg.DevAuthPassword}
@@ -150,7 +153,10 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	srv.Logger = logger
 	var h2srv *h2.Server
 	if cfg.HTTP2 {
-		h2srv = h2.New(srv, logger)
+		if h2srv, err = h2.New(srv, logger); err != nil {
+			closeAll(pool, verifier)
+			return nil, &StartupError{"http2", err}
+		}
 		srv.HTTP2 = h2srv.ServeConn
 		srv.Handler = h2srv.Upgrade(srv.Handler)
 	}
@@ -159,6 +165,22 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 		h2: h2srv, certs: certs,
 		shutdownDone: make(chan struct{}),
 	}, nil
+}
+
+// errorLogger logs each error a request meets once, at its class's level,
+// with the cause the client never sees.
+func errorLogger(logger *slog.Logger) func(context.Context, graphqlexec.ErrorEvent) {
+	return func(ctx context.Context, e graphqlexec.ErrorEvent) {
+		level := errorLevel(e.Class)
+		if !logger.Enabled(ctx, level) {
+			return
+		}
+		attrs := []slog.Attr{slog.String("class", string(e.Class)), slog.String("message", e.Message)}
+		if e.Err != nil {
+			attrs = append(attrs, slog.String("err", e.Err.Error()))
+		}
+		logger.LogAttrs(ctx, level, "graphql error", attrs...)
+	}
 }
 
 func closeAll(pool *pgxpool.Pool, verifier *auth.JWTVerifier) {

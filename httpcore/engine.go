@@ -1,13 +1,17 @@
 package httpcore
 
 import (
+	"context"
+	"log/slog"
+
 	"github.com/fraiseql/fraiseql-http/graphqlexec"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
 )
 
 // newExecutor builds the GraphQL engine for the loaded declaration with the
-// environment, the effective introspection policy and the query limits of cfg.
-func newExecutor(s *schema.Schema, db graphqlexec.DB, cfg Config) (*graphqlexec.Engine, error) {
+// environment, the effective introspection policy and the query limits of
+// cfg; onError (nil: none) hears each error a request meets.
+func newExecutor(s *schema.Schema, db graphqlexec.DB, cfg Config, onError func(context.Context, graphqlexec.ErrorEvent)) (*graphqlexec.Engine, error) {
 	return graphqlexec.New(s, db, graphqlexec.Config{
 		Environment:         cfg.Environment,
 		Quirks:              cfg.Quirks,
@@ -17,5 +21,21 @@ func newExecutor(s *schema.Schema, db graphqlexec.DB, cfg Config) (*graphqlexec.
 		MaxQueryDepth:       cfg.MaxQueryDepth,
 		MaxQueryFields:      cfg.MaxQueryFields,
 		ExecutionTimeout:    cfg.ExecutionTimeout,
+		Hooks:               graphqlexec.Hooks{Error: onError},
 	})
+}
+
+// errorLevel is the log level of an error class: what the operator must
+// look at (the client saw "Internal server error", a view's data does not
+// match the declaration) is an error; what PostgreSQL refused or a
+// deadline cut is a warning (many at once mean an outage); what the
+// client got wrong is debug.
+func errorLevel(c graphqlexec.ErrorClass) slog.Level {
+	switch c {
+	case graphqlexec.ErrorInternal, graphqlexec.ErrorData:
+		return slog.LevelError
+	case graphqlexec.ErrorDatabase, graphqlexec.ErrorTimeout:
+		return slog.LevelWarn
+	}
+	return slog.LevelDebug
 }

@@ -275,7 +275,10 @@ func TestRouteTable(t *testing.T) {
 // are mounted under /graphql/graphiql/ only where the page is shown; without
 // it (Config.GraphiQL "v1") the page is v1's bytes and nothing is mounted.
 func TestEmbeddedGraphiQL(t *testing.T) {
-	page := graphiql.New(graphiql.Options{Path: "/graphql"})
+	page, err := graphiql.New(graphiql.Options{Path: "/graphql"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	opts := func(env graphqlexec.Environment, playground bool) handlerOptions {
 		return handlerOptions{Environment: env, Playground: playground, Executor: &fakeExecutor{}, DB: fakePinger{}, GraphiQL: page}
 	}

@@ -2,6 +2,7 @@ package execute
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"sync"
 	"time"
@@ -42,6 +43,10 @@ type Response struct {
 	// InternalError means v1 would have crashed outside its error handling
 	// (a Starlette 500 "Internal Server Error" text/plain); Body is then nil.
 	InternalError bool
+	// Operation is the executed operation's type ("query", "mutation",
+	// "subscription"); empty when the request failed before one was
+	// chosen.
+	Operation string
 }
 
 // Engine is what executions share: the declaration, the database, the
@@ -62,7 +67,12 @@ type Engine struct {
 	// checks, one per object field of the schema.
 	v1     bool
 	checks map[*schema.Field]*rowjson.Check
+	hook   ErrorHook // nil: no one listens
 }
+
+// SetErrorHook installs h (nil removes it); call it before the engine
+// serves requests.
+func (e *Engine) SetErrorHook(h ErrorHook) { e.hook = h }
 
 // NewEngine returns the executor of s over db. timeout bounds each
 // request's statements (see deadlines); production leaves the
@@ -154,7 +164,7 @@ func (x *Execution) Run(doc *validate.Document, plans *Plans, op *ast.OperationD
 	x.doc, x.plans, x.vars = doc, plans, vars
 	p, err := x.prepare(op)
 	if err != nil {
-		return x.dict(nil, []*gqlerr.Error{{Message: clientMessage(err)}})
+		return x.dict(nil, []*gqlerr.Error{{Message: x.message(err)}})
 	}
 	return x.execute(p)
 }
@@ -217,7 +227,7 @@ func (x *Execution) dict(data *pyjson.Value, errs []*gqlerr.Error) Response {
 	}
 	out, err := pyjson.AppendCompact(x.dst(256), &body)
 	if err != nil {
-		return Response{InternalError: true} // Python's json.dumps would raise: a 500
+		return x.internal(fmt.Errorf("response not encodable: %w", err)) // Python's json.dumps would raise: a 500
 	}
 	return Response{Body: out}
 }

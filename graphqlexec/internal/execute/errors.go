@@ -32,6 +32,93 @@ const timeoutMessage = "canceling statement due to statement timeout"
 // or pgx message leaks.
 const internalMessage = "Internal server error"
 
+// ErrorClass sorts the errors a request meets for logs and metrics.
+type ErrorClass string
+
+const (
+	// ErrorRequest: the document or its variables (syntax, limits,
+	// validation, operation selection, variable coercion).
+	ErrorRequest ErrorClass = "request"
+	// ErrorInput: a value refused while planning (an argument, a filter).
+	ErrorInput ErrorClass = "input"
+	// ErrorDatabase: PostgreSQL refused a statement; its primary message
+	// is what the client sees.
+	ErrorDatabase ErrorClass = "database"
+	// ErrorTimeout: a statement outlived the execution timeout.
+	ErrorTimeout ErrorClass = "timeout"
+	// ErrorData: a stored document does not match the declared type (a
+	// view's data column holds a string where an Int is declared).
+	ErrorData ErrorClass = "data"
+	// ErrorInternal: the client sees "Internal server error" (or a 500);
+	// the cause exists only in the event's Err.
+	ErrorInternal ErrorClass = "internal"
+)
+
+// ErrorHook is called once for each error a response reports, with the
+// text the client sees and the cause (nil for request errors, which have
+// no cause beyond their text). It runs on the request's goroutine, so it
+// must be quick.
+type ErrorHook func(ctx context.Context, class ErrorClass, message string, cause error)
+
+// classify returns the class of an execution error and the text the
+// client sees for it.
+func classify(err error) (ErrorClass, string) {
+	msg := clientMessage(err)
+	var pg *pgconn.PgError
+	switch {
+	case msg == internalMessage:
+		return ErrorInternal, msg
+	case msg == timeoutMessage && errors.Is(err, context.DeadlineExceeded):
+		return ErrorTimeout, msg
+	case errors.As(err, &pg):
+		return ErrorDatabase, msg
+	}
+	return ErrorInput, msg
+}
+
+// completionClass is the class of a completion error's message: data,
+// unless the rewrite could not say more than "Internal server error".
+func completionClass(msg string) ErrorClass {
+	if msg == internalMessage {
+		return ErrorInternal
+	}
+	return ErrorData
+}
+
+// message is clientMessage, telling the engine's error hook.
+func (x *Execution) message(err error) string {
+	if x.e.hook == nil {
+		return clientMessage(err)
+	}
+	class, msg := classify(err)
+	x.e.hook(x.ctx, class, msg, err)
+	return msg
+}
+
+// internal answers a request that fails outside v1's error handling (a
+// 500), telling the hook why.
+func (x *Execution) internal(err error) Response {
+	if x.e.hook != nil {
+		x.e.hook(x.ctx, ErrorInternal, "Internal Server Error", err)
+	}
+	return Response{InternalError: true}
+}
+
+// RequestErrors tells the hook about errors found before execution (the
+// document, the operation, the variables).
+func (x *Execution) RequestErrors(errs []*gqlerr.Error) {
+	if x.e.hook == nil {
+		return
+	}
+	for _, e := range errs {
+		x.e.hook(x.ctx, ErrorRequest, e.Message, nil)
+	}
+}
+
+// Internal answers a 500 for a failure found by the caller, telling the
+// hook.
+func (x *Execution) Internal(err error) Response { return x.internal(err) }
+
 // clientMessage returns the text a field error shows for err. A PostgreSQL
 // error shows PostgreSQL's primary message (v1 shows psycopg's str(e),
 // which starts with it) without pgx's "ERROR: … (SQLSTATE …)" wrapping;

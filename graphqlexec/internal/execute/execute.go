@@ -53,7 +53,7 @@ func (x *Execution) single(r *root) Response {
 	rows, err := x.fetchInto(prefix, r, nil)
 	if err != nil {
 		data := pyjson.Value{Kind: pyjson.Object, Members: []pyjson.Member{{Key: r.key, Value: nullValue}}}
-		return x.dict(&data, []*gqlerr.Error{x.fieldError(r, clientMessage(err))})
+		return x.dict(&data, []*gqlerr.Error{x.fieldError(r, x.message(err))})
 	}
 	if r.field.Read.Single && rows == nil {
 		data := pyjson.Value{Kind: pyjson.Object, Members: []pyjson.Member{{Key: r.key, Value: nullValue}}}
@@ -196,7 +196,7 @@ func (x *Execution) multi(p *prepared) Response {
 		rows, err := x.fetch(r, proj)
 		switch {
 		case err != nil:
-			parts = append(parts, part{key: r.key, err: x.fieldError(r, clientMessage(err))})
+			parts = append(parts, part{key: r.key, err: x.fieldError(r, x.message(err))})
 			failed = true
 		case r.field.Read.Single:
 			parts = append(parts, part{key: r.key, err: x.fieldError(r, "'dict' object has no attribute 'bytes'")})
@@ -224,7 +224,7 @@ func (x *Execution) multi(p *prepared) Response {
 		if pt.err == nil {
 			var err error
 			if v, err = pyjson.Decode(pt.data); err != nil {
-				return Response{InternalError: true}
+				return x.internal(fmt.Errorf("row of %s not decodable: %w", pt.key, err))
 			}
 		} else {
 			errs.Items = append(errs.Items, pt.err.MultiFieldValue())
@@ -234,7 +234,7 @@ func (x *Execution) multi(p *prepared) Response {
 	body := pyjson.Value{Kind: pyjson.Object, Members: []pyjson.Member{{Key: "data", Value: data}, {Key: "errors", Value: errs}}}
 	out, err := pyjson.AppendSpaced(x.dst(512), &body)
 	if err != nil {
-		return Response{InternalError: true}
+		return x.internal(fmt.Errorf("response not encodable: %w", err))
 	}
 	return Response{Body: out}
 }
@@ -263,7 +263,7 @@ func (x *Execution) nonRead(p *prepared) Response {
 		case rootIntrospection:
 			v, err := introspect.Resolve(x.e.s, r.nodes[0], x.doc.Fragments, vars)
 			if err != nil {
-				errs = append(errs, x.fieldError(r, clientMessage(err)))
+				errs = append(errs, x.fieldError(r, x.message(err)))
 				v = nullValue
 			}
 			data.Members = append(data.Members, pyjson.Member{Key: r.key, Value: v})

@@ -185,7 +185,7 @@ func (x *Execution) mutation(p *prepared) Response {
 		case rootMutation:
 			obj, err := x.runMutation(r)
 			if err != nil {
-				parts = append(parts, part{key: r.key, obj: nullValue, err: x.fieldError(r, clientMessage(err))})
+				parts = append(parts, part{key: r.key, obj: nullValue, err: x.fieldError(r, x.message(err))})
 				failed = true
 				continue
 			}

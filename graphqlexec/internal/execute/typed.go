@@ -1,6 +1,7 @@
 package execute
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -96,7 +97,7 @@ func (x *Execution) typed(p *prepared) Response {
 		r := p.roots[0]
 		if r.err != nil {
 			data := pyjson.Value{Kind: pyjson.Object, Members: []pyjson.Member{{Key: r.key, Value: nullValue}}}
-			return x.dict(&data, []*gqlerr.Error{x.fieldError(r, clientMessage(r.err))})
+			return x.dict(&data, []*gqlerr.Error{x.fieldError(r, x.message(r.err))})
 		}
 	}
 	out := append(x.dst(4096), `{"data":{`...)
@@ -138,9 +139,9 @@ func (x *Execution) typed(p *prepared) Response {
 		if err != nil {
 			if len(p.roots) == 1 {
 				data := pyjson.Value{Kind: pyjson.Object, Members: []pyjson.Member{{Key: r.key, Value: nullValue}}}
-				return x.dict(&data, []*gqlerr.Error{x.fieldError(r, clientMessage(err))})
+				return x.dict(&data, []*gqlerr.Error{x.fieldError(r, x.message(err))})
 			}
-			rootErrs = append(rootErrs, x.fieldError(r, clientMessage(err)))
+			rootErrs = append(rootErrs, x.fieldError(r, x.message(err)))
 			errs = append(errs[:mark], rowjson.FieldError{Site: len(rootErrs)})
 			nulled = r.field != nil && r.field.Type.NonNull
 			if !nulled {
@@ -180,11 +181,14 @@ func (x *Execution) typed(p *prepared) Response {
 			ge = rootErrs[k-1]
 		} else {
 			ge = x.completionError(&errs[i])
+			if x.e.hook != nil {
+				x.e.hook(x.ctx, completionClass(ge.Message), ge.Message, errors.New("stored document does not match the declared type at "+fmt.Sprint(ge.Path)+": "+ge.Message))
+			}
 		}
 		v := ge.Value()
 		var err error
 		if out, err = pyjson.AppendCompact(out, &v); err != nil {
-			return Response{InternalError: true}
+			return x.internal(fmt.Errorf("error not encodable: %w", err))
 		}
 	}
 	return Response{Body: append(out, "]}"...)}

@@ -75,9 +75,9 @@ type asset struct {
 	version     string // the same hash, as the page's ?v= cache buster
 }
 
-// New builds the handler. It panics only if the embedded files are broken,
-// which the package's tests rule out.
-func New(opts Options) *Handler {
+// New builds the handler. It fails only if the embedded files are broken
+// (a bad `make graphiql-update`), which the package's tests rule out.
+func New(opts Options) (*Handler, error) {
 	if opts.Path == "" {
 		opts.Path = "/graphql"
 	}
@@ -92,7 +92,7 @@ func New(opts Options) *Handler {
 	for _, dir := range []string{"assets", "page"} {
 		entries, err := fs.ReadDir(files, dir)
 		if err != nil {
-			panic("graphiql: embedded files: " + err.Error())
+			return nil, fmt.Errorf("graphiql: embedded files: %w", err)
 		}
 		for _, e := range entries {
 			if e.IsDir() || e.Name() == "index.html" || e.Name() == "manifest.json" {
@@ -100,14 +100,14 @@ func New(opts Options) *Handler {
 			}
 			body, err := files.ReadFile(dir + "/" + e.Name())
 			if err != nil {
-				panic("graphiql: embedded files: " + err.Error())
+				return nil, fmt.Errorf("graphiql: embedded files: %w", err)
 			}
 			h.assets[e.Name()] = newAsset(body, contentType(e.Name()))
 		}
 	}
 	tmpl, err := files.ReadFile("page/index.html")
 	if err != nil {
-		panic("graphiql: embedded files: " + err.Error())
+		return nil, fmt.Errorf("graphiql: embedded files: %w", err)
 	}
 	const nonceMark = "\x00nonce\x00"
 	var bad []string
@@ -128,10 +128,10 @@ func New(opts Options) *Handler {
 	})
 	head, tail, ok := bytes.Cut(page, []byte(nonceMark))
 	if len(bad) > 0 || !ok || bytes.Contains(tail, []byte(nonceMark)) {
-		panic(fmt.Sprintf("graphiql: page template: unknown placeholders %q, or not one {{nonce}}", bad))
+		return nil, fmt.Errorf("graphiql: page template: unknown placeholders %q, or not one {{nonce}}", bad)
 	}
 	h.pageHead, h.pageTail = head, tail
-	return h
+	return h, nil
 }
 
 func newAsset(body []byte, contentType string) *asset {

@@ -107,7 +107,7 @@ var refRE = regexp.MustCompile(`(?:src|href)="([^"]*)"`)
 // The page loads only this handler's own assets, each of which answers 200
 // with its type, and sends the security headers.
 func TestPageLoadsOnlyOwnAssets(t *testing.T) {
-	h := New(Options{})
+	h := mustNew(t, Options{})
 	w := get(t, h, "GET", "/graphql", nil)
 	if w.Code != 200 {
 		t.Fatalf("page: %d", w.Code)
@@ -175,7 +175,7 @@ func TestPageLoadsOnlyOwnAssets(t *testing.T) {
 }
 
 func TestCachingAndMethods(t *testing.T) {
-	h := New(Options{Path: "/api/graphql"})
+	h := mustNew(t, Options{Path: "/api/graphql"})
 	if h.AssetPrefix() != "/api/graphql/graphiql/" {
 		t.Fatalf("prefix %q", h.AssetPrefix())
 	}
@@ -243,7 +243,7 @@ func TestInitScriptFetcherOptions(t *testing.T) {
 // The endpoint is written into an attribute: it is escaped, and nothing of
 // the template's placeholders survives.
 func TestPageEscapesEndpoint(t *testing.T) {
-	h := New(Options{Path: "/x", Endpoint: `/g"><script>alert(1)</script>`})
+	h := mustNew(t, Options{Path: "/x", Endpoint: `/g"><script>alert(1)</script>`})
 	page := get(t, h, "GET", "/x", nil).Body.String()
 	if strings.Contains(page, "<script>alert") || !strings.Contains(page, `data-endpoint="/g&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"`) {
 		t.Errorf("endpoint not escaped: %s", page)
@@ -254,4 +254,13 @@ func TestPageEscapesEndpoint(t *testing.T) {
 	if !strings.Contains(page, `src="/x/graphiql/init.js?v=`) {
 		t.Errorf("assets not under the path: %s", page)
 	}
+}
+
+func mustNew(t *testing.T, opts Options) *Handler {
+	t.Helper()
+	h, err := New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
 }

@@ -14,6 +14,7 @@ import (
 	"context"
 	"crypto/tls"
 	"encoding/base64"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -50,7 +51,7 @@ type Server struct {
 // s.Handler with its Upgrade to turn the protocol on. logger receives the
 // library's connection-level messages at debug level (a client that is not
 // speaking HTTP/2); nil discards them.
-func New(s *h1.Server, logger *slog.Logger) *Server {
+func New(s *h1.Server, logger *slog.Logger) (*Server, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -63,13 +64,14 @@ func New(s *h1.Server, logger *slog.Logger) *Server {
 		MaxConcurrentStreams: MaxConcurrentStreams,
 		IdleTimeout:          s.Timeouts.Idle,
 	}
-	// ConfigureServer only fails on a TLS cipher list, which base has not.
+	// ConfigureServer only fails on a TLS cipher list, which base has not;
+	// the error is still returned rather than assumed away.
 	if err := http2.ConfigureServer(base, h2s); err != nil {
-		panic(err)
+		return nil, fmt.Errorf("h2: %w", err)
 	}
 	srv := &Server{h1: s, h2: h2s, base: base, conns: make(map[net.Conn]struct{})}
 	srv.opts = http2.ServeConnOpts{BaseConfig: base, Handler: http.HandlerFunc(s.ServeForeign)}
-	return srv
+	return srv, nil
 }
 
 // ServeConn serves a connection whose first bytes, still unread in r, are

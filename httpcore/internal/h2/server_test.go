@@ -92,7 +92,10 @@ func start(t *testing.T, tweak func(*h1.Server)) *testServer {
 	if tweak != nil {
 		tweak(s1)
 	}
-	s2 := New(s1, nil)
+	s2, err := New(s1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	s1.HTTP2 = s2.ServeConn
 	s1.Handler = s2.Upgrade(s1.Handler)
 	ts := &testServer{t: t, h1: s1, h2: s2, ln: connlimit.NewListener(raw, 0), addr: raw.Addr().String(), app: a, done: make(chan error, 1)}

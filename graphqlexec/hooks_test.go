@@ -1,0 +1,99 @@
+package graphqlexec
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// Hooks.Error hears each error a response reports, with its class, the
+// client's text and the cause the client never sees.
+func TestErrorHook(t *testing.T) {
+	s := loadBlog(t)
+	cause := errors.New("dial unix /run/postgresql/.s.PGSQL.5432: connect: no such file or directory")
+	pgErr := &pgconn.PgError{Code: "22P02", Message: `invalid input syntax for type integer: "x"`}
+	tests := []struct {
+		name    string
+		db      DB
+		row     []byte
+		req     Request
+		class   ErrorClass
+		message string
+		cause   error // errors.Is target; nil: the event has no cause
+		op      string
+		status  string // "500" when the response is an internal error
+	}{
+		{name: "syntax", req: Request{Query: `{ users { id }`}, class: ErrorRequest, message: "Syntax Error: Expected Name, found <EOF>."},
+		{name: "validation", req: Request{Query: `{ users { nope } }`}, class: ErrorRequest, message: "Cannot query field 'nope' on type 'User'. Did you mean 'role'?"},
+		{name: "query missing", req: Request{QueryMissing: true}, class: ErrorRequest, message: "'TypeError' object has no attribute 'message'"},
+		{name: "connection lost", db: &fakeDB{err: cause}, req: Request{Query: `{ users { id } }`}, class: ErrorInternal, message: "Internal server error", cause: cause, op: "query"},
+		{name: "postgresql", db: &fakeDB{err: pgErr}, req: Request{Query: `{ users { id } }`}, class: ErrorDatabase, message: pgErr.Message, cause: pgErr, op: "query"},
+		{name: "timeout", db: &blockingDB{}, req: Request{Query: `{ users { id } }`}, class: ErrorTimeout, message: "canceling statement due to statement timeout", cause: context.DeadlineExceeded, op: "query"},
+		{name: "stored data", row: []byte(`{"id": "11111111-1111-4111-8111-111111111101", "age": "old"}`), req: Request{Query: `{ users { id age } }`}, class: ErrorData, message: "Int cannot represent non-integer value: 'old'", op: "query"},
+		{name: "bad session variable", req: Request{Query: `{ users { id } }`, SessionVars: []SessionVar{{Name: "role", Value: "x"}}}, class: ErrorInternal, message: "Internal Server Error", status: "500"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			db := tc.db
+			if db == nil {
+				row := tc.row
+				if row == nil {
+					row = []byte(`{"id": "11111111-1111-4111-8111-111111111101"}`)
+				}
+				db = &fakeDB{rows: [][]byte{row}}
+			}
+			type key struct{}
+			ctx := context.WithValue(context.Background(), key{}, "request-7")
+			var events []ErrorEvent
+			e, err := New(s, db, Config{ExecutionTimeout: 50 * time.Millisecond, Hooks: Hooks{Error: func(c context.Context, ev ErrorEvent) {
+				if c.Value(key{}) != "request-7" {
+					t.Error("hook did not get the request's context")
+				}
+				events = append(events, ev)
+			}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp := e.Execute(ctx, &tc.req)
+			if len(events) != 1 {
+				t.Fatalf("got %d events %+v, want 1; body %s", len(events), events, resp.Body)
+			}
+			ev := events[0]
+			if ev.Class != tc.class || ev.Message != tc.message {
+				t.Errorf("got %s %q, want %s %q", ev.Class, ev.Message, tc.class, tc.message)
+			}
+			switch {
+			case tc.cause != nil && !errors.Is(ev.Err, tc.cause):
+				t.Errorf("cause %v, want %v", ev.Err, tc.cause)
+			case tc.class == ErrorRequest && ev.Err != nil:
+				t.Errorf("request error has a cause: %v", ev.Err)
+			case (tc.class == ErrorData || tc.status == "500") && ev.Err == nil:
+				t.Error("no cause")
+			}
+			if resp.InternalError != (tc.status == "500") {
+				t.Errorf("InternalError %v", resp.InternalError)
+			}
+			if resp.Operation != tc.op {
+				t.Errorf("Operation %q, want %q", resp.Operation, tc.op)
+			}
+		})
+	}
+}
+
+// Without a hook nothing changes (the engine's other tests), and a
+// response without errors calls no hook.
+func TestErrorHookQuietOnSuccess(t *testing.T) {
+	calls := 0
+	e, err := New(loadBlog(t), &fakeDB{rows: [][]byte{[]byte(`{"id": "11111111-1111-4111-8111-111111111101"}`)}},
+		Config{Hooks: Hooks{Error: func(context.Context, ErrorEvent) { calls++ }}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp := e.Execute(context.Background(), &Request{Query: `mutation { __typename }`})
+	if calls != 0 || resp.Operation != "mutation" {
+		t.Errorf("calls %d, operation %q; body %s", calls, resp.Operation, resp.Body)
+	}
+}
