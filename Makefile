@@ -101,15 +101,18 @@ test-browser: ## the embedded GraphiQL page in headless chromium against the dem
 graphiql-update: ## refresh the embedded GraphiQL build from npm at the pins in scripts/graphiql-update.sh (writes httpcore/internal/graphiql/assets)
 	@scripts/graphiql-update.sh
 
-.PHONY: bench bench-full
-bench: ## quick side-by-side benchmark (at most 3 minutes), results in perf/results/
+.PHONY: bench bench-full bench-smoke
+bench: ## quick side-by-side benchmark (about 3-4 minutes), PostGraphile included, results in perf/results/
 	perf/bench.sh quick
+
+bench-smoke: ## short benchmark for a shared or loaded machine (1-2 minutes): fraiseql-http vs PostGraphile vs thinref, CPU split
+	perf/bench.sh smoke
 
 .PHONY: bench-pybridge
 bench-pybridge: ## users-20x3 from the server started by Python vs the binary, and await start() latency
 	perf/pybridge/bench.sh
 
-bench-full: ## full benchmark: FastAPI baseline, larger dataset, 1M-request leak check, 20k connections
+bench-full: ## full benchmark for a quiet machine: PostGraphile (1 process and 2 workers), FastAPI baseline, 1M-request leak check, 20k connections
 	perf/bench.sh full
 
 .PHONY: vet

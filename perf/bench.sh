@@ -1,35 +1,46 @@
 #!/usr/bin/env bash
 # Runs the side-by-side benchmark and writes perf/results/<date>-<mode>[-N]/ (a new folder each run).
 #
-#   perf/bench.sh quick   (make bench)       about 2-3 minutes: 4 workloads, short slices,
+#   perf/bench.sh smoke   (make bench-smoke) about 1-2 minutes, for a shared or loaded
+#                                            machine: 3 workloads, 1 s per target and
+#                                            cell, start-up and idle RSS only (no leak
+#                                            or connection checks), no floor, no
+#                                            FastAPI baseline
+#   perf/bench.sh quick   (make bench)       about 3-4 minutes: 4 workloads, short slices,
 #                                            small leak check; FastAPI baseline only if
 #                                            its packages are already installed
 #   perf/bench.sh full    (make bench-full)  every workload, longer slices, 100k → 1M leak
 #                                            check, 20k connections, FastAPI baseline
-#                                            installed if missing, introspection run
+#                                            installed if missing, PostGraphile with 2
+#                                            cluster workers too, introspection run
 #
-# Targets: fraiseql-http (production), the thin reference (net/http + pgx), the
-# FastAPI baseline (v1-style, NOT the real FraiseQL), and the raw-pgx floor.
-# Everything listens on 127.0.0.1 and runs against a fresh benchmark database
+# Targets: fraiseql-http (production), PostGraphile 4 (a real GraphQL peer,
+# pinned in perf/peer and installed into a cache folder on first use; skipped,
+# and said so, when node or npm is missing), the thin reference (net/http +
+# pgx), the FastAPI baseline (v1-style, NOT the real FraiseQL), and the raw-pgx
+# floor. fraiseql-http and PostGraphile are asked for the same data, each in its
+# own dialect (perf/workloads/blog.json "dialects"), and must return it
+# (--same-data) before a workload is measured for them. Every result carries
+# the server's and PostgreSQL's CPU time per request, read from /proc.
+# Everything listens on 127.0.0.1 and runs against a benchmark database
 # (perf/dataset.sh), never the demo database tests use. BENCH_NOTE sets the
-# machine note recorded in results.json (e.g. "shared machine, tests running").
+# machine note recorded in results.json (e.g. "shared machine, tests running");
+# the load generator runs under BENCH_NICE (default "nice -n 10").
 set -euo pipefail
 mode=${1:-quick}
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 bin=$root/perf/.bin
-out=$root/perf/results/$(date -u +%Y-%m-%d)-$mode
-# Never overwrite an earlier run of the same day: committed results stay as they were.
-if [ -e "$out" ]; then
-  n=2
-  while [ -e "$out-$n" ]; do n=$((n + 1)); done
-  out=$out-$n
-fi
-mkdir -p "$bin" "$out"
 log() { echo "bench: $*" >&2; }
 export GOFLAGS=${GOFLAGS:--buildvcs=false}
 
+proc=1
 case "$mode" in
+  smoke)
+    select=users-20x3,posts-10-author,user-by-id
+    conns=1,10,50; duration=1s; rounds=2
+    runs=1; proc=0
+    ;;
   quick)
     select=users-20x3,posts-10-author,user-by-id,apq-hit
     conns=1,10,50; duration=1s; rounds=2
@@ -42,15 +53,33 @@ case "$mode" in
     runs=10; leak_small=100000; leak_large=1000000; hold=20000
     fa_leak_small=10000; fa_leak_large=30000
     ;;
-  *) echo "usage: perf/bench.sh quick|full" >&2; exit 2 ;;
+  *) echo "usage: perf/bench.sh smoke|quick|full" >&2; exit 2 ;;
 esac
+out=$root/perf/results/$(date -u +%Y-%m-%d)-$mode
+# Never overwrite an earlier run of the same day: committed results stay as they were.
+if [ -e "$out" ]; then
+  n=2
+  while [ -e "$out-$n" ]; do n=$((n + 1)); done
+  out=$out-$n
+fi
+mkdir -p "$bin" "$out"
+read -r -a nice_cmd <<<"${BENCH_NICE-nice -n 10}"
 
 log "building into $bin"
 (cd perf && go build -o "$bin/" ./cmd/fraiseql-bench ./cmd/thinref)
 (cd httpcore && go build -o "$bin/fraiseql-http" ./cmd/fraiseql-http)
 
+peer=0
+if command -v node >/dev/null && command -v npm >/dev/null && perf/peer/postgraphile.sh install >/dev/null; then
+  peer=1
+else
+  log "PostGraphile skipped (needs node and npm: perf/peer/postgraphile.sh install)"
+fi
+
 fastapi=0
-if [ "$mode" = full ]; then
+if [ "$mode" = smoke ]; then
+  :
+elif [ "$mode" = full ]; then
   perf/baseline/setup.sh && fastapi=1
 elif perf/baseline/setup.sh >/dev/null 2>&1 && dpkg -s python3-fastapi >/dev/null 2>&1; then
   fastapi=1
@@ -58,7 +87,8 @@ else
   log "FastAPI baseline skipped (run perf/baseline/setup.sh or make bench-full to install it)"
 fi
 
-url=$(perf/dataset.sh medium $([ "$mode" = quick ] && echo --reuse))
+url=$(perf/dataset.sh medium $([ "$mode" != full ] && echo --reuse))
+dbname=${url%%\?*}; dbname=${dbname##*/}
 log "database $url"
 
 pids=()
@@ -66,12 +96,15 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
 # start VAR NAME LOGFILE CMD...: starts a server in this shell (so the EXIT trap
-# knows its PID), waits for its announced address and stores it in VAR.
+# knows its PID), waits for its announced address and stores it in VAR; adds
+# --pid NAME=PID to cpu so the run reports the server's CPU per request.
+cpu=()
 start() {
   local var=$1 name=$2 logf=$3 addr; shift 3
   "$@" 2>"$logf" >&2 &
   pids+=($!)
-  for _ in $(seq 1 200); do
+  cpu+=(--pid "$name=$!")
+  for _ in $(seq 1 300); do
     addr=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$logf" | head -1 || true)
     if [ -n "$addr" ] && curl -fsS -o /dev/null "$addr/health" 2>/dev/null; then printf -v "$var" %s "$addr"; return 0; fi
     sleep 0.1
@@ -82,39 +115,71 @@ start() {
 fh_cmd=("$bin/fraiseql-http" serve --schema examples/blog/app.graphql --database-url "$url" --host 127.0.0.1 --port 0 --environment production)
 tr_cmd=("$bin/thinref" --workloads perf/workloads/blog.json --database-url "$url" --port 0)
 fa_cmd=(perf/baseline/run.sh "$url" 0)
+pg_cmd=(perf/peer/postgraphile.sh "$url" 0)
 pyver=$(/usr/bin/python3 -c 'import sys; print(sys.version.split()[0])' 2>/dev/null || echo "?")
 fa_label="FastAPI baseline, NOT the real FraiseQL: v1-style app in perf/baseline on CPython $pyver, FastAPI $(dpkg-query -W -f='${Version}' python3-fastapi 2>/dev/null || echo '?'), uvicorn $(dpkg-query -W -f='${Version}' python3-uvicorn 2>/dev/null || echo '?') (h11, asyncio, 1 process), psycopg $(dpkg-query -W -f='${Version}' python3-psycopg 2>/dev/null || echo '?'), graphql-core 3.2"
+pg_label="?"
+if [ $peer = 1 ]; then
+  pg_version=$(node -e 'console.log(require(process.argv[1]).dependencies.postgraphile)' "$root/perf/peer/package.json")
+  pg_label="PostGraphile $pg_version on Node $(node --version), library mode (perf/peer/server.js), simplify inflector, default mutations off, reads the tb_ tables"
+fi
 
 # 1. single-process measurements (each server started alone, nothing else under load)
 procs=()
 log "process measurements"
+if [ $proc = 1 ]; then
+  proc_args=(--startup-runs $runs --leak-small $leak_small --leak-large $leak_large --hold $hold)
+else
+  proc_args=(--startup-runs $runs --leak-small 0 --hold 0) # start-up and idle RSS only
+fi
 # fraiseql-http bounds open client connections (--max-connections, default
 # 10000); the hold measurement raises the bound to the number attempted, and
 # the report says so.
-"$bin/fraiseql-bench" proc --name fraiseql-http --startup-runs $runs --leak-small $leak_small --leak-large $leak_large \
-  --hold $hold --out "$out/proc-fraiseql-http.json" -- "${fh_cmd[@]}" --max-connections $hold >/dev/null && procs+=(--proc "$out/proc-fraiseql-http.json")
-"$bin/fraiseql-bench" proc --name thinref --startup-runs $runs --leak-small $leak_small --leak-large $leak_large \
-  --hold $hold --out "$out/proc-thinref.json" -- "${tr_cmd[@]}" >/dev/null && procs+=(--proc "$out/proc-thinref.json")
+"$bin/fraiseql-bench" proc --name fraiseql-http "${proc_args[@]}" \
+  --out "$out/proc-fraiseql-http.json" -- "${fh_cmd[@]}" --max-connections "${hold:-10000}" >/dev/null && procs+=(--proc "$out/proc-fraiseql-http.json")
+if [ $peer = 1 ]; then
+  "$bin/fraiseql-bench" proc --name postgraphile "${proc_args[@]}" --dialect postgraphile \
+    --out "$out/proc-postgraphile.json" -- "${pg_cmd[@]}" >/dev/null && procs+=(--proc "$out/proc-postgraphile.json")
+fi
+if [ $proc = 1 ]; then
+  "$bin/fraiseql-bench" proc --name thinref "${proc_args[@]}" \
+    --out "$out/proc-thinref.json" -- "${tr_cmd[@]}" >/dev/null && procs+=(--proc "$out/proc-thinref.json")
+fi
 if [ $fastapi = 1 ]; then
   "$bin/fraiseql-bench" proc --name fastapi-baseline --startup-runs $([ "$mode" = quick ] && echo 2 || echo 5) \
     --leak-small $fa_leak_small --leak-large $fa_leak_large --hold $hold \
     --out "$out/proc-fastapi-baseline.json" -- "${fa_cmd[@]}" >/dev/null && procs+=(--proc "$out/proc-fastapi-baseline.json")
 fi
 
-# 2. throughput and latency, all targets interleaved
+# 2. throughput, latency and CPU per request, all targets interleaved
 start fh fraiseql-http "$out/fraiseql-http.log" "${fh_cmd[@]}"
 start tr thinref "$out/thinref.log" "${tr_cmd[@]}"
-targets=(--target "fraiseql-http=$fh" --target "thinref=$tr")
-labels=(--label "fraiseql-http=fraiseql-http $(git rev-parse --short HEAD), --environment production"
+targets=(--target "fraiseql-http=$fh")
+labels=(--label "fraiseql-http=fraiseql-http $(git rev-parse --short HEAD), --environment production, v_ views"
         --label "thinref=thin reference: net/http + pgx, same SQL, rows joined into the data envelope, no GraphQL"
         --label "floor=raw pgx, same SQL and concurrency, no HTTP")
+same=fraiseql-http
+if [ $peer = 1 ]; then
+  start pg postgraphile "$out/postgraphile.log" "${pg_cmd[@]}"
+  targets+=(--target "postgraphile=$pg" --dialect postgraphile=postgraphile)
+  labels+=(--label "postgraphile=$pg_label, 1 process, pool 20")
+  same+=,postgraphile
+  if [ "$mode" = full ]; then
+    start pg2 postgraphile-2w "$out/postgraphile-2w.log" "${pg_cmd[@]}" 2
+    targets+=(--target "postgraphile-2w=$pg2" --dialect postgraphile-2w=postgraphile)
+    labels+=(--label "postgraphile-2w=$pg_label, 2 cluster workers sharing the port, pool 10 each")
+    same+=,postgraphile-2w
+  fi
+fi
+targets+=(--target "thinref=$tr")
 if [ $fastapi = 1 ]; then
   start fa fastapi-baseline "$out/fastapi.log" "${fa_cmd[@]}"
   targets+=(--target "fastapi-baseline=$fa"); labels+=(--label "fastapi-baseline=$fa_label")
 fi
-targets+=(--target "floor=$url")
+[ "$mode" != smoke ] && targets+=(--target "floor=$url")
 log "load run ($mode)"
-"$bin/fraiseql-bench" run "${targets[@]}" "${labels[@]}" "${procs[@]}" --workloads perf/workloads/blog.json \
+"${nice_cmd[@]}" "$bin/fraiseql-bench" run "${targets[@]}" "${labels[@]}" "${procs[@]}" "${cpu[@]}" \
+  --same-data "$same" --pg-database "$dbname" --workloads perf/workloads/blog.json \
   --select "$select" --connections "$conns" --duration "$duration" --rounds "$rounds" --reference thinref \
   --database-url "$url" --title "fraiseql-bench $mode $(date -u +%Y-%m-%d), dataset medium" \
   --note "${BENCH_NOTE:-client, servers and PostgreSQL on one box}" \
@@ -125,7 +190,7 @@ if [ "$mode" = full ]; then
   start fhd fraiseql-http-dev "$out/fraiseql-http-dev.log" "${fh_cmd[@]:0:10}" --environment development
   t2=(--target "fraiseql-http-dev=$fhd")
   [ $fastapi = 1 ] && t2+=(--target "fastapi-baseline=$fa")
-  "$bin/fraiseql-bench" run "${t2[@]}" --workloads perf/workloads/blog.json --select introspection \
+  "${nice_cmd[@]}" "$bin/fraiseql-bench" run "${t2[@]}" --workloads perf/workloads/blog.json --select introspection \
     --connections 1,10 --duration 4s --rounds 2 --title "introspection (development mode)" \
     --out "$out/introspection" >/dev/null
 fi

@@ -78,9 +78,13 @@ func parseInts(s string) ([]int, error) {
 
 func cmdRun(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("run", flag.ExitOnError)
-	var targets, labels, procs multiFlag
+	var targets, labels, procs, dialects, pids multiFlag
 	fs.Var(&targets, "target", "NAME=URL (repeatable): http://host:port, or postgres://... for the pgx floor")
 	fs.Var(&labels, "label", "NAME=TEXT (repeatable): an honest description of a target (versions)")
+	fs.Var(&dialects, "dialect", "TARGET=DIALECT (repeatable): send that target the workloads' requests in DIALECT (the workload file's \"dialects\")")
+	fs.Var(&pids, "pid", "TARGET=PID (repeatable): report the CPU time per request of that server process and its children")
+	pgDB := fs.String("pg-database", "", "report the CPU time per request of this database's PostgreSQL backends (local server, read from /proc)")
+	sameData := fs.String("same-data", "", "comma-separated targets that must return the same data for each read workload before it is measured (a target that differs is skipped)")
 	fs.Var(&procs, "proc", "a JSON file written by `fraiseql-bench proc` to include (repeatable)")
 	wfile := fs.String("workloads", "perf/workloads/blog.json", "workload file")
 	sel := fs.String("select", "", "comma-separated workload names (default: all)")
@@ -114,14 +118,56 @@ func cmdRun(ctx context.Context, args []string) error {
 		n, t, _ := strings.Cut(l, "=")
 		labelOf[n] = t
 	}
-	cfg := loadgen.Config{Workloads: ws, Connections: conns, Duration: *dur, Rounds: *rounds, Rate: *rate, MaxRequests: *maxReq, Log: os.Stderr}
+	cfg := loadgen.Config{Workloads: ws, Connections: conns, Duration: *dur, Rounds: *rounds, Rate: *rate, MaxRequests: *maxReq, Log: os.Stderr,
+		PGDatabase: *pgDB, PIDs: map[string]int{}}
+	dialectOf := map[string]string{}
+	for _, d := range dialects {
+		n, v, ok := strings.Cut(d, "=")
+		if !ok || n == "" || v == "" {
+			return fmt.Errorf("--dialect %q: want TARGET=DIALECT", d)
+		}
+		dialectOf[n] = v
+	}
+	for _, p := range pids {
+		n, v, _ := strings.Cut(p, "=")
+		pid, err := strconv.Atoi(v)
+		if err != nil || pid <= 0 || n == "" {
+			return fmt.Errorf("--pid %q: want TARGET=PID", p)
+		}
+		cfg.PIDs[n] = pid
+	}
+	for _, n := range strings.Split(*sameData, ",") {
+		if n = strings.TrimSpace(n); n != "" {
+			cfg.SameData = append(cfg.SameData, n)
+		}
+	}
 	for _, spec := range targets {
 		t, err := loadgen.ParseTarget(spec, *allowRemote)
 		if err != nil {
 			return err
 		}
+		t.Dialect = dialectOf[t.Name]
 		cfg.Targets = append(cfg.Targets, t)
 		rep.Targets = append(rep.Targets, report.TargetInfo{Name: t.Name, URL: redact(t.URL), Label: labelOf[t.Name]})
+	}
+	known := map[string]bool{}
+	for _, t := range cfg.Targets {
+		known[t.Name] = true
+	}
+	for n := range dialectOf {
+		if !known[n] {
+			return fmt.Errorf("--dialect names %q, which is not a target", n)
+		}
+	}
+	for n := range cfg.PIDs {
+		if !known[n] {
+			return fmt.Errorf("--pid names %q, which is not a target", n)
+		}
+	}
+	for _, n := range cfg.SameData {
+		if !known[n] {
+			return fmt.Errorf("--same-data names %q, which is not a target", n)
+		}
 	}
 	if *ref != "" {
 		found := false
@@ -250,6 +296,7 @@ func cmdProc(ctx context.Context, args []string) error {
 	runs := fs.Int("startup-runs", 5, "exec → first 200 measurements (median reported)")
 	wfile := fs.String("workloads", "perf/workloads/blog.json", "workload file")
 	wname := fs.String("workload", "users-20x3", "workload driven for the RSS-under-load and leak measurements")
+	dialect := fs.String("dialect", "", "send that workload's requests in this dialect (the workload file's \"dialects\")")
 	loadConns := fs.Int("load-connections", 10, "connections for the load phases")
 	small := fs.Int64("leak-small", 100000, "requests before the first RSS reading of the leak check (0: skip the leak check)")
 	large := fs.Int64("leak-large", 1000000, "total requests before the second RSS reading")
@@ -273,7 +320,7 @@ func cmdProc(ctx context.Context, args []string) error {
 			*hold = room
 		}
 	}
-	err := measureProc(ctx, &pr, argv, *health, *runs, *timeout, *wfile, *wname, *loadConns, *small, *large, *hold)
+	err := measureProc(ctx, &pr, argv, *health, *runs, *timeout, *wfile, *wname, *dialect, *loadConns, *small, *large, *hold)
 	if err != nil {
 		pr.Error = err.Error()
 		fmt.Fprintln(os.Stderr, "proc:", err)
@@ -297,7 +344,7 @@ func cmdProc(ctx context.Context, args []string) error {
 }
 
 func measureProc(ctx context.Context, pr *report.Proc, argv []string, health string, runs int, timeout time.Duration,
-	wfile, wname string, loadConns int, small, large int64, hold int) error {
+	wfile, wname, dialect string, loadConns int, small, large int64, hold int) error {
 	var starts []time.Duration
 	var p *procstat.Process
 	for i := 0; i < runs; i++ {
@@ -335,6 +382,7 @@ func measureProc(ctx context.Context, pr *report.Proc, argv []string, health str
 		if err != nil {
 			return err
 		}
+		t.Dialect = dialect
 		// peak RSS while the load runs
 		peak := make(chan int64)
 		stopPeak := make(chan struct{})

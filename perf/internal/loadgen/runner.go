@@ -50,6 +50,19 @@ type Config struct {
 	// more client connections than that, workers share a pool, as requests
 	// share a server's pool.
 	PGMaxConns int
+
+	// SameData names targets that must return the same data for every
+	// variant of a read workload (compared as JSON, ignoring __typename and
+	// the order of list items); a target whose answer differs from the first
+	// named target's is skipped for that workload instead of measured.
+	SameData []string
+	// PIDs maps a target name to its server process: the CPU time of that
+	// process and its descendants over each measured window is reported per
+	// request (Result.ServerCPUUS).
+	PIDs map[string]int
+	// PGDatabase names the database whose PostgreSQL backends' CPU time over
+	// each measured window is reported per request (Result.PGCPUUS).
+	PGDatabase string
 }
 
 // Validate checks the bounds.
@@ -112,8 +125,15 @@ type Result struct {
 	P999 float64 `json:"p999_us"`
 	Max  float64 `json:"max_us"`
 	Mean float64 `json:"mean_us"`
+	// CPU time per successful request, in microseconds, over the measured
+	// windows: the server process (with its children) and the PostgreSQL
+	// backends of Config.PGDatabase. Zero when not measured.
+	ServerCPUUS float64 `json:"server_cpu_us,omitempty"`
+	PGCPUUS     float64 `json:"pg_cpu_us,omitempty"`
 
-	hist *hist.Histogram
+	hist                 *hist.Histogram
+	serverCPU, pgCPU     time.Duration
+	serverCPUOK, pgCPUOK bool
 }
 
 // Schedule returns, for each round, the order in which targets are measured:
@@ -145,7 +165,12 @@ type preparedWorkload struct {
 	sqlArgs [][]any
 }
 
-func prepare(t Target, w *workload.Workload) *preparedWorkload {
+func prepare(t Target, w *workload.Workload) (*preparedWorkload, string) {
+	d, ok := w.ForDialect(t.Dialect)
+	if !ok {
+		return nil, "no " + t.Dialect + " query for this workload"
+	}
+	w = &d
 	p := &preparedWorkload{w: w}
 	for _, r := range w.Requests {
 		p.reqs = append(p.reqs, BuildRequest(r.Method, r.Path, t.Host, r.Headers, r.Body))
@@ -158,7 +183,7 @@ func prepare(t Target, w *workload.Workload) *preparedWorkload {
 	for _, r := range w.Setup {
 		p.setup = append(p.setup, BuildRequest(r.Method, r.Path, t.Host, r.Headers, r.Body))
 	}
-	return p
+	return p, ""
 }
 
 // check returns why a response does not count as a success ("" when it does).
@@ -244,6 +269,9 @@ type sliceResult struct {
 	bytes    uint64
 	sample   string
 	elapsed  time.Duration
+	// CPU time over the measured window (ok: it was measured)
+	serverCPU, pgCPU     time.Duration
+	serverCPUOK, pgCPUOK bool
 }
 
 // Run measures every workload × connection count × target, interleaving
@@ -263,11 +291,16 @@ func Run(ctx context.Context, c Config) ([]Result, error) {
 		prepared := make([]*preparedWorkload, len(c.Targets))
 		skip := make([]string, len(c.Targets))
 		for ti, t := range c.Targets {
-			prepared[ti] = prepare(t, w)
-			skip[ti] = c.probe(ctx, t, prepared[ti])
+			prepared[ti], skip[ti] = prepare(t, w)
+			if skip[ti] == "" {
+				skip[ti] = c.probe(ctx, t, prepared[ti])
+			}
 			if skip[ti] != "" {
 				c.logf("%s: %s skipped: %s", w.Name, t.Name, skip[ti])
 			}
+		}
+		if !w.Mutates {
+			c.checkSameData(ctx, prepared, skip)
 		}
 		for _, conns := range c.Connections {
 			acc := make([]*Result, len(c.Targets))
@@ -307,13 +340,21 @@ func Run(ctx context.Context, c Config) ([]Result, error) {
 					}
 					r.Seconds += sr.elapsed.Seconds()
 					totalBytes[ti] += sr.bytes
+					r.serverCPU += sr.serverCPU
+					r.pgCPU += sr.pgCPU
+					r.serverCPUOK = r.serverCPUOK || sr.serverCPUOK
+					r.pgCPUOK = r.pgCPUOK || sr.pgCPUOK
 				}
 			}
 			for ti, r := range acc {
 				if !r.Skipped {
 					finish(r, totalBytes[ti])
-					c.logf("%-16s %-14s c=%-4d %9.0f req/s  p50 %8.0f µs  p99 %8.0f µs  errors %d",
-						w.Name, r.Target, conns, r.RPS, r.P50, r.P99, r.Errors)
+					cpu := ""
+					if r.serverCPUOK || r.pgCPUOK {
+						cpu = fmt.Sprintf("  CPU/req server %5.0f µs  PG %5.0f µs", r.ServerCPUUS, r.PGCPUUS)
+					}
+					c.logf("%-16s %-14s c=%-4d %9.0f req/s  p50 %8.0f µs  p99 %8.0f µs  errors %d%s",
+						w.Name, r.Target, conns, r.RPS, r.P50, r.P99, r.Errors, cpu)
 				}
 				out = append(out, *r)
 			}
@@ -338,6 +379,14 @@ func finish(r *Result, bytes uint64) {
 	us := func(ns int64) float64 { return float64(ns) / 1e3 }
 	r.P50, r.P90, r.P99, r.P999 = us(h.Quantile(0.5)), us(h.Quantile(0.9)), us(h.Quantile(0.99)), us(h.Quantile(0.999))
 	r.Max, r.Mean = us(h.Max()), h.Mean()/1e3
+	if r.Requests > 0 {
+		if r.serverCPUOK {
+			r.ServerCPUUS = float64(r.serverCPU.Microseconds()) / float64(r.Requests)
+		}
+		if r.pgCPUOK {
+			r.PGCPUUS = float64(r.pgCPU.Microseconds()) / float64(r.Requests)
+		}
+	}
 }
 
 // runSlice drives one target with conns connections for d.
@@ -386,6 +435,7 @@ func (c *Config) runSlice(ctx context.Context, t Target, p *preparedWorkload, co
 	errs := make([]uint64, conns)
 	byts := make([]uint64, conns)
 	samples := make([]string, conns)
+	cpu := c.startCPU(t) // before the clock starts: reading /proc takes a few ms
 	start := time.Now()
 	deadline := start.Add(d)
 	var interval time.Duration
@@ -451,6 +501,7 @@ func (c *Config) runSlice(ctx context.Context, t Target, p *preparedWorkload, co
 	}
 	wg.Wait()
 	sr := sliceResult{h: hist.New(), elapsed: d}
+	cpu.stop(&sr)
 	if c.MaxRequests > 0 && counter.Load() >= c.MaxRequests {
 		if ld := lastDone.Load(); ld > 0 {
 			sr.elapsed = time.Unix(0, ld).Sub(start)

@@ -32,6 +32,9 @@ type Target struct {
 	Addr string
 	// Host is the Host header value for HTTP targets.
 	Host string
+	// Dialect selects the workloads' requests in that dialect ("": the main
+	// requests); see workload.Workload.ForDialect.
+	Dialect string
 }
 
 // ParseTarget reads "name=URL". http:// URLs are HTTP targets; postgres:// or

@@ -90,3 +90,70 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(m.Run())
 }
+
+func TestParseStat(t *testing.T) {
+	// a command name with spaces and a parenthesis, as /proc shows it
+	line := []byte("4242 (node (worker) x) S 4200 4242 4242 0 -1 4194560 1 0 0 0 250 17 0 0 20 0 11 0 123 0 0")
+	ppid, ticks, err := parseStat(line)
+	if err != nil || ppid != 4200 || ticks != 267 {
+		t.Fatalf("got ppid %d ticks %d err %v, want 4200 267", ppid, ticks, err)
+	}
+	if _, _, err := parseStat([]byte("1 (x) S 0")); err == nil {
+		t.Fatal("short line accepted")
+	}
+}
+
+func TestIsBackendOf(t *testing.T) {
+	for _, tc := range []struct {
+		title string
+		want  bool
+	}{
+		{"postgres: 15/main: root fraiseql_bench_medium [local] idle", true},
+		{"postgres: root fraiseql_bench_medium 127.0.0.1(40000) SELECT", true},
+		{"postgres: 15/main: root fraiseql_bench_medium_tv [local] idle", false},
+		{"postgres: 15/main: root fraiseql_test [local] idle", false},
+		{"postgres: 15/main: checkpointer", false},
+		{"postgres: 15/main: autovacuum worker fraiseql_bench_medium", false},
+		{"/usr/lib/postgresql/15/bin/postgres -D /var/lib/postgresql/15/main", false},
+		{"node server.js postgres: root fraiseql_bench_medium x", false},
+	} {
+		if got := IsBackendOf(tc.title, "fraiseql_bench_medium"); got != tc.want {
+			t.Errorf("%q: got %v", tc.title, got)
+		}
+	}
+}
+
+func TestTreeCPUAndSince(t *testing.T) {
+	snap, err := TreeCPU(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := snap[os.Getpid()]; !ok {
+		t.Fatal("own process missing from its tree")
+	}
+	// burn CPU until a tick is counted (bounded: a shared machine may
+	// schedule us late, but not for 10 s of busy looping)
+	deadline := time.Now().Add(10 * time.Second)
+	for x := 0; ; x++ {
+		later, err := TreeCPU(os.Getpid())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if later.Since(snap) > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no CPU time counted after 10 s of busy looping (%d rounds)", x)
+		}
+		for i := 0; i < 1e6; i++ {
+			x += i & 1
+		}
+	}
+	if _, err := TreeCPU(-1); err == nil {
+		t.Fatal("missing process accepted")
+	}
+	// a process that appeared since counts whole; one that vanished counts nothing
+	if d := (CPUSnapshot{1: 5, 2: 7}).Since(CPUSnapshot{1: 3, 3: 100}); d != 9*ClockTick {
+		t.Fatalf("Since = %v, want 9 ticks", d)
+	}
+}

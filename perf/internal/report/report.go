@@ -127,15 +127,27 @@ func mdEscape(s string) string {
 func WriteMarkdown(w io.Writer, r *Report) error {
 	var b strings.Builder
 	ref := r.Reference
+	withCPU := false
+	for _, x := range r.Results {
+		withCPU = withCPU || x.ServerCPUUS > 0 || x.PGCPUUS > 0
+	}
 	fmt.Fprintf(&b, "| workload | conns | target | req/s |")
 	if ref != "" {
 		fmt.Fprintf(&b, " vs %s |", ref)
 	}
-	b.WriteString(" p50 | p90 | p99 | p99.9 | max | errors |\n|---|---:|---|---:|")
+	b.WriteString(" p50 | p90 | p99 | p99.9 | max | errors |")
+	if withCPU {
+		b.WriteString(" server CPU/req | PostgreSQL CPU/req |")
+	}
+	b.WriteString("\n|---|---:|---|---:|")
 	if ref != "" {
 		b.WriteString("---:|")
 	}
-	b.WriteString("---:|---:|---:|---:|---:|---:|\n")
+	b.WriteString("---:|---:|---:|---:|---:|---:|")
+	if withCPU {
+		b.WriteString("---:|---:|")
+	}
+	b.WriteString("\n")
 	order, m := cells(r.Results)
 	for _, k := range order {
 		var refRPS float64
@@ -151,7 +163,11 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 				if ref != "" {
 					b.WriteString(" |")
 				}
-				fmt.Fprintf(&b, " %s | | | | | |\n", mdEscape(x.SkipReason))
+				fmt.Fprintf(&b, " %s | | | | | |", mdEscape(x.SkipReason))
+				if withCPU {
+					b.WriteString(" | |")
+				}
+				b.WriteString("\n")
 				continue
 			}
 			fmt.Fprintf(&b, "%.0f |", x.RPS)
@@ -162,7 +178,11 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 					b.WriteString(" – |")
 				}
 			}
-			fmt.Fprintf(&b, " %s | %s | %s | %s | %s | %d |\n", fmtUS(x.P50), fmtUS(x.P90), fmtUS(x.P99), fmtUS(x.P999), fmtUS(x.Max), x.Errors)
+			fmt.Fprintf(&b, " %s | %s | %s | %s | %s | %d |", fmtUS(x.P50), fmtUS(x.P90), fmtUS(x.P99), fmtUS(x.P999), fmtUS(x.Max), x.Errors)
+			if withCPU {
+				fmt.Fprintf(&b, " %s | %s |", cpuUS(x.ServerCPUUS), cpuUS(x.PGCPUUS))
+			}
+			b.WriteString("\n")
 		}
 	}
 	if len(r.Proc) > 0 {
@@ -178,6 +198,13 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+func cpuUS(us float64) string {
+	if us <= 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.0f µs", us)
 }
 
 func mb(kb int64) string {

@@ -107,3 +107,32 @@ func TestJSONRoundTrip(t *testing.T) {
 		t.Fatalf("round trip lost data: %+v", out)
 	}
 }
+
+func TestMarkdownCPUColumns(t *testing.T) {
+	r := sample()
+	var b bytes.Buffer
+	if err := WriteMarkdown(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "CPU/req") {
+		t.Fatal("CPU columns shown for a run that measured no CPU")
+	}
+	r.Results[0].ServerCPUUS, r.Results[0].PGCPUUS = 81.4, 240
+	b.Reset()
+	if err := WriteMarkdown(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	s := b.String()
+	for _, want := range []string{"| server CPU/req | PostgreSQL CPU/req |", "| 81 µs | 240 µs |\n", "| – | – |\n"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("markdown lacks %q:\n%s", want, s)
+		}
+	}
+	// every row keeps the header's column count, skipped rows included
+	lines := strings.Split(strings.TrimSpace(strings.Split(s, "\n\n")[0]), "\n")
+	for _, l := range lines[1:] {
+		if strings.Count(l, "|")-strings.Count(l, `\|`) != strings.Count(lines[0], "|") {
+			t.Errorf("row has a different column count from the header: %s", l)
+		}
+	}
+}

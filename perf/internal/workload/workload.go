@@ -21,6 +21,18 @@
 // through; "setup" lists requests sent once per target before measuring (an
 // APQ registration, for instance).
 //
+// "dialects" gives the same request in another server's own query language,
+// keyed by dialect name: a target run with that dialect (fraiseql-bench run
+// --dialect TARGET=DIALECT) sends these bodies instead, variant for variant
+// (a dialect lists exactly as many variants as the workload, so variant i asks
+// every target for the same data). A workload without an entry for a target's
+// dialect is skipped for that target.
+//
+//	"dialects": {"postgraphile": {
+//	  "body": {"query": "{ users: tbUsersList(first: 20) { id email firstName } }"},
+//	  "variants": [...]
+//	}}
+//
 // Parsing never touches the network. Header names and values, methods and
 // paths are checked for CR, LF and other bytes that would let a workload file
 // smuggle a second request into the pre-built request bytes.
@@ -62,6 +74,9 @@ type Workload struct {
 	// starts at Requests[i%len] and cycles.
 	Requests []Request
 	Setup    []Request
+	// Dialects holds, per dialect name, the same requests (main first, then
+	// one per variant) in another server's query language.
+	Dialects map[string][]Request
 
 	ExpectStatus int
 	// ExpectPrefix must start every successful body (empty: not checked).
@@ -91,19 +106,25 @@ type requestJSON struct {
 	SQLArgs []string          `json:"sql_args"`
 }
 
+type dialectJSON struct {
+	requestJSON
+	Variants []requestJSON `json:"variants"`
+}
+
 type workloadJSON struct {
 	requestJSON
-	Name         string        `json:"name"`
-	Description  string        `json:"description"`
-	Variants     []requestJSON `json:"variants"`
-	Setup        []requestJSON `json:"setup"`
-	ExpectStatus int           `json:"expect_status"`
-	ExpectPrefix *string       `json:"expect_prefix"`
-	Reject       *string       `json:"reject"`
-	SQL          string        `json:"sql"`
-	Root         string        `json:"root"`
-	List         bool          `json:"list"`
-	Mutates      bool          `json:"mutates"`
+	Dialects     map[string]dialectJSON `json:"dialects"`
+	Name         string                 `json:"name"`
+	Description  string                 `json:"description"`
+	Variants     []requestJSON          `json:"variants"`
+	Setup        []requestJSON          `json:"setup"`
+	ExpectStatus int                    `json:"expect_status"`
+	ExpectPrefix *string                `json:"expect_prefix"`
+	Reject       *string                `json:"reject"`
+	SQL          string                 `json:"sql"`
+	Root         string                 `json:"root"`
+	List         bool                   `json:"list"`
+	Mutates      bool                   `json:"mutates"`
 }
 
 // Defaults for a GraphQL-over-HTTP success: a body that starts with data and
@@ -205,6 +226,30 @@ func convert(wj workloadJSON) (Workload, error) {
 		}
 		w.Requests = append(w.Requests, v)
 	}
+	for name, dj := range wj.Dialects {
+		if !nameRE.MatchString(name) {
+			return Workload{}, fmt.Errorf("dialect name %q must match %s", name, nameRE.String())
+		}
+		if len(dj.Variants) != len(wj.Variants) {
+			return Workload{}, fmt.Errorf("dialect %s: %d variants, the workload has %d (variant i must ask for the same data)", name, len(dj.Variants), len(wj.Variants))
+		}
+		dmain, err := convertRequest(dj.requestJSON, &main)
+		if err != nil {
+			return Workload{}, fmt.Errorf("dialect %s: %w", name, err)
+		}
+		reqs := []Request{dmain}
+		for i, vj := range dj.Variants {
+			v, err := convertRequest(vj, &dmain)
+			if err != nil {
+				return Workload{}, fmt.Errorf("dialect %s variant %d: %w", name, i, err)
+			}
+			reqs = append(reqs, v)
+		}
+		if w.Dialects == nil {
+			w.Dialects = map[string][]Request{}
+		}
+		w.Dialects[name] = reqs
+	}
 	for i, sj := range wj.Setup {
 		s, err := convertRequest(sj, &main)
 		if err != nil {
@@ -298,6 +343,23 @@ func bodyBytes(raw json.RawMessage) ([]byte, error) {
 		return nil, fmt.Errorf("body above %d bytes", MaxBodyBytes)
 	}
 	return out, nil
+}
+
+// ForDialect returns the workload as a target of the given dialect sees it:
+// the dialect's requests in place of the main ones and no setup requests
+// (setup registers the main query text). ok is false when the workload has no
+// requests in that dialect. The empty dialect is the workload itself.
+func (w *Workload) ForDialect(dialect string) (Workload, bool) {
+	if dialect == "" {
+		return *w, true
+	}
+	reqs, ok := w.Dialects[dialect]
+	if !ok {
+		return Workload{}, false
+	}
+	d := *w
+	d.Requests, d.Setup = reqs, nil
+	return d, true
 }
 
 // Select returns the workloads named in names (comma-separated; empty keeps

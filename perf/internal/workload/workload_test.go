@@ -132,3 +132,45 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestParseDialects(t *testing.T) {
+	ws, err := Parse([]byte(`{"workloads":[{
+		"name":"u","method":"POST","path":"/graphql","headers":{"Content-Type":"application/json"},
+		"body":{"query":"{ user(id: 1) { id } }"},
+		"variants":[{"body":{"query":"{ user(id: 2) { id } }"}}],
+		"setup":[{"body":{"query":"register"}}],
+		"dialects":{"postgraphile":{"body":{"query":"{ user: tbUser(id: 1) { id } }"},
+			"variants":[{"body":{"query":"{ user: tbUser(id: 2) { id } }"}}]}}}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := ws[0]
+	d, ok := w.ForDialect("postgraphile")
+	if !ok || len(d.Requests) != 2 || d.Setup != nil {
+		t.Fatalf("dialect view: ok %v, %d requests, setup %v", ok, len(d.Requests), d.Setup)
+	}
+	if got := string(d.Requests[1].Body); got != `{"query":"{ user: tbUser(id: 2) { id } }"}` {
+		t.Errorf("variant 1 body %s", got)
+	}
+	if d.Requests[1].Method != "POST" || d.Requests[1].Path != "/graphql" || len(d.Requests[1].Headers) != 1 {
+		t.Errorf("dialect request did not inherit method, path and headers: %+v", d.Requests[1])
+	}
+	if string(w.Requests[0].Body) != `{"query":"{ user(id: 1) { id } }"}` || len(w.Setup) != 1 {
+		t.Errorf("the workload itself changed: %+v", w)
+	}
+	if _, ok := w.ForDialect("hasura"); ok {
+		t.Error("unknown dialect accepted")
+	}
+	if same, ok := w.ForDialect(""); !ok || len(same.Setup) != 1 {
+		t.Error("the empty dialect must be the workload itself")
+	}
+	for _, tc := range []struct{ name, in, want string }{
+		{"variant count", `{"workloads":[{"name":"a","path":"/","variants":[{"body":"x"}],"dialects":{"p":{"body":"y"}}}]}`, "variant i must ask"},
+		{"dialect name", `{"workloads":[{"name":"a","path":"/","dialects":{"P Q":{"body":"y"}}}]}`, "dialect name"},
+		{"dialect header", `{"workloads":[{"name":"a","path":"/","dialects":{"p":{"headers":{"Host":"x"}}}}]}`, "set by the load generator"},
+	} {
+		if _, err := Parse([]byte(tc.in)); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: err %v, want %q", tc.name, err, tc.want)
+		}
+	}
+}
