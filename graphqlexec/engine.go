@@ -180,6 +180,10 @@ func (e *Engine) ExecuteAppend(ctx context.Context, dst []byte, req *Request) ([
 	return full, resp
 }
 
+// subscriptionOverHTTP answers a subscription sent as an HTTP request: a
+// subscription is a stream, served over WebSocket (Prepare).
+const subscriptionOverHTTP = "Subscriptions are served over WebSocket (graphql-transport-ws or graphql-ws), not over HTTP."
+
 var typeErrorBody = []byte(`{"errors":[{"message":"'TypeError' object has no attribute 'message'","extensions":{"code":"EXECUTION_ERROR","mode":"unified_rust"}}]}`)
 
 func (e *Engine) run(x *execute.Execution, req *Request) Response {
@@ -206,6 +210,9 @@ func (e *Engine) run(x *execute.Execution, req *Request) Response {
 	op, gerr := operation(d.Document, req.OperationName)
 	if gerr != nil {
 		return requestErrors(x, []*gqlerr.Error{gerr})
+	}
+	if op.Operation == ast.OperationTypeSubscription && e.s.Subscription != "" {
+		return x.Dict([]*gqlerr.Error{{Message: subscriptionOverHTTP}})
 	}
 	vars, verrs := e.co.Variables(op, d.Body, req.Variables)
 	if len(verrs) > 0 {

@@ -3,6 +3,8 @@
 #
 #   scripts/devdb.sh            ensure the demo database exists (load it if missing)
 #   scripts/devdb.sh --reload   drop and reload it from examples/blog/schema.sql
+# Either way the subscriptions trigger (subscriptions/sql/fraiseql_notify.sql and
+# examples/blog/subscriptions.sql) is installed when it is missing.
 #
 # Where the server comes from:
 #   - FRAISEQL_DATABASE_URL set: that server is used as is (its database part is ignored;
@@ -14,6 +16,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
 schema_sql="$here/examples/blog/schema.sql"
+subs_sql="$here/examples/blog/subscriptions.sql"
 dbname="${FRAISEQL_DEMO_DB:-fraiseql_demo}"
 reload=0
 [ "${1:-}" = "--reload" ] && reload=1
@@ -62,5 +65,15 @@ if [ "$exists" != 1 ]; then
   log "creating $dbname and loading $schema_sql"
   psql_admin -c "create database \"$dbname\" encoding 'UTF8' lc_collate 'C.UTF-8' lc_ctype 'C.UTF-8' template template0"
   psql "$db_url" -v ON_ERROR_STOP=1 -q -f "$schema_sql" >&2
+fi
+# Change events for the demo's subscriptions (examples/blog/subscriptions.graphql):
+# the shipped trigger function, installed on tb_post and tb_comment. Both files
+# are idempotent; a database made before subscriptions gets them here.
+if [ "$(psql "$db_url" -Atqc "select count(*) from pg_trigger where tgname = 'fraiseql_notify'")" != 2 ]; then
+  log "installing the subscriptions trigger in $dbname"
+  PGOPTIONS="-c client_min_messages=warning" psql "$db_url" -v ON_ERROR_STOP=1 -q -f "$here/subscriptions/sql/fraiseql_notify.sql" -f "$subs_sql" >/dev/null
+fi
+if [ "$(psql "$db_url" -Atqc "select count(*) from pg_attribute where attrelid = 'v_comment'::regclass and attname = 'post_id'")" != 1 ]; then
+  log "$dbname predates v_comment.post_id (commentAdded(postId:) needs it): scripts/devdb.sh --reload makes it afresh"
 fi
 echo "$db_url"

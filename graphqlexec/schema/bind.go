@@ -108,16 +108,21 @@ func (l *loader) bindQuery() {
 				f.Function = nil
 			case t.Name == l.query && f.Read == nil:
 				l.errorf(f.Loc, "%s: a query field needs @read (every root query field reads a view)", subject)
+			case f.Subscribe != nil && t.Name != l.subscription:
+				l.errorf(f.Loc, "%s: @subscribe belongs on fields of the subscription root (a type named Subscription)", subject)
+				f.Subscribe = nil
 			case t.Name == l.mutation && f.Function == nil:
 				l.errorf(f.Loc, "%s: a mutation field needs @function (every mutation calls a PostgreSQL function)", subject)
-			case t.Name != l.query && t.Name != l.mutation && len(f.Args) > 0:
+			case t.Name == l.subscription && f.Subscribe == nil:
+				l.errorf(f.Loc, "%s: a subscription field needs @subscribe (every subscription follows the change events of a view's rows)", subject)
+			case t.Name != l.query && t.Name != l.mutation && t.Name != l.subscription && len(f.Args) > 0:
 				l.errorf(f.Args[0].Loc, "%s: only root fields take arguments", subject)
 			}
 			l.checkFieldColumn(t, f, subject)
-			if t.Name != l.query {
+			if t.Name != l.query && t.Name != l.subscription {
 				for _, a := range f.Args {
 					if a.Column != "" {
-						l.errorf(a.Loc, "argument %q: @column belongs on arguments of @read fields", path+"("+a.Name+":)")
+						l.errorf(a.Loc, "argument %q: @column belongs on arguments of @read and @subscribe fields", path+"("+a.Name+":)")
 					}
 				}
 			}

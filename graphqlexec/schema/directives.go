@@ -48,10 +48,12 @@ type dirSpec struct {
 }
 
 var dirSpecs = map[string]dirSpec{
-	"view":     {args: []argSpec{{"name", argString, true}, {"data", argString, false}}, where: []dirLocation{locObject}},
-	"success":  {where: []dirLocation{locObject}},
-	"error":    {where: []dirLocation{locObject}},
-	"read":     {args: []argSpec{{"scope", argStringMap, false}, {"view", argString, false}}, where: []dirLocation{locField}},
+	"view":    {args: []argSpec{{"name", argString, true}, {"data", argString, false}}, where: []dirLocation{locObject}},
+	"success": {where: []dirLocation{locObject}},
+	"error":   {where: []dirLocation{locObject}},
+	"read":    {args: []argSpec{{"scope", argStringMap, false}, {"view", argString, false}}, where: []dirLocation{locField}},
+	"subscribe": {args: []argSpec{{"entity", argString, false}, {"scope", argStringMap, false}, {"operations", argStringList, false}, {"idColumn", argString, false}, {"view", argString, false}},
+		where: []dirLocation{locField}},
 	"function": {args: []argSpec{{"name", argString, true}, {"schema", argString, false}, {"context", argStringList, false}}, where: []dirLocation{locField}},
 	"context": {args: []argSpec{{"name", argString, true}, {"claim", argString, false}, {"default", argString, false}, {"type", argString, false}, {"sessionVariable", argString, false}},
 		where: []dirLocation{locSchema}, repeatable: true},
@@ -61,7 +63,7 @@ var dirSpecs = map[string]dirSpec{
 }
 
 func dirNames() string {
-	return "@view, @success, @error, @read, @function, @context, @jsonb, @column, @deprecated"
+	return "@view, @success, @error, @read, @function, @subscribe, @context, @jsonb, @column, @deprecated"
 }
 
 // directives checks the directives written at one place and returns them by
@@ -231,6 +233,13 @@ func (l *loader) pendingRead(f *Field, d *ast.Directive) {
 		l.readDirs = map[*Field]*ast.Directive{}
 	}
 	l.readDirs[f] = d
+}
+
+func (l *loader) pendingSubscribe(f *Field, d *ast.Directive) {
+	if l.subDirs == nil {
+		l.subDirs = map[*Field]*ast.Directive{}
+	}
+	l.subDirs[f] = d
 }
 
 func (l *loader) pendingFunction(f *Field, d *ast.Directive) {

@@ -42,6 +42,9 @@ func (s *Schema) buildGraphQL() (*graphql.Schema, error) {
 	if s.Mutation != "" {
 		cfg.Mutation = b.namedOf(s.Mutation).(*graphql.Object)
 	}
+	if s.Subscription != "" {
+		cfg.Subscription = b.namedOf(s.Subscription).(*graphql.Object)
+	}
 	gs, err := graphql.NewSchema(cfg)
 	if err != nil {
 		return nil, err

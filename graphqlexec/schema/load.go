@@ -17,11 +17,29 @@ import (
 
 // LoadFile reads and loads a declaration file (see Load).
 func LoadFile(path string) (*Schema, error) {
-	src, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
+	return LoadFiles(path)
+}
+
+// LoadFiles reads and loads a declaration made of several files, e.g. the
+// app's types in app.graphql and its subscriptions in subscriptions.graphql
+// (--schema app.graphql,subscriptions.graphql): the files are one
+// declaration, in the order given, and errors name the file they are in.
+func LoadFiles(paths ...string) (*Schema, error) {
+	srcs := make([]Source, 0, len(paths))
+	for _, p := range paths {
+		body, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		srcs = append(srcs, Source{Name: p, Body: body})
 	}
-	return Load(path, src)
+	return LoadSources(srcs...)
+}
+
+// Source is one file of a declaration.
+type Source struct {
+	Name string // for error messages
+	Body []byte
 }
 
 // Load parses a declaration (GraphQL SDL with fraiseql-http's directives,
@@ -31,16 +49,32 @@ func LoadFile(path string) (*Schema, error) {
 //
 // On failure the error is an ErrorList holding every problem found.
 func Load(file string, src []byte) (*Schema, error) {
-	l := &loader{
-		file:      file,
-		lines:     lineStarts(src),
-		src:       src,
-		declared:  map[string]*Type{},
-		astOf:     map[*Type]ast.Node{},
-		generated: map[string]*Type{},
+	return LoadSources(Source{Name: file, Body: src})
+}
+
+// LoadSources is Load for a declaration made of several files: they are
+// read as one document (types declared in one may be used in another), and
+// every error is located in its own file.
+func LoadSources(srcs ...Source) (*Schema, error) {
+	if len(srcs) == 0 {
+		return nil, ErrorList{{Loc: Location{File: "", Line: 1, Column: 1}, Msg: "no declaration file given"}}
 	}
+	// A syntax error is reported in the file it is in: each file is parsed
+	// alone first, so an unclosed brace in one is not blamed on the next.
+	var errs ErrorList
+	for _, src := range srcs {
+		l := newLoader([]Source{src})
+		if _, err := parser.Parse(parser.ParseParams{Source: source.NewSource(&source.Source{Body: l.src, Name: src.Name})}); err != nil {
+			l.syntaxError(err)
+			errs = append(errs, l.errs...)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	l := newLoader(srcs)
 	doc, err := parser.Parse(parser.ParseParams{
-		Source: source.NewSource(&source.Source{Body: src, Name: file}),
+		Source: source.NewSource(&source.Source{Body: l.src, Name: l.file}),
 	})
 	if err != nil {
 		l.syntaxError(err)
@@ -54,10 +88,43 @@ func Load(file string, src []byte) (*Schema, error) {
 	return s, nil
 }
 
+// newLoader joins the sources into one text (a newline between two files)
+// and remembers where each begins, so positions map back to file:line:col.
+func newLoader(srcs []Source) *loader {
+	l := &loader{
+		declared:  map[string]*Type{},
+		astOf:     map[*Type]ast.Node{},
+		generated: map[string]*Type{},
+	}
+	names := make([]string, 0, len(srcs))
+	for i, src := range srcs {
+		if i > 0 {
+			l.src = append(l.src, '\n')
+		}
+		l.files = append(l.files, fileSpan{name: src.Name, start: len(l.src)})
+		l.src = append(l.src, src.Body...)
+		names = append(names, src.Name)
+	}
+	l.file = strings.Join(names, ",")
+	l.lines = lineStarts(l.src)
+	for i := range l.files {
+		l.files[i].firstLine = sort.Search(len(l.lines), func(j int) bool { return l.lines[j] > l.files[i].start }) - 1
+	}
+	return l
+}
+
+// fileSpan is where one source file begins in the joined text.
+type fileSpan struct {
+	name      string
+	start     int // byte offset
+	firstLine int // index in loader.lines of its first line
+}
+
 // loader carries the state of one Load call.
 type loader struct {
-	file  string
-	src   []byte
+	file  string // the file names joined with commas (Schema.File)
+	src   []byte // the files joined (see newLoader)
+	files []fileSpan
 	lines []int // byte offset of each line start
 	errs  ErrorList
 
@@ -67,12 +134,15 @@ type loader struct {
 	astOf     map[*Type]ast.Node // definition node of each declared type
 	contexts  []*ContextValue
 	// generated where/orderBy inputs by name, so each is built once.
-	generated map[string]*Type
-	query     string
-	mutation  string
-	// @read / @function directive nodes, bound once the roots are known.
+	generated    map[string]*Type
+	query        string
+	mutation     string
+	subscription string
+	// @read / @function / @subscribe directive nodes, bound once the roots
+	// are known.
 	readDirs map[*Field]*ast.Directive
 	funcDirs map[*Field]*ast.Directive
+	subDirs  map[*Field]*ast.Directive
 }
 
 func lineStarts(src []byte) []int {
@@ -91,7 +161,8 @@ func lineStarts(src []byte) []int {
 	return starts
 }
 
-// pos turns a byte offset into a location; columns count characters.
+// pos turns a byte offset into a location in the file that holds it;
+// columns count characters.
 func (l *loader) pos(offset int) Location {
 	line := sort.Search(len(l.lines), func(i int) bool { return l.lines[i] > offset }) - 1
 	if line < 0 {
@@ -101,12 +172,19 @@ func (l *loader) pos(offset int) Location {
 	if offset > len(l.src) {
 		offset = len(l.src)
 	}
-	return Location{File: l.file, Line: line + 1, Column: utf8.RuneCount(l.src[start:offset]) + 1}
+	file, first := l.file, 0
+	for i := len(l.files) - 1; i >= 0; i-- {
+		if l.files[i].start <= offset {
+			file, first = l.files[i].name, l.files[i].firstLine
+			break
+		}
+	}
+	return Location{File: file, Line: line - first + 1, Column: utf8.RuneCount(l.src[start:offset]) + 1}
 }
 
 func (l *loader) at(loc *ast.Location) Location {
 	if loc == nil {
-		return Location{File: l.file, Line: 1, Column: 1}
+		return Location{File: l.files[0].name, Line: 1, Column: 1}
 	}
 	return l.pos(loc.Start)
 }
@@ -118,7 +196,7 @@ func (l *loader) errorf(loc Location, format string, args ...any) {
 // syntaxError reports a parse failure at its position, keeping only the
 // one-line description graphql-go puts before its source excerpt.
 func (l *loader) syntaxError(err error) {
-	loc := Location{File: l.file, Line: 1, Column: 1}
+	loc := Location{File: l.files[0].name, Line: 1, Column: 1}
 	msg := err.Error()
 	if ge, ok := err.(*gqlerrors.Error); ok {
 		if len(ge.Positions) > 0 {
@@ -158,6 +236,7 @@ func (l *loader) build(doc *ast.Document) *Schema {
 	l.resultTypes()
 	l.bindQuery()
 	l.bindMutation()
+	l.bindSubscription()
 	if len(l.errs) > 0 {
 		return nil
 	}
@@ -374,6 +453,10 @@ func (l *loader) field(owner *Type, fd *ast.FieldDefinition) *Field {
 		f.Function = &FunctionBinding{}
 		l.pendingFunction(f, d)
 	}
+	if d := dirs["subscribe"]; d != nil {
+		f.Subscribe = &SubscribeBinding{}
+		l.pendingSubscribe(f, d)
+	}
 	seen := map[string]bool{}
 	for _, ad := range fd.Arguments {
 		iv := l.inputValue(path+"("+ad.Name.Value+":)", ad, locArgument)
@@ -506,10 +589,17 @@ func (l *loader) checkRefs(t *Type) {
 }
 
 // roots reads the schema definition's operation types (Query and Mutation
-// by default) and checks that the root types exist.
+// by default) and checks that the root types exist. The subscription root
+// is the one the schema definition names or, when it names none, the type
+// called Subscription if one is declared: a file of subscriptions can then
+// be added to a declaration whose schema definition predates it
+// (--schema app.graphql,subscriptions.graphql).
 func (l *loader) roots() {
 	l.query, l.mutation = "Query", "Mutation"
-	queryLoc := Location{File: l.file, Line: 1, Column: 1}
+	if _, ok := l.declared["Subscription"]; ok {
+		l.subscription = "Subscription"
+	}
+	queryLoc := Location{File: l.files[0].name, Line: 1, Column: 1}
 	if d := l.schemaDef; d != nil {
 		queryLoc = l.at(d.Loc)
 		l.mutation = ""
@@ -526,18 +616,18 @@ func (l *loader) roots() {
 				l.query = op.Type.Name.Value
 			case "mutation":
 				l.mutation = op.Type.Name.Value
+			case "subscription":
+				l.subscription = op.Type.Name.Value
 			default:
-				l.errorf(loc, "schema: %s roots are not supported yet", op.Operation)
+				l.errorf(loc, "schema: %s roots are not supported", op.Operation)
 			}
 		}
 		if !seen["query"] {
 			l.query = ""
 			l.errorf(queryLoc, "schema: a query root is required")
 		}
-	} else if _, ok := l.declared["Subscription"]; ok {
-		l.errorf(l.declared["Subscription"].Loc, "type \"Subscription\": subscriptions are not supported yet")
 	}
-	for _, root := range []*string{&l.query, &l.mutation} {
+	for _, root := range []*string{&l.query, &l.mutation, &l.subscription} {
 		if *root == "" {
 			continue
 		}
@@ -557,5 +647,9 @@ func (l *loader) roots() {
 	}
 	if l.query != "" && l.query == l.mutation {
 		l.errorf(queryLoc, "schema: query and mutation roots must be different types")
+	}
+	if l.subscription != "" && (l.subscription == l.query || l.subscription == l.mutation) {
+		l.errorf(queryLoc, "schema: the subscription root must be a type of its own")
+		l.subscription = ""
 	}
 }

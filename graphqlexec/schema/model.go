@@ -169,6 +169,10 @@ type Field struct {
 	Read *ReadBinding
 	// Root mutation fields bound to a function (@function).
 	Function *FunctionBinding
+	// Root subscription fields bound to change events (@subscribe). Such a
+	// field also has a Read: the single read of its view that each event
+	// runs, with the event's id compared with Subscribe.IDColumn.
+	Subscribe *SubscribeBinding
 }
 
 // InputValue is an argument or an input object field.
@@ -234,6 +238,24 @@ type FunctionBinding struct {
 	Success     string // success type name
 	Error       string // error type name
 	InputArg    string // name of the argument carrying the input object ("input")
+}
+
+// SubscribeBinding binds a root subscription field to the change events of
+// an entity (sent by the shipped NOTIFY trigger, subscriptions/sql). For
+// each event of Entity with one of Operations, the field's Read runs under
+// the subscriber's context with IDColumn = the event's id added to the
+// field's arguments (column equalities and where), and the subscriber gets
+// the row when the read finds one.
+type SubscribeBinding struct {
+	// Entity is the entity name the trigger was installed with
+	// (fraiseql_notify_install's second argument); the return type's name
+	// by default.
+	Entity string
+	// IDColumn is the view column the event's id is compared with ("id").
+	IDColumn string
+	// Operations are the row operations that fire: "INSERT", "UPDATE" (both
+	// by default). DELETE is not one: a deleted row cannot be read back.
+	Operations []string
 }
 
 // ContextValue is a per-request value the server computes (from the

@@ -6,11 +6,12 @@ import "strings"
 // index, the directives and the contexts.
 func (l *loader) assemble() *Schema {
 	s := &Schema{
-		File:       l.file,
-		Query:      l.query,
-		Mutation:   l.mutation,
-		Contexts:   l.contexts,
-		Directives: builtins().directives,
+		File:         l.file,
+		Query:        l.query,
+		Mutation:     l.mutation,
+		Subscription: l.subscription,
+		Contexts:     l.contexts,
+		Directives:   builtins().directives,
 	}
 	resolve := func(name string) *Type {
 		if t := l.lookup(name); t != nil {
@@ -23,12 +24,12 @@ func (l *loader) assemble() *Schema {
 	// as the schema's explicit types.
 	var explicit []*Type
 	for _, t := range l.order {
-		if t.Kind == KindObject && t.Name != l.query && t.Name != l.mutation {
+		if t.Kind == KindObject && t.Name != l.query && t.Name != l.mutation && t.Name != l.subscription {
 			explicit = append(explicit, t)
 		}
 	}
 	var roots []*Type
-	for _, r := range []string{l.query, l.mutation} {
+	for _, r := range []string{l.query, l.mutation, l.subscription} {
 		if r != "" {
 			roots = append(roots, l.declared[r])
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/coerce"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/plan"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/rowjson"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/validate"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
@@ -142,6 +143,14 @@ type Execution struct {
 
 	session     []SessionVar // see sessionVars
 	sessionDone bool
+
+	// event, when set, is one more column equality of every root read:
+	// a subscription's read for one change event (RunEvent).
+	event *plan.Equality
+	// misses counts single-row root reads that found no row; readErr is
+	// the last statement error of a root read.
+	misses  int
+	readErr error
 }
 
 // Begin starts a request's execution at the current time; bodies are

@@ -93,6 +93,7 @@ func (x *Execution) fetchInto(out []byte, r *root, proj *rowjson.Node) ([]byte, 
 	}
 	rows, err := x.query(r.stmt.SQL, args)
 	if err != nil {
+		x.readErr = err
 		return nil, err
 	}
 	defer rows.Close()
@@ -119,10 +120,12 @@ func (x *Execution) fetchInto(out []byte, r *root, proj *rowjson.Node) ([]byte, 
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
+		x.readErr = err
 		return nil, err
 	}
 	if single {
 		if n == 0 {
+			x.misses++
 			return nil, nil
 		}
 		return out, nil

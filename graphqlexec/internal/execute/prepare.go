@@ -1,6 +1,7 @@
 package execute
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/graphql-go/graphql/language/ast"
@@ -43,6 +44,8 @@ type root struct {
 	stmt  *plan.Statement
 	err   error // planning error, reported as this field's error
 	mut   *mutationPlan
+	// eqs are a read's column equalities from its arguments, coerced.
+	eqs []plan.Equality
 
 	// binds are stmt's parameters taken from variables; a prepared
 	// operation shared by requests with variables (see bound) rebinds
@@ -335,6 +338,11 @@ func (x *Execution) plan(r *root) (*plan.Statement, error) {
 			}
 			varEqs = append(varEqs, ref)
 		}
+	}
+	r.eqs = rd.Equalities
+	if x.event != nil {
+		rd.Equalities = append(slices.Clip(rd.Equalities), *x.event)
+		varEqs = append(varEqs, 0)
 	}
 	st, err := plan.Build(s, rd)
 	if err != nil || len(varNames) == 0 {

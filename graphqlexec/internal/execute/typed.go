@@ -223,6 +223,7 @@ func (x *Execution) typedRead(out []byte, r *root, errs []rowjson.FieldError) (_
 	}
 	rows, err := x.query(r.stmt.SQL, args)
 	if err != nil {
+		x.readErr = err
 		return out, errs, false, false, err
 	}
 	defer rows.Close()
@@ -269,9 +270,11 @@ func (x *Execution) typedRead(out []byte, r *root, errs []rowjson.FieldError) (_
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
+		x.readErr = err
 		return out, errs, false, false, err
 	}
 	if single && n == 0 {
+		x.misses++
 		miss = true
 		failed = wraps[0].NonNull
 		if failed {
