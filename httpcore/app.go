@@ -19,6 +19,7 @@ import (
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/graphiql"
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/h1"
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/h2"
+	"github.com/fraiseql/fraiseql-http/httpcore/internal/obs"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -60,7 +61,13 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	s, err := schema.LoadFile(cfg.SchemaPath)
+	// Lines logged with a request's context carry its id.
+	logger = slog.New(obs.WithRequestIDs(logger.Handler()))
+	ids, err := obs.NewIDs()
+	if err != nil {
+		return nil, &StartupError{"config", err}
+	}
+	sch, err := schema.LoadFile(cfg.SchemaPath)
 	if err != nil {
 		return nil, &StartupError{"schema", err}
 	}
@@ -84,7 +91,7 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 		pool.Close()
 		return nil, &StartupError{"database", err}
 	}
-	exec, err := newExecutor(s, pool, cfg, errorLogger(logger))
+	exec, err := newExecutor(sch, pool, cfg, errorLogger(logger))
 	if err != nil {
 		pool.Close()
 		return nil, &StartupError{"engine", err}
@@ -147,7 +154,9 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 			return nil, &StartupError{"config", err}
 		}
 	}
-	srv := h1.NewServer(newHandler(opts))
+	srv := h1.NewServer(obs.Handler(newHandler(opts), obs.Options{
+		Mode: cfg.requestIDMode(), IDs: ids, Logger: logger, AccessLog: cfg.AccessLog,
+	}))
 	srv.ServerHeader = cfg.ServerHeader
 	srv.MaxBodyBytes = cfg.MaxBodyBytes
 	srv.Logger = logger
@@ -171,6 +180,9 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 // with the cause the client never sees.
 func errorLogger(logger *slog.Logger) func(context.Context, graphqlexec.ErrorEvent) {
 	return func(ctx context.Context, e graphqlexec.ErrorEvent) {
+		if rec := obs.FromContext(ctx); rec != nil {
+			rec.Errors.Add(1)
+		}
 		level := errorLevel(e.Class)
 		if !logger.Enabled(ctx, level) {
 			return

@@ -147,6 +147,10 @@ var httpcoreLayers = []layerRule{
 	// never GraphQL, FastAPI's behaviour or the application.
 	{pkg: "./internal/compress", allowed: []string{"connlimit", "httpcore/internal/h1"}, forbidden: []string{"github.com/go-chi/", "golang.org/x/net/"}},
 	{pkg: "./internal/h2", allowed: []string{"connlimit", "httpcore/internal/h1"}, forbidden: []string{"github.com/go-chi/", "github.com/klauspost/"}},
+	// What the operator is told (request ids, access log, logger): it sees
+	// requests and responses, never GraphQL, FastAPI's behaviour or the
+	// application.
+	{pkg: "./internal/obs", allowed: []string{"connlimit", "httpcore/internal/h1"}, forbidden: []string{"github.com/go-chi/"}},
 }
 
 func (r layerRule) violation(pkg string) string {

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"strconv"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/compress"
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/fastapi"
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/h1"
+	"github.com/fraiseql/fraiseql-http/httpcore/internal/obs"
 )
 
 // Config holds the process settings of `fraiseql-http serve`. Fill it with
@@ -92,6 +94,18 @@ type Config struct {
 	// neither. With them the port speaks TLS only (1.2 or later); the pair is
 	// read again on SIGHUP (App.ReloadTLS).
 	TLSCert, TLSKey string
+
+	// Observability (docs/operations.md). RequestIDHeader is auto (the
+	// default: echo a well-formed incoming X-Request-ID, add none
+	// otherwise; off under --quirks v1.9.7), always (every response gets
+	// one, generated when none came) or off (--request-id-header). LogFormat
+	// is text (default) or json (--log-format), LogLevel debug, info
+	// (default), warn or error (--log-level); AccessLog writes one line per
+	// request (--access-log, default false).
+	RequestIDHeader string
+	LogFormat       string
+	LogLevel        string
+	AccessLog       bool
 
 	// Authentication (docs/authentication.md). A provider is configured when
 	// a key source is set: AuthSecret, AuthPublicKeyFile, AuthJWKSURL or
@@ -203,6 +217,9 @@ func DefaultConfig() Config {
 		APQCacheBytes:       fastapi.DefaultAPQCacheBytes,
 		CORSMethods:         []string{"GET", "POST"},
 		CORSHeaders:         []string{"Content-Type", "Authorization"},
+		RequestIDHeader:     string(obs.IDAuto),
+		LogFormat:           "text",
+		LogLevel:            "info",
 	}
 }
 
@@ -322,6 +339,12 @@ func (c *Config) Validate() error {
 		errs = append(errs, fmt.Errorf("apq cache bytes: %d must be at least 1", c.APQCacheBytes))
 	}
 	if err := c.corsOptions().Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if _, err := obs.ParseIDMode(c.RequestIDHeader); err != nil {
+		errs = append(errs, fmt.Errorf("request id header: %v", err))
+	}
+	if _, err := obs.NewLogger(io.Discard, c.LogFormat, c.LogLevel); err != nil {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
@@ -474,6 +497,10 @@ var envVars = [][2]string{
 	{"cors-origins", "FRAISEQL_CORS_ORIGINS"},
 	{"cors-methods", "FRAISEQL_CORS_METHODS"},
 	{"cors-headers", "FRAISEQL_CORS_HEADERS"},
+	{"request-id-header", "FRAISEQL_REQUEST_ID_HEADER"},
+	{"log-format", "FRAISEQL_LOG_FORMAT"},
+	{"log-level", "FRAISEQL_LOG_LEVEL"},
+	{"access-log", "FRAISEQL_ACCESS_LOG"},
 }
 
 // envName returns the environment variable read for a serve flag ("" when
@@ -624,6 +651,10 @@ func ParseFlags(cfg *Config, args []string, getenv func(string) string, usage io
 	fs.Var(listValue{&cfg.CORSOrigins}, "cors-origins", `allowed CORS origins, comma list ("*": any); empty turns CORS off`)
 	fs.Var(listValue{&cfg.CORSMethods}, "cors-methods", `allowed CORS methods, comma list ("*": all)`)
 	fs.Var(listValue{&cfg.CORSHeaders}, "cors-headers", `allowed CORS request headers, comma list ("*": any)`)
+	fs.StringVar(&cfg.RequestIDHeader, "request-id-header", cfg.RequestIDHeader, "x-request-id: auto (echo a valid incoming one; off under --quirks v1.9.7), always (also generate one) or off")
+	fs.StringVar(&cfg.LogFormat, "log-format", cfg.LogFormat, "log lines as text or json")
+	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error")
+	fs.BoolVar(&cfg.AccessLog, "access-log", cfg.AccessLog, "log one line per request (method, path, status, bytes, duration, request id, operation)")
 
 	// Environment first, through the flag setters, so that parsing and
 	// error messages are the same for both sources.
@@ -654,6 +685,9 @@ func ParseFlags(cfg *Config, args []string, getenv func(string) string, usage io
 	cfg.Introspection = graphqlexec.IntrospectionPolicy(strings.ToLower(intro))
 	cfg.APQMode = strings.ToLower(apqMode)
 	cfg.APQStore = strings.ToLower(cfg.APQStore)
+	cfg.RequestIDHeader = strings.ToLower(cfg.RequestIDHeader)
+	cfg.LogFormat = strings.ToLower(cfg.LogFormat)
+	cfg.LogLevel = strings.ToLower(cfg.LogLevel)
 	return nil
 }
 
@@ -675,4 +709,20 @@ func (v quirksValue) Set(s string) error {
 	}
 	*v.q = q
 	return nil
+}
+
+// requestIDMode is the effective --request-id-header: auto is off under
+// --quirks v1.9.7, whose answers never carry the header.
+func (c *Config) requestIDMode() obs.IDMode {
+	m, _ := obs.ParseIDMode(c.RequestIDHeader) // Validate has checked it
+	if m == obs.IDAuto && c.Quirks.V1() {
+		return obs.IDOff
+	}
+	return m
+}
+
+// NewLogger builds the process logger of cfg's --log-format and
+// --log-level, writing to w.
+func NewLogger(cfg Config, w io.Writer) (*slog.Logger, error) {
+	return obs.NewLogger(w, cfg.LogFormat, cfg.LogLevel)
 }

@@ -23,6 +23,9 @@
 //     after every route in handler.ServeHTTP) and internal/h2 (HTTP/2 on
 //     the same port through x/net/http2: prior knowledge, Upgrade: h2c, TLS
 //     ALPN h2; every stream answered by h1.Server.ServeForeign).
+//   - internal/obs (beside them): request ids (X-Request-ID in, x-request-id
+//     out by --request-id-header), the per-request record in the context,
+//     the access log, the process logger (--log-format, --log-level).
 //   - this package: Config (defaults, Validate, flags and FRAISEQL_*
 //     variables), the environment's policy (introspection, playground,
 //     development-only routes) in one place, the one route table (POST/GET

@@ -16,6 +16,7 @@ import (
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/fastapi"
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/graphiql"
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/h1"
+	"github.com/fraiseql/fraiseql-http/httpcore/internal/obs"
 	"github.com/fraiseql/fraiseql-http/pyjson"
 )
 
@@ -332,6 +333,12 @@ func (h *handler) execute(w h1.ResponseWriter, r *http.Request, req *graphqlexec
 	// The body is appended to the writer's empty pooled buffer, so it is
 	// not copied; the buffer keeps its capacity for the next request.
 	buf, resp := h.opts.Executor.ExecuteAppend(r.Context(), w.Buffer(), req)
+	if rec := obs.FromContext(r.Context()); rec != nil {
+		rec.Operation = resp.Operation
+		if req.OperationName != nil {
+			rec.OperationName = *req.OperationName
+		}
+	}
 	if resp.InternalError {
 		fastapi.ServerError(w)
 		return

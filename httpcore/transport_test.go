@@ -14,6 +14,7 @@ import (
 	"errors"
 	"io"
 	"math/big"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -34,6 +35,12 @@ import (
 // configuration changed by tweak; the app is shut down when the test ends.
 func startApp(t testing.TB, tweak func(*Config)) (*App, string) {
 	t.Helper()
+	return startAppLogger(t, tweak, nil)
+}
+
+// startAppLogger is startApp with the app logging to logger.
+func startAppLogger(t testing.TB, tweak func(*Config), logger *slog.Logger) (*App, string) {
+	t.Helper()
 	cfg := DefaultConfig()
 	cfg.SchemaPath = "../examples/blog/app.graphql"
 	cfg.DatabaseURL = testDatabaseURL(t)
@@ -41,7 +48,7 @@ func startApp(t testing.TB, tweak func(*Config)) (*App, string) {
 	if tweak != nil {
 		tweak(&cfg)
 	}
-	app, err := Open(context.Background(), cfg, nil)
+	app, err := Open(context.Background(), cfg, logger)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -64,13 +63,17 @@ func version() string {
 }
 
 func serve(args []string, getenv func(string) string, stderr io.Writer) int {
-	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	cfg := httpcore.DefaultConfig()
 	if err := httpcore.ParseFlags(&cfg, args, getenv, stderr); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printEnvHelp(stderr)
 			return 0
 		}
+		fmt.Fprintf(stderr, "fraiseql-http: %v\n", err)
+		return 2
+	}
+	logger, err := httpcore.NewLogger(cfg, stderr)
+	if err != nil {
 		fmt.Fprintf(stderr, "fraiseql-http: %v\n", err)
 		return 2
 	}

@@ -110,6 +110,12 @@ class HttpConfig:
     cors_methods: Optional[Sequence[str]] = _flag(_LIST)
     cors_headers: Optional[Sequence[str]] = _flag(_LIST)
 
+    # Request ids and the access log (docs/operations.md): "auto" (echo a
+    # well-formed incoming X-Request-ID), "always" (every response gets
+    # one) or "off"; access_log writes one line per request.
+    request_id_header: Optional[str] = None
+    access_log: Optional[bool] = None
+
     # Logs: None sends them to the `fraiseql_http` logger through a pipe;
     # an int is a file descriptor the server writes to (2 is stderr).
     log_fd: Optional[int] = None
@@ -138,6 +144,8 @@ class HttpConfig:
         _choice(self, "introspection", ("public", "disabled", "authenticated"))
         _bool(self, "playground", optional=True)
         _choice(self, "graphiql", ("embedded", "v1"))
+        _choice(self, "request_id_header", ("auto", "always", "off"))
+        _bool(self, "access_log", optional=True)
         _int(self, "pool_size", 1, 10000, optional=True)
         _str(self, "server_header", optional=True)
         if isinstance(self.server_header, str) and ("\r" in self.server_header or "\n" in self.server_header):
@@ -213,6 +221,9 @@ class HttpConfig:
         out["execution-timeout"] = "request_timeout_ms"
         out["compression"] = "enable_compression"
         out["http2"] = "enable_http2"
+        # The bridge makes the logger itself from these two (and log_fd).
+        out["log-format"] = "log_format"
+        out["log-level"] = "log_level"
         return out
 
 

@@ -1,0 +1,45 @@
+package obs
+
+import (
+	"context"
+	"sync/atomic"
+	"time"
+)
+
+// Record is what the layers learn about one request while it runs; the
+// access log line and the metrics are written from it when it ends. The
+// fields other than Errors are written by the request's goroutine only.
+type Record struct {
+	// ID is the request id (incoming or generated).
+	ID string
+	// Start is when the request reached the handler.
+	Start time.Time
+	// Operation is the GraphQL operation type ("query", "mutation",
+	// "subscription"), empty when none ran.
+	Operation string
+	// OperationName is the request's operationName, when it gave one.
+	OperationName string
+	// Errors counts the GraphQL errors the request met (Hooks.Error).
+	Errors atomic.Int32
+}
+
+type recordKey struct{}
+
+// WithRecord returns ctx carrying rec.
+func WithRecord(ctx context.Context, rec *Record) context.Context {
+	return context.WithValue(ctx, recordKey{}, rec)
+}
+
+// FromContext returns the request's record, nil outside a request.
+func FromContext(ctx context.Context) *Record {
+	rec, _ := ctx.Value(recordKey{}).(*Record)
+	return rec
+}
+
+// RequestID returns the id of the request ctx belongs to, "" outside one.
+func RequestID(ctx context.Context) string {
+	if rec := FromContext(ctx); rec != nil {
+		return rec.ID
+	}
+	return ""
+}
