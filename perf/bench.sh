@@ -14,11 +14,13 @@
 #                                            installed if missing, PostGraphile with 2
 #                                            cluster workers too, introspection run
 #
-# Targets: fraiseql-http (production), PostGraphile 4 (a real GraphQL peer,
+# Targets: fraiseql-http (production) on the demo app's v_ views, the same
+# binary on its tv_ tables (fraiseql-http-tv: examples/blog/app-tv.graphql over
+# tv.sql's table-backed projections), PostGraphile 4 (a real GraphQL peer,
 # pinned in perf/peer and installed into a cache folder on first use; skipped,
 # and said so, when node or npm is missing), the thin reference (net/http +
 # pgx), the FastAPI baseline (v1-style, NOT the real FraiseQL), and the raw-pgx
-# floor. fraiseql-http and PostGraphile are asked for the same data, each in its
+# floor. fraiseql-http, fraiseql-http-tv and PostGraphile are asked for the same data, each in its
 # own dialect (perf/workloads/blog.json "dialects"), and must return it
 # (--same-data) before a workload is measured for them. Every result carries
 # the server's and PostgreSQL's CPU time per request, read from /proc.
@@ -87,7 +89,7 @@ else
   log "FastAPI baseline skipped (run perf/baseline/setup.sh or make bench-full to install it)"
 fi
 
-url=$(perf/dataset.sh medium $([ "$mode" != full ] && echo --reuse))
+url=$(perf/dataset.sh medium --tv $([ "$mode" != full ] && echo --reuse))
 dbname=${url%%\?*}; dbname=${dbname##*/}
 log "database $url"
 
@@ -113,6 +115,7 @@ start() {
 }
 
 fh_cmd=("$bin/fraiseql-http" serve --schema examples/blog/app.graphql --database-url "$url" --host 127.0.0.1 --port 0 --environment production)
+fhtv_cmd=("$bin/fraiseql-http" serve --schema examples/blog/app-tv.graphql --database-url "$url" --host 127.0.0.1 --port 0 --environment production)
 tr_cmd=("$bin/thinref" --workloads perf/workloads/blog.json --database-url "$url" --port 0)
 fa_cmd=(perf/baseline/run.sh "$url" 0)
 pg_cmd=(perf/peer/postgraphile.sh "$url" 0)
@@ -153,12 +156,14 @@ fi
 
 # 2. throughput, latency and CPU per request, all targets interleaved
 start fh fraiseql-http "$out/fraiseql-http.log" "${fh_cmd[@]}"
+start fhtv fraiseql-http-tv "$out/fraiseql-http-tv.log" "${fhtv_cmd[@]}"
 start tr thinref "$out/thinref.log" "${tr_cmd[@]}"
-targets=(--target "fraiseql-http=$fh")
+targets=(--target "fraiseql-http=$fh" --target "fraiseql-http-tv=$fhtv")
 labels=(--label "fraiseql-http=fraiseql-http $(git rev-parse --short HEAD), --environment production, v_ views"
+        --label "fraiseql-http-tv=fraiseql-http $(git rev-parse --short HEAD), --environment production, tv_ tables (examples/blog/app-tv.graphql, tv.sql)"
         --label "thinref=thin reference: net/http + pgx, same SQL, rows joined into the data envelope, no GraphQL"
         --label "floor=raw pgx, same SQL and concurrency, no HTTP")
-same=fraiseql-http
+same=fraiseql-http,fraiseql-http-tv
 if [ $peer = 1 ]; then
   start pg postgraphile "$out/postgraphile.log" "${pg_cmd[@]}"
   targets+=(--target "postgraphile=$pg" --dialect postgraphile=postgraphile)
