@@ -92,9 +92,9 @@ type Config struct {
 	// MaxQueryBytes bounds the query text (default 64 KiB), checked before
 	// the document cache. MaxQueryTokens bounds its lexical tokens
 	// (default 10,000). MaxQueryDepth bounds the selection depth, root
-	// fields at 1, counted through fragment spreads (default 20); brackets
-	// of any kind may nest max(64, 2×MaxQueryDepth+24) deep, and tokens
-	// may sit 8 brackets deep on average. MaxQueryFields bounds the fields
+	// fields at 1, counted through fragment spreads (default 20); selection
+	// sets, list and object values may nest max(64, 2×MaxQueryDepth+24)
+	// levels. MaxQueryFields bounds the fields
 	// an operation or fragment selects with its fragment spreads expanded
 	// (default 1,000). The introspection query GraphiQL sends is 13 deep,
 	// 181 fields and 150 tokens.

@@ -6,14 +6,16 @@
 // under internal/, each named for what it does, none importing this
 // package:
 //
-//   - internal/validate: the front end (limits, parse, graphql-core's
-//     validation rules and words);
+//   - internal/language: the lexer, parser, AST and printer (graphql-core
+//     3.2's syntax and words); internal/validate: the document limits
+//     around the parse; internal/rules: graphql-core's validation rules;
 //   - internal/coerce: variables and argument literals;
 //   - internal/execute: preparation (fields, projections, statements from
 //     internal/plan), pgx execution with session variables, response bytes
 //     (internal/rowjson for rows, internal/mutation for mutation results,
 //     internal/introspect for __schema/__type);
-//   - internal/literal, internal/gqlerr: value printing and GraphQL errors;
+//   - internal/gqlerr: GraphQL errors; internal/literal: the declaration
+//     loader's literals while it is on graphql-go;
 //   - schema (not internal: the server loads the declaration with it).
 //
 // The pipeline: a bounded, sharded LRU keyed by query text holds each
@@ -39,11 +41,11 @@
 // text (values are bound parameters, identifiers and JSON keys come from
 // the schema model); decode row JSON into Go maps on the response path.
 //
-// Security defaults: every document is measured before it is parsed and
-// validated (internal/validate: bytes, tokens, bracket nesting, selection
-// depth and fields through fragments), because graphql-go's parser and
-// validator are super-linear in depth and repeated fields; validation
-// stops at graphql-core's 100 errors; every statement runs under the
+// Security defaults: every document is bounded before it is validated
+// (internal/validate: bytes before the cache, tokens and nesting while it
+// is parsed, selection depth and fields through fragments once parsed), and
+// the front end (internal/language, internal/rules) is linear in the
+// document; validation stops at graphql-core's 100 errors; every statement runs under the
 // request's ExecutionTimeout. Filters are bounded (plan.MaxFilterDepth,
 // plan.MaxFilterConditions); unknown filter fields or operators are GraphQL
 // errors; introspection is disabled in production unless configured, and

@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"sync"
 
-	"github.com/graphql-go/graphql/language/ast"
-
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/coerce"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/execute"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/language"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/rules"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/validate"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
 )
@@ -24,14 +24,12 @@ type Engine struct {
 	cfg   Config
 	cache *docCache
 	lim   validate.Limits
-	val   *validate.Validator
+	val   *rules.Validator
 	co    *coerce.Coercer
 	ex    *execute.Engine
 }
 
-// New builds an engine. The schema's graphql-go form (which the validator
-// uses) is built here, so a schema graphql-go cannot represent fails at
-// start, not per request.
+// New builds an engine; the declaration is indexed for validation here.
 func New(s *schema.Schema, db DB, cfg Config) (*Engine, error) {
 	if s == nil {
 		return nil, errors.New("graphqlexec: nil schema")
@@ -88,7 +86,7 @@ func New(s *schema.Schema, db DB, cfg Config) (*Engine, error) {
 			h(ctx, ErrorEvent{Class: class, Message: msg, Err: cause})
 		})
 	}
-	return &Engine{s: s, cfg: cfg, cache: newDocCache(cfg.DocumentCacheSize), lim: lim, val: validate.NewValidator(s), co: co,
+	return &Engine{s: s, cfg: cfg, cache: newDocCache(cfg.DocumentCacheSize), lim: lim, val: rules.New(s), co: co,
 		ex: ex}, nil
 }
 
@@ -114,7 +112,7 @@ func (e *Engine) document(query string) *document {
 	// The limits run on a miss only: a cached document has passed them
 	// (or its rejection is cached, like a syntax error).
 	d := &document{plans: execute.NewPlans()}
-	d.Document, d.syntax = validate.Parse([]byte(query), &e.lim)
+	d.Document, d.syntax = validate.Parse(query, &e.lim)
 	return e.cache.add(query, d)
 }
 
@@ -128,20 +126,20 @@ func (e *Engine) validation(d *document, blocked bool) []*gqlerr.Error {
 		// introspection then gets v1's introspection errors.
 		d.blockedOnce.Do(func() {
 			if !e.cfg.Quirks.V1() {
-				d.fullOnce.Do(func() { d.fullErrs = e.val.Validate(d.Document) })
+				d.fullOnce.Do(func() { d.fullErrs = e.val.Validate(d.AST) })
 				if len(d.fullErrs) > 0 {
 					d.blockedErrs = d.fullErrs
 					return
 				}
 			}
-			d.blockedErrs = e.val.Introspection(d.Document)
+			d.blockedErrs = e.val.Introspection(d.AST)
 		})
 		return d.blockedErrs
 	}
 	// Development, and production when introspection is allowed (an
 	// authenticated user under the "authenticated" policy): v1 then runs
 	// graphql-core's full rule set.
-	d.fullOnce.Do(func() { d.fullErrs = e.val.Validate(d.Document) })
+	d.fullOnce.Do(func() { d.fullErrs = e.val.Validate(d.AST) })
 	return d.fullErrs
 }
 
@@ -211,7 +209,7 @@ func (e *Engine) run(x *execute.Execution, req *Request) Response {
 	if gerr != nil {
 		return requestErrors(x, []*gqlerr.Error{gerr})
 	}
-	if op.Operation == ast.OperationTypeSubscription && e.s.Subscription != "" {
+	if op.Operation == language.Subscription && e.s.Subscription != "" {
 		return x.Dict([]*gqlerr.Error{{Message: subscriptionOverHTTP}})
 	}
 	vars, verrs := e.co.Variables(op, d.Body, req.Variables)
@@ -219,7 +217,7 @@ func (e *Engine) run(x *execute.Execution, req *Request) Response {
 		return requestErrors(x, verrs)
 	}
 	resp := x.Run(d.Document, d.plans, op, vars)
-	resp.Operation = op.Operation
+	resp.Operation = op.Operation.String()
 	return resp
 }
 
@@ -230,10 +228,10 @@ func requestErrors(x *execute.Execution, errs []*gqlerr.Error) Response {
 }
 
 // operation picks the operation as graphql-core's execution context does.
-func operation(d *validate.Document, name *string) (*ast.OperationDefinition, *gqlerr.Error) {
-	var found *ast.OperationDefinition
+func operation(d *validate.Document, name *string) (*language.OperationDefinition, *gqlerr.Error) {
+	var found *language.OperationDefinition
 	for _, def := range d.AST.Definitions {
-		op, ok := def.(*ast.OperationDefinition)
+		op, ok := def.(*language.OperationDefinition)
 		if !ok {
 			continue
 		}
@@ -242,7 +240,7 @@ func operation(d *validate.Document, name *string) (*ast.OperationDefinition, *g
 				return nil, &gqlerr.Error{Message: "Must provide operation name if query contains multiple operations."}
 			}
 			found = op
-		} else if op.Name != nil && op.Name.Value == *name {
+		} else if op.Name.Value != "" && op.Name.Value == *name {
 			found = op
 		}
 	}

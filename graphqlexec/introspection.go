@@ -1,8 +1,6 @@
 package graphqlexec
 
-import (
-	"github.com/graphql-go/graphql/language/ast"
-)
+import "github.com/fraiseql/fraiseql-http/graphqlexec/internal/language"
 
 // IntrospectionOnly reports whether query, with operationName selecting
 // the operation as execution does, is a real introspection request: a
@@ -23,7 +21,7 @@ func (e *Engine) IntrospectionOnly(query string, operationName *string) bool {
 		return false
 	}
 	op, gerr := operation(d.Document, operationName)
-	if gerr != nil || op.Operation != ast.OperationTypeQuery {
+	if gerr != nil || op.Operation != language.Query {
 		return false
 	}
 	w := introspectionWalk{frags: d.Fragments, seen: map[string]bool{}}
@@ -31,18 +29,18 @@ func (e *Engine) IntrospectionOnly(query string, operationName *string) bool {
 }
 
 type introspectionWalk struct {
-	frags  map[string]*ast.FragmentDefinition
+	frags  map[string]*language.FragmentDefinition
 	seen   map[string]bool // fragments entered (cycles are invalid anyway)
 	schema bool
 }
 
-func (w *introspectionWalk) only(set *ast.SelectionSet) bool {
+func (w *introspectionWalk) only(set *language.SelectionSet) bool {
 	if set == nil {
 		return true
 	}
 	for _, sel := range set.Selections {
 		switch sel := sel.(type) {
-		case *ast.Field:
+		case *language.Field:
 			switch sel.Name.Value {
 			case "__schema":
 				w.schema = true
@@ -50,11 +48,11 @@ func (w *introspectionWalk) only(set *ast.SelectionSet) bool {
 			default:
 				return false
 			}
-		case *ast.InlineFragment:
+		case *language.InlineFragment:
 			if !w.only(sel.SelectionSet) {
 				return false
 			}
-		case *ast.FragmentSpread:
+		case *language.FragmentSpread:
 			f := w.frags[sel.Name.Value]
 			if f == nil {
 				return false

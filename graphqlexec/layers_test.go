@@ -7,17 +7,18 @@ import (
 )
 
 // TestLayers keeps docs/architecture.md's rooms honest: no package of this
-// module imports the root package (imports only go down), and graphql-go's
-// parser, lexer, validator and printer are imported only by the front end
-// (internal/validate) and the declaration loader (schema); every other
-// package reads the parsed tree and nothing more.
+// module imports the root package (imports only go down), and graphql-go is
+// imported only by the declaration loader (schema) and internal/literal,
+// which prints the loader's default values and hands the loader's scalar
+// checks a literal in graphql-go's form; the request path (parse,
+// validate, plan, execute, introspection) reads internal/language's tree.
 func TestLayers(t *testing.T) {
 	const root = "github.com/fraiseql/fraiseql-http/graphqlexec"
 	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .Imports " "}}`, "./...").Output()
 	if err != nil {
 		t.Fatalf("go list: %v", err)
 	}
-	frontEnd := map[string]bool{root + "/internal/validate": true, root + "/schema": true}
+	loader := map[string]bool{root + "/schema": true, root + "/internal/literal": true}
 	seen := 0
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 		fields := strings.Fields(line)
@@ -27,34 +28,21 @@ func TestLayers(t *testing.T) {
 			if imp == root && pkg != root {
 				t.Errorf("%s imports the root package", pkg)
 			}
-			if graphqlGoFrontEnd(imp) && !frontEnd[pkg] {
-				t.Errorf("%s imports %s (only internal/validate and schema may)", pkg, imp)
+			if graphqlGo(imp) && !loader[pkg] {
+				t.Errorf("%s imports %s (only schema and internal/literal may)", pkg, imp)
 			}
 		}
 	}
 	if seen < 10 {
 		t.Fatalf("go list saw %d packages", seen)
 	}
-	for _, imp := range []string{"github.com/graphql-go/graphql", "github.com/graphql-go/graphql/language/parser", "github.com/graphql-go/graphql/language/printer"} {
-		if !graphqlGoFrontEnd(imp) {
-			t.Errorf("%s not recognised as graphql-go's front end", imp)
+	for _, imp := range []string{"github.com/graphql-go/graphql", "github.com/graphql-go/graphql/language/parser", "github.com/graphql-go/graphql/language/ast"} {
+		if !graphqlGo(imp) {
+			t.Errorf("%s not recognised as graphql-go", imp)
 		}
-	}
-	if graphqlGoFrontEnd("github.com/graphql-go/graphql/language/ast") {
-		t.Error("the AST package is allowed everywhere")
 	}
 }
 
-func graphqlGoFrontEnd(imp string) bool {
-	switch imp {
-	case "github.com/graphql-go/graphql",
-		"github.com/graphql-go/graphql/gqlerrors",
-		"github.com/graphql-go/graphql/language/lexer",
-		"github.com/graphql-go/graphql/language/parser",
-		"github.com/graphql-go/graphql/language/printer",
-		"github.com/graphql-go/graphql/language/source",
-		"github.com/graphql-go/graphql/language/visitor":
-		return true
-	}
-	return false
+func graphqlGo(imp string) bool {
+	return imp == "github.com/graphql-go/graphql" || strings.HasPrefix(imp, "github.com/graphql-go/graphql/")
 }

@@ -3,9 +3,12 @@ package graphqlexec
 import (
 	"fmt"
 	"testing"
+
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
 )
 
-// TestFraiseQLScalarLiterals covers what the differential test leaves out:
+// TestFraiseQLScalarLiterals covers what the differential corpus
+// (internal/rules' TestCorpus) cannot judge against graphql-core:
 // literals refused by FraiseQL's UUID, DateTime and JSON scalars. The
 // messages are schema.ParseScalarLiteral's (v1's parse_literal texts);
 // v1 raises them as GraphQLError without a node, which graphql-core's
@@ -35,4 +38,36 @@ func TestFraiseQLScalarLiterals(t *testing.T) {
 			t.Errorf("%s\ngot  %s\nwant %s", tc.doc, got, tc.want)
 		}
 	}
+}
+
+// validationError is one error as the tests print it: the message and
+// [line, column] pairs.
+type validationError struct {
+	Message   string
+	Locations [][]int
+}
+
+func (c validationError) String() string {
+	return fmt.Sprintf("%q %v", c.Message, c.Locations)
+}
+
+// validationErrorsForTest is what a development request reports before
+// execution: the syntax error, or the validation errors.
+func (e *Engine) validationErrorsForTest(query string) []validationError {
+	d := e.document(query)
+	var errs []*gqlerr.Error
+	if d.syntax != nil {
+		errs = []*gqlerr.Error{d.syntax}
+	} else {
+		errs = e.validation(d, false)
+	}
+	out := []validationError{}
+	for _, ge := range errs {
+		c := validationError{Message: ge.Message, Locations: [][]int{}}
+		for _, l := range ge.Locations {
+			c.Locations = append(c.Locations, []int{l.Line, l.Column})
+		}
+		out = append(out, c)
+	}
+	return out
 }

@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 
-	"github.com/graphql-go/graphql/language/ast"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/language"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/subscribe"
@@ -35,7 +35,7 @@ type Operation struct {
 	e    *Engine
 	req  Request
 	d    *document
-	op   *ast.OperationDefinition
+	op   *language.OperationDefinition
 	vars map[string]pyjson.Value
 
 	// Subscriptions only.
@@ -93,10 +93,10 @@ func (e *Engine) Prepare(ctx context.Context, req *Request) (op *Operation, refu
 	}
 	o := &Operation{e: e, req: *req, d: d, op: def, vars: vars}
 	switch def.Operation {
-	case ast.OperationTypeMutation:
+	case language.Mutation:
 		o.Kind = OperationMutation
 		return o, nil, nil
-	case ast.OperationTypeSubscription:
+	case language.Subscription:
 		o.Kind = OperationSubscription
 	default:
 		o.Kind = OperationQuery

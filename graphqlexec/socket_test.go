@@ -42,8 +42,8 @@ func TestPrepareKinds(t *testing.T) {
 		}
 	}
 	for q, want := range map[string]string{
-		`subscription { postUpdated { id } commentAdded { id } }`:    `[{"message":"Anonymous Subscription must select only one top level field."}]`,
-		`subscription S { __typename }`:                              `[{"message":"Subscription 'S' must not select an introspection top level field."}]`,
+		`subscription { postUpdated { id } commentAdded { id } }`:    `[{"message":"Anonymous Subscription must select only one top level field.","locations":[{"line":1,"column":35}]}]`,
+		`subscription S { __typename }`:                              `[{"message":"Subscription 'S' must not select an introspection top level field.","locations":[{"line":1,"column":18}]}]`,
 		`subscription { postUpdated { nope } }`:                      `Cannot query field 'nope' on type 'Post'.`,
 		`subscription { postUpdated(id: 3) { id } }`:                 `UUID cannot represent non-string literal: '3'`,
 		`subscription { postUpdated { id }`:                          `Syntax Error`,

@@ -5,9 +5,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/graphql-go/graphql/language/ast"
-
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/language"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/literal"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/validate"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
 	"github.com/fraiseql/fraiseql-http/pyjson"
@@ -27,7 +27,7 @@ var nullValue = pyjson.Value{Kind: pyjson.Null}
 // Variables implements graphql-core's coerce_variable_values for
 // one operation. The result maps names to coerced values; absent
 // variables without a default are not in the map.
-func (e *Coercer) Variables(op *ast.OperationDefinition, body []byte, vars *pyjson.Value) (map[string]pyjson.Value, []*gqlerr.Error) {
+func (e *Coercer) Variables(op *language.OperationDefinition, body []byte, vars *pyjson.Value) (map[string]pyjson.Value, []*gqlerr.Error) {
 	out := map[string]pyjson.Value{}
 	var errs []*gqlerr.Error
 	// Both the definitions and the variables object can be long (a
@@ -52,7 +52,7 @@ func (e *Coercer) Variables(op *ast.OperationDefinition, body []byte, vars *pyjs
 			if locator == nil {
 				locator = gqlerr.NewLocator(body)
 			}
-			return []gqlerr.Location{locator.At(vd.Loc.Start)}
+			return []gqlerr.Location{locator.At(vd.Pos)}
 		}
 		given := get(name)
 		if given == nil {
@@ -224,8 +224,8 @@ func (e *LiteralError) Error() string { return e.msg }
 
 // Literal is graphql-core's value_from_ast: a literal (with
 // variables already coerced) to a value of type ref.
-func (e *Coercer) Literal(v ast.Value, ref *schema.TypeRef, vars map[string]pyjson.Value) (pyjson.Value, error) {
-	if vr, ok := v.(*ast.Variable); ok {
+func (e *Coercer) Literal(v language.Value, ref *schema.TypeRef, vars map[string]pyjson.Value) (pyjson.Value, error) {
+	if vr, ok := v.(*language.Variable); ok {
 		val, ok := vars[vr.Name.Value]
 		if !ok {
 			return nullValue, ErrUndefined
@@ -235,7 +235,7 @@ func (e *Coercer) Literal(v ast.Value, ref *schema.TypeRef, vars map[string]pyjs
 		}
 		return val, nil
 	}
-	if validate.IsNull(v) {
+	if _, null := v.(*language.NullValue); null {
 		// graphql-core's value_from_ast: null is None, and Undefined
 		// (invalid) for a non-null type.
 		if ref.NonNull {
@@ -247,7 +247,7 @@ func (e *Coercer) Literal(v ast.Value, ref *schema.TypeRef, vars map[string]pyjs
 		return e.Literal(v, ref.OfType, vars)
 	}
 	if ref.List {
-		lv, ok := v.(*ast.ListValue)
+		lv, ok := v.(*language.ListValue)
 		if !ok {
 			item, err := e.Literal(v, ref.OfType, vars)
 			if err != nil {
@@ -274,13 +274,13 @@ func (e *Coercer) Literal(v ast.Value, ref *schema.TypeRef, vars map[string]pyjs
 	}
 	switch t.Kind {
 	case schema.KindInputObject:
-		ov, ok := v.(*ast.ObjectValue)
+		ov, ok := v.(*language.ObjectValue)
 		if !ok {
 			return nullValue, &LiteralError{"not an object"}
 		}
 		out := pyjson.Value{Kind: pyjson.Object}
 		for _, f := range t.InputFields {
-			var fv ast.Value
+			var fv language.Value
 			for _, of := range ov.Fields {
 				if of.Name.Value == f.Name {
 					fv = of.Value
@@ -308,7 +308,7 @@ func (e *Coercer) Literal(v ast.Value, ref *schema.TypeRef, vars map[string]pyjs
 		}
 		return out, nil
 	case schema.KindEnum:
-		ev, ok := v.(*ast.EnumValue)
+		ev, ok := v.(*language.EnumValue)
 		if !ok {
 			return nullValue, &LiteralError{"not an enum"}
 		}
@@ -319,11 +319,11 @@ func (e *Coercer) Literal(v ast.Value, ref *schema.TypeRef, vars map[string]pyjs
 		}
 		return nullValue, &LiteralError{"unknown enum value"}
 	}
-	if err := schema.ParseScalarLiteral(t.Name, v); err != nil {
+	if err := schema.ParseScalarLiteral(t.Name, literal.Legacy(v)); err != nil {
 		return nullValue, err
 	}
 	switch v := v.(type) {
-	case *ast.IntValue:
+	case *language.IntValue:
 		if t.Name == "Float" {
 			return normalizeScalar("Float", pyjson.Value{Kind: pyjson.Int, Num: v.Value}), nil
 		}
@@ -331,9 +331,9 @@ func (e *Coercer) Literal(v ast.Value, ref *schema.TypeRef, vars map[string]pyjs
 			return gqlerr.Str(v.Value), nil
 		}
 		return pyjson.Value{Kind: pyjson.Int, Num: v.Value}, nil
-	case *ast.FloatValue:
+	case *language.FloatValue:
 		return normalizeScalar("Float", pyjson.Value{Kind: pyjson.Float, Num: v.Value}), nil
-	case *ast.StringValue:
+	case *language.StringValue:
 		if t.Name == "JSON" {
 			j, err := pyjson.Decode([]byte(v.Value))
 			if err != nil {
@@ -342,7 +342,7 @@ func (e *Coercer) Literal(v ast.Value, ref *schema.TypeRef, vars map[string]pyjs
 			return j, nil
 		}
 		return normalizeScalar(t.Name, gqlerr.Str(v.Value)), nil
-	case *ast.BooleanValue:
+	case *language.BooleanValue:
 		return pyjson.Value{Kind: pyjson.Bool, Bool: v.Value}, nil
 	}
 	return nullValue, &LiteralError{"unsupported literal"}

@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/graphql-go/graphql/language/ast"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/language"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/validate"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
@@ -23,12 +23,12 @@ func TestVariables(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	body := []byte(`query($n: Int!, $id: UUID) { users(limit: $n) { id } user(id: $id) { id } }`)
+	body := `query($n: Int!, $id: UUID) { users(limit: $n) { id } user(id: $id) { id } }`
 	d, gerr := validate.Parse(body, &l)
 	if gerr != nil {
 		t.Fatal(gerr)
 	}
-	op := d.AST.Definitions[0].(*ast.OperationDefinition)
+	op := d.AST.Definitions[0].(*language.OperationDefinition)
 	c := New(s)
 	for _, tc := range []struct{ vars, want string }{
 		{`{}`, `Variable '$n' of required type 'Int!' was not provided. 1:7`},
@@ -39,7 +39,7 @@ func TestVariables(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, errs := c.Variables(op, body, &v)
+		_, errs := c.Variables(op, d.Body, &v)
 		if len(errs) != 1 {
 			t.Fatalf("%s: %d errors", tc.vars, len(errs))
 		}
@@ -55,7 +55,7 @@ func TestVariables(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, errs := c.Variables(op, body, &v)
+	out, errs := c.Variables(op, d.Body, &v)
 	if len(errs) != 0 {
 		t.Fatal(errs[0].Message)
 	}

@@ -1,7 +1,7 @@
 package execute
 
 import (
-	"github.com/graphql-go/graphql/language/ast"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/language"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/literal"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
@@ -26,7 +26,7 @@ type boundOp struct {
 
 // prepareBound prepares an operation with variables, sharing the plan of
 // an eligible operation (see boundOp).
-func (x *Execution) prepareBound(op *ast.OperationDefinition) (*prepared, error) {
+func (x *Execution) prepareBound(op *language.OperationDefinition) (*prepared, error) {
 	x.plans.mu.Lock()
 	b := x.plans.bound[op]
 	x.plans.mu.Unlock()
@@ -94,8 +94,8 @@ func (x *Execution) valuesBindable(p *prepared) bool {
 // whole value of root reads' column arguments (see boundOp). Anything else
 // (a variable in a directive, a nested field, a fragment, a where, orderBy,
 // limit or offset argument, inside a list or an object) makes it false.
-func (e *Engine) bindableOperation(op *ast.OperationDefinition, frags map[string]*ast.FragmentDefinition) bool {
-	if op.Operation != ast.OperationTypeQuery || op.SelectionSet == nil {
+func (e *Engine) bindableOperation(op *language.OperationDefinition, frags map[string]*language.FragmentDefinition) bool {
+	if op.Operation != language.Query || op.SelectionSet == nil {
 		return false
 	}
 	rt := e.s.Type(e.s.Query)
@@ -104,7 +104,7 @@ func (e *Engine) bindableOperation(op *ast.OperationDefinition, frags map[string
 	}
 	w := varWalk{frags: frags, seen: map[string]bool{}}
 	for _, sel := range op.SelectionSet.Selections {
-		f, ok := sel.(*ast.Field)
+		f, ok := sel.(*language.Field)
 		if !ok {
 			if w.selection(sel) {
 				return false
@@ -116,10 +116,10 @@ func (e *Engine) bindableOperation(op *ast.OperationDefinition, frags map[string
 		}
 		sf := rt.Field(f.Name.Value)
 		for _, a := range f.Arguments {
-			if _, isVar := a.Value.(*ast.Variable); isVar && sf != nil && sf.Read != nil && columnArgument(sf.Args, a.Name.Value) {
+			if _, isVar := a.Value.(*language.Variable); isVar && sf != nil && sf.Read != nil && columnArgument(sf.Args, a.Name.Value) {
 				continue
 			}
-			if literal.HasVariable(a.Value) {
+			if literal.UsesVariable(a.Value) {
 				return false
 			}
 		}
@@ -145,11 +145,11 @@ func columnArgument(args []*schema.InputValue, name string) bool {
 
 // varWalk finds variables in selections, following fragment spreads once.
 type varWalk struct {
-	frags map[string]*ast.FragmentDefinition
+	frags map[string]*language.FragmentDefinition
 	seen  map[string]bool
 }
 
-func (w *varWalk) set(s *ast.SelectionSet) bool {
+func (w *varWalk) set(s *language.SelectionSet) bool {
 	if s == nil {
 		return false
 	}
@@ -161,18 +161,18 @@ func (w *varWalk) set(s *ast.SelectionSet) bool {
 	return false
 }
 
-func (w *varWalk) selection(sel ast.Selection) bool {
+func (w *varWalk) selection(sel language.Selection) bool {
 	switch sel := sel.(type) {
-	case *ast.Field:
+	case *language.Field:
 		for _, a := range sel.Arguments {
-			if literal.HasVariable(a.Value) {
+			if literal.UsesVariable(a.Value) {
 				return true
 			}
 		}
 		return w.directives(sel.Directives) || w.set(sel.SelectionSet)
-	case *ast.InlineFragment:
+	case *language.InlineFragment:
 		return w.directives(sel.Directives) || w.set(sel.SelectionSet)
-	case *ast.FragmentSpread:
+	case *language.FragmentSpread:
 		if w.directives(sel.Directives) {
 			return true
 		}
@@ -187,10 +187,10 @@ func (w *varWalk) selection(sel ast.Selection) bool {
 	return false
 }
 
-func (w *varWalk) directives(ds []*ast.Directive) bool {
+func (w *varWalk) directives(ds []language.Directive) bool {
 	for _, d := range ds {
 		for _, a := range d.Arguments {
-			if literal.HasVariable(a.Value) {
+			if literal.UsesVariable(a.Value) {
 				return true
 			}
 		}

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/graphql-go/graphql/language/ast"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/language"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/coerce"
@@ -92,12 +92,12 @@ func NewEngine(s *schema.Schema, db DB, co *coerce.Coercer, timeout time.Duratio
 type Plans struct {
 	mu    sync.Mutex
 	ops   map[string]*prepared // operations without variables, by name
-	bound map[*ast.OperationDefinition]*boundOp
+	bound map[*language.OperationDefinition]*boundOp
 }
 
 // NewPlans returns an empty set of plans.
 func NewPlans() *Plans {
-	return &Plans{ops: map[string]*prepared{}, bound: map[*ast.OperationDefinition]*boundOp{}}
+	return &Plans{ops: map[string]*prepared{}, bound: map[*language.OperationDefinition]*boundOp{}}
 }
 
 // Len is the number of operations prepared (or being prepared) for the
@@ -169,7 +169,7 @@ func (x *Execution) End() {
 
 // Run prepares op of doc (from plans when it can be shared) with the
 // coerced variables and runs it.
-func (x *Execution) Run(doc *validate.Document, plans *Plans, op *ast.OperationDefinition, vars map[string]pyjson.Value) Response {
+func (x *Execution) Run(doc *validate.Document, plans *Plans, op *language.OperationDefinition, vars map[string]pyjson.Value) Response {
 	x.doc, x.plans, x.vars = doc, plans, vars
 	p, err := x.prepare(op)
 	if err != nil {

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/graphql-go/graphql/language/ast"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/language"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/introspect"
@@ -17,7 +17,7 @@ import (
 var nullValue = pyjson.Value{Kind: pyjson.Null}
 
 func (x *Execution) execute(p *prepared) Response {
-	if p.op.Operation == "mutation" {
+	if p.op.Operation == language.Mutation {
 		return x.mutation(p)
 	}
 	if !x.e.v1 && p.reads > 0 {
@@ -40,7 +40,7 @@ func (x *Execution) execute(p *prepared) Response {
 func (x *Execution) fieldError(r *root, msg string) *gqlerr.Error {
 	return &gqlerr.Error{
 		Message:   msg,
-		Locations: []gqlerr.Location{gqlerr.LocationAt(x.doc.Body, r.nodes[0].Loc.Start)},
+		Locations: []gqlerr.Location{gqlerr.LocationAt(x.doc.Body, r.nodes[0].Pos)},
 		Path:      []any{r.key},
 	}
 }
@@ -242,8 +242,8 @@ func (x *Execution) multi(p *prepared) Response {
 	return Response{Body: out}
 }
 
-func selectionSets(r *root) []*ast.SelectionSet {
-	sets := make([]*ast.SelectionSet, len(r.nodes))
+func selectionSets(r *root) []*language.SelectionSet {
+	sets := make([]*language.SelectionSet, len(r.nodes))
 	for i, n := range r.nodes {
 		sets[i] = n.SelectionSet
 	}

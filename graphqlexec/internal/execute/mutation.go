@@ -1,11 +1,10 @@
 package execute
 
 import (
-	"github.com/graphql-go/graphql/language/ast"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/language"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/coerce"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
-	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/literal"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/mutation"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
 	"github.com/fraiseql/fraiseql-http/pyjson"
@@ -101,19 +100,19 @@ func appendInt(dst []byte, n int) []byte {
 // success_type_fields and error_type_fields from the "... on Type"
 // selections), with their groups; nil when no fragment names the type, and
 // v1 then filters nothing.
-func (x *Execution) fragmentFields(typeName string, nodes []*ast.Field) ([]string, []fieldGroup) {
-	var sets []*ast.SelectionSet
+func (x *Execution) fragmentFields(typeName string, nodes []*language.Field) ([]string, []fieldGroup) {
+	var sets []*language.SelectionSet
 	for _, n := range nodes {
 		if n.SelectionSet == nil {
 			continue
 		}
 		for _, sel := range n.SelectionSet.Selections {
 			switch sel := sel.(type) {
-			case *ast.InlineFragment:
+			case *language.InlineFragment:
 				if sel.TypeCondition != nil && sel.TypeCondition.Name.Value == typeName && x.include(sel.Directives) {
 					sets = append(sets, sel.SelectionSet)
 				}
-			case *ast.FragmentSpread:
+			case *language.FragmentSpread:
 				if f := x.doc.Fragments[sel.Name.Value]; f != nil && f.TypeCondition.Name.Value == typeName && x.include(sel.Directives) {
 					sets = append(sets, f.SelectionSet)
 				}
@@ -133,11 +132,11 @@ func (x *Execution) fragmentFields(typeName string, nodes []*ast.Field) ([]strin
 
 // entitySelection is the selection v1 filters an entity with: field names
 // (aliases are not applied) and, for fields with a sub-selection, theirs.
-func (x *Execution) entitySelection(t *schema.Type, nodes []*ast.Field) *mutation.Selection {
+func (x *Execution) entitySelection(t *schema.Type, nodes []*language.Field) *mutation.Selection {
 	if t == nil {
 		return nil
 	}
-	var sets []*ast.SelectionSet
+	var sets []*language.SelectionSet
 	for _, n := range nodes {
 		if n.SelectionSet != nil {
 			sets = append(sets, n.SelectionSet)
@@ -282,7 +281,7 @@ func (x *Execution) mutationInput(r *root, mp *mutationPlan) (string, error) {
 	if mp.arg == nil || mp.input == nil {
 		return "", &internalError{"mutation without input argument"}
 	}
-	var lit ast.Value
+	var lit language.Value
 	for _, a := range r.nodes[0].Arguments {
 		if a.Name.Value == mp.arg.Name {
 			lit = a.Value
@@ -297,12 +296,12 @@ func (x *Execution) mutationInput(r *root, mp *mutationPlan) (string, error) {
 	v, err := x.e.co.Literal(lit, mp.arg.Type, x.vars)
 	if err == coerce.ErrUndefined {
 		if mp.arg.Type.NonNull {
-			return "", clientErrorf("Argument '%s' of required type '%s' was provided the variable '$%s' which was not provided a runtime value.", mp.arg.Name, mp.arg.Type, lit.(*ast.Variable).Name.Value)
+			return "", clientErrorf("Argument '%s' of required type '%s' was provided the variable '$%s' which was not provided a runtime value.", mp.arg.Name, mp.arg.Type, lit.(*language.Variable).Name.Value)
 		}
 		return "null", nil
 	}
 	if err != nil {
-		return "", clientErrorf("Argument '%s' has invalid value %s.", mp.arg.Name, literal.Print(lit, x.doc.Body))
+		return "", clientErrorf("Argument '%s' has invalid value %s.", mp.arg.Name, language.PrintValue(lit))
 	}
 	if v.Kind == pyjson.Null {
 		return "null", nil
@@ -330,9 +329,14 @@ func (x *Execution) inputObject(v *pyjson.Value, t *schema.Type) (pyjson.Value, 
 		switch {
 		case fv != nil:
 			val = *fv
-		case f.DefaultLiteral != nil:
-			var err error
-			if val, err = x.e.co.Literal(f.DefaultLiteral, f.Type, nil); err != nil {
+		case f.DefaultValue != nil:
+			// The declared default, printed by the loader (graphql-core's
+			// print_ast), read back as a literal of our AST.
+			lit, err := language.ParseConstValue(*f.DefaultValue, language.Options{})
+			if err == nil {
+				val, err = x.e.co.Literal(lit, f.Type, nil)
+			}
+			if err != nil {
 				return nullValue, &internalError{"bad default value"}
 			}
 		default:

@@ -4,10 +4,9 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/graphql-go/graphql/language/ast"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/language"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/coerce"
-	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/literal"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/plan"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/rowjson"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
@@ -27,7 +26,7 @@ const (
 // prepared is an operation ready to run: its root fields with their
 // projections and, when no variable can change them, their statements.
 type prepared struct {
-	op    *ast.OperationDefinition
+	op    *language.OperationDefinition
 	roots []*root
 	reads int // root reads (v1 counts these to choose the multi-field path)
 	// sorted is the order of roots in a typed response (typed.go).
@@ -37,7 +36,7 @@ type prepared struct {
 type root struct {
 	key   string // response key
 	name  string
-	nodes []*ast.Field
+	nodes []*language.Field
 	kind  rootKind
 	field *schema.Field
 	proj  *rowjson.Node
@@ -65,13 +64,13 @@ type paramBind struct {
 // prepare returns the prepared operation, from the document's cache when
 // the operation has no variables (its plans then depend on nothing else),
 // or when its variables only fill statement parameters (see bound).
-func (x *Execution) prepare(op *ast.OperationDefinition) (*prepared, error) {
+func (x *Execution) prepare(op *language.OperationDefinition) (*prepared, error) {
 	static := len(op.VariableDefinitions) == 0
 	if !static {
 		return x.prepareBound(op)
 	}
 	name := ""
-	if op.Name != nil {
+	if op.Name.Value != "" {
 		name = op.Name.Value
 	}
 	if static {
@@ -94,13 +93,13 @@ func (x *Execution) prepare(op *ast.OperationDefinition) (*prepared, error) {
 	return p, nil
 }
 
-func (x *Execution) build(op *ast.OperationDefinition) (*prepared, error) {
+func (x *Execution) build(op *language.OperationDefinition) (*prepared, error) {
 	s := x.e.s
 	rootName := s.Query
 	switch op.Operation {
-	case ast.OperationTypeMutation:
+	case language.Mutation:
 		rootName = s.Mutation
-	case ast.OperationTypeSubscription:
+	case language.Subscription:
 		rootName = s.Subscription
 	}
 	rt := s.Type(rootName)
@@ -108,7 +107,7 @@ func (x *Execution) build(op *ast.OperationDefinition) (*prepared, error) {
 		return nil, clientErrorf("Schema is not configured to execute %s operation.", op.Operation)
 	}
 	p := &prepared{op: op}
-	for _, g := range x.collect(rt.Name, []*ast.SelectionSet{op.SelectionSet}) {
+	for _, g := range x.collect(rt.Name, []*language.SelectionSet{op.SelectionSet}) {
 		r := &root{key: g.key, name: g.nodes[0].Name.Value, nodes: g.nodes}
 		switch r.name {
 		case "__typename":
@@ -141,28 +140,28 @@ func (x *Execution) build(op *ast.OperationDefinition) (*prepared, error) {
 
 type fieldGroup struct {
 	key   string
-	nodes []*ast.Field
+	nodes []*language.Field
 }
 
 // collect is graphql-core's collect_fields: fields grouped by response key
 // in first-seen order, fragments expanded, @skip/@include applied.
-func (x *Execution) collect(typeName string, sets []*ast.SelectionSet) []fieldGroup {
+func (x *Execution) collect(typeName string, sets []*language.SelectionSet) []fieldGroup {
 	var groups []fieldGroup
 	index := map[string]int{}
 	visited := map[string]bool{}
-	var walk func(set *ast.SelectionSet)
-	walk = func(set *ast.SelectionSet) {
+	var walk func(set *language.SelectionSet)
+	walk = func(set *language.SelectionSet) {
 		if set == nil {
 			return
 		}
 		for _, sel := range set.Selections {
 			switch sel := sel.(type) {
-			case *ast.Field:
+			case *language.Field:
 				if !x.include(sel.Directives) {
 					continue
 				}
 				key := sel.Name.Value
-				if sel.Alias != nil {
+				if sel.Alias.Value != "" {
 					key = sel.Alias.Value
 				}
 				if i, ok := index[key]; ok {
@@ -170,13 +169,13 @@ func (x *Execution) collect(typeName string, sets []*ast.SelectionSet) []fieldGr
 					continue
 				}
 				index[key] = len(groups)
-				groups = append(groups, fieldGroup{key: key, nodes: []*ast.Field{sel}})
-			case *ast.InlineFragment:
+				groups = append(groups, fieldGroup{key: key, nodes: []*language.Field{sel}})
+			case *language.InlineFragment:
 				if !x.include(sel.Directives) || (sel.TypeCondition != nil && !x.applies(sel.TypeCondition.Name.Value, typeName)) {
 					continue
 				}
 				walk(sel.SelectionSet)
-			case *ast.FragmentSpread:
+			case *language.FragmentSpread:
 				name := sel.Name.Value
 				if !x.include(sel.Directives) || visited[name] {
 					continue
@@ -211,7 +210,7 @@ func (x *Execution) applies(condition, typeName string) bool {
 }
 
 // include applies @skip(if:) and @include(if:).
-func (x *Execution) include(dirs []*ast.Directive) bool {
+func (x *Execution) include(dirs []language.Directive) bool {
 	for _, d := range dirs {
 		name := d.Name.Value
 		if name != "skip" && name != "include" {
@@ -223,9 +222,9 @@ func (x *Execution) include(dirs []*ast.Directive) bool {
 				continue
 			}
 			switch v := a.Value.(type) {
-			case *ast.BooleanValue:
+			case *language.BooleanValue:
 				cond = v.Value
-			case *ast.Variable:
+			case *language.Variable:
 				if val, ok := x.vars[v.Name.Value]; ok && val.Kind == pyjson.Bool {
 					cond = val.Bool
 				}
@@ -241,7 +240,7 @@ func (x *Execution) include(dirs []*ast.Directive) bool {
 // projection builds the row rewrite for object type t selected by nodes:
 // v1's untyped rewrite, or the typed one (typed.go) whose fields carry
 // their checks and their field group (for the locations of errors).
-func (x *Execution) projection(t *schema.Type, nodes []*ast.Field) *rowjson.Node {
+func (x *Execution) projection(t *schema.Type, nodes []*language.Field) *rowjson.Node {
 	newNode := rowjson.NewCheckedNode
 	if x.e.v1 {
 		newNode = rowjson.NewNode
@@ -249,7 +248,7 @@ func (x *Execution) projection(t *schema.Type, nodes []*ast.Field) *rowjson.Node
 	if t == nil {
 		return newNode("", nil)
 	}
-	sets := make([]*ast.SelectionSet, 0, len(nodes))
+	sets := make([]*language.SelectionSet, 0, len(nodes))
 	for _, n := range nodes {
 		sets = append(sets, n.SelectionSet)
 	}
@@ -281,7 +280,7 @@ func (x *Execution) plan(r *root) (*plan.Statement, error) {
 	var varEqs []int // for each equality, the index+1 in varNames, or 0
 	var varNames []string
 	for _, a := range r.field.Args {
-		var lit ast.Value
+		var lit language.Value
 		for _, na := range node.Arguments {
 			if na.Name.Value == a.Name {
 				lit = na.Value
@@ -290,7 +289,7 @@ func (x *Execution) plan(r *root) (*plan.Statement, error) {
 		if lit == nil {
 			continue
 		}
-		vr, isVar := lit.(*ast.Variable)
+		vr, isVar := lit.(*language.Variable)
 		if isVar {
 			r.varArgs++
 		}
@@ -299,7 +298,7 @@ func (x *Execution) plan(r *root) (*plan.Statement, error) {
 			continue
 		}
 		if err != nil {
-			return nil, clientErrorf("Argument '%s' has invalid value %s.", a.Name, literal.Print(lit, x.doc.Body))
+			return nil, clientErrorf("Argument '%s' has invalid value %s.", a.Name, language.PrintValue(lit))
 		}
 		switch a.Name {
 		case "where":
@@ -316,7 +315,7 @@ func (x *Execution) plan(r *root) (*plan.Statement, error) {
 			if r.field.Read.HasLimit && v.Kind == pyjson.Int {
 				n, err := strconv.ParseInt(v.Num, 10, 64)
 				if err != nil {
-					return nil, clientErrorf("Argument '%s' has invalid value %s.", a.Name, literal.Print(lit, x.doc.Body))
+					return nil, clientErrorf("Argument '%s' has invalid value %s.", a.Name, language.PrintValue(lit))
 				}
 				if a.Name == "limit" {
 					rd.Limit = &n

@@ -200,7 +200,7 @@ func (x *Execution) completionError(fe *rowjson.FieldError) *gqlerr.Error {
 	ge := &gqlerr.Error{Message: fe.Message, Path: fe.Path}
 	if g, ok := fe.Site.(*fieldGroup); ok {
 		for _, n := range g.nodes {
-			ge.Locations = append(ge.Locations, gqlerr.LocationAt(x.doc.Body, n.Loc.Start))
+			ge.Locations = append(ge.Locations, gqlerr.LocationAt(x.doc.Body, n.Pos))
 		}
 	}
 	return ge

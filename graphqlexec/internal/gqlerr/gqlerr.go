@@ -22,7 +22,7 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Message }
 
-// LocationAt turns a byte offset in body (graphql-go's node and token
+// LocationAt turns a byte offset in body (internal/language's node
 // offsets) into graphql-core's location: lines split at \r\n, \n or \r,
 // columns counted in characters. Offsets are clamped, so a bad one can
 // never index out of range. It reads body up to offset: for many offsets

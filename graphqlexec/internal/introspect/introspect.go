@@ -3,7 +3,7 @@ package introspect
 import (
 	"fmt"
 
-	"github.com/graphql-go/graphql/language/ast"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/language"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
 	"github.com/fraiseql/fraiseql-http/pyjson"
@@ -21,18 +21,18 @@ import (
 //
 // The result is the field's value only; the caller places it under the
 // field's response key. __type with an unknown name gives null.
-func Resolve(s *schema.Schema, field *ast.Field, fragments map[string]*ast.FragmentDefinition, vars map[string]any) (pyjson.Value, error) {
+func Resolve(s *schema.Schema, field *language.Field, fragments map[string]*language.FragmentDefinition, vars map[string]any) (pyjson.Value, error) {
 	r := &introspector{s: s, fragments: fragments, vars: vars}
 	switch field.Name.Value {
 	case "__schema":
-		return r.object(meta{kind: metaSchema}, []*ast.Field{field})
+		return r.object(meta{kind: metaSchema}, []*language.Field{field})
 	case "__type":
 		name, _ := r.argString(field, "name")
 		t := s.Type(name)
 		if t == nil {
 			return pyjson.Value{Kind: pyjson.Null}, nil
 		}
-		return r.object(meta{kind: metaType, typ: t}, []*ast.Field{field})
+		return r.object(meta{kind: metaType, typ: t}, []*language.Field{field})
 	}
 	return pyjson.Value{}, fmt.Errorf("introspect: %q is not an introspection root field", field.Name.Value)
 }
@@ -65,7 +65,7 @@ type meta struct {
 
 type introspector struct {
 	s         *schema.Schema
-	fragments map[string]*ast.FragmentDefinition
+	fragments map[string]*language.FragmentDefinition
 	vars      map[string]any
 }
 
@@ -86,11 +86,11 @@ var null = pyjson.Value{Kind: pyjson.Null}
 // order, as graphql-core's collect_fields groups them.
 type fieldGroup struct {
 	key   string
-	nodes []*ast.Field
+	nodes []*language.Field
 }
 
 // object resolves the merged sub-selections of nodes on one meta object.
-func (r *introspector) object(m meta, nodes []*ast.Field) (pyjson.Value, error) {
+func (r *introspector) object(m meta, nodes []*language.Field) (pyjson.Value, error) {
 	typeName := metaTypeNames[m.kind]
 	var groups []*fieldGroup
 	index := map[string]*fieldGroup{}
@@ -111,15 +111,15 @@ func (r *introspector) object(m meta, nodes []*ast.Field) (pyjson.Value, error) 
 	return out, nil
 }
 
-func (r *introspector) collect(typeName string, set *ast.SelectionSet, groups *[]*fieldGroup, index map[string]*fieldGroup, visited map[string]bool) {
+func (r *introspector) collect(typeName string, set *language.SelectionSet, groups *[]*fieldGroup, index map[string]*fieldGroup, visited map[string]bool) {
 	for _, sel := range set.Selections {
 		switch sel := sel.(type) {
-		case *ast.Field:
+		case *language.Field:
 			if !r.include(sel.Directives) {
 				continue
 			}
 			key := sel.Name.Value
-			if sel.Alias != nil {
+			if sel.Alias.Value != "" {
 				key = sel.Alias.Value
 			}
 			g := index[key]
@@ -129,7 +129,7 @@ func (r *introspector) collect(typeName string, set *ast.SelectionSet, groups *[
 				*groups = append(*groups, g)
 			}
 			g.nodes = append(g.nodes, sel)
-		case *ast.InlineFragment:
+		case *language.InlineFragment:
 			if !r.include(sel.Directives) {
 				continue
 			}
@@ -137,14 +137,14 @@ func (r *introspector) collect(typeName string, set *ast.SelectionSet, groups *[
 				continue
 			}
 			r.collect(typeName, sel.SelectionSet, groups, index, visited)
-		case *ast.FragmentSpread:
+		case *language.FragmentSpread:
 			name := sel.Name.Value
 			if visited[name] || !r.include(sel.Directives) {
 				continue
 			}
 			visited[name] = true
 			frag := r.fragments[name]
-			if frag == nil || (frag.TypeCondition != nil && frag.TypeCondition.Name.Value != typeName) {
+			if frag == nil || frag.TypeCondition.Name.Value != typeName {
 				continue
 			}
 			r.collect(typeName, frag.SelectionSet, groups, index, visited)
@@ -153,7 +153,7 @@ func (r *introspector) collect(typeName string, set *ast.SelectionSet, groups *[
 }
 
 // include applies @skip(if:) and @include(if:).
-func (r *introspector) include(dirs []*ast.Directive) bool {
+func (r *introspector) include(dirs []language.Directive) bool {
 	for _, d := range dirs {
 		var want bool
 		switch d.Name.Value {
@@ -175,11 +175,11 @@ func (r *introspector) include(dirs []*ast.Directive) bool {
 	return true
 }
 
-func (r *introspector) boolValue(v ast.Value) (bool, bool) {
+func (r *introspector) boolValue(v language.Value) (bool, bool) {
 	switch v := v.(type) {
-	case *ast.BooleanValue:
+	case *language.BooleanValue:
 		return v.Value, true
-	case *ast.Variable:
+	case *language.Variable:
 		switch x := r.vars[v.Name.Value].(type) {
 		case bool:
 			return x, true
@@ -192,15 +192,15 @@ func (r *introspector) boolValue(v ast.Value) (bool, bool) {
 	return false, false
 }
 
-func (r *introspector) argString(f *ast.Field, name string) (string, bool) {
+func (r *introspector) argString(f *language.Field, name string) (string, bool) {
 	for _, a := range f.Arguments {
 		if a.Name.Value != name {
 			continue
 		}
 		switch v := a.Value.(type) {
-		case *ast.StringValue:
+		case *language.StringValue:
 			return v.Value, true
-		case *ast.Variable:
+		case *language.Variable:
 			switch x := r.vars[v.Name.Value].(type) {
 			case string:
 				return x, true
@@ -216,7 +216,7 @@ func (r *introspector) argString(f *ast.Field, name string) (string, bool) {
 
 // includeDeprecated reads the argument of fields/args/enumValues/
 // inputFields; its default is false.
-func (r *introspector) includeDeprecated(f *ast.Field) bool {
+func (r *introspector) includeDeprecated(f *language.Field) bool {
 	for _, a := range f.Arguments {
 		if a.Name.Value == "includeDeprecated" {
 			v, _ := r.boolValue(a.Value)
@@ -226,7 +226,7 @@ func (r *introspector) includeDeprecated(f *ast.Field) bool {
 	return false
 }
 
-func (r *introspector) list(items []meta, nodes []*ast.Field) (pyjson.Value, error) {
+func (r *introspector) list(items []meta, nodes []*language.Field) (pyjson.Value, error) {
 	out := pyjson.Value{Kind: pyjson.Array, Items: make([]pyjson.Value, 0, len(items))}
 	for _, m := range items {
 		v, err := r.object(m, nodes)
@@ -245,14 +245,14 @@ func (r *introspector) typeMeta(ref *schema.TypeRef) meta {
 	return meta{kind: metaType, ref: ref}
 }
 
-func (r *introspector) typeByName(name string, nodes []*ast.Field) (pyjson.Value, error) {
+func (r *introspector) typeByName(name string, nodes []*language.Field) (pyjson.Value, error) {
 	if name == "" || r.s.Type(name) == nil {
 		return null, nil
 	}
 	return r.object(meta{kind: metaType, typ: r.s.Type(name)}, nodes)
 }
 
-func (r *introspector) inputValues(ivs []*schema.InputValue, node *ast.Field, nodes []*ast.Field) (pyjson.Value, error) {
+func (r *introspector) inputValues(ivs []*schema.InputValue, node *language.Field, nodes []*language.Field) (pyjson.Value, error) {
 	all := r.includeDeprecated(node)
 	items := make([]meta, 0, len(ivs))
 	for _, iv := range ivs {
@@ -264,7 +264,7 @@ func (r *introspector) inputValues(ivs []*schema.InputValue, node *ast.Field, no
 }
 
 // field resolves one response key of a meta object.
-func (r *introspector) field(m meta, nodes []*ast.Field) (pyjson.Value, error) {
+func (r *introspector) field(m meta, nodes []*language.Field) (pyjson.Value, error) {
 	node := nodes[0]
 	name := node.Name.Value
 	if name == "__typename" {
@@ -362,7 +362,7 @@ func (r *introspector) field(m meta, nodes []*ast.Field) (pyjson.Value, error) {
 	return pyjson.Value{}, fmt.Errorf("schema: %s has no field %q", metaTypeNames[m.kind], name)
 }
 
-func (r *introspector) typeField(m meta, name string, node *ast.Field, nodes []*ast.Field) (pyjson.Value, error) {
+func (r *introspector) typeField(m meta, name string, node *language.Field, nodes []*language.Field) (pyjson.Value, error) {
 	if m.ref != nil { // a list or non-null wrapper
 		switch name {
 		case "kind":

@@ -6,8 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/graphql-go/graphql/language/ast"
-	"github.com/graphql-go/graphql/language/parser"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/language"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
 	"github.com/fraiseql/fraiseql-http/pyjson"
@@ -51,29 +50,29 @@ func runIntrospection(t *testing.T, s *schema.Schema, reqBody []byte, vars map[s
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc, err := parser.Parse(parser.ParseParams{Source: req.Get("query").Str})
+	doc, err := language.Parse(req.Get("query").Str, language.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	frags := map[string]*ast.FragmentDefinition{}
-	var op *ast.OperationDefinition
+	frags := map[string]*language.FragmentDefinition{}
+	var op *language.OperationDefinition
 	for _, d := range doc.Definitions {
 		switch d := d.(type) {
-		case *ast.FragmentDefinition:
+		case *language.FragmentDefinition:
 			frags[d.Name.Value] = d
-		case *ast.OperationDefinition:
+		case *language.OperationDefinition:
 			op = d
 		}
 	}
 	data := pyjson.Value{Kind: pyjson.Object}
 	for _, sel := range op.SelectionSet.Selections {
-		f := sel.(*ast.Field)
+		f := sel.(*language.Field)
 		v, err := Resolve(s, f, frags, vars)
 		if err != nil {
 			t.Fatal(err)
 		}
 		key := f.Name.Value
-		if f.Alias != nil {
+		if f.Alias.Value != "" {
 			key = f.Alias.Value
 		}
 		data.Members = append(data.Members, pyjson.Member{Key: key, Value: v})

@@ -26,7 +26,8 @@
 //
 // What it must never do: know a schema, validate, plan, execute, or import
 // anything beyond the standard library. Validation lives above it and reads
-// the AST; the request path wires it in.
+// the AST (internal/rules; internal/validate wraps the parse in the
+// request limits).
 //
 // Security defaults: parsing is linear in the size of the document and its
 // nesting. Recursion is bounded: Options.MaxDepth (DefaultMaxDepth when

@@ -1,7 +1,11 @@
-// Package literal prints GraphQL value literals the way graphql-core 3.2's
-// print_ast does, for the messages that quote a value (validation errors,
-// scalar errors) and for introspection's defaultValue, and answers whether
-// a literal holds a variable. It is the engine's one printer of values.
+// Package literal is the declaration loader's side of value literals while
+// the loader (package schema) parses with graphql-go: Print is
+// graphql-core 3.2's print_ast of a graphql-go value (the defaultValue
+// introspection shows, the loader's scalar messages), HasVariable answers
+// whether one holds a variable, and Legacy hands a literal of our AST
+// (internal/language, which the request path reads and whose PrintValue
+// prints its literals) to the loader's scalar checks in graphql-go's form.
+// It goes with the loader's switch to internal/language.
 //
 // What it must never do: change a value's meaning (strings are escaped
 // with print_string's rules, block strings keep print_block_string's

@@ -5,10 +5,9 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/graphql-go/graphql/language/ast"
-
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/language"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/literal"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
 )
 
@@ -161,7 +160,7 @@ func (w *walker) checkLiteral(v language.Value) {
 	}
 	// FraiseQL's scalars raise GraphQLError without a node from
 	// parse_literal, which graphql-core reports as raised: no location.
-	if err := schema.ParseScalarLiteral(t.name, legacyValue(v)); err != nil {
+	if err := schema.ParseScalarLiteral(t.name, literal.Legacy(v)); err != nil {
 		w.report(err.Error())
 	}
 }
@@ -218,29 +217,6 @@ func int32Literal(s string) bool {
 		return len(digits) < len(limit)
 	}
 	return digits <= limit
-}
-
-// legacyValue gives schema.ParseScalarLiteral, which still reads
-// graphql-go's AST, the one level of a literal it looks at (kind and
-// text). It goes when the declaration model reads our AST (the switch).
-func legacyValue(v language.Value) ast.Value {
-	switch v := v.(type) {
-	case *language.IntValue:
-		return &ast.IntValue{Kind: "IntValue", Value: v.Value}
-	case *language.FloatValue:
-		return &ast.FloatValue{Kind: "FloatValue", Value: v.Value}
-	case *language.StringValue:
-		return &ast.StringValue{Kind: "StringValue", Value: v.Value}
-	case *language.BooleanValue:
-		return &ast.BooleanValue{Kind: "BooleanValue", Value: v.Value}
-	case *language.EnumValue:
-		return &ast.EnumValue{Kind: "EnumValue", Value: v.Value}
-	case *language.ListValue:
-		return &ast.ListValue{Kind: "ListValue"}
-	case *language.ObjectValue:
-		return &ast.ObjectValue{Kind: "ObjectValue"}
-	}
-	return &ast.EnumValue{Kind: "EnumValue", Value: "null"}
 }
 
 func sortNatural(s []string) { slices.SortStableFunc(s, gqlerr.NaturalCompare) }

@@ -1,42 +1,44 @@
 package validate
 
 import (
-	"github.com/graphql-go/graphql/language/ast"
+	"errors"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/language"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
 )
 
 // Document is a parsed request document that passed the limits.
 type Document struct {
-	// Body is the query text; error locations and block strings are read
-	// from it.
+	// Body is the query text; error locations are read from it.
 	Body []byte
-	// AST is graphql-go's tree, with null literals as EnumValue "null"
-	// (IsNull) and block strings holding their spec value.
-	AST *ast.Document
-	// Fragments are the fragment definitions by name.
-	Fragments map[string]*ast.FragmentDefinition
+	// AST is the parsed document (internal/language); its Source is the
+	// query text too.
+	AST *language.Document
+	// Fragments are the fragment definitions by name (the last of a name,
+	// as graphql-core's execution keeps it).
+	Fragments map[string]*language.FragmentDefinition
 }
 
-// Parse measures body against l, parses it and measures the tree. The
-// error is graphql-core's syntax error or a limit's error; the Document is
-// nil then. Parse does not check l's byte limit (see SizeError).
-func Parse(body []byte, l *Limits) (*Document, *gqlerr.Error) {
-	if gerr := l.scan(body); gerr != nil {
-		return nil, gerr
-	}
-	doc, err := parseDocument(body)
+// Parse parses query within the limits l and measures the tree. The error
+// is graphql-core's syntax error or a limit's error; the Document is nil
+// then. Parse does not check l's byte limit (see SizeError).
+func Parse(query string, l *Limits) (*Document, *gqlerr.Error) {
+	doc, err := language.Parse(query, language.Options{MaxTokens: l.tokens, MaxDepth: l.nesting})
 	if err != nil {
-		return nil, syntaxError(err, body)
+		var se *language.SyntaxError
+		if !errors.As(err, &se) {
+			return nil, &gqlerr.Error{Message: err.Error()}
+		}
+		return nil, &gqlerr.Error{Message: se.Error(), Locations: []gqlerr.Location{{Line: se.Line, Column: se.Column}}}
 	}
-	d := &Document{Body: body, AST: doc, Fragments: map[string]*ast.FragmentDefinition{}}
+	d := &Document{Body: []byte(query), AST: doc, Fragments: map[string]*language.FragmentDefinition{}}
 	for _, def := range doc.Definitions {
-		if f, ok := def.(*ast.FragmentDefinition); ok {
+		if f, ok := def.(*language.FragmentDefinition); ok {
 			d.Fragments[f.Name.Value] = f
 		}
 	}
-	if gerr := l.check(doc, d.Fragments, body); gerr != nil {
+	if gerr := l.check(doc, d.Fragments, d.Body); gerr != nil {
 		return nil, gerr
 	}
 	return d, nil
@@ -46,41 +48,14 @@ func Parse(body []byte, l *Limits) (*Document, *gqlerr.Error) {
 // before it is looked up, hashed or parsed.
 func (l *Limits) MaxBytes() int { return l.bytes }
 
-// Validator checks documents against one declaration. It is safe for
-// concurrent use.
-type Validator struct {
-	s *schema.Schema
-}
-
-// NewValidator builds the validator of s; s's graphql-go form is built
-// here, so a declaration graphql-go cannot represent fails at start.
-func NewValidator(s *schema.Schema) *Validator {
-	_ = s.GraphQL()
-	return &Validator{s: s}
-}
-
-// Validate runs graphql-core 3.2's specified rules on d.
-func (e *Validator) Validate(d *Document) []*gqlerr.Error {
-	return e.validateFull(d.AST, d.Body)
-}
-
-// Introspection runs only graphql-core's NoSchemaIntrospectionCustomRule
-// on d, as v1 does when introspection is blocked.
-func (e *Validator) Introspection(d *Document) []*gqlerr.Error {
-	return e.introspectionErrors(d.AST, d.Body)
-}
-
-// IsNull reports whether v is the null literal (parsed as EnumValue "null").
-func IsNull(v ast.Value) bool { return isNull(v) }
-
 // TypeRefOf converts a variable definition's type to a model reference.
-func TypeRefOf(t ast.Type) *schema.TypeRef {
+func TypeRefOf(t language.Type) *schema.TypeRef {
 	switch t := t.(type) {
-	case *ast.NonNull:
+	case *language.NonNullType:
 		return &schema.TypeRef{NonNull: true, OfType: TypeRefOf(t.Type)}
-	case *ast.List:
+	case *language.ListType:
 		return &schema.TypeRef{List: true, OfType: TypeRefOf(t.Type)}
-	case *ast.Named:
+	case *language.NamedType:
 		return &schema.TypeRef{Named: t.Name.Value}
 	}
 	return &schema.TypeRef{Named: ""}
