@@ -40,18 +40,18 @@ proc=1
 case "$mode" in
   smoke)
     select=users-20x3,posts-10-author,user-by-id
-    conns=1,10,50; duration=1s; rounds=2
+    conns=1,10,50; duration=1s; rounds=2; warmup=1s
     runs=1; proc=0
     ;;
   quick)
     select=users-20x3,posts-10-author,user-by-id,apq-hit
-    conns=1,10,50; duration=1s; rounds=2
+    conns=1,10,50; duration=1s; rounds=2; warmup=1s
     runs=3; leak_small=10000; leak_large=50000; hold=2000
     fa_leak_small=2000; fa_leak_large=6000
     ;;
   full)
     select=users-20x3,posts-10-author,users-filtered,user-by-id,update-post,apq-hit
-    conns=1,10,50; duration=6s; rounds=3
+    conns=1,10,50; duration=6s; rounds=3; warmup=3s
     runs=10; leak_small=100000; leak_large=1000000; hold=20000
     fa_leak_small=10000; fa_leak_large=30000
     ;;
@@ -185,7 +185,7 @@ fi
 log "load run ($mode)"
 "${nice_cmd[@]}" "$bin/fraiseql-bench" run "${targets[@]}" "${labels[@]}" "${procs[@]}" "${cpu[@]}" \
   --same-data "$same" --pg-database "$dbname" --workloads perf/workloads/blog.json \
-  --select "$select" --connections "$conns" --duration "$duration" --rounds "$rounds" --reference thinref \
+  --select "$select" --connections "$conns" --duration "$duration" --rounds "$rounds" --warmup "$warmup" --reference thinref \
   --database-url "$url" --title "fraiseql-bench $mode $(date -u +%Y-%m-%d), dataset medium" \
   --note "${BENCH_NOTE:-client, servers and PostgreSQL on one box}" \
   --out "$out" >/dev/null

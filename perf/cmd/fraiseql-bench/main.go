@@ -93,6 +93,7 @@ func cmdRun(ctx context.Context, args []string) error {
 	rounds := fs.Int("rounds", 2, "interleaved rounds per cell (targets alternate A B, B A, ...)")
 	rate := fs.Float64("rate", 0, "open-loop rate in requests/s per target (0: closed loop)")
 	maxReq := fs.Int64("max-requests", 0, "bound on requests per slice (0: time only)")
+	warmup := fs.Duration("warmup", 0, "unmeasured load per target and workload at the largest connection count before measuring (JIT warm-up)")
 	ref := fs.String("reference", "", "target whose throughput the ratios are relative to")
 	allowRemote := fs.Bool("allow-remote", false, "allow non-loopback targets (never on machines whose network policy forbids it)")
 	out := fs.String("out", "", "directory for results.json, results.md and results.svg (default: print Markdown only)")
@@ -119,7 +120,7 @@ func cmdRun(ctx context.Context, args []string) error {
 		labelOf[n] = t
 	}
 	cfg := loadgen.Config{Workloads: ws, Connections: conns, Duration: *dur, Rounds: *rounds, Rate: *rate, MaxRequests: *maxReq, Log: os.Stderr,
-		PGDatabase: *pgDB, PIDs: map[string]int{}}
+		Warmup: *warmup, PGDatabase: *pgDB, PIDs: map[string]int{}}
 	dialectOf := map[string]string{}
 	for _, d := range dialects {
 		n, v, ok := strings.Cut(d, "=")

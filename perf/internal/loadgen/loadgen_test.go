@@ -291,3 +291,38 @@ func TestConfigValidate(t *testing.T) {
 		}
 	}
 }
+
+// A warm-up drives the target before the cells and is not counted in them.
+func TestRunWarmup(t *testing.T) {
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		io.WriteString(w, `{"data":{"x":1}}`)
+	}))
+	defer srv.Close()
+	a, err := ParseTarget("a="+srv.URL, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws := []workload.Workload{testWorkload(t, `{"workloads":[{"name":"ok","path":"/ok"}]}`)}
+	cfg := Config{Targets: []Target{a}, Workloads: ws, Connections: []int{1, 2}, Duration: 50 * time.Millisecond, Rounds: 1,
+		Warmup: 100 * time.Millisecond}
+	res, err := Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	measured := int64(res[0].Requests + res[1].Requests)
+	// beyond the measured: the probe, one warm-up request per connection of
+	// each slice, at most one answer per connection after each deadline
+	// (about 10 in all); 100 ms of warm-up on two connections is far more
+	if extra := hits.Load() - measured; extra <= 30 {
+		t.Errorf("no warm-up traffic: %d hits, %d measured", hits.Load(), measured)
+	}
+	if res[0].Seconds > 0.06 || res[1].Seconds > 0.06 {
+		t.Errorf("warm-up time counted in a cell: %v, %v s", res[0].Seconds, res[1].Seconds)
+	}
+	cfg.Warmup = -time.Second
+	if _, err := Run(context.Background(), cfg); err == nil {
+		t.Error("negative warm-up accepted")
+	}
+}

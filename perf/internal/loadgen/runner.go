@@ -41,6 +41,11 @@ type Config struct {
 	Rate float64
 	// MaxRequests bounds the requests of one slice (0: bounded by time only).
 	MaxRequests int64
+	// Warmup, when positive, drives each target with each workload for this
+	// long at the largest connection count before its cells are measured, and
+	// throws the result away: a JIT (Node's V8) or a cache that needs traffic
+	// to settle is not charged to the first measured cell.
+	Warmup time.Duration
 	// Timeout bounds one request (default 10s).
 	Timeout time.Duration
 	// Log receives progress lines (nil: discarded).
@@ -99,6 +104,9 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxRequests < 0 {
 		return errors.New("negative max requests")
+	}
+	if c.Warmup < 0 || c.Warmup > MaxDuration {
+		return fmt.Errorf("warmup %v outside [0, %v]", c.Warmup, MaxDuration)
 	}
 	return nil
 }
@@ -302,6 +310,11 @@ func Run(ctx context.Context, c Config) ([]Result, error) {
 		if !w.Mutates {
 			c.checkSameData(ctx, prepared, skip)
 		}
+		if c.Warmup > 0 {
+			if err := c.warmUp(ctx, prepared, skip); err != nil {
+				return out, err
+			}
+		}
 		for _, conns := range c.Connections {
 			acc := make([]*Result, len(c.Targets))
 			for ti, t := range c.Targets {
@@ -361,6 +374,30 @@ func Run(ctx context.Context, c Config) ([]Result, error) {
 		}
 	}
 	return out, nil
+}
+
+// warmUp runs one unmeasured slice per target at the largest connection count.
+func (c *Config) warmUp(ctx context.Context, prepared []*preparedWorkload, skip []string) error {
+	conns := 0
+	for _, n := range c.Connections {
+		conns = max(conns, n)
+	}
+	for ti, t := range c.Targets {
+		if skip[ti] != "" {
+			continue
+		}
+		saved := c.PIDs
+		c.PIDs = nil // no CPU reading for a slice nobody reads
+		_, err := c.runSlice(ctx, t, prepared[ti], conns, c.Warmup)
+		c.PIDs = saved
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if err != nil {
+			c.logf("%s: %s warm-up failed: %v", prepared[ti].w.Name, t.Name, err)
+		}
+	}
+	return nil
 }
 
 func skipCell(r *Result) {
