@@ -9,6 +9,9 @@ export GOFLAGS ?= -buildvcs=false
 HOST ?= 127.0.0.1
 PORT ?= 8000
 SCHEMA ?= examples/blog/app.graphql
+# What `make run` serves: the demo app with its subscriptions (the compat
+# replay keeps SCHEMA alone: v1.9.7 had no subscription root).
+RUN_SCHEMA ?= $(SCHEMA),examples/blog/subscriptions.graphql
 # The SQL that goes with SCHEMA (the recorded demo-app/schema.sql plus the
 # filter columns its @column declarations name).
 SCHEMA_SQL ?= examples/blog/schema.sql
@@ -67,8 +70,8 @@ db-reload: ## drop and reload the demo database
 	@scripts/devdb.sh --reload
 
 .PHONY: run
-run: bin/fraiseql-http ## build, prepare the database, and serve the demo app on $(HOST):$(PORT)
-	@url=$$(scripts/devdb.sh) && exec bin/fraiseql-http serve --schema $(SCHEMA) \
+run: bin/fraiseql-http ## build, prepare the database, and serve the demo app (subscriptions on ws://$(HOST):$(PORT)/graphql) on $(HOST):$(PORT)
+	@url=$$(scripts/devdb.sh) && exec bin/fraiseql-http serve --schema $(RUN_SCHEMA) \
 		--database-url "$${FRAISEQL_DATABASE_URL:-$$url}" --host $(HOST) --port $(PORT) --environment $(ENVIRONMENT)
 
 .PHONY: test

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -20,6 +22,8 @@ import (
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/h1"
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/h2"
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/obs"
+	"github.com/fraiseql/fraiseql-http/subscriptions"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -35,6 +39,16 @@ type App struct {
 	verifier *auth.JWTVerifier                  // nil without a provider
 	h2       *h2.Server                         // nil with --http2=false
 	certs    *certReloader                      // nil without TLS
+
+	// GraphQL over WebSocket (nil when --subscriptions is off, or auto
+	// without a subscription root): the socket handler and the LISTEN hub
+	// (nil when the declaration has no subscriptions: queries and
+	// mutations only), which Serve runs until Shutdown.
+	ws        *subscriptions.Handler
+	hub       *subscriptions.Hub
+	hubOnce   sync.Once
+	hubCancel context.CancelFunc
+	hubDone   chan struct{}
 
 	shutdownOnce sync.Once
 	shutdownErr  error
@@ -67,7 +81,7 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, &StartupError{"config", err}
 	}
-	sch, err := schema.LoadFile(cfg.SchemaPath)
+	sch, err := schema.LoadFiles(strings.Split(cfg.SchemaPath, ",")...)
 	if err != nil {
 		return nil, &StartupError{"schema", err}
 	}
@@ -154,9 +168,24 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 			return nil, &StartupError{"config", err}
 		}
 	}
-	srv := h1.NewServer(obs.Handler(newHandler(opts), obs.Options{
+	var ws *subscriptions.Handler
+	var hub *subscriptions.Hub
+	if cfg.Subscriptions == SubscriptionsOn || (cfg.Subscriptions == SubscriptionsAuto && sch.Subscription != "") {
+		if ws, hub, err = newSockets(cfg, sch, exec, verifier, opts, logger); err != nil {
+			closeAll(pool, verifier)
+			return nil, &StartupError{"subscriptions", err}
+		}
+		if hub != nil {
+			opts.Listening = hub.Listening
+		}
+	}
+	var root http.Handler = obs.Handler(newHandler(opts), obs.Options{
 		Mode: cfg.requestIDMode(), IDs: ids, Logger: logger, AccessLog: cfg.AccessLog,
-	}))
+	})
+	if ws != nil {
+		root = &socketRouter{paths: cfg.WSPaths, ws: ws, next: root}
+	}
+	srv := h1.NewServer(root)
 	srv.ServerHeader = cfg.ServerHeader
 	srv.MaxBodyBytes = cfg.MaxBodyBytes
 	srv.Logger = logger
@@ -171,9 +200,50 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	}
 	return &App{
 		cfg: cfg, logger: logger, pool: pool, server: srv, verifier: verifier,
-		h2: h2srv, certs: certs,
+		h2: h2srv, certs: certs, ws: ws, hub: hub,
 		shutdownDone: make(chan struct{}),
 	}, nil
+}
+
+// newSockets builds the WebSocket handler and, when the declaration has
+// subscriptions, the LISTEN hub, with the HTTP side's token verifier,
+// session variables and CORS origins.
+func newSockets(cfg Config, s *schema.Schema, exec *graphqlexec.Engine, verifier *auth.JWTVerifier, opts handlerOptions, logger *slog.Logger) (*subscriptions.Handler, *subscriptions.Hub, error) {
+	var hub *subscriptions.Hub
+	if s.Subscription != "" {
+		connCfg, err := pgx.ParseConfig(cfg.DatabaseURL)
+		if err != nil {
+			return nil, nil, fmt.Errorf("invalid database url: %w", err)
+		}
+		hub, err = subscriptions.NewHub(subscriptions.HubConfig{ConnConfig: connCfg, Channel: cfg.SubscriptionsChannel, Logger: logger})
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	var cors *fastapi.CORS
+	if opts.CORS != nil {
+		cors = fastapi.NewCORS(opts.CORS)
+	}
+	// The same providers and refusals as HTTP: with a verifier, a socket
+	// without a valid token is refused (HTTP's 401 gate), and a bad token
+	// is refused rather than made anonymous.
+	authn := &subscriptions.TokenAuthenticator{SessionVars: opts.SessionVars}
+	if verifier != nil {
+		authn.Verifier, authn.Required = verifier, true
+	}
+	h, err := subscriptions.NewHandler(subscriptions.Config{
+		InitTimeout:     cfg.WSInitTimeout,
+		KeepAlive:       cfg.WSKeepAlive,
+		MaxMessageBytes: cfg.WSMaxMessage,
+		MaxOperations:   cfg.WSMaxSubscriptions,
+		SendQueue:       cfg.WSQueue,
+		CheckOrigin:     originCheck(cors),
+		Logger:          logger,
+	}, socketExecutor{exec}, hub, authn)
+	if err != nil {
+		return nil, nil, err
+	}
+	return h, hub, nil
 }
 
 // errorLogger logs each error a request meets once, at its class's level,
@@ -209,14 +279,25 @@ func (a *App) Listen() (net.Addr, error) {
 	if err != nil {
 		return nil, &StartupError{"listen", err}
 	}
-	cl := connlimit.NewListener(ln, a.cfg.MaxConnections)
+	overflow, _ := connlimit.ParseOverflow(a.cfg.MaxConnectionsOverflow) // Validate checked it
+	var tlsCfg *tls.Config
+	if a.certs != nil {
+		tlsCfg = a.certs.tlsConfig(a.cfg.HTTP2)
+	}
+	cl, err := connlimit.NewListenerOptions(ln, connlimit.Options{
+		Limit: a.cfg.MaxConnections, Overflow: overflow, Reject: rejectOverflow(tlsCfg),
+	})
+	if err != nil {
+		ln.Close()
+		return nil, &StartupError{"listen", err}
+	}
 	// TLS sits above connlimit, so the limit and the count are of TCP
 	// connections, handshakes included. The handshake runs on the
 	// connection's goroutine at its first read, under the idle timeout of
 	// the first request (h1): a client that stalls it is closed then.
 	a.serving = cl
-	if a.certs != nil {
-		a.serving = tls.NewListener(cl, a.certs.tlsConfig(a.cfg.HTTP2))
+	if tlsCfg != nil {
+		a.serving = tls.NewListener(cl, tlsCfg)
 	}
 	a.listener.Store(cl)
 	return ln.Addr(), nil
@@ -238,6 +319,7 @@ func (a *App) Serve() error {
 	if ln == nil {
 		return errors.New("httpcore: Serve before Listen")
 	}
+	a.startHub()
 	err := a.server.Serve(a.serving)
 	if errors.Is(err, h1.ErrServerClosed) {
 		// Wait for Shutdown to finish draining so that the caller exits
@@ -249,7 +331,9 @@ func (a *App) Serve() error {
 }
 
 // Shutdown stops accepting, drains in-flight requests (bounded by ctx),
-// closes idle keep-alive connections, and closes the PostgreSQL pool last.
+// closes idle keep-alive connections, sends every WebSocket a close frame
+// 1001 once its queries and mutations are done, stops the LISTEN
+// connection, and closes the PostgreSQL pool last.
 // It is idempotent: later calls return the first call's result.
 func (a *App) Shutdown(ctx context.Context) error {
 	a.shutdownOnce.Do(func() {
@@ -261,8 +345,23 @@ func (a *App) Shutdown(ctx context.Context) error {
 				h2err = a.h2.Shutdown(ctx) // GOAWAY, then drain the HTTP/2 connections
 			}
 		}()
+		// WebSockets are hijacked connections the HTTP server no longer
+		// tracks: they get their close frame (1001) and finish the
+		// queries and mutations they run, alongside the HTTP drain.
+		wsErr := make(chan error, 1)
+		go func() {
+			if a.ws != nil {
+				wsErr <- a.ws.Shutdown(ctx)
+				return
+			}
+			wsErr <- nil
+		}()
 		a.shutdownErr = a.server.Shutdown(ctx)
 		<-h2done
+		if err := <-wsErr; a.shutdownErr == nil {
+			a.shutdownErr = err
+		}
+		a.stopHub()
 		if a.shutdownErr == nil {
 			a.shutdownErr = h2err
 		}
@@ -274,4 +373,36 @@ func (a *App) Shutdown(ctx context.Context) error {
 	})
 	<-a.shutdownDone
 	return a.shutdownErr
+}
+
+// startHub runs the LISTEN hub until Shutdown (once; Serve may be called
+// after Shutdown began, then it does nothing).
+func (a *App) startHub() {
+	a.hubOnce.Do(func() {
+		if a.hub == nil {
+			return
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		a.hubCancel, a.hubDone = cancel, make(chan struct{})
+		go func() {
+			defer close(a.hubDone)
+			if err := a.hub.Run(ctx); err != nil {
+				a.logger.Error("subscriptions: hub stopped", "err", err)
+			}
+		}()
+	})
+}
+
+func (a *App) stopHub() {
+	a.hubOnce.Do(func() {}) // a hub never started stays so
+	if a.hubCancel != nil {
+		a.hubCancel()
+		<-a.hubDone
+	}
+}
+
+// Subscriptions reports whether GraphQL over WebSocket is served, and
+// whether the LISTEN connection is up (false without subscriptions).
+func (a *App) Subscriptions() (served, listening bool) {
+	return a.ws != nil, a.hub != nil && a.hub.Listening()
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/fraiseql/fraiseql-http/auth"
+	"github.com/fraiseql/fraiseql-http/connlimit"
 	"github.com/fraiseql/fraiseql-http/graphqlexec"
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/compress"
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/fastapi"
@@ -23,7 +24,9 @@ import (
 // Config holds the process settings of `fraiseql-http serve`. Fill it with
 // DefaultConfig and ParseFlags; call Validate before use.
 type Config struct {
-	// SchemaPath is the declaration file (FRAISEQL_SCHEMA, --schema). Required.
+	// SchemaPath is the declaration file (FRAISEQL_SCHEMA, --schema), or
+	// several separated by commas, loaded as one declaration
+	// (app.graphql,subscriptions.graphql). Required.
 	SchemaPath string
 	// DatabaseURL is a PostgreSQL URL or DSN (FRAISEQL_DATABASE_URL,
 	// --database-url). Required.
@@ -56,9 +59,15 @@ type Config struct {
 	GraphiQL string
 	// PoolSize is the maximum number of PostgreSQL connections (default 20).
 	PoolSize int
-	// MaxConnections bounds open client connections (default 10000; 0 means
-	// unlimited). Beyond it, new clients wait in the listen backlog.
+	// MaxConnections bounds open client connections, HTTP and WebSocket
+	// alike (default 10000; 0 means unlimited). What a client beyond it gets
+	// is MaxConnectionsOverflow.
 	MaxConnections int
+	// MaxConnectionsOverflow is "wait" (default: new clients wait in the
+	// listen backlog until a connection closes) or "reject" (an HTTP request
+	// gets 503 with Retry-After, a WebSocket upgrade close 1013, at once, so
+	// a load balancer can retry elsewhere) (--max-connections-overflow).
+	MaxConnectionsOverflow string
 	// MaxBodyBytes bounds request bodies (default 10 MiB). v1 has no limit.
 	MaxBodyBytes int64
 	// Query document limits (graphqlexec.Config; v1 has none): the query
@@ -170,6 +179,31 @@ type Config struct {
 	// DefaultAPQCacheBytes).
 	APQCacheBytes int64
 
+	// Subscriptions serves GraphQL over WebSocket (docs/subscriptions.md)
+	// (--subscriptions): "auto" (default) when the declaration has a
+	// subscription root, "on" always (queries and mutations over the socket
+	// even without subscriptions), "off" never. With subscriptions the
+	// server holds one LISTEN connection besides the pool.
+	Subscriptions string
+	// WSPaths are the paths where upgrade requests are served
+	// (--ws-paths, default /graphql and /graphql/subscriptions); other
+	// requests on them are answered as before.
+	WSPaths []string
+	// SubscriptionsChannel is the NOTIFY channel the trigger sends on
+	// (--subscriptions-channel, default fraiseql_events).
+	SubscriptionsChannel string
+	// Per WebSocket connection: the time allowed before connection_init
+	// (--ws-init-timeout, 10 s; then close 4408), the keepalive interval
+	// (--ws-keepalive, 12 s; a socket silent for twice that is dropped), the
+	// live operations (--ws-max-subscriptions, 100), the outgoing messages
+	// queued (--ws-queue, 64; a reader that falls further behind is closed
+	// with 1008) and the largest incoming message (--ws-max-message,
+	// 128 KiB; close 1009).
+	WSInitTimeout, WSKeepAlive time.Duration
+	WSMaxSubscriptions         int
+	WSQueue                    int
+	WSMaxMessage               int64
+
 	// CORSOrigins turns on CORS (Starlette's CORSMiddleware with
 	// credentials, as v1) when non-empty (--cors-origins, comma list; "*"
 	// allows any origin).
@@ -183,6 +217,13 @@ type Config struct {
 	CORSHeaders []string
 }
 
+// Config.Subscriptions values.
+const (
+	SubscriptionsAuto = "auto"
+	SubscriptionsOn   = "on"
+	SubscriptionsOff  = "off"
+)
+
 // Config.GraphiQL values.
 const (
 	GraphiQLEmbedded = "embedded"
@@ -192,34 +233,43 @@ const (
 // DefaultConfig returns the documented defaults.
 func DefaultConfig() Config {
 	return Config{
-		Host:                "127.0.0.1",
-		Port:                8000,
-		Environment:         graphqlexec.Development,
-		Quirks:              graphqlexec.QuirksNone,
-		Playground:          true,
-		PoolSize:            20,
-		MaxConnections:      10000,
-		MaxBodyBytes:        h1.DefaultMaxBodyBytes,
-		MaxQueryBytes:       graphqlexec.DefaultMaxQueryBytes,
-		MaxQueryTokens:      graphqlexec.DefaultMaxQueryTokens,
-		MaxQueryDepth:       graphqlexec.DefaultMaxQueryDepth,
-		MaxQueryFields:      graphqlexec.DefaultMaxQueryFields,
-		ExecutionTimeout:    graphqlexec.DefaultExecutionTimeout,
-		CompressionMinBytes: compress.DefaultMinSize,
-		ShutdownTimeout:     30 * time.Second,
-		ServerHeader:        "uvicorn",
-		Compression:         true,
-		HTTP2:               true,
-		DevAuthUsername:     "admin",
-		APQMode:             string(fastapi.APQOptional),
-		APQStore:            fastapi.APQStoreMemory,
-		APQCacheEntries:     fastapi.DefaultAPQCacheEntries,
-		APQCacheBytes:       fastapi.DefaultAPQCacheBytes,
-		CORSMethods:         []string{"GET", "POST"},
-		CORSHeaders:         []string{"Content-Type", "Authorization"},
-		RequestIDHeader:     string(obs.IDAuto),
-		LogFormat:           "text",
-		LogLevel:            "info",
+		Host:                   "127.0.0.1",
+		Port:                   8000,
+		Environment:            graphqlexec.Development,
+		Quirks:                 graphqlexec.QuirksNone,
+		Playground:             true,
+		PoolSize:               20,
+		MaxConnections:         10000,
+		MaxConnectionsOverflow: "wait",
+		Subscriptions:          SubscriptionsAuto,
+		WSPaths:                []string{"/graphql", "/graphql/subscriptions"},
+		SubscriptionsChannel:   "fraiseql_events",
+		WSInitTimeout:          10 * time.Second,
+		WSKeepAlive:            12 * time.Second,
+		WSMaxSubscriptions:     100,
+		WSQueue:                64,
+		WSMaxMessage:           128 << 10,
+		MaxBodyBytes:           h1.DefaultMaxBodyBytes,
+		MaxQueryBytes:          graphqlexec.DefaultMaxQueryBytes,
+		MaxQueryTokens:         graphqlexec.DefaultMaxQueryTokens,
+		MaxQueryDepth:          graphqlexec.DefaultMaxQueryDepth,
+		MaxQueryFields:         graphqlexec.DefaultMaxQueryFields,
+		ExecutionTimeout:       graphqlexec.DefaultExecutionTimeout,
+		CompressionMinBytes:    compress.DefaultMinSize,
+		ShutdownTimeout:        30 * time.Second,
+		ServerHeader:           "uvicorn",
+		Compression:            true,
+		HTTP2:                  true,
+		DevAuthUsername:        "admin",
+		APQMode:                string(fastapi.APQOptional),
+		APQStore:               fastapi.APQStoreMemory,
+		APQCacheEntries:        fastapi.DefaultAPQCacheEntries,
+		APQCacheBytes:          fastapi.DefaultAPQCacheBytes,
+		CORSMethods:            []string{"GET", "POST"},
+		CORSHeaders:            []string{"Content-Type", "Authorization"},
+		RequestIDHeader:        string(obs.IDAuto),
+		LogFormat:              "text",
+		LogLevel:               "info",
 	}
 }
 
@@ -286,6 +336,30 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxConnections < 0 {
 		errs = append(errs, fmt.Errorf("max connections: %d must not be negative", c.MaxConnections))
+	}
+	if _, err := connlimit.ParseOverflow(c.MaxConnectionsOverflow); err != nil {
+		errs = append(errs, fmt.Errorf("max connections overflow: %q is not wait or reject", c.MaxConnectionsOverflow))
+	}
+	switch c.Subscriptions {
+	case SubscriptionsAuto, SubscriptionsOn, SubscriptionsOff:
+	default:
+		errs = append(errs, fmt.Errorf("subscriptions: %q is not auto, on or off", c.Subscriptions))
+	}
+	if c.Subscriptions != SubscriptionsOff {
+		if len(c.WSPaths) == 0 {
+			errs = append(errs, errors.New("ws paths: at least one path (or --subscriptions off)"))
+		}
+		for _, p := range c.WSPaths {
+			if !strings.HasPrefix(p, "/") || strings.ContainsAny(p, "?# ") {
+				errs = append(errs, fmt.Errorf("ws paths: %q must be a path starting with /", p))
+			}
+		}
+		if c.WSInitTimeout <= 0 || c.WSKeepAlive <= 0 {
+			errs = append(errs, errors.New("ws init timeout and keepalive: must be positive"))
+		}
+		if c.WSMaxSubscriptions < 1 || c.WSQueue < 1 || c.WSMaxMessage < 1 {
+			errs = append(errs, errors.New("ws max subscriptions, queue and max message: must be at least 1"))
+		}
 	}
 	if c.MaxBodyBytes < 1 {
 		errs = append(errs, fmt.Errorf("max body bytes: %d must be at least 1", c.MaxBodyBytes))
@@ -457,6 +531,7 @@ var envVars = [][2]string{
 	{"graphiql", "FRAISEQL_GRAPHIQL"},
 	{"pool-size", "FRAISEQL_DATABASE_POOL_SIZE"},
 	{"max-connections", "FRAISEQL_MAX_CONNECTIONS"},
+	{"max-connections-overflow", "FRAISEQL_MAX_CONNECTIONS_OVERFLOW"},
 	{"max-body-bytes", "FRAISEQL_MAX_BODY_BYTES"},
 	{"max-query-bytes", "FRAISEQL_MAX_QUERY_BYTES"},
 	{"max-query-tokens", "FRAISEQL_MAX_QUERY_TOKENS"},
@@ -501,6 +576,14 @@ var envVars = [][2]string{
 	{"log-format", "FRAISEQL_LOG_FORMAT"},
 	{"log-level", "FRAISEQL_LOG_LEVEL"},
 	{"access-log", "FRAISEQL_ACCESS_LOG"},
+	{"subscriptions", "FRAISEQL_SUBSCRIPTIONS"},
+	{"ws-paths", "FRAISEQL_WS_PATHS"},
+	{"subscriptions-channel", "FRAISEQL_SUBSCRIPTIONS_CHANNEL"},
+	{"ws-init-timeout", "FRAISEQL_WS_INIT_TIMEOUT"},
+	{"ws-keepalive", "FRAISEQL_WS_KEEPALIVE"},
+	{"ws-max-subscriptions", "FRAISEQL_WS_MAX_SUBSCRIPTIONS"},
+	{"ws-queue", "FRAISEQL_WS_QUEUE"},
+	{"ws-max-message", "FRAISEQL_WS_MAX_MESSAGE"},
 }
 
 // envName returns the environment variable read for a serve flag ("" when
@@ -597,7 +680,7 @@ func ParseFlags(cfg *Config, args []string, getenv func(string) string, usage io
 	fs.SetOutput(usage)
 	env := string(cfg.Environment)
 	intro := string(cfg.Introspection)
-	fs.StringVar(&cfg.SchemaPath, "schema", cfg.SchemaPath, "declaration file (GraphQL SDL with FraiseQL directives)")
+	fs.StringVar(&cfg.SchemaPath, "schema", cfg.SchemaPath, "declaration file (GraphQL SDL with FraiseQL directives); several files: a.graphql,b.graphql")
 	fs.StringVar(&cfg.DatabaseURL, "database-url", cfg.DatabaseURL, "PostgreSQL URL")
 	fs.StringVar(&cfg.Host, "host", cfg.Host, "listen host")
 	fs.IntVar(&cfg.Port, "port", cfg.Port, "listen port (0 picks a free port)")
@@ -607,6 +690,7 @@ func ParseFlags(cfg *Config, args []string, getenv func(string) string, usage io
 	fs.StringVar(&cfg.GraphiQL, "graphiql", cfg.GraphiQL, "which GraphiQL page: embedded (served from the binary, works offline) or v1 (v1.9.7's page bytes, loads GraphiQL from unpkg.com); default: v1 under --quirks v1.9.7, else embedded")
 	fs.IntVar(&cfg.PoolSize, "pool-size", cfg.PoolSize, "maximum PostgreSQL connections")
 	fs.IntVar(&cfg.MaxConnections, "max-connections", cfg.MaxConnections, "maximum open client connections (0: unlimited)")
+	fs.StringVar(&cfg.MaxConnectionsOverflow, "max-connections-overflow", cfg.MaxConnectionsOverflow, "when --max-connections are open: wait (new clients wait in the backlog) or reject (HTTP 503 with Retry-After, WebSocket close 1013)")
 	fs.Int64Var(&cfg.MaxBodyBytes, "max-body-bytes", cfg.MaxBodyBytes, "maximum request body size")
 	fs.IntVar(&cfg.MaxQueryBytes, "max-query-bytes", cfg.MaxQueryBytes, "maximum GraphQL query text size")
 	fs.IntVar(&cfg.MaxQueryTokens, "max-query-tokens", cfg.MaxQueryTokens, "maximum lexical tokens in a query")
@@ -655,6 +739,14 @@ func ParseFlags(cfg *Config, args []string, getenv func(string) string, usage io
 	fs.StringVar(&cfg.LogFormat, "log-format", cfg.LogFormat, "log lines as text or json")
 	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error")
 	fs.BoolVar(&cfg.AccessLog, "access-log", cfg.AccessLog, "log one line per request (method, path, status, bytes, duration, request id, operation)")
+	fs.StringVar(&cfg.Subscriptions, "subscriptions", cfg.Subscriptions, "GraphQL over WebSocket: auto (when the declaration has subscriptions), on or off")
+	fs.Var(listValue{&cfg.WSPaths}, "ws-paths", "paths where WebSocket upgrades are served, comma list")
+	fs.StringVar(&cfg.SubscriptionsChannel, "subscriptions-channel", cfg.SubscriptionsChannel, "NOTIFY channel of the change events (fraiseql_notify_install's)")
+	fs.DurationVar(&cfg.WSInitTimeout, "ws-init-timeout", cfg.WSInitTimeout, "time a socket has to send connection_init (then close 4408)")
+	fs.DurationVar(&cfg.WSKeepAlive, "ws-keepalive", cfg.WSKeepAlive, "interval of the server's pings; a socket silent for twice that is dropped")
+	fs.IntVar(&cfg.WSMaxSubscriptions, "ws-max-subscriptions", cfg.WSMaxSubscriptions, "live operations (subscriptions, queries, mutations) per socket")
+	fs.IntVar(&cfg.WSQueue, "ws-queue", cfg.WSQueue, "outgoing messages queued per socket; a slower reader is closed with 1008")
+	fs.Int64Var(&cfg.WSMaxMessage, "ws-max-message", cfg.WSMaxMessage, "largest incoming WebSocket message in bytes (close 1009)")
 
 	// Environment first, through the flag setters, so that parsing and
 	// error messages are the same for both sources.
@@ -688,6 +780,8 @@ func ParseFlags(cfg *Config, args []string, getenv func(string) string, usage io
 	cfg.RequestIDHeader = strings.ToLower(cfg.RequestIDHeader)
 	cfg.LogFormat = strings.ToLower(cfg.LogFormat)
 	cfg.LogLevel = strings.ToLower(cfg.LogLevel)
+	cfg.MaxConnectionsOverflow = strings.ToLower(cfg.MaxConnectionsOverflow)
+	cfg.Subscriptions = strings.ToLower(cfg.Subscriptions)
 	return nil
 }
 

@@ -17,6 +17,7 @@ require (
 	github.com/fraiseql/fraiseql-http/connlimit v0.0.0
 	github.com/fraiseql/fraiseql-http/graphqlexec v0.0.0
 	github.com/fraiseql/fraiseql-http/pyjson v0.0.0
+	github.com/fraiseql/fraiseql-http/subscriptions v0.0.0
 	github.com/go-chi/chi/v5 v5.5.0
 	github.com/gorilla/websocket v1.5.3
 	github.com/jackc/pgx/v5 v5.12.0
@@ -31,3 +32,5 @@ replace (
 	github.com/fraiseql/fraiseql-http/graphqlexec => ../graphqlexec
 	github.com/fraiseql/fraiseql-http/pyjson => ../pyjson
 )
+
+replace github.com/fraiseql/fraiseql-http/subscriptions => ../subscriptions

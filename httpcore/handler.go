@@ -49,6 +49,9 @@ type handlerOptions struct {
 	Executor executor
 	// DB is pinged by /ready; nil reports the pool as not initialised.
 	DB pinger
+	// Listening, when set, reports whether the subscriptions' LISTEN
+	// connection is up; /ready then checks it too.
+	Listening func() bool
 	// ReadyTimeout bounds the /ready ping; 0 means 5 s.
 	ReadyTimeout time.Duration
 	// Now is the clock for /ready's timestamp; nil means time.Now.
@@ -449,14 +452,25 @@ func (h *handler) getReady(w h1.ResponseWriter, r *http.Request) {
 		}
 	}
 	status, code := "ready", http.StatusOK
-	if database != "ok" {
+	listening := h.opts.Listening == nil || h.opts.Listening()
+	if database != "ok" || !listening {
 		status, code = "not_ready", http.StatusServiceUnavailable
 	}
 	b := append(w.Buffer(), `{"status":"`...)
 	b = append(b, status...)
 	b = append(b, `","checks":{"database":`...)
 	b = pyjson.AppendString(b, database, false)
-	b = append(b, `,"schema":"ok"},"timestamp":`...)
+	b = append(b, `,"schema":"ok"`...)
+	if h.opts.Listening != nil {
+		// Without LISTEN this instance's subscribers get no events: a load
+		// balancer should send new clients elsewhere until it is back.
+		if listening {
+			b = append(b, `,"subscriptions":"ok"`...)
+		} else {
+			b = append(b, `,"subscriptions":"failed: not listening for changes"`...)
+		}
+	}
+	b = append(b, `},"timestamp":`...)
 	b = pyjson.AppendFloat(b, float64(h.opts.Now().UnixNano())/1e9)
 	b = append(b, '}')
 	w.RespondBuffer(code, fastapi.ContentTypeJSON, b)

@@ -7,11 +7,14 @@ require (
 	go.uber.org/goleak v1.3.0
 )
 
+require github.com/gorilla/websocket v1.5.3 // indirect
+
 require (
 	github.com/fraiseql/fraiseql-http/auth v0.0.0 // indirect
 	github.com/fraiseql/fraiseql-http/connlimit v0.0.0 // indirect
 	github.com/fraiseql/fraiseql-http/graphqlexec v0.0.0 // indirect
 	github.com/fraiseql/fraiseql-http/pyjson v0.0.0 // indirect
+	github.com/fraiseql/fraiseql-http/subscriptions v0.0.0 // indirect
 	github.com/go-chi/chi/v5 v5.5.0 // indirect
 	github.com/golang-jwt/jwt/v5 v5.3.1 // indirect
 	github.com/graphql-go/graphql v0.8.1 // indirect
@@ -32,3 +35,5 @@ replace (
 	github.com/fraiseql/fraiseql-http/httpcore => ../httpcore
 	github.com/fraiseql/fraiseql-http/pyjson => ../pyjson
 )
+
+replace github.com/fraiseql/fraiseql-http/subscriptions => ../subscriptions

@@ -256,3 +256,8 @@ func trimLatin1Space(s string) string {
 	}
 	return s
 }
+
+// AllowsOrigin reports whether origin is one CORS allows ("*" allows
+// any): the WebSocket upgrade's Origin check uses it, so one setting
+// governs both.
+func (c *CORS) AllowsOrigin(origin string) bool { return c.allowedOrigin(origin) }
