@@ -15,6 +15,7 @@ import (
 	"github.com/fraiseql/fraiseql-http/auth"
 	"github.com/fraiseql/fraiseql-http/connlimit"
 	"github.com/fraiseql/fraiseql-http/graphqlexec"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/check"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/compress"
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/fastapi"
@@ -58,7 +59,7 @@ type App struct {
 // StartupError is a failure of Open or Listen that the operator must fix
 // (bad declaration, unreachable database, port in use).
 type StartupError struct {
-	Stage string // "config", "schema", "tls", "database", "engine", "graphiql", "auth", "apq", "http2", "listen"
+	Stage string // "config", "schema", "tls", "database", "schema check", "engine", "graphiql", "auth", "apq", "http2", "listen"
 	Err   error
 }
 
@@ -105,6 +106,23 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 		pool.Close()
 		return nil, &StartupError{"database", err}
 	}
+	var declaration *declarationCheck
+	if cfg.SchemaCheck == SchemaCheckRefuse {
+		findings, err := check.Run(ctx, sch, pool)
+		if err == nil && len(findings) > 0 {
+			err = MismatchError(findings)
+		}
+		if err != nil {
+			pool.Close()
+			return nil, &StartupError{"schema check", err}
+		}
+	}
+	if cfg.SchemaCheck != SchemaCheckOff {
+		declaration = newDeclarationCheck(sch, pool, logger, !cfg.Quirks.V1())
+		if _, err := declaration.run(ctx); err != nil {
+			logger.Warn("schema check: the catalog could not be read; /ready checks again", "err", err)
+		}
+	}
 	exec, err := newExecutor(sch, pool, cfg, errorLogger(logger))
 	if err != nil {
 		pool.Close()
@@ -117,6 +135,7 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 		Playground:          cfg.Playground,
 		Executor:            exec,
 		DB:                  pool,
+		Declaration:         declaration,
 		APQMode:             fastapi.APQMode(cfg.APQMode),
 		CORS:                cfg.corsOptions(),
 		Logger:              logger,
@@ -263,6 +282,20 @@ func errorLogger(logger *slog.Logger) func(context.Context, graphqlexec.ErrorEve
 		}
 		logger.LogAttrs(ctx, level, "graphql error", attrs...)
 	}
+}
+
+// MismatchError is every place where the declaration does not match the
+// database (graphqlexec/check), one "file:line:column: problem" per line.
+type MismatchError []check.Finding
+
+func (m MismatchError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "the declaration does not match the database (%d mismatches):", len(m))
+	for _, f := range m {
+		b.WriteString("\n  ")
+		b.WriteString(f.String())
+	}
+	return b.String()
 }
 
 func closeAll(pool *pgxpool.Pool, verifier *auth.JWTVerifier) {

@@ -31,6 +31,11 @@ type Config struct {
 	// DatabaseURL is a PostgreSQL URL or DSN (FRAISEQL_DATABASE_URL,
 	// --database-url). Required.
 	DatabaseURL string
+	// SchemaCheck is what a declaration that does not match the database
+	// does at start (--schema-check, FRAISEQL_SCHEMA_CHECK): "warn" (the
+	// default) logs every mismatch and serves, /ready answering 503 while
+	// it lasts; "refuse" refuses to start; "off" checks nothing.
+	SchemaCheck string
 	// Host is the listen address (default 127.0.0.1: nothing is exposed
 	// beyond the machine unless asked).
 	Host string
@@ -233,6 +238,7 @@ const (
 // DefaultConfig returns the documented defaults.
 func DefaultConfig() Config {
 	return Config{
+		SchemaCheck:            SchemaCheckWarn,
 		Host:                   "127.0.0.1",
 		Port:                   8000,
 		Environment:            graphqlexec.Development,
@@ -306,6 +312,11 @@ func (c *Config) Validate() error {
 	}
 	if c.DatabaseURL == "" {
 		errs = append(errs, errors.New("database url: required (--database-url or FRAISEQL_DATABASE_URL)"))
+	}
+	switch c.SchemaCheck {
+	case SchemaCheckWarn, SchemaCheckRefuse, SchemaCheckOff:
+	default:
+		errs = append(errs, fmt.Errorf("schema check: %q is not warn, refuse or off", c.SchemaCheck))
 	}
 	if c.Host == "" {
 		errs = append(errs, errors.New("host: must not be empty"))
@@ -523,6 +534,7 @@ func (c *Config) corsOptions() *fastapi.CORSOptions {
 var envVars = [][2]string{
 	{"schema", "FRAISEQL_SCHEMA"},
 	{"database-url", "FRAISEQL_DATABASE_URL"},
+	{"schema-check", "FRAISEQL_SCHEMA_CHECK"},
 	{"host", "FRAISEQL_HOST"},
 	{"port", "FRAISEQL_PORT"},
 	{"environment", "FRAISEQL_ENVIRONMENT"},
@@ -682,6 +694,7 @@ func ParseFlags(cfg *Config, args []string, getenv func(string) string, usage io
 	intro := string(cfg.Introspection)
 	fs.StringVar(&cfg.SchemaPath, "schema", cfg.SchemaPath, "declaration file (GraphQL SDL with FraiseQL directives); several files: a.graphql,b.graphql")
 	fs.StringVar(&cfg.DatabaseURL, "database-url", cfg.DatabaseURL, "PostgreSQL URL")
+	fs.StringVar(&cfg.SchemaCheck, "schema-check", cfg.SchemaCheck, "a declaration that does not match the database: warn (log it, /ready 503), refuse (do not start) or off")
 	fs.StringVar(&cfg.Host, "host", cfg.Host, "listen host")
 	fs.IntVar(&cfg.Port, "port", cfg.Port, "listen port (0 picks a free port)")
 	fs.StringVar(&env, "environment", env, "development or production")
@@ -782,6 +795,7 @@ func ParseFlags(cfg *Config, args []string, getenv func(string) string, usage io
 	cfg.LogLevel = strings.ToLower(cfg.LogLevel)
 	cfg.MaxConnectionsOverflow = strings.ToLower(cfg.MaxConnectionsOverflow)
 	cfg.Subscriptions = strings.ToLower(cfg.Subscriptions)
+	cfg.SchemaCheck = strings.ToLower(cfg.SchemaCheck)
 	return nil
 }
 

@@ -52,6 +52,10 @@ type handlerOptions struct {
 	// Listening, when set, reports whether the subscriptions' LISTEN
 	// connection is up; /ready then checks it too.
 	Listening func() bool
+	// Declaration is /ready's "schema" check (the declaration against the
+	// catalog, graphqlexec/check); nil, and --quirks v1.9.7, report "ok"
+	// as v1 does.
+	Declaration *declarationCheck
 	// ReadyTimeout bounds the /ready ping; 0 means 5 s.
 	ReadyTimeout time.Duration
 	// Now is the clock for /ready's timestamp; nil means time.Now.
@@ -451,16 +455,23 @@ func (h *handler) getReady(w h1.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+	schemaStatus := "ok"
+	if d := h.opts.Declaration; d != nil && !h.opts.Quirks.V1() {
+		ctx, cancel := context.WithTimeout(r.Context(), h.opts.ReadyTimeout)
+		schemaStatus = d.status(ctx, database == "ok")
+		cancel()
+	}
 	status, code := "ready", http.StatusOK
 	listening := h.opts.Listening == nil || h.opts.Listening()
-	if database != "ok" || !listening {
+	if database != "ok" || schemaStatus != "ok" || !listening {
 		status, code = "not_ready", http.StatusServiceUnavailable
 	}
 	b := append(w.Buffer(), `{"status":"`...)
 	b = append(b, status...)
 	b = append(b, `","checks":{"database":`...)
 	b = pyjson.AppendString(b, database, false)
-	b = append(b, `,"schema":"ok"`...)
+	b = append(b, `,"schema":`...)
+	b = pyjson.AppendString(b, schemaStatus, false)
 	if h.opts.Listening != nil {
 		// Without LISTEN this instance's subscribers get no events: a load
 		// balancer should send new clients elsewhere until it is back.

@@ -2,6 +2,7 @@
 // same HTTP answers, byte for byte, as FraiseQL v1.9.7's FastAPI server.
 //
 //	fraiseql-http serve --schema app.graphql --database-url postgres://…
+//	fraiseql-http check --schema app.graphql --database-url postgres://…
 //	fraiseql-http version
 //	fraiseql-http help
 //
@@ -31,6 +32,9 @@ const usage = `fraiseql-http: a native HTTP server for FraiseQL v1 applications
 
 Usage:
   fraiseql-http serve [flags]   serve the declared app (see: fraiseql-http serve -h)
+  fraiseql-http check [flags]   compare the declaration with the database's catalog
+                                (exit 0 matches, 1 mismatches, 2 usage or declaration error,
+                                3 cannot connect; see: fraiseql-http check -h)
   fraiseql-http version         print the version
   fraiseql-http help            print this help
 `
@@ -43,6 +47,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	switch args[0] {
 	case "serve":
 		return serve(args[1:], getenv, stderr)
+	case "check":
+		return checkCommand(args[1:], getenv, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "fraiseql-http", version())
 		return 0

@@ -48,6 +48,10 @@ class HttpConfig:
     # The app and its database.
     schema: Optional[Union[str, os.PathLike]] = None
     database_url: Optional[str] = None
+    # A declaration that does not match the database at start: "warn" (the
+    # server's default: log it, /ready answers 503), "refuse" (do not
+    # start) or "off". See docs/schema.md.
+    schema_check: Optional[str] = None
     environment: Optional[str] = None
     # "none" (correct answers, the server's default) or "v1.9.7" (v1.9.7's
     # recorded behaviour, bugs included); see docs/compatibility.md.
@@ -139,6 +143,7 @@ class HttpConfig:
         if self.schema is not None and not isinstance(self.schema, (str, os.PathLike)):
             _bad("schema", self.schema, "must be a path (str or os.PathLike)")
         _str(self, "database_url", optional=True, nonempty=True)
+        _choice(self, "schema_check", ("warn", "refuse", "off"))
         _choice(self, "environment", ("development", "production"))
         _choice(self, "quirks", ("none", "v1.9.7"))
         _choice(self, "introspection", ("public", "disabled", "authenticated"))

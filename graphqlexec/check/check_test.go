@@ -1,0 +1,263 @@
+package check
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
+)
+
+// testDB connects to FRAISEQL_TEST_DATABASE_URL (scripts/devdb.sh prints
+// one, the demo database). Without it the test fails in CI and skips
+// elsewhere.
+func testDB(t *testing.T) *pgx.Conn {
+	t.Helper()
+	url := os.Getenv("FRAISEQL_TEST_DATABASE_URL")
+	if url == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("FRAISEQL_TEST_DATABASE_URL is not set (CI must provide a database)")
+		}
+		t.Skip("FRAISEQL_TEST_DATABASE_URL not set; run scripts/devdb.sh to get one")
+	}
+	conn, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return conn
+}
+
+// scratchDB creates a database of its own holding setup (the demo
+// database is never written), dropped at cleanup.
+func scratchDB(t *testing.T, setup string) *pgx.Conn {
+	t.Helper()
+	admin := testDB(t)
+	ctx := context.Background()
+	var b [6]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		t.Fatal(err)
+	}
+	name := "check_test_" + hex.EncodeToString(b[:])
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name+" TEMPLATE template0"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if _, err := admin.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+			t.Errorf("drop %s: %v", name, err)
+		}
+	})
+	cfg := admin.Config().Copy()
+	cfg.Database = name
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	if _, err := conn.Exec(ctx, setup, pgx.QueryExecModeSimpleProtocol); err != nil {
+		t.Fatalf("setup: %v", err)
+	}
+	return conn
+}
+
+// The demo declaration matches the demo database.
+func TestDemoMatches(t *testing.T) {
+	conn := testDB(t)
+	s, err := schema.LoadFile("../../examples/blog/app.graphql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Run(context.Background(), s, conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range got {
+		t.Errorf("unexpected finding: %s", f)
+	}
+}
+
+const scratchSQL = `
+CREATE TYPE mutation_response AS (status text, message text, entity_id text, entity_type text,
+  entity jsonb, updated_fields text[], cascade jsonb, metadata jsonb);
+CREATE TYPE short_response AS (status text, message text);
+CREATE TYPE mood AS ENUM ('happy', 'sad');
+CREATE SCHEMA app;
+CREATE TABLE tb_item (id uuid, tenant_id uuid, price text, qty integer, mood mood, label varchar(20), made timestamptz, tags text[]);
+CREATE VIEW v_item AS SELECT id, tenant_id, jsonb_build_object('id', id) AS data, price, qty, mood, label, made, tags FROM tb_item;
+CREATE VIEW v_textdata AS SELECT id, jsonb_build_object('id', id)::text AS data FROM tb_item;
+CREATE VIEW app.v_hidden AS SELECT id, tenant_id, jsonb_build_object('id', id) AS doc FROM tb_item;
+CREATE FUNCTION ok_fn(t uuid, input jsonb) RETURNS mutation_response LANGUAGE sql AS $$ SELECT NULL::mutation_response $$;
+CREATE FUNCTION wrong_args(input jsonb) RETURNS mutation_response LANGUAGE sql AS $$ SELECT NULL::mutation_response $$;
+CREATE FUNCTION text_input(t uuid, input text) RETURNS mutation_response LANGUAGE sql AS $$ SELECT NULL::mutation_response $$;
+CREATE FUNCTION short_ret(t uuid, input jsonb) RETURNS short_response LANGUAGE sql AS $$ SELECT NULL::short_response $$;
+CREATE FUNCTION set_ret(t uuid, input jsonb) RETURNS SETOF mutation_response LANGUAGE sql AS $$ SELECT NULL::mutation_response $$;
+CREATE FUNCTION int_ret(t uuid, input jsonb) RETURNS integer LANGUAGE sql AS $$ SELECT 1 $$;
+CREATE FUNCTION simple_ret(t uuid, input jsonb) RETURNS jsonb LANGUAGE sql AS $$ SELECT input $$;
+CREATE FUNCTION defaults(t uuid, input jsonb, dry boolean DEFAULT false) RETURNS mutation_response LANGUAGE sql AS $$ SELECT NULL::mutation_response $$;
+CREATE PROCEDURE a_proc(t uuid, input jsonb) LANGUAGE sql AS $$ SELECT 1 $$;
+`
+
+const scratchDecl = `schema @context(name: "tenant", claim: "tenant_id", type: "uuid") @context(name: "who", type: "no_such_type") {
+  query: Query
+  mutation: Mutation
+}
+enum Mood { HAPPY SAD }
+type Item @view(name: "v_item") {
+  id: UUID @column(name: "id")
+  price: Float @column(name: "price")
+  qty: Int @column(name: "qty")
+  mood: Mood @column(name: "mood")
+  label: String @column(name: "label")
+  made: DateTime @column(name: "made")
+  gone: String @column(name: "gone")
+}
+type Missing @view(name: "v_missing") { id: UUID }
+type TextData @view(name: "v_textdata") { id: UUID }
+type Hidden @view(name: "app.v_hidden") { id: UUID }
+type R @success { item: Item }
+type E @error {}
+union Res = R | E
+input In { id: UUID }
+type Query {
+  items: [Item] @read(scope: {tenant_id: "tenant"})
+  item(id: UUID, qty: String): Item @read(scope: {nope: "tenant"})
+  missing: [Missing] @read
+  textData: [TextData] @read
+  hidden: [Hidden] @read
+  other: [Item] @read(view: "v_textdata")
+}
+type Mutation {
+  ok(input: In!): Res @function(name: "ok_fn", context: ["tenant"])
+  absent(input: In!): Res @function(name: "absent_fn", context: ["tenant"])
+  wrongArgs(input: In!): Res @function(name: "wrong_args", context: ["tenant"])
+  textInput(input: In!): Res @function(name: "text_input", context: ["tenant"])
+  shortRet(input: In!): Res @function(name: "short_ret", context: ["tenant"])
+  setRet(input: In!): Res @function(name: "set_ret", context: ["tenant"])
+  intRet(input: In!): Res @function(name: "int_ret", context: ["tenant"])
+  simpleRet(input: In!): Res @function(name: "simple_ret", context: ["tenant"])
+  defaults(input: In!): Res @function(name: "defaults", context: ["tenant"])
+  proc(input: In!): Res @function(name: "a_proc", context: ["tenant"])
+  otherSchema(input: In!): Res @function(name: "ok_fn", schema: "app", context: ["tenant"])
+}
+`
+
+// Every kind of mismatch, each at its declaration's line and column.
+func TestMismatches(t *testing.T) {
+	conn := scratchDB(t, scratchSQL)
+	s, err := schema.Load("app.graphql", []byte(scratchDecl))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Run(context.Background(), s, conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		`app.graphql:1:68: context "who": type "no_such_type" is not a PostgreSQL type`,
+		`app.graphql:8:3: field "Item.price": column "price" of v_item is text, which does not hold Float values (expected real or double precision or numeric or smallint or integer or bigint)`,
+		`app.graphql:13:3: field "Item.gone": column "gone" is not a column of view v_item (its columns: data, id, label, made, mood, price, qty, tags, tenant_id)`,
+		`app.graphql:15:6: type "Missing": view "v_missing" does not exist (looked up through search_path "\"$user\", public"; qualify it as "schema.v_missing" if it lives elsewhere)`,
+		`app.graphql:16:6: type "TextData": data column "data" of v_textdata is text, not jsonb`,
+		`app.graphql:17:6: type "Hidden": view app.v_hidden has no data column "data" (its columns: doc, id, tenant_id); name the JSONB column with @view(data:)`,
+		`app.graphql:24:3: field "Query.item": @read scope column "nope" is not a column of view v_item (its columns: data, id, label, made, mood, price, qty, tags, tenant_id)`,
+		`app.graphql:24:18: argument "Query.item(qty:)": column "qty" of v_item is integer, which does not hold String values (expected text or varchar)`,
+		`app.graphql:28:3: field "Query.other": @read(view:): data column "data" of v_textdata is text, not jsonb`,
+		`app.graphql:32:3: field "Mutation.absent": @function public.absent_fn does not exist; the server calls public.absent_fn(<context tenant>, <input jsonb>)`,
+		`app.graphql:33:3: field "Mutation.wrongArgs": @function public.wrong_args cannot be called with 2 arguments: the server calls public.wrong_args(<context tenant>, <input jsonb>), the database has public.wrong_args(jsonb)`,
+		`app.graphql:34:3: field "Mutation.textInput": argument 2 of public.text_input(uuid, text) is text; the server passes the input there as jsonb`,
+		`app.graphql:35:3: field "Mutation.shortRet": public.short_ret(uuid, jsonb) returns short_response, a composite of 2 columns; mutation_response has 8 (status text, message text, entity_id text, entity_type text, entity jsonb, updated_fields text[], cascade jsonb, metadata jsonb)`,
+		`app.graphql:36:3: field "Mutation.setRet": public.set_ret(uuid, jsonb) returns a set (SETOF mutation_response); it must return one mutation_response row`,
+		`app.graphql:37:3: field "Mutation.intRet": public.int_ret(uuid, jsonb) returns integer; it must return mutation_response (status, message, entity_id, entity_type, entity, updated_fields, cascade, metadata)`,
+		`app.graphql:40:3: field "Mutation.proc": public.a_proc(uuid, jsonb) is a procedure; the server calls a function in SELECT (CREATE FUNCTION … RETURNS mutation_response)`,
+		`app.graphql:41:3: field "Mutation.otherSchema": @function app.ok_fn does not exist; the server calls app.ok_fn(<context tenant>, <input jsonb>)`,
+	}
+	var lines []string
+	for _, f := range got {
+		lines = append(lines, f.String())
+	}
+	if g, w := strings.Join(lines, "\n"), strings.Join(want, "\n"); g != w {
+		t.Errorf("findings\ngot:\n%s\nwant:\n%s", g, w)
+	}
+}
+
+// Privileges are checked as the connecting role: a role that may not read
+// the view or run the function is told so.
+func TestPrivileges(t *testing.T) {
+	admin := testDB(t)
+	var b [4]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		t.Fatal(err)
+	}
+	role := "check_test_reader_" + hex.EncodeToString(b[:])
+	if _, err := admin.Exec(context.Background(), "CREATE ROLE "+role); err != nil {
+		t.Fatal(err)
+	}
+	// Registered before the database's cleanup, so it runs after the drop
+	// that removes the role's grants.
+	t.Cleanup(func() {
+		if _, err := admin.Exec(context.Background(), "DROP ROLE IF EXISTS "+role); err != nil {
+			t.Errorf("drop role: %v", err)
+		}
+	})
+	conn := scratchDB(t, scratchSQL+`
+		REVOKE EXECUTE ON FUNCTION ok_fn(uuid, jsonb) FROM PUBLIC;
+		GRANT USAGE ON SCHEMA public TO `+role+`;`)
+	ctx := context.Background()
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, "SET LOCAL ROLE "+role); err != nil {
+		t.Fatal(err)
+	}
+	s, err := schema.Load("app.graphql", []byte(`schema @context(name: "tenant", type: "uuid") { query: Query mutation: Mutation }
+type Item @view(name: "v_item") { id: UUID }
+type R @success { item: Item }
+type E @error {}
+union Res = R | E
+input In { id: UUID }
+type Query { items: [Item] @read }
+type Mutation { ok(input: In!): Res @function(name: "ok_fn", context: ["tenant"]) }
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Run(ctx, s, tx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		`app.graphql:2:6: type "Item": the connecting role may not SELECT from view v_item (GRANT SELECT ON v_item TO <role>)`,
+		`app.graphql:8:17: field "Mutation.ok": the connecting role may not EXECUTE public.ok_fn(uuid, jsonb) (GRANT EXECUTE ON FUNCTION public.ok_fn(uuid, jsonb) TO <role>)`,
+	}
+	var lines []string
+	for _, f := range got {
+		lines = append(lines, f.String())
+	}
+	if g, w := strings.Join(lines, "\n"), strings.Join(want, "\n"); g != w {
+		t.Errorf("findings\ngot:\n%s\nwant:\n%s", g, w)
+	}
+}
+
+// A connection that fails is a CatalogError, not a finding.
+func TestCatalogError(t *testing.T) {
+	conn := testDB(t)
+	s, err := schema.LoadFile("../../examples/blog/app.graphql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = Run(ctx, s, conn)
+	var ce *CatalogError
+	if !errors.As(err, &ce) {
+		t.Fatalf("Run on a cancelled context: %v, want a *CatalogError", err)
+	}
+}

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestCheckCommand runs `fraiseql-http check` as a user would: each exit
+// code, the mismatches on stdout at their declaration's place.
+func TestCheckCommand(t *testing.T) {
+	url := os.Getenv("FRAISEQL_TEST_DATABASE_URL")
+	if url == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("FRAISEQL_TEST_DATABASE_URL is not set (required in CI)")
+		}
+		t.Skip("FRAISEQL_TEST_DATABASE_URL is not set; run scripts/devdb.sh and export it")
+	}
+	dir := t.TempDir()
+	wrong := filepath.Join(dir, "wrong.graphql")
+	os.WriteFile(wrong, []byte(`type User @view(name: "v_user") {
+  id: UUID @column(name: "id")
+  age: String @column(name: "age")
+}
+type Gone @view(name: "v_gone") { id: UUID }
+type Query { users: [User] @read gone: [Gone] @read }
+`), 0o600)
+	broken := filepath.Join(dir, "broken.graphql")
+	os.WriteFile(broken, []byte(`type Query { users: [User] @read }`), 0o600)
+	blog := "../../../examples/blog/app.graphql"
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	none := env(nil)
+	tests := []struct {
+		name      string
+		args      []string
+		getenv    func(string) string
+		code      int
+		stdout    string
+		stderrHas string
+	}{
+		{"matches", []string{"check", "--schema", blog, "--database-url", url}, none, 0, "", "matches the database"},
+		{"from the environment", []string{"check"}, env(map[string]string{"FRAISEQL_SCHEMA": blog, "FRAISEQL_DATABASE_URL": url}), 0, "", "matches the database"},
+		{"mismatches", []string{"check", "--schema", wrong, "--database-url", url}, none, 1,
+			wrong + `:3:3: field "User.age": column "age" of v_user is integer, which does not hold String values (expected text or varchar)` + "\n" +
+				wrong + `:5:6: type "Gone": view "v_gone" does not exist (looked up through search_path "\"$user\", public"; qualify it as "schema.v_gone" if it lives elsewhere)` + "\n",
+			"2 mismatches between"},
+		{"missing flags", []string{"check", "--schema", blog}, none, 2, "", "--schema and --database-url are required"},
+		{"unknown flag", []string{"check", "--nope"}, none, 2, "", "flag provided but not defined"},
+		{"declaration does not load", []string{"check", "--schema", broken, "--database-url", url}, none, 2, "", `unknown type "User"`},
+		{"cannot connect", []string{"check", "--schema", blog, "--database-url", "postgres://nobody@127.0.0.1:1/x?connect_timeout=2"}, none, 3, "", "cannot connect"},
+		{"help", []string{"check", "-h"}, none, 0, "", "Exit status: 0 the declaration matches"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr strings.Builder
+			code := run(tt.args, tt.getenv, &stdout, &stderr)
+			if code != tt.code || stdout.String() != tt.stdout || !strings.Contains(stderr.String(), tt.stderrHas) {
+				t.Errorf("exit %d, want %d\nstdout:\n%s\nwant:\n%s\nstderr:\n%s\nwant it to contain %q", code, tt.code, stdout.String(), tt.stdout, stderr.String(), tt.stderrHas)
+			}
+		})
+	}
+}
