@@ -39,7 +39,7 @@ func (e *CatalogError) Error() string { return "reading the catalog: " + e.Err.E
 func (e *CatalogError) Unwrap() error { return e.Err }
 
 // Run checks s against the database db is connected to and returns the
-// mismatches in file order (none: the declaration matches). The error is a
+// mismatches by file and position (none: the declaration matches). The error is a
 // *CatalogError when the catalog could not be read.
 func Run(ctx context.Context, s *schema.Schema, db Querier) ([]Finding, error) {
 	c := &checker{ctx: ctx, s: s, db: db, rels: map[string]*relation{}, types: map[string]*string{}}
@@ -47,6 +47,9 @@ func Run(ctx context.Context, s *schema.Schema, db Querier) ([]Finding, error) {
 		return nil, &CatalogError{err}
 	}
 	slices.SortStableFunc(c.out, func(a, b Finding) int {
+		if n := cmp.Compare(a.Loc.File, b.Loc.File); n != 0 {
+			return n
+		}
 		if n := cmp.Compare(a.Loc.Line, b.Loc.Line); n != 0 {
 			return n
 		}
@@ -118,6 +121,16 @@ func (c *checker) all() error {
 			}
 		}
 	}
+	if sub := c.s.Type(c.s.Subscription); sub != nil && c.s.Subscription != "" {
+		// A subscription field reads its view for each event, as a @read.
+		for _, f := range sub.Fields {
+			if f.Read != nil {
+				if err := c.read(sub, f); err != nil {
+					return err
+				}
+			}
+		}
+	}
 	if m := c.s.Type(c.s.Mutation); m != nil && c.s.Mutation != "" {
 		for _, f := range m.Fields {
 			if f.Function != nil {
@@ -149,8 +162,9 @@ func (c *checker) viewType(t *schema.Type) error {
 	return nil
 }
 
-// read checks a @read field: a view other than its type's (@read(view:)),
-// the scope columns and the argument columns.
+// read checks a @read field (or a subscription's read): a view other than
+// its type's (@read(view:)), the scope columns, the argument columns and a
+// subscription's id column.
 func (c *checker) read(q *schema.Type, f *schema.Field) error {
 	b := f.Read
 	subject := fmt.Sprintf("field %q", q.Name+"."+f.Name)
@@ -174,6 +188,11 @@ func (c *checker) read(q *schema.Type, f *schema.Field) error {
 		}
 		if col.category == "A" || col.typ == "jsonb" || col.typ == "json" {
 			c.report(f.Loc, "%s: @read scope column %q of %s is %s; a scope compares a column with one context value", subject, sc.Column, rel.name, col.typ)
+		}
+	}
+	if sb := f.Subscribe; sb != nil {
+		if _, ok := rel.columns[sb.IDColumn]; !ok {
+			c.report(f.Loc, "%s: @subscribe idColumn %q is not a column of %s %s (its columns: %s)", subject, sb.IDColumn, rel.kind, rel.name, rel.columnList())
 		}
 	}
 	for _, a := range f.Args {

@@ -66,10 +66,10 @@ func scratchDB(t *testing.T, setup string) *pgx.Conn {
 	return conn
 }
 
-// The demo declaration matches the demo database.
+// The demo declaration, subscriptions included, matches the demo database.
 func TestDemoMatches(t *testing.T) {
 	conn := testDB(t)
-	s, err := schema.LoadFile("../../examples/blog/app.graphql")
+	s, err := schema.LoadFiles("../../examples/blog/app.graphql", "../../examples/blog/subscriptions.graphql")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -30,7 +31,7 @@ const (
 func checkCommand(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	schemaPath := fs.String("schema", getenv("FRAISEQL_SCHEMA"), "declaration file (env FRAISEQL_SCHEMA)")
+	schemaPath := fs.String("schema", getenv("FRAISEQL_SCHEMA"), "declaration file, or files separated by commas (env FRAISEQL_SCHEMA)")
 	databaseURL := fs.String("database-url", getenv("FRAISEQL_DATABASE_URL"), "PostgreSQL URL, connecting as the server's role (env FRAISEQL_DATABASE_URL)")
 	timeout := fs.Duration("timeout", 30*time.Second, "bound on connecting and reading the catalog")
 	fs.Usage = func() {
@@ -62,7 +63,7 @@ Flags:
 		fmt.Fprintln(stderr, "fraiseql-http check: --schema and --database-url are required (or FRAISEQL_SCHEMA and FRAISEQL_DATABASE_URL)")
 		return checkUsage
 	}
-	s, err := schema.LoadFile(*schemaPath)
+	s, err := schema.LoadFiles(strings.Split(*schemaPath, ",")...)
 	if err != nil {
 		fmt.Fprintf(stderr, "%v\nfraiseql-http check: the declaration does not load\n", err)
 		return checkUsage
