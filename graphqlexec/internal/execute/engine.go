@@ -7,11 +7,11 @@ import (
 	"sync"
 	"time"
 
-	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/language"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/coerce"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/language"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/plan"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/rowjson"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/validate"
@@ -69,6 +69,10 @@ type Engine struct {
 	v1     bool
 	checks map[*schema.Field]*rowjson.Check
 	hook   ErrorHook // nil: no one listens
+	// defaults are the input fields' declared defaults as literals of our
+	// AST, parsed once from the loader's printed DefaultValue (the loader
+	// parses with graphql-go; its DefaultLiteral is graphql-go's tree).
+	defaults map[*schema.InputValue]language.Value
 }
 
 // SetErrorHook installs h (nil removes it); call it before the engine
@@ -84,7 +88,26 @@ func NewEngine(s *schema.Schema, db DB, co *coerce.Coercer, timeout time.Duratio
 	if !v1 {
 		e.checks = fieldChecks(s)
 	}
+	e.defaults = inputDefaults(s)
 	return e
+}
+
+// inputDefaults parses the declared default of every input object field
+// (mutation inputs fill omitted fields with them). A default that does not
+// parse is left out; using it is then an internal error (mutationInput).
+func inputDefaults(s *schema.Schema) map[*schema.InputValue]language.Value {
+	out := map[*schema.InputValue]language.Value{}
+	for _, t := range s.Types {
+		for _, f := range t.InputFields {
+			if f.DefaultValue == nil {
+				continue
+			}
+			if lit, err := language.ParseConstValue(*f.DefaultValue, language.Options{}); err == nil {
+				out[f] = lit
+			}
+		}
+	}
+	return out
 }
 
 // Plans are a document's prepared operations, shared by the requests that

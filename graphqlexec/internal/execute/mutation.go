@@ -330,13 +330,12 @@ func (x *Execution) inputObject(v *pyjson.Value, t *schema.Type) (pyjson.Value, 
 		case fv != nil:
 			val = *fv
 		case f.DefaultValue != nil:
-			// The declared default, printed by the loader (graphql-core's
-			// print_ast), read back as a literal of our AST.
-			lit, err := language.ParseConstValue(*f.DefaultValue, language.Options{})
-			if err == nil {
-				val, err = x.e.co.Literal(lit, f.Type, nil)
+			lit := x.e.defaults[f]
+			if lit == nil {
+				return nullValue, &internalError{"bad default value"}
 			}
-			if err != nil {
+			var err error
+			if val, err = x.e.co.Literal(lit, f.Type, nil); err != nil {
 				return nullValue, &internalError{"bad default value"}
 			}
 		default:
