@@ -169,6 +169,18 @@ func next(t *testing.T, c *websocket.Conn, typ string) map[string]json.RawMessag
 // come before the subscription is registered).
 func mutateUntil(t *testing.T, sa *socketApp, c *websocket.Conn, typ, title string) map[string]json.RawMessage {
 	t.Helper()
+	return actUntil(t, c, typ, func(i int) {
+		body := sa.post(t, fmt.Sprintf(`mutation { updatePost(input: {id: %q, title: "%s %d"}) { __typename } }`, wsPost, title, i))
+		if !strings.Contains(body, "UpdatePostSuccess") {
+			t.Fatalf("updatePost: %s", body)
+		}
+	})
+}
+
+// actUntil repeats act (at most 40 times, 250 ms apart) until c receives a
+// message of type typ, which it returns.
+func actUntil(t *testing.T, c *websocket.Conn, typ string, act func(i int)) map[string]json.RawMessage {
+	t.Helper()
 	msgs := make(chan map[string]json.RawMessage, 1)
 	go func() {
 		var m map[string]json.RawMessage
@@ -191,10 +203,7 @@ func mutateUntil(t *testing.T, sa *socketApp, c *websocket.Conn, typ, title stri
 		}
 	}()
 	for i := 0; i < 40; i++ {
-		body := sa.post(t, fmt.Sprintf(`mutation { updatePost(input: {id: %q, title: "%s %d"}) { __typename } }`, wsPost, title, i))
-		if !strings.Contains(body, "UpdatePostSuccess") {
-			t.Fatalf("updatePost: %s", body)
-		}
+		act(i)
 		select {
 		case m := <-msgs:
 			if m == nil {
@@ -204,7 +213,7 @@ func mutateUntil(t *testing.T, sa *socketApp, c *websocket.Conn, typ, title stri
 		case <-time.After(250 * time.Millisecond):
 		}
 	}
-	t.Fatal("no event after 40 mutations")
+	t.Fatal("no event after 40 tries")
 	return nil
 }
 
@@ -240,6 +249,35 @@ func TestWebSocketSubscriptions(t *testing.T) {
 		send(t, c, `{"id":"a","type":"start","payload":{"query":"subscription { postUpdated { id title } }"}}`)
 		m := mutateUntil(t, a, c, "data", "legacy")
 		if !strings.Contains(string(m["payload"]), `"title":"legacy `) {
+			t.Fatalf("payload %s", m["payload"])
+		}
+	})
+
+	t.Run("commentAdded(postId:) fires for a comment of that post only", func(t *testing.T) {
+		c := a.dial(t, "/graphql", subscriptions.ProtocolTransportWS, nil)
+		send(t, c, `{"type":"connection_init"}`)
+		next(t, c, "connection_ack")
+		send(t, c, `{"id":"c","type":"subscribe","payload":{"query":"subscription { commentAdded(postId: \"`+wsPost+`\") { content } }"}}`)
+		conn, err := pgx.Connect(context.Background(), db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(context.Background())
+		insert := func(post, content string) {
+			t.Helper()
+			_, err := conn.Exec(context.Background(), `INSERT INTO tb_comment (id, tenant_id, post_id, author_id, content, created_at)
+				SELECT gen_random_uuid(), p.tenant_id, p.id, p.author_id, $2, now() FROM tb_post p WHERE p.id = $1`, post, content)
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		// A comment on another post first each time: the subscriber must
+		// skip it and receive the one on its post.
+		m := actUntil(t, c, "next", func(i int) {
+			insert("22222222-2222-4222-8222-222222222202", "elsewhere")
+			insert(wsPost, fmt.Sprintf("here %d", i))
+		})
+		if !strings.HasPrefix(string(m["payload"]), `{"data":{"commentAdded":{"__typename":"Comment","content":"here `) {
 			t.Fatalf("payload %s", m["payload"])
 		}
 	})
