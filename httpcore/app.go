@@ -40,6 +40,7 @@ type App struct {
 	verifier *auth.JWTVerifier                  // nil without a provider
 	h2       *h2.Server                         // nil with --http2=false
 	certs    *certReloader                      // nil without TLS
+	obs      observability                      // metrics and their listener
 
 	// GraphQL over WebSocket (nil when --subscriptions is off, or auto
 	// without a subscription root): the socket handler and the LISTEN hub
@@ -123,7 +124,10 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 			logger.Warn("schema check: the catalog could not be read; /ready checks again", "err", err)
 		}
 	}
-	exec, err := newExecutor(sch, pool, cfg, errorLogger(logger))
+	// The scrape reads the app's connection count: the app exists by then.
+	var app *App
+	ob := newObservability(cfg, pool, func() *App { return app })
+	exec, err := newExecutor(sch, pool, cfg, ob.errorHook(logger))
 	if err != nil {
 		pool.Close()
 		return nil, &StartupError{"engine", err}
@@ -198,9 +202,7 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 			opts.Listening = hub.Listening
 		}
 	}
-	var root http.Handler = obs.Handler(newHandler(opts), obs.Options{
-		Mode: cfg.requestIDMode(), IDs: ids, Logger: logger, AccessLog: cfg.AccessLog,
-	})
+	var root http.Handler = ob.wrap(newHandler(opts), cfg, ids, logger)
 	if ws != nil {
 		root = &socketRouter{paths: cfg.WSPaths, ws: ws, next: root}
 	}
@@ -217,11 +219,12 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 		srv.HTTP2 = h2srv.ServeConn
 		srv.Handler = h2srv.Upgrade(srv.Handler)
 	}
-	return &App{
+	app = &App{
 		cfg: cfg, logger: logger, pool: pool, server: srv, verifier: verifier,
-		h2: h2srv, certs: certs, ws: ws, hub: hub,
+		h2: h2srv, certs: certs, ws: ws, hub: hub, obs: ob,
 		shutdownDone: make(chan struct{}),
-	}, nil
+	}
+	return app, nil
 }
 
 // newSockets builds the WebSocket handler and, when the declaration has
@@ -263,25 +266,6 @@ func newSockets(cfg Config, s *schema.Schema, exec *graphqlexec.Engine, verifier
 		return nil, nil, err
 	}
 	return h, hub, nil
-}
-
-// errorLogger logs each error a request meets once, at its class's level,
-// with the cause the client never sees.
-func errorLogger(logger *slog.Logger) func(context.Context, graphqlexec.ErrorEvent) {
-	return func(ctx context.Context, e graphqlexec.ErrorEvent) {
-		if rec := obs.FromContext(ctx); rec != nil {
-			rec.Errors.Add(1)
-		}
-		level := errorLevel(e.Class)
-		if !logger.Enabled(ctx, level) {
-			return
-		}
-		attrs := []slog.Attr{slog.String("class", string(e.Class)), slog.String("message", e.Message)}
-		if e.Err != nil {
-			attrs = append(attrs, slog.String("err", e.Err.Error()))
-		}
-		logger.LogAttrs(ctx, level, "graphql error", attrs...)
-	}
 }
 
 // MismatchError is every place where the declaration does not match the
@@ -332,6 +316,10 @@ func (a *App) Listen() (net.Addr, error) {
 	if tlsCfg != nil {
 		a.serving = tls.NewListener(cl, tlsCfg)
 	}
+	if err := a.obs.listen(a.cfg.MetricsListen); err != nil {
+		ln.Close()
+		return nil, &StartupError{"listen", err}
+	}
 	a.listener.Store(cl)
 	return ln.Addr(), nil
 }
@@ -353,6 +341,7 @@ func (a *App) Serve() error {
 		return errors.New("httpcore: Serve before Listen")
 	}
 	a.startHub()
+	a.obs.serve(a.logger)
 	err := a.server.Serve(a.serving)
 	if errors.Is(err, h1.ErrServerClosed) {
 		// Wait for Shutdown to finish draining so that the caller exits
@@ -390,6 +379,7 @@ func (a *App) Shutdown(ctx context.Context) error {
 			wsErr <- nil
 		}()
 		a.shutdownErr = a.server.Shutdown(ctx)
+		a.obs.shutdown(ctx)
 		<-h2done
 		if err := <-wsErr; a.shutdownErr == nil {
 			a.shutdownErr = err

@@ -151,6 +151,9 @@ var httpcoreLayers = []layerRule{
 	// requests and responses, never GraphQL, FastAPI's behaviour or the
 	// application.
 	{pkg: "./internal/obs", allowed: []string{"connlimit", "httpcore/internal/h1"}, forbidden: []string{"github.com/go-chi/"}},
+	// Prometheus metrics: counters and the exposition, never a request's
+	// content, GraphQL or the application.
+	{pkg: "./internal/metrics", allowed: nil, forbidden: []string{"github.com/go-chi/", "github.com/graphql-go/"}},
 }
 
 func (r layerRule) violation(pkg string) string {

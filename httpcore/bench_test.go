@@ -2,10 +2,15 @@ package httpcore
 
 import (
 	"bufio"
+	"io"
+	"log/slog"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec"
+	"github.com/fraiseql/fraiseql-http/httpcore/internal/obs"
 )
 
 // benchLoop sends req b.N times on one keep-alive connection and reads each
@@ -43,3 +48,50 @@ func BenchmarkServeGraphQL(b *testing.B) {
 }
 
 func itoa(n int) string { return string(appendInt64(nil, int64(n))) }
+
+// BenchmarkObservability is the per-request cost of the request id, the
+// record in the context and the metrics (and of the access log line, to a
+// discarding handler): the same /health request served bare and wrapped,
+// in process, so that the difference is the wrapper's.
+func BenchmarkObservability(b *testing.B) {
+	ids, err := obs.NewIDs()
+	if err != nil {
+		b.Fatal(err)
+	}
+	routes := devHandler(&fakeExecutor{})
+	cfg := DefaultConfig()
+	logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	withMetrics := newObservability(cfg, nil, func() *App { return nil })
+	cfg.Metrics = false
+	noMetrics := newObservability(cfg, nil, func() *App { return nil })
+	logCfg := cfg
+	logCfg.AccessLog = true
+	for _, tc := range []struct {
+		name string
+		h    http.Handler
+	}{
+		{"bare", routes},
+		{"ids", noMetrics.wrap(routes, cfg, ids, logger)},
+		{"ids+metrics", withMetrics.wrap(routes, DefaultConfig(), ids, logger)},
+		{"ids+metrics+accesslog", withMetrics.wrap(routes, func() Config { c := DefaultConfig(); c.AccessLog = true; return c }(), ids, logger)},
+		{"ids+accesslog", noMetrics.wrap(routes, logCfg, ids, logger)},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			req := httptest.NewRequest("GET", "/health", nil)
+			w := &discardWriter{h: http.Header{}}
+			b.ReportAllocs()
+			for b.Loop() {
+				clear(w.h)
+				tc.h.ServeHTTP(w, req)
+			}
+		})
+	}
+}
+
+// discardWriter is the cheapest http.ResponseWriter: what Adapt flushes
+// into it is dropped.
+type discardWriter struct{ h http.Header }
+
+func (d *discardWriter) Header() http.Header         { return d.h }
+func (d *discardWriter) Write(p []byte) (int, error) { return len(p), nil }
+func (d *discardWriter) WriteHeader(int)             {}

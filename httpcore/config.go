@@ -120,6 +120,15 @@ type Config struct {
 	LogFormat       string
 	LogLevel        string
 	AccessLog       bool
+	// Metrics serves Prometheus metrics (--metrics, default true) at
+	// MetricsPath (--metrics-path, default /metrics), on the main port or,
+	// with MetricsListen (--metrics-listen, host:port), on a port of its
+	// own; MetricsToken (--metrics-token) requires "Authorization: Bearer
+	// <token>" of the scraper.
+	Metrics       bool
+	MetricsPath   string
+	MetricsListen string
+	MetricsToken  string
 
 	// Authentication (docs/authentication.md). A provider is configured when
 	// a key source is set: AuthSecret, AuthPublicKeyFile, AuthJWKSURL or
@@ -276,6 +285,8 @@ func DefaultConfig() Config {
 		RequestIDHeader:        string(obs.IDAuto),
 		LogFormat:              "text",
 		LogLevel:               "info",
+		Metrics:                true,
+		MetricsPath:            "/metrics",
 	}
 }
 
@@ -425,6 +436,18 @@ func (c *Config) Validate() error {
 	}
 	if err := c.corsOptions().Validate(); err != nil {
 		errs = append(errs, err)
+	}
+	if c.Metrics {
+		if !strings.HasPrefix(c.MetricsPath, "/") || strings.ContainsAny(c.MetricsPath, "?# \t\r\n") {
+			errs = append(errs, fmt.Errorf("metrics path: %q must be a path starting with /", c.MetricsPath))
+		} else if c.MetricsListen == "" && (c.MetricsPath == "/graphql" || strings.HasPrefix(c.MetricsPath, "/graphql/") || c.MetricsPath == "/health" || c.MetricsPath == "/ready") {
+			errs = append(errs, fmt.Errorf("metrics path: %q is a route of the app", c.MetricsPath))
+		}
+		if c.MetricsListen != "" {
+			if _, _, err := net.SplitHostPort(c.MetricsListen); err != nil {
+				errs = append(errs, fmt.Errorf("metrics listen: %v", err))
+			}
+		}
 	}
 	if _, err := obs.ParseIDMode(c.RequestIDHeader); err != nil {
 		errs = append(errs, fmt.Errorf("request id header: %v", err))
@@ -596,6 +619,10 @@ var envVars = [][2]string{
 	{"ws-max-subscriptions", "FRAISEQL_WS_MAX_SUBSCRIPTIONS"},
 	{"ws-queue", "FRAISEQL_WS_QUEUE"},
 	{"ws-max-message", "FRAISEQL_WS_MAX_MESSAGE"},
+	{"metrics", "FRAISEQL_METRICS"},
+	{"metrics-path", "FRAISEQL_METRICS_PATH"},
+	{"metrics-listen", "FRAISEQL_METRICS_LISTEN"},
+	{"metrics-token", "FRAISEQL_METRICS_TOKEN"},
 }
 
 // envName returns the environment variable read for a serve flag ("" when
@@ -760,6 +787,10 @@ func ParseFlags(cfg *Config, args []string, getenv func(string) string, usage io
 	fs.IntVar(&cfg.WSMaxSubscriptions, "ws-max-subscriptions", cfg.WSMaxSubscriptions, "live operations (subscriptions, queries, mutations) per socket")
 	fs.IntVar(&cfg.WSQueue, "ws-queue", cfg.WSQueue, "outgoing messages queued per socket; a slower reader is closed with 1008")
 	fs.Int64Var(&cfg.WSMaxMessage, "ws-max-message", cfg.WSMaxMessage, "largest incoming WebSocket message in bytes (close 1009)")
+	fs.BoolVar(&cfg.Metrics, "metrics", cfg.Metrics, "serve Prometheus metrics")
+	fs.StringVar(&cfg.MetricsPath, "metrics-path", cfg.MetricsPath, "path of the Prometheus metrics")
+	fs.StringVar(&cfg.MetricsListen, "metrics-listen", cfg.MetricsListen, "host:port to serve the metrics on instead of the main port")
+	fs.StringVar(&cfg.MetricsToken, "metrics-token", cfg.MetricsToken, "bearer token a scraper must send (prefer FRAISEQL_METRICS_TOKEN: flags show in ps)")
 
 	// Environment first, through the flag setters, so that parsing and
 	// error messages are the same for both sources.

@@ -127,7 +127,7 @@ type handler struct {
 	policy  policy
 	router  chi.Router
 	mounted []route // routes minus what production leaves out
-	metrics metrics
+	metrics execMetrics
 	logger  *slog.Logger
 	devAuth *fastapi.DevBasic
 	cors    *fastapi.CORS

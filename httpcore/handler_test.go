@@ -188,7 +188,7 @@ func TestReady(t *testing.T) {
 }
 
 func TestMetricsBody(t *testing.T) {
-	var m metrics
+	var m execMetrics
 	if got := string(m.appendJSON(nil)); !strings.Contains(got, `"execution_counts":{"normal":0},"average_execution_times":{"normal":0}`) {
 		t.Fatalf("empty metrics: %s", got)
 	}

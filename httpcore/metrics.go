@@ -21,9 +21,9 @@ import (
 // the playground page) do not count. This is derived from the golden, not
 // from v1's source, and is pinned by TestMetricsCountsLikeGolden.
 
-// metrics is v1's UnifiedExecutor bookkeeping behind GET /graphql/metrics:
+// execMetrics is v1's UnifiedExecutor bookkeeping behind GET /graphql/metrics:
 // a count and the last 100 durations.
-type metrics struct {
+type execMetrics struct {
 	mu    sync.Mutex
 	count int64
 	times [100]time.Duration
@@ -31,7 +31,7 @@ type metrics struct {
 	next  int // ring position
 }
 
-func (m *metrics) record(d time.Duration) {
+func (m *execMetrics) record(d time.Duration) {
 	m.mu.Lock()
 	m.count++
 	m.times[m.next] = d
@@ -44,7 +44,7 @@ func (m *metrics) record(d time.Duration) {
 
 // appendJSON renders get_metrics(): average in ms rounded to 2 places as a
 // Python float, or the int 0 before any request.
-func (m *metrics) appendJSON(dst []byte) []byte {
+func (m *execMetrics) appendJSON(dst []byte) []byte {
 	m.mu.Lock()
 	count, n := m.count, m.n
 	var sum time.Duration

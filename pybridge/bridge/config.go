@@ -179,7 +179,7 @@ func FlagNames() []string {
 // redact removes the secrets of cfg from an error message before it goes
 // back to Python (and from there, perhaps, to a log or a screen).
 func redact(msg string, cfg httpcore.Config) string {
-	for _, secret := range []string{cfg.AuthSecret, cfg.DevAuthPassword, urlPassword(cfg.DatabaseURL)} {
+	for _, secret := range []string{cfg.AuthSecret, cfg.DevAuthPassword, cfg.MetricsToken, urlPassword(cfg.DatabaseURL)} {
 		if len(secret) >= 3 {
 			msg = strings.ReplaceAll(msg, secret, "xxxxx")
 		}

@@ -19,6 +19,8 @@ type Options struct {
 	Logger *slog.Logger
 	// AccessLog writes one info line per request when it ends.
 	AccessLog bool
+	// Begin, when set, is called when each request starts (metrics).
+	Begin func()
 	// Done, when set, is called when each request ends (metrics); status
 	// is the response's, bytes its body's length as sent (compressed when
 	// it was).
@@ -39,49 +41,68 @@ func Handler(next http.Handler, o Options) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rw, flush := h1.Adapt(w)
 		defer flush()
-		rec := &Record{Start: time.Now()}
+		if o.Begin != nil {
+			o.Begin()
+		}
+		rc := &recordCtx{Context: r.Context()}
+		rec := &rc.rec
+		rec.Start = time.Now()
 		echo := false
 		if o.Mode != IDOff {
 			if v := r.Header.Get("X-Request-Id"); v != "" && ValidID(v) {
-				rec.ID, echo = v, true
+				rec.id, echo = v, true
 			}
 		}
-		if rec.ID == "" {
-			rec.ID = o.IDs.Next()
+		if rec.id == "" {
+			rec.ids, rec.n = o.IDs, o.IDs.n.Add(1)
 			echo = o.Mode == IDAlways
 		}
-		r = r.WithContext(WithRecord(r.Context(), rec))
+		r = r.WithContext(rc)
+		panicked := true
+		defer func() {
+			if panicked {
+				// The connection layer answers a panic with a 500 (or
+				// nothing, for an aborted stream) after this returns.
+				o.end(rec, r, http.StatusInternalServerError, 0)
+			}
+		}()
 		next.ServeHTTP(rw, r)
+		panicked = false
 		if echo && !rw.HasHeader(HeaderName) {
-			rw.AppendHeader(HeaderName, rec.ID)
+			rw.AppendHeader(HeaderName, rec.ID())
 		}
-		if !o.AccessLog && o.Done == nil {
-			return
-		}
-		elapsed := time.Since(rec.Start)
 		status := rw.Status()
 		if status == 0 {
 			status = http.StatusOK
 		}
 		_, body := rw.Body()
-		if o.Done != nil {
-			o.Done(rec, r, status, len(body), elapsed)
-		}
-		if o.AccessLog {
-			name := rec.OperationName
-			if len(name) > maxLoggedName {
-				name = name[:maxLoggedName]
-			}
-			o.Logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
-				slog.String("method", r.Method),
-				slog.String("path", r.URL.Path),
-				slog.Int("status", status),
-				slog.Int("bytes", len(body)),
-				slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
-				slog.String("operation", rec.Operation),
-				slog.String("operation_name", name),
-				slog.Int("errors", int(rec.Errors.Load())),
-			)
-		}
+		o.end(rec, r, status, len(body))
 	})
+}
+
+// end calls Done and writes the access log line.
+func (o *Options) end(rec *Record, r *http.Request, status, bytes int) {
+	if !o.AccessLog && o.Done == nil {
+		return
+	}
+	elapsed := time.Since(rec.Start)
+	if o.Done != nil {
+		o.Done(rec, r, status, bytes, elapsed)
+	}
+	if o.AccessLog {
+		name := rec.OperationName
+		if len(name) > maxLoggedName {
+			name = name[:maxLoggedName]
+		}
+		o.Logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			slog.String("method", r.Method),
+			slog.String("path", r.URL.Path),
+			slog.Int("status", status),
+			slog.Int("bytes", bytes),
+			slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
+			slog.String("operation", rec.Operation),
+			slog.String("operation_name", name),
+			slog.Int("errors", int(rec.Errors.Load())),
+		)
+	}
 }

@@ -82,10 +82,12 @@ func NewIDs() (*IDs, error) {
 }
 
 // Next returns a new id.
-func (g *IDs) Next() string {
+func (g *IDs) Next() string { return g.format(g.n.Add(1)) }
+
+func (g *IDs) format(n uint64) string {
 	var b [16]byte
 	copy(b[:8], g.prefix[:])
-	binary.BigEndian.PutUint64(b[8:], g.n.Add(1))
+	binary.BigEndian.PutUint64(b[8:], n)
 	var out [32]byte
 	hex.Encode(out[:], b[:])
 	return string(out[:])

@@ -63,7 +63,7 @@ func serve(t *testing.T, o Options, header string) (*httptest.ResponseRecorder, 
 	var seen string
 	h := Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := FromContext(r.Context())
-		seen = rec.ID
+		seen = rec.ID()
 		rec.Operation, rec.OperationName = "query", strings.Repeat("N", 200)
 		rec.Errors.Add(2)
 		w.(h1.ResponseWriter).Respond(201, "application/json", []byte("hello"))
@@ -149,7 +149,7 @@ func TestAccessLogLine(t *testing.T) {
 	if _, ok := line["duration_ms"].(float64); !ok {
 		t.Errorf("duration_ms missing: %v", line)
 	}
-	if done == nil || done.ID != "req-9" || doneStatus != 201 || doneBytes != 5 {
+	if done == nil || done.ID() != "req-9" || doneStatus != 201 || doneBytes != 5 {
 		t.Errorf("Done got %+v %d %d", done, doneStatus, doneBytes)
 	}
 	// Off: nothing written.
@@ -166,7 +166,7 @@ func TestNewLogger(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := WithRecord(context.Background(), &Record{ID: "abc"})
+	ctx := WithRecord(context.Background(), NewRecord("abc"))
 	logger.InfoContext(ctx, "hidden")
 	logger.With("k", "v").WarnContext(ctx, "shown")
 	if got := buf.String(); strings.Contains(got, "hidden") || !strings.Contains(got, "msg=shown k=v request_id=abc") {

@@ -10,8 +10,11 @@ import (
 // access log line and the metrics are written from it when it ends. The
 // fields other than Errors are written by the request's goroutine only.
 type Record struct {
-	// ID is the request id (incoming or generated).
-	ID string
+	// id is the request id: the incoming one, or made from n by ID on
+	// first use (a request nobody logs or echoes never formats one).
+	id  string
+	n   uint64
+	ids *IDs
 	// Start is when the request reached the handler.
 	Start time.Time
 	// Operation is the GraphQL operation type ("query", "mutation",
@@ -23,7 +26,32 @@ type Record struct {
 	Errors atomic.Int32
 }
 
+// ID returns the request id.
+func (r *Record) ID() string {
+	if r.id == "" && r.ids != nil {
+		r.id = r.ids.format(r.n)
+	}
+	return r.id
+}
+
+// NewRecord returns a record with the given id (tests, other servers).
+func NewRecord(id string) *Record { return &Record{id: id} }
+
 type recordKey struct{}
+
+// recordCtx is a request's context and its record in one allocation
+// (context.WithValue would be a second).
+type recordCtx struct {
+	context.Context
+	rec Record
+}
+
+func (c *recordCtx) Value(key any) any {
+	if key == (recordKey{}) {
+		return &c.rec
+	}
+	return c.Context.Value(key)
+}
 
 // WithRecord returns ctx carrying rec.
 func WithRecord(ctx context.Context, rec *Record) context.Context {
@@ -39,7 +67,7 @@ func FromContext(ctx context.Context) *Record {
 // RequestID returns the id of the request ctx belongs to, "" outside one.
 func RequestID(ctx context.Context) string {
 	if rec := FromContext(ctx); rec != nil {
-		return rec.ID
+		return rec.ID()
 	}
 	return ""
 }

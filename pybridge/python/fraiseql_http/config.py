@@ -119,6 +119,12 @@ class HttpConfig:
     # one) or "off"; access_log writes one line per request.
     request_id_header: Optional[str] = None
     access_log: Optional[bool] = None
+    # Prometheus metrics (on by default at /metrics on the main port;
+    # metrics_listen "host:port" gives them a port of their own).
+    metrics: Optional[bool] = None
+    metrics_path: Optional[str] = None
+    metrics_listen: Optional[str] = None
+    metrics_token: Optional[str] = None
 
     # Logs: None sends them to the `fraiseql_http` logger through a pipe;
     # an int is a file descriptor the server writes to (2 is stderr).
@@ -151,6 +157,9 @@ class HttpConfig:
         _choice(self, "graphiql", ("embedded", "v1"))
         _choice(self, "request_id_header", ("auto", "always", "off"))
         _bool(self, "access_log", optional=True)
+        _bool(self, "metrics", optional=True)
+        for name in ("metrics_path", "metrics_listen", "metrics_token"):
+            _str(self, name, optional=True)
         _int(self, "pool_size", 1, 10000, optional=True)
         _str(self, "server_header", optional=True)
         if isinstance(self.server_header, str) and ("\r" in self.server_header or "\n" in self.server_header):

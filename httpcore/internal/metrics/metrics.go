@@ -1,0 +1,162 @@
+package metrics
+
+import (
+	"crypto/subtle"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Sources are what the scrape reads from the process; nil members are
+// left out.
+type Sources struct {
+	// ActiveConnections and TotalConnections are the listener's counts
+	// (HTTP/1.1, HTTP/2 and upgraded WebSocket connections alike).
+	ActiveConnections func() int64
+	TotalConnections  func() uint64
+	// Pool is the PostgreSQL pool.
+	Pool *pgxpool.Pool
+}
+
+// Operations are the values of the "operation" label: the GraphQL
+// operation type, or "none" when no operation ran (other routes, requests
+// refused before execution).
+var Operations = []string{"query", "mutation", "subscription", "none"}
+
+// ErrorClasses are the values of the "class" label of the error counter
+// (graphqlexec's error classes).
+var ErrorClasses = []string{"request", "input", "database", "timeout", "data", "internal"}
+
+// Metrics holds the registry and the request-path metrics.
+type Metrics struct {
+	reg      *prometheus.Registry
+	requests *prometheus.CounterVec
+	duration [4]prometheus.Observer // by operation, Operations' order
+	inFlight prometheus.Gauge
+	errors   map[string]prometheus.Counter
+	// byStatus caches the requests counter of each (status, operation):
+	// WithLabelValues hashes its labels, this is one index.
+	byStatus [600 - 100][4]prometheus.Counter
+}
+
+// New registers every metric on a registry of its own.
+func New(src Sources) *Metrics {
+	m := &Metrics{reg: prometheus.NewRegistry(), errors: map[string]prometheus.Counter{}}
+	m.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "fraiseql_http_requests_total",
+		Help: "HTTP requests answered, by status code and GraphQL operation type (none: no operation ran).",
+	}, []string{"code", "operation"})
+	duration := prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "fraiseql_http_request_duration_seconds",
+		Help:    "Time from a request's arrival (body read) to its response being ready, by GraphQL operation type.",
+		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
+	}, []string{"operation"})
+	m.inFlight = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "fraiseql_http_requests_in_flight",
+		Help: "Requests being handled now.",
+	})
+	errs := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "fraiseql_graphql_errors_total",
+		Help: "GraphQL errors reported to clients, by class (request, input, database, timeout, data, internal).",
+	}, []string{"class"})
+	m.reg.MustRegister(m.requests, duration, m.inFlight, errs)
+	for i, op := range Operations {
+		m.duration[i] = duration.WithLabelValues(op)
+	}
+	for _, c := range ErrorClasses {
+		m.errors[c] = errs.WithLabelValues(c)
+	}
+	if f := src.ActiveConnections; f != nil {
+		m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "fraiseql_http_connections_active",
+			Help: "Client connections open now (HTTP/1.1, HTTP/2, WebSocket).",
+		}, func() float64 { return float64(f()) }))
+	}
+	if f := src.TotalConnections; f != nil {
+		m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "fraiseql_http_connections_total",
+			Help: "Client connections accepted since start.",
+		}, func() float64 { return float64(f()) }))
+	}
+	if src.Pool != nil {
+		m.reg.MustRegister(poolCollector{src.Pool})
+	}
+	return m
+}
+
+// operationIndex maps an operation type to its index in Operations.
+func operationIndex(op string) int {
+	switch op {
+	case "query":
+		return 0
+	case "mutation":
+		return 1
+	case "subscription":
+		return 2
+	}
+	return 3
+}
+
+// Begin counts a request in flight; End must follow.
+func (m *Metrics) Begin() { m.inFlight.Inc() }
+
+// End records a finished request.
+func (m *Metrics) End(status int, operation string, elapsed time.Duration) {
+	m.inFlight.Dec()
+	op := operationIndex(operation)
+	m.duration[op].Observe(elapsed.Seconds())
+	if status < 100 || status >= 600 {
+		m.requests.WithLabelValues(strconv.Itoa(status), Operations[op]).Inc()
+		return
+	}
+	c := m.byStatus[status-100][op]
+	if c == nil {
+		// A benign race: two requests may both resolve the same counter,
+		// which WithLabelValues returns once per label set.
+		c = m.requests.WithLabelValues(strconv.Itoa(status), Operations[op])
+		m.byStatus[status-100][op] = c
+	}
+	c.Inc()
+}
+
+// Error counts one GraphQL error of a class (ErrorClasses; others are
+// counted as internal).
+func (m *Metrics) Error(class string) {
+	c, ok := m.errors[class]
+	if !ok {
+		c = m.errors["internal"]
+	}
+	c.Inc()
+}
+
+// Registry is the registry, for tests and for embedding programs that
+// add their own metrics.
+func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
+
+// Handler serves the exposition (text format, or what the scraper
+// negotiates). With a token, a request must carry "Authorization: Bearer
+// <token>" or gets 401.
+func (m *Metrics) Handler(token string) http.Handler {
+	h := promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+	if token == "" {
+		return h
+	}
+	want := []byte("Bearer " + token)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got := []byte(r.Header.Get("Authorization"))
+		if subtle.ConstantTimeCompare(got, want) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.WriteHeader(http.StatusUnauthorized)
+			w.Write([]byte("unauthorized\n"))
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
