@@ -399,3 +399,90 @@ func TestOverflowReject(t *testing.T) {
 		t.Errorf("upgrade over the limit: %v", err)
 	}
 }
+
+func (sa *socketApp) postAs(t *testing.T, token, query string) string {
+	t.Helper()
+	body, _ := json.Marshal(map[string]string{"query": query})
+	req, _ := http.NewRequest("POST", "http://"+sa.addr+"/graphql", strings.NewReader(string(body)))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
+}
+
+func closeCode(t *testing.T, c *websocket.Conn) int {
+	t.Helper()
+	for {
+		_, _, err := c.ReadMessage()
+		var ce *websocket.CloseError
+		if errors.As(err, &ce) {
+			return ce.Code
+		}
+		if err != nil {
+			t.Fatalf("read: %v", err)
+		}
+	}
+}
+
+// Tokens on a socket: the same provider as HTTP, refused rather than made
+// anonymous; each subscriber reads under its own tenant; production's
+// introspection policy holds over the socket.
+func TestWebSocketAuthAndTenants(t *testing.T) {
+	const tenantA, tenantB = "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa", "bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb"
+	const postB = "22222222-2222-4222-8222-222222222228"
+	a := startSocketApp(t, subscriptionsDatabase(t), func(c *Config) {
+		c.Environment = "production"
+		c.AuthAlgorithms = []string{"HS256"}
+		c.AuthSecret = testSecret
+		c.AuthAudience = []string{testAudience}
+		c.AuthIssuer = testIssuer
+	})
+	tokenA := hsToken(t, "HS256", []byte(testSecret), validClaims(tenantA))
+	tokenB := hsToken(t, "HS256", []byte(testSecret), validClaims(tenantB))
+	forged := hsToken(t, "HS256", []byte("another-secret-0123456789abcdefgh"), validClaims(tenantB))
+
+	for name, init := range map[string]string{
+		"no token":             `{"type":"connection_init"}`,
+		"token of another key": `{"type":"connection_init","payload":{"authorization":"Bearer ` + forged + `"}}`,
+	} {
+		c := a.dial(t, "/graphql", subscriptions.ProtocolTransportWS, nil)
+		send(t, c, init)
+		if code := closeCode(t, c); code != subscriptions.CloseForbidden {
+			t.Errorf("%s: close %d, want 4403", name, code)
+		}
+	}
+
+	// Tenant B, token in the init payload; tenant A, token on the upgrade.
+	b := a.dial(t, "/graphql", subscriptions.ProtocolTransportWS, nil)
+	send(t, b, `{"type":"connection_init","payload":{"authorization":"Bearer `+tokenB+`"}}`)
+	next(t, b, "connection_ack")
+	send(t, b, `{"id":"1","type":"subscribe","payload":{"query":"subscription { postUpdated { id title } }"}}`)
+	ac := a.dial(t, "/graphql/subscriptions", subscriptions.ProtocolTransportWS, http.Header{"Authorization": {"Bearer " + tokenA}})
+	send(t, ac, `{"type":"connection_init"}`)
+	next(t, ac, "connection_ack")
+
+	// Introspection is refused in production, over the socket as over HTTP.
+	send(t, ac, `{"id":"i","type":"subscribe","payload":{"query":"{ __schema { queryType { name } } }"}}`)
+	if m := next(t, ac, "error"); !strings.Contains(string(m["payload"]), "introspection") {
+		t.Errorf("introspection in production: %s", m["payload"])
+	}
+
+	// B's subscriber sees B's post change and never A's, which is changed
+	// first every time (events arrive in commit order).
+	m := actUntil(t, b, "next", func(i int) {
+		if body := a.postAs(t, tokenA, fmt.Sprintf(`mutation { updatePost(input: {id: %q, title: "A %d"}) { __typename } }`, wsPost, i)); !strings.Contains(body, "UpdatePostSuccess") {
+			t.Fatalf("A's update: %s", body)
+		}
+		if body := a.postAs(t, tokenB, fmt.Sprintf(`mutation { updatePost(input: {id: %q, title: "B %d"}) { __typename } }`, postB, i)); !strings.Contains(body, "UpdatePostSuccess") {
+			t.Fatalf("B's update: %s", body)
+		}
+	})
+	if !strings.HasPrefix(string(m["payload"]), `{"data":{"postUpdated":{"__typename":"Post","id":"`+postB+`","title":"B `) {
+		t.Fatalf("tenant B received %s", m["payload"])
+	}
+}
