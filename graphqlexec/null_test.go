@@ -15,15 +15,15 @@ func TestNullExecution(t *testing.T) {
 		wantSQL     string
 	}{
 		{"null operator is ignored", `{ users(where: {lastName: {isnull: true}, age: {eq: null}}) { id } }`,
-			`SELECT "data"::text FROM "v_user" WHERE "data" ->> 'last_name' IS NULL AND "tenant_id" = $1`},
+			`SELECT jsonb_build_object('id', "id")::text FROM "v_user" WHERE "data" ->> 'last_name' IS NULL AND "tenant_id" = $1`},
 		{"null filter field is ignored", `{ users(where: {age: null}) { id } }`,
-			`SELECT "data"::text FROM "v_user" WHERE "tenant_id" = $1`},
+			`SELECT jsonb_build_object('id', "id")::text FROM "v_user" WHERE "tenant_id" = $1`},
 		{"null where, limit and offset", `{ users(where: null, limit: null, offset: null) { id } }`,
-			`SELECT "data"::text FROM "v_user" WHERE "tenant_id" = $1`},
+			`SELECT jsonb_build_object('id', "id")::text FROM "v_user" WHERE "tenant_id" = $1`},
 		{"null column argument", `{ user(id: null) { id } }`,
-			`SELECT "data"::text FROM "v_user" WHERE "id" IS NULL AND "tenant_id" = $1 LIMIT 1`},
+			`SELECT jsonb_build_object('id', "id")::text FROM "v_user" WHERE "id" IS NULL AND "tenant_id" = $1 LIMIT 1`},
 		{"same as a null variable", `query ($w: UserWhereInput = {age: {eq: null}, lastName: {isnull: true}}) { users(where: $w) { id } }`,
-			`SELECT "data"::text FROM "v_user" WHERE "data" ->> 'last_name' IS NULL AND "tenant_id" = $1`},
+			`SELECT jsonb_build_object('id', "id")::text FROM "v_user" WHERE "data" ->> 'last_name' IS NULL AND "tenant_id" = $1`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -73,7 +73,15 @@ type Engine struct {
 	// AST, parsed once from the loader's printed DefaultValue (the loader
 	// parses with graphql-go; its DefaultLiteral is graphql-go's tree).
 	defaults map[*schema.InputValue]language.Value
+	// wholeDocuments turns off column reads (prepare.go columnsOnly): every
+	// read takes the view's document, for tests that compare both paths.
+	wholeDocuments bool
 }
+
+// SetWholeDocuments makes every read take the whole document even when
+// declared columns hold all of its selection; call it before the engine
+// serves requests. Tests compare the two paths with it.
+func (e *Engine) SetWholeDocuments(on bool) { e.wholeDocuments = on }
 
 // SetErrorHook installs h (nil removes it); call it before the engine
 // serves requests.

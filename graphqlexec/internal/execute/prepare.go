@@ -338,6 +338,9 @@ func (x *Execution) plan(r *root) (*plan.Statement, error) {
 			varEqs = append(varEqs, ref)
 		}
 	}
+	if !x.e.v1 && !x.e.wholeDocuments {
+		rd.Columns = x.columnsOnly(r)
+	}
 	r.eqs = rd.Equalities
 	if x.event != nil {
 		rd.Equalities = append(slices.Clip(rd.Equalities), *x.event)
@@ -372,6 +375,46 @@ func (x *Execution) plan(r *root) (*plan.Statement, error) {
 		idx++
 	}
 	return st, nil
+}
+
+// columnScalars are the types whose value a column of the matching
+// PostgreSQL type renders in JSON exactly as the document does (a DateTime
+// column would not: timestamptz text is not the document's ISO string).
+var columnScalars = map[string]bool{"String": true, "Int": true, "Float": true, "Boolean": true, "ID": true, "UUID": true}
+
+// columnsOnly returns the view columns that hold every field a read's
+// selection asks for, when there are such columns for all of them: scalar
+// fields of the read's own view declared with @column (whose contract is
+// that the column holds exactly the document's value), plus __typename.
+// Otherwise (a nested object, a field without a column, a read of another
+// view) it returns nil and the read takes the whole document.
+func (x *Execution) columnsOnly(r *root) []plan.Column {
+	s := x.e.s
+	t := s.Type(r.field.Type.NamedType())
+	if t == nil || t.View == "" || t.View != r.field.Read.View {
+		return nil
+	}
+	sets := make([]*language.SelectionSet, 0, len(r.nodes))
+	for _, n := range r.nodes {
+		sets = append(sets, n.SelectionSet)
+	}
+	var cols []plan.Column
+	seen := map[string]bool{}
+	for _, g := range x.collect(t.Name, sets) {
+		name := g.nodes[0].Name.Value
+		if name == "__typename" {
+			continue
+		}
+		f := t.Field(name)
+		if f == nil || f.Column == "" || f.Type.IsList() || !columnScalars[f.Type.NamedType()] {
+			return nil
+		}
+		if !seen[f.JSONKey] {
+			seen[f.JSONKey] = true
+			cols = append(cols, plan.Column{JSONKey: f.JSONKey, Name: f.Column})
+		}
+	}
+	return cols
 }
 
 // bindableKind: values of these kinds make an equality "column = $n"

@@ -69,6 +69,19 @@ type Read struct {
 	// v1.9.7); otherwise comparisons are typed by the declared field types
 	// and declared columns are compared directly (typed.go).
 	V1 bool
+	// Columns, when set, replaces the document by one built from these view
+	// columns alone: jsonb_build_object('key', "column", ...). The caller
+	// sets it when every field the selection reads is declared with
+	// @column on the view's own type; PostgreSQL then never computes the
+	// view's data expression (an inlined view's unused output is not
+	// evaluated), which for a v_ view is most of a read's cost.
+	Columns []Column
+}
+
+// Column is one key of a document built from view columns.
+type Column struct {
+	JSONKey string
+	Name    string
 }
 
 // Build plans the statement of one read against schema s.
@@ -92,7 +105,22 @@ func Build(s *schema.Schema, r *Read) (*Statement, error) {
 	}
 	var sb strings.Builder
 	sb.WriteString("SELECT ")
-	sb.WriteString(p.dataCol)
+	if len(r.Columns) > 0 {
+		// jsonb, not json: the text form (key order, spacing, numbers) is
+		// the one the view's jsonb document has.
+		sb.WriteString("jsonb_build_object(")
+		for i, c := range r.Columns {
+			if i > 0 {
+				sb.WriteString(", ")
+			}
+			sb.WriteString(quoteLiteral(c.JSONKey))
+			sb.WriteString(", ")
+			sb.WriteString(quoteIdent(c.Name))
+		}
+		sb.WriteString(")")
+	} else {
+		sb.WriteString(p.dataCol)
+	}
 	sb.WriteString("::text FROM ")
 	sb.WriteString(quoteQualified(b.View))
 
