@@ -33,8 +33,12 @@ build/%: ## build one module (e.g. build/httpcore)
 	cd $* && GOWORK=off $(GO) build ./...
 
 .PHONY: bin/fraiseql-http bin/fraiseql-compat
+# The commit the binary is built from (`fraiseql-http version` prints it;
+# -buildvcs is off above, so it is stamped here), "-modified" when the tree
+# has uncommitted changes.
+VCS_REVISION ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null)$(shell git diff --quiet HEAD 2>/dev/null || echo -modified)
 bin/fraiseql-http:
-	cd httpcore && $(GO) build -o ../bin/fraiseql-http ./cmd/fraiseql-http
+	cd httpcore && $(GO) build -ldflags '-X main.vcsRevision=$(VCS_REVISION)' -o ../bin/fraiseql-http ./cmd/fraiseql-http
 bin/fraiseql-compat:
 	cd compat && $(GO) build -o ../bin/fraiseql-compat ./cmd/fraiseql-compat
 

@@ -209,6 +209,7 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	srv := h1.NewServer(root)
 	srv.ServerHeader = cfg.ServerHeader
 	srv.MaxBodyBytes = cfg.MaxBodyBytes
+	srv.WriteTimeout = cfg.WriteTimeout
 	srv.Logger = logger
 	var h2srv *h2.Server
 	if cfg.HTTP2 {

@@ -87,8 +87,14 @@ type Config struct {
 	// query_timeout).
 	ExecutionTimeout time.Duration
 	// ShutdownTimeout bounds the drain of in-flight requests on SIGTERM or
-	// SIGINT (default 30 s).
+	// SIGINT (default 25 s, below Kubernetes' 30 s grace period so the
+	// pool is closed before a SIGKILL).
 	ShutdownTimeout time.Duration
+	// WriteTimeout bounds the writing of each response (--write-timeout,
+	// default 30 s): a client that never reads its answers is closed when
+	// it passes, instead of holding its connection, goroutine and buffered
+	// response forever. 0 means none (v1's uvicorn has none).
+	WriteTimeout time.Duration
 	// ServerHeader is the "server" response header (default "uvicorn", for
 	// byte compatibility with v1; empty omits it).
 	ServerHeader string
@@ -271,7 +277,8 @@ func DefaultConfig() Config {
 		MaxQueryFields:         graphqlexec.DefaultMaxQueryFields,
 		ExecutionTimeout:       graphqlexec.DefaultExecutionTimeout,
 		CompressionMinBytes:    compress.DefaultMinSize,
-		ShutdownTimeout:        30 * time.Second,
+		ShutdownTimeout:        25 * time.Second,
+		WriteTimeout:           30 * time.Second,
 		ServerHeader:           "uvicorn",
 		Compression:            true,
 		HTTP2:                  true,
@@ -396,6 +403,9 @@ func (c *Config) Validate() error {
 	}
 	if c.ExecutionTimeout <= 0 {
 		errs = append(errs, fmt.Errorf("execution timeout: %s must be positive", c.ExecutionTimeout))
+	}
+	if c.WriteTimeout < 0 {
+		errs = append(errs, fmt.Errorf("write timeout: %s must not be negative", c.WriteTimeout))
 	}
 	if c.ShutdownTimeout < 0 {
 		errs = append(errs, fmt.Errorf("shutdown timeout: %s must not be negative", c.ShutdownTimeout))
@@ -575,6 +585,7 @@ var envVars = [][2]string{
 	{"execution-timeout", "FRAISEQL_EXECUTION_TIMEOUT"},
 	{"quirks", "FRAISEQL_QUIRKS"},
 	{"shutdown-timeout", "FRAISEQL_SHUTDOWN_TIMEOUT"},
+	{"write-timeout", "FRAISEQL_WRITE_TIMEOUT"},
 	{"server-header", "FRAISEQL_SERVER_HEADER"},
 	{"compression", "FRAISEQL_COMPRESSION"},
 	{"compression-min-bytes", "FRAISEQL_COMPRESSION_MIN_BYTES"},
@@ -739,6 +750,7 @@ func ParseFlags(cfg *Config, args []string, getenv func(string) string, usage io
 	fs.Var(quirksValue{&cfg.Quirks}, "quirks", "none (correct answers) or v1.9.7 (v1.9.7's recorded behaviour, bugs included)")
 	fs.DurationVar(&cfg.ExecutionTimeout, "execution-timeout", cfg.ExecutionTimeout, "deadline for a request's SQL statements, from its start")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", cfg.ShutdownTimeout, "time allowed to drain in-flight requests")
+	fs.DurationVar(&cfg.WriteTimeout, "write-timeout", cfg.WriteTimeout, "time allowed to write one response; a client that does not read is closed (0: none)")
 	fs.StringVar(&cfg.ServerHeader, "server-header", cfg.ServerHeader, `"server" response header value`)
 	fs.BoolVar(&cfg.Compression, "compression", cfg.Compression, "compress responses (gzip, zstd) when the request's Accept-Encoding asks")
 	fs.IntVar(&cfg.CompressionMinBytes, "compression-min-bytes", cfg.CompressionMinBytes, "smallest response body compressed")

@@ -19,6 +19,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 
 	"github.com/fraiseql/fraiseql-http/httpcore"
@@ -61,11 +62,38 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	}
 }
 
+// vcsRevision is the commit the binary was built from, set by the
+// Makefile (-ldflags "-X main.vcsRevision=…"); empty falls back to what
+// the go command stamped (vcs.revision, when built with -buildvcs).
+var vcsRevision string
+
+// version is "<module version> (revision <commit>[, modified]; <go version>)".
 func version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		return bi.Main.Version
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(devel)"
 	}
-	return "(devel)"
+	v := bi.Main.Version
+	if v == "" {
+		v = "(devel)"
+	}
+	rev, modified := vcsRevision, false
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			if rev == "" {
+				rev = s.Value
+			}
+		case "vcs.modified":
+			modified = s.Value == "true"
+		}
+	}
+	if rev == "" {
+		rev = "unknown (built without VCS information: use make build)"
+	} else if modified && !strings.HasSuffix(rev, "-modified") {
+		rev += ", modified"
+	}
+	return v + " (revision " + rev + "; " + bi.GoVersion + ")"
 }
 
 func serve(args []string, getenv func(string) string, stderr io.Writer) int {

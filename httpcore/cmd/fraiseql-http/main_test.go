@@ -129,3 +129,16 @@ func TestServeTLSReloadOnSIGHUP(t *testing.T) {
 		t.Fatalf("serve did not stop on SIGTERM:\n%s", stderr.String())
 	}
 }
+
+func TestVersionNamesTheRevision(t *testing.T) {
+	defer func(old string) { vcsRevision = old }(vcsRevision)
+	vcsRevision = "0123456789ab"
+	var out, errOut strings.Builder
+	if code := run([]string{"version"}, func(string) string { return "" }, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	got := out.String()
+	if !strings.HasPrefix(got, "fraiseql-http ") || !strings.Contains(got, "(revision 0123456789ab; go1.") {
+		t.Errorf("version printed %q", got)
+	}
+}

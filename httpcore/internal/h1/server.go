@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/fraiseql/fraiseql-http/connlimit"
@@ -41,8 +42,12 @@ type Server struct {
 	// MaxBodyBytes bounds a request body. v1 has no limit: this is a
 	// deliberate divergence, answered with 413 {"detail":"Content Too Large"}.
 	MaxBodyBytes int64
-	// Logger receives connection-level problems (handler panics); nil
-	// discards them.
+	// WriteTimeout bounds the writing of each response (a client that
+	// never reads its answers is closed when it passes, and its buffered
+	// response freed); 0 means none.
+	WriteTimeout time.Duration
+	// Logger receives connection-level problems (handler panics, accept
+	// failures such as running out of file descriptors); nil discards them.
 	Logger *slog.Logger
 	// HTTP2 is the hand-off point for another protocol: when set, a
 	// connection whose first bytes are the HTTP/2 client preface (prior
@@ -121,21 +126,31 @@ func (s *Server) Serve(ln net.Listener) error {
 	defer s.trackListener(ln, false)
 	defer ln.Close()
 	var backoff time.Duration
+	failures := 0
 	for {
 		c, err := ln.Accept()
 		if err != nil {
 			if s.inShutdown.Load() {
 				return ErrServerClosed
 			}
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
-				// Transient (EMFILE shows up as a timeout-like error on
-				// some platforms); back off like net/http does.
-				backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
-				time.Sleep(backoff)
-				continue
+			if !transientAccept(err) {
+				return err
 			}
-			return err
+			// Out of file descriptors (or buffers): the connections
+			// already open keep being served; accepting backs off like
+			// net/http's, and the streak is logged once when it starts
+			// and once when it ends, not once per attempt.
+			if failures == 0 {
+				s.logAcceptFailure(err)
+			}
+			failures++
+			backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
+			time.Sleep(backoff)
+			continue
+		}
+		if failures > 0 {
+			s.logf(slog.LevelWarn, "accepting connections again", "failed_attempts", failures)
+			failures = 0
 		}
 		backoff = 0
 		sc := &serverConn{srv: s, c: c}
@@ -203,11 +218,14 @@ func runHooks(hooks []func(), done chan struct{}) {
 	close(done)
 }
 
+// closeIdle closes every connection with no request being executed:
+// waiting for a request, reading its header or its body (a client
+// trickling a body would otherwise stretch every drain to its end).
 func (s *Server) closeIdle() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for sc := range s.conns {
-		if sc.idle.Load() {
+		if sc.state.CompareAndSwap(connReading, connClosed) {
 			sc.c.Close()
 		}
 	}
@@ -265,11 +283,21 @@ var (
 	writerPool = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 4096) }}
 )
 
+// Connection states (serverConn.state).
+const (
+	connReading int32 = iota
+	connBusy
+	connClosed
+)
+
 // serverConn is one accepted connection.
 type serverConn struct {
 	srv  *Server
 	c    net.Conn
-	idle atomic.Bool // waiting for the next request: Shutdown may close it
+	// state is connReading until a request's body is read, connBusy while
+	// it is handled and its response written; Shutdown moves a reading
+	// connection to connClosed (and closes it), never a busy one.
+	state atomic.Int32
 	lr   limitReader
 	tls  *tls.ConnectionState // set for a TLS connection once its handshake is done
 }
@@ -335,8 +363,7 @@ func (sc *serverConn) serve() {
 		maxHeader = DefaultMaxHeaderBytes
 	}
 	for {
-		sc.idle.Store(true)
-		if s.inShutdown.Load() {
+		if s.inShutdown.Load() || sc.state.Load() == connClosed {
 			return
 		}
 		s.Timeouts.AwaitRequest(sc.c)
@@ -347,7 +374,6 @@ func (sc *serverConn) serve() {
 		if _, err := br.Peek(1); err != nil {
 			return // closed, idle timeout or Shutdown: uvicorn closes silently
 		}
-		sc.idle.Store(false)
 		s.Timeouts.ReadHeader(sc.c)
 		if first && s.HTTP2 != nil && hasPreface(br) {
 			hijacked = true
@@ -387,6 +413,12 @@ func (sc *serverConn) serve() {
 		w := getResponseWriter(sc, br, bw, req)
 		closeAfter := req.Close || !req.ProtoAtLeast(1, 1)
 		body, status := sc.readBody(req, bw)
+		if !sc.state.CompareAndSwap(connReading, connBusy) {
+			// Shutdown closed it while the request was being read.
+			body.release()
+			putResponseWriter(w)
+			return
+		}
 		switch status {
 		case bodyOK:
 			req.Body = body
@@ -407,12 +439,15 @@ func (sc *serverConn) serve() {
 		if closeAfter || s.inShutdown.Load() {
 			w.closeConn = true
 		}
+		if s.WriteTimeout > 0 {
+			sc.c.SetWriteDeadline(time.Now().Add(s.WriteTimeout))
+		}
 		err = w.finish()
 		body.release()
 		keep := !w.closeConn
 		putResponseWriter(w)
 		releaseWriter()
-		if err != nil || !keep {
+		if err != nil || !keep || !sc.state.CompareAndSwap(connBusy, connReading) {
 			return
 		}
 	}
@@ -477,6 +512,9 @@ func (sc *serverConn) readBody(req *http.Request, bw *bufio.Writer) (*Body, body
 		return b, bodyTooLarge
 	}
 	if strings.EqualFold(req.Header.Get("Expect"), "100-continue") {
+		if sc.srv.WriteTimeout > 0 {
+			sc.c.SetWriteDeadline(time.Now().Add(sc.srv.WriteTimeout))
+		}
 		bw.Write(continueResponse)
 		if bw.Flush() != nil {
 			return b, bodyBroken
@@ -574,4 +612,39 @@ func BodyBytes(r *http.Request) ([]byte, error) {
 		return nil, nil
 	}
 	return io.ReadAll(r.Body)
+}
+
+// transientAccept reports whether an accept error passes by itself: the
+// process or the system is out of file descriptors or memory, or a
+// client reset a connection still in the backlog.
+func transientAccept(err error) bool {
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return true
+	}
+	for _, e := range []error{syscall.EMFILE, syscall.ENFILE, syscall.ENOBUFS, syscall.ENOMEM, syscall.ECONNABORTED, syscall.ECONNRESET} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// logAcceptFailure says what went wrong and, for file descriptors, the
+// limit and how to raise it.
+func (s *Server) logAcceptFailure(err error) {
+	if errors.Is(err, syscall.EMFILE) || errors.Is(err, syscall.ENFILE) {
+		var lim syscall.Rlimit
+		_ = syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim)
+		s.logf(slog.LevelError, "cannot accept connections: out of file descriptors; open connections are still served, new ones wait in the backlog (raise the limit: ulimit -n, systemd LimitNOFILE=, docker --ulimit nofile=; or lower --max-connections)",
+			"err", err.Error(), "limit_soft", lim.Cur, "limit_hard", lim.Max)
+		return
+	}
+	s.logf(slog.LevelError, "cannot accept connections; retrying with backoff", "err", err.Error())
+}
+
+func (s *Server) logf(level slog.Level, msg string, args ...any) {
+	if s.Logger != nil {
+		s.Logger.Log(context.Background(), level, msg, args...)
+	}
 }

@@ -63,6 +63,9 @@ func New(s *h1.Server, logger *slog.Logger) (*Server, error) {
 	h2s := &http2.Server{
 		MaxConcurrentStreams: MaxConcurrentStreams,
 		IdleTimeout:          s.Timeouts.Idle,
+		// A peer that stops reading (its flow-control window open but
+		// its socket full) is closed, as h1 closes such a client.
+		WriteByteTimeout: s.WriteTimeout,
 	}
 	// ConfigureServer only fails on a TLS cipher list, which base has not;
 	// the error is still returned rather than assumed away.

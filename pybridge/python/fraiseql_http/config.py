@@ -65,6 +65,9 @@ class HttpConfig:
     pool_size: Optional[int] = None
     server_header: Optional[str] = None
     shutdown_timeout: Optional[float] = _flag(_DURATION)
+    # Seconds allowed to write one response (a client that never reads is
+    # closed); 0 means none.
+    write_timeout: Optional[float] = _flag(_DURATION)
 
     # Transport (enable_compression and enable_http2 above are the plan's
     # names of --compression and --http2): the smallest body compressed, and

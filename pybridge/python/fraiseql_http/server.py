@@ -312,7 +312,7 @@ def _shutdown_all_at_exit() -> None:
 
 def _timeout(s: HttpServer) -> float:
     t = s.config.shutdown_timeout
-    return 30.0 if t is None else float(t)
+    return 25.0 if t is None else float(t)  # the server's --shutdown-timeout default
 
 
 RustHttpServer = HttpServer

@@ -1,0 +1,182 @@
+package h1
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// conns is the number of connections the server tracks.
+func (s *Server) trackedConns() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.conns)
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !cond(); {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// A client that sends a request and never reads the answer is closed
+// once WriteTimeout passes, and its buffered response freed; a client
+// that reads keeps its keep-alive connection.
+func TestWriteTimeoutClosesNonReader(t *testing.T) {
+	big := bytes.Repeat([]byte("x"), 16<<20) // more than the socket buffers hold
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.(ResponseWriter).Respond(200, "text/plain", big)
+	})
+	ts := startServer(t, h, func(s *Server) { s.WriteTimeout = 200 * time.Millisecond })
+	c := ts.dial()
+	c.(*net.TCPConn).SetReadBuffer(4096)
+	io.WriteString(c, "GET /big HTTP/1.1\r\nHost: x\r\n\r\n")
+	waitFor(t, "the server to track the connection", func() bool { return ts.srv.trackedConns() == 1 })
+	waitFor(t, "the write deadline to close the connection", func() bool { return ts.srv.trackedConns() == 0 })
+
+	// A reader gets the whole answer and keeps the connection.
+	r := ts.dial()
+	br := bufio.NewReader(r)
+	io.WriteString(r, "GET /big HTTP/1.1\r\nHost: x\r\n\r\n")
+	if got := readResponse(t, br, false); len(got) < len(big) {
+		t.Fatalf("reader got %d bytes", len(got))
+	}
+	if ts.srv.trackedConns() != 1 {
+		t.Errorf("reader's connection not kept: %d tracked", ts.srv.trackedConns())
+	}
+}
+
+// At shutdown a connection still sending its request (a body trickled
+// byte by byte) is closed at once; a request being executed is drained.
+func TestShutdownClosesConnectionsWithoutARequestInFlight(t *testing.T) {
+	exec := &testApp{block: make(chan struct{}), started: make(chan struct{}, 1)}
+	ts := startServer(t, exec, nil)
+	trickle := ts.dial()
+	io.WriteString(trickle, "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"qu")
+	header := ts.dial()
+	io.WriteString(header, "GET /health HTTP/1.1\r\nHost: x\r\n")
+	busy := ts.dial()
+	io.WriteString(busy, "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Length: 21\r\n\r\n{\"query\":\"{ hello }\"}")
+	<-exec.started
+	waitFor(t, "three connections", func() bool { return ts.srv.trackedConns() == 3 })
+
+	shut := make(chan error, 1)
+	go func() { shut <- ts.srv.Shutdown(context.Background()) }()
+	assertClosed(t, bufio.NewReader(trickle))
+	assertClosed(t, bufio.NewReader(header))
+	select {
+	case err := <-shut:
+		t.Fatalf("Shutdown returned %v with a request in flight", err)
+	default:
+	}
+	close(exec.block)
+	br := bufio.NewReader(busy)
+	if got := string(readResponse(t, br, false)); !strings.HasPrefix(got, "HTTP/1.1 200 OK\r\n") {
+		t.Fatalf("in-flight response: %q", got)
+	}
+	if err := <-shut; err != nil {
+		t.Fatalf("Shutdown: %v", err)
+	}
+}
+
+// failingListener fails Accept with err n times, then accepts.
+type failingListener struct {
+	net.Listener
+	mu  sync.Mutex
+	n   int
+	err error
+}
+
+func (l *failingListener) Accept() (net.Conn, error) {
+	l.mu.Lock()
+	if l.n > 0 {
+		l.n--
+		l.mu.Unlock()
+		return nil, l.err
+	}
+	l.mu.Unlock()
+	return l.Listener.Accept()
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+// Running out of file descriptors is one log line with the limit and how
+// to raise it (not one per attempt), accepting backs off and resumes, and
+// the server keeps serving.
+func TestAcceptOutOfFileDescriptors(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	emfile := &net.OpError{Op: "accept", Net: "tcp", Err: os.NewSyscallError("accept4", syscall.EMFILE)}
+	fl := &failingListener{Listener: ln, n: 6, err: emfile}
+	var logs lockedBuffer
+	srv := NewServer(&testApp{})
+	srv.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(fl) }()
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	io.WriteString(c, healthReq)
+	if got := string(readResponse(t, bufio.NewReader(c), false)); !strings.HasPrefix(got, "HTTP/1.1 200 OK") {
+		t.Fatalf("after the failures: %q", got)
+	}
+	out := logs.String()
+	if n := strings.Count(out, "out of file descriptors"); n != 1 {
+		t.Errorf("%d out-of-descriptor lines, want 1:\n%s", n, out)
+	}
+	if !strings.Contains(out, "limit_soft=") || !strings.Contains(out, "ulimit -n") || !strings.Contains(out, "accepting connections again") || !strings.Contains(out, "failed_attempts=6") {
+		t.Errorf("log lines:\n%s", out)
+	}
+	srv.Shutdown(context.Background())
+	if err := <-served; err != ErrServerClosed {
+		t.Fatalf("Serve: %v", err)
+	}
+}
+
+// A permanent accept error still ends Serve.
+func TestAcceptPermanentErrorEndsServe(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	perm := &net.OpError{Op: "accept", Net: "tcp", Err: os.NewSyscallError("accept4", syscall.EINVAL)}
+	srv := NewServer(&testApp{})
+	if err := srv.Serve(&failingListener{Listener: ln, n: 1, err: perm}); err != perm {
+		t.Fatalf("Serve: %v", err)
+	}
+}
