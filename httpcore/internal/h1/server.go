@@ -292,14 +292,14 @@ const (
 
 // serverConn is one accepted connection.
 type serverConn struct {
-	srv  *Server
-	c    net.Conn
+	srv *Server
+	c   net.Conn
 	// state is connReading until a request's body is read, connBusy while
 	// it is handled and its response written; Shutdown moves a reading
 	// connection to connClosed (and closes it), never a busy one.
 	state atomic.Int32
-	lr   limitReader
-	tls  *tls.ConnectionState // set for a TLS connection once its handshake is done
+	lr    limitReader
+	tls   *tls.ConnectionState // set for a TLS connection once its handshake is done
 }
 
 // limitReader caps the bytes read from the connection while the header
