@@ -94,11 +94,11 @@ type Profile { bio: String }
 		{"built-in redeclared", base + `type Query { users: [User] @read }
 type Error { a: Int }
 `, []string{`app.graphql:5:6: type "Error": Error is a built-in type and cannot be declared`}},
-		{"unknown scalar", `scalar Date
+		{"unknown scalar", `scalar Money
 schema { query: Query }
 type Query { a: Int @read }
 `, []string{
-			`app.graphql:1:8: scalar "Date": unknown scalar; the scalars are Boolean, DateTime, Float, ID, Int, JSON, String, UUID`,
+			`app.graphql:1:8: scalar "Money": unknown scalar; the scalars are Boolean, Date, DateTime, Decimal, Float, ID, Int, JSON, String, Time, UUID`,
 		}},
 		{"jsonb key not an identifier", base + `type Query { users: [User] @read }
 type X @view(name: "v") { a: Int @jsonb(key: "a-b") }

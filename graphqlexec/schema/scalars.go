@@ -75,6 +75,27 @@ func ParseScalarValue(scalar string, v *pyjson.Value) error {
 		if !validDateTime(v.Str) {
 			return scalarErr("Invalid ISO 8601 DateTime: %s", pyStr(v.Str))
 		}
+	case "Date":
+		if v.Kind == pyjson.Null {
+			return nil
+		}
+		if v.Kind != pyjson.String {
+			return scalarErr("Date cannot represent non-string value: %s", pyjson.Repr(v))
+		}
+		if !ValidDate(v.Str) {
+			return scalarErr("Invalid ISO 8601 Date: %s", pyStr(v.Str))
+		}
+	case "Time":
+		if v.Kind != pyjson.String {
+			return scalarErr("Time must be a string, got %s", pyTypeName(v))
+		}
+		if !ValidTime(v.Str, false) {
+			return scalarErr("%s", invalidTime(v.Str))
+		}
+	case "Decimal":
+		if !validDecimal(v) {
+			return scalarErr("Decimal cannot represent non numeric value: %s", pyjson.Repr(v))
+		}
 	case "JSON":
 		// Anything JSON decodes to is accepted.
 	default:
@@ -122,6 +143,37 @@ func ParseScalarLiteral(scalar string, v ast.Value) error {
 		}
 		if !validDateTime(sv.Value) {
 			return scalarErr("Invalid ISO 8601 DateTime: %s", pyStr(sv.Value))
+		}
+	case "Date":
+		sv, ok := v.(*ast.StringValue)
+		if !ok {
+			return scalarErr("Date cannot represent non-string literal: %s", literalRepr(v))
+		}
+		if !ValidDate(sv.Value) {
+			return scalarErr("Invalid ISO 8601 Date: %s", pyStr(sv.Value))
+		}
+	case "Time":
+		sv, ok := v.(*ast.StringValue)
+		if !ok {
+			return scalarErr("Time must be a string")
+		}
+		if !ValidTime(sv.Value, false) {
+			return scalarErr("%s", invalidTime(sv.Value))
+		}
+	case "Decimal":
+		var num pyjson.Value
+		switch lv := v.(type) {
+		case *ast.IntValue:
+			num = pyjson.Value{Kind: pyjson.Int, Num: lv.Value}
+		case *ast.FloatValue:
+			num = pyjson.Value{Kind: pyjson.Float, Num: lv.Value}
+		case *ast.StringValue:
+			num = pyjson.Str(lv.Value)
+		default:
+			return scalarErr("Decimal cannot represent non numeric value: %s", literal.Print(v, nil))
+		}
+		if !validDecimal(&num) {
+			return scalarErr("Decimal cannot represent non numeric value: %s", literal.Print(v, nil))
 		}
 	case "JSON":
 		switch v := v.(type) {
@@ -204,3 +256,117 @@ func validDateTime(s string) bool {
 
 // pyStr is Python's repr of a str.
 func pyStr(s string) string { return pyjson.Repr(&pyjson.Value{Kind: pyjson.String, Str: s}) }
+
+// ValidDate accepts a calendar date written YYYY-MM-DD (what PostgreSQL's
+// date prints and ISO 8601's extended form).
+func ValidDate(s string) bool {
+	if len(s) != 10 {
+		return false
+	}
+	_, err := time.Parse("2006-01-02", s)
+	return err == nil
+}
+
+// ValidTime accepts FraiseQL v1's Time: HH:MM or HH:MM:SS, 00:00 to
+// 23:59:59. With fraction, a stored value may also carry fractional
+// seconds (PostgreSQL's time prints them when there are some).
+func ValidTime(s string, fraction bool) bool {
+	digits := func(s string, max byte) bool {
+		return len(s) == 2 && s[0] >= '0' && s[0] <= max && s[1] >= '0' && s[1] <= '9'
+	}
+	if fraction {
+		if i := strings.IndexByte(s, '.'); i == 8 && len(s) > 9 && len(s) <= 15 {
+			for _, c := range []byte(s[9:]) {
+				if c < '0' || c > '9' {
+					return false
+				}
+			}
+			s = s[:8]
+		}
+	}
+	if len(s) != 5 && len(s) != 8 {
+		return false
+	}
+	if !digits(s[0:2], '2') || (s[0] == '2' && s[1] > '3') || s[2] != ':' || !digits(s[3:5], '5') {
+		return false
+	}
+	return len(s) == 5 || (s[5] == ':' && digits(s[6:8], '5'))
+}
+
+func invalidTime(s string) string {
+	return "Invalid time: " + s + ". Must be HH:MM or HH:MM:SS format (e.g., '14:30', '09:15:30', '23:59')"
+}
+
+// validDecimal accepts a JSON number, or a string holding a finite decimal
+// number in plain or exponent notation ("12.50", "-3", "1e3"); never NaN or
+// infinities.
+func validDecimal(v *pyjson.Value) bool {
+	switch v.Kind {
+	case pyjson.Int, pyjson.Float:
+		return true
+	case pyjson.String:
+		return DecimalText(v.Str)
+	}
+	return false
+}
+
+// DecimalText reports whether s is a decimal number PostgreSQL's numeric
+// reads and JSON can write as a number: an optional minus, digits with an
+// optional fraction, an optional exponent.
+func DecimalText(s string) bool {
+	i := 0
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	start := i
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	intDigits := i - start
+	if intDigits == 0 || (intDigits > 1 && s[start] == '0') {
+		return false
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		f := i
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		if i == f {
+			return false
+		}
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		e := i
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		if i == e || i-e > 4 {
+			return false
+		}
+	}
+	return i == len(s) && len(s) <= 1000
+}
+
+// pyTypeName is Python's type(value).__name__ of a decoded JSON value.
+func pyTypeName(v *pyjson.Value) string {
+	switch v.Kind {
+	case pyjson.Null:
+		return "NoneType"
+	case pyjson.Bool:
+		return "bool"
+	case pyjson.Int:
+		return "int"
+	case pyjson.Float:
+		return "float"
+	case pyjson.String:
+		return "str"
+	case pyjson.Array:
+		return "list"
+	}
+	return "dict"
+}

@@ -66,6 +66,12 @@ func newCheck(s *schema.Schema, coordinate string, ref *schema.TypeRef) *rowjson
 		c.Scalar = rowjson.ScalarBoolean
 	case "ID":
 		c.Scalar = rowjson.ScalarID
+	case "Date":
+		c.Scalar = rowjson.ScalarDate
+	case "Time":
+		c.Scalar = rowjson.ScalarTime
+	case "Decimal":
+		c.Scalar = rowjson.ScalarDecimal
 	default:
 		if t := s.Type(ref.Named); t != nil && t.Kind == schema.KindEnum {
 			c.Scalar, c.EnumName = rowjson.ScalarEnum, t.Name

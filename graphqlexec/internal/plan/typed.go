@@ -206,7 +206,8 @@ func scalarText(v *pyjson.Value, scalar string, s *schema.Schema) (string, error
 		}
 		return "false", nil
 	case pyjson.Int, pyjson.Float:
-		if scalar == "String" || scalar == "ID" {
+		if scalar == "String" || scalar == "ID" || scalar == "Decimal" {
+			// Decimal: the digits as given, never through a binary float.
 			return v.Num, nil
 		}
 		f, err := strconv.ParseFloat(v.Num, 64)

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
 	"github.com/fraiseql/fraiseql-http/pyjson"
 )
 
@@ -39,6 +40,13 @@ const (
 	ScalarID
 	// ScalarEnum accepts a string equal to one of Check.EnumValues.
 	ScalarEnum
+	// ScalarDate accepts a YYYY-MM-DD string.
+	ScalarDate
+	// ScalarTime accepts HH:MM or HH:MM:SS (fractional seconds kept).
+	ScalarTime
+	// ScalarDecimal writes a number with its stored digits (a string
+	// holding a number becomes that number), never through a float.
+	ScalarDecimal
 )
 
 // Check is a field's declared type as the typed rewrite reads it. It
@@ -341,6 +349,33 @@ func (t *transformer) leaf(dst, v []byte, flags uint8, c *Check) ([]byte, string
 			}
 		}
 		return dst, "ID cannot represent value: " + inspect(v)
+	case ScalarDate:
+		if v[0] != '"' {
+			return dst, "Date cannot represent non-date value: " + inspect(v)
+		}
+		if s := unquote(v); !schema.ValidDate(s) {
+			return dst, "Date cannot represent invalid ISO date string: " + inspect(v)
+		}
+		return appendStringToken(dst, v, flags), ""
+	case ScalarTime:
+		if v[0] != '"' || !schema.ValidTime(unquote(v), true) {
+			s := string(v)
+			if v[0] == '"' {
+				s = unquote(v)
+			}
+			return dst, "Invalid time: " + s + ". Must be HH:MM or HH:MM:SS format (e.g., '14:30', '09:15:30', '23:59')"
+		}
+		return appendStringToken(dst, v, flags), ""
+	case ScalarDecimal:
+		switch v[0] {
+		case '"':
+			if s := unquote(v); schema.DecimalText(s) {
+				return append(dst, s...), ""
+			}
+		case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+			return append(dst, v...), ""
+		}
+		return dst, "Decimal cannot represent non numeric value: " + inspect(v)
 	case ScalarEnum:
 		if v[0] == '"' {
 			s := unquote(v)

@@ -32,6 +32,7 @@ from typing import Any
 # mutation result types: never declared.
 _GENERATED_SUFFIXES = ("WhereInput", "OrderByInput")
 _GENERATED_NAMES = {"StringFilter", "IntFilter", "FloatFilter", "BooleanFilter", "UUIDFilter", "DateTimeFilter",
+                    "DateFilter", "TimeFilter", "DecimalFilter",
                     "ArrayFilter", "OrderDirection", "Error", "JSON"}
 _LIST_READ_ARGS = ("where", "orderBy", "limit", "offset")
 _ADDED = {"success": {"status", "message", "updatedFields", "id"},
