@@ -60,22 +60,36 @@ func TestWriteTimeoutClosesNonReader(t *testing.T) {
 	}
 }
 
-// At shutdown a connection still sending its request (a body trickled
-// byte by byte) is closed at once; a request being executed is drained.
+// At shutdown an idle keep-alive connection is closed at once; a
+// connection still receiving its request gets ShutdownReadGrace: a
+// client whose body arrives in time is answered, one trickling its body is
+// closed (it used to hold the drain for the whole timeout); a request
+// being executed is drained.
 func TestShutdownClosesConnectionsWithoutARequestInFlight(t *testing.T) {
 	exec := &testApp{block: make(chan struct{}), started: make(chan struct{}, 1)}
 	ts := startServer(t, exec, nil)
+	idle := ts.dial()
+	idleBR := bufio.NewReader(idle)
+	io.WriteString(idle, healthReq)
+	readResponse(t, idleBR, false)
 	trickle := ts.dial()
 	io.WriteString(trickle, "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"qu")
 	header := ts.dial()
 	io.WriteString(header, "GET /health HTTP/1.1\r\nHost: x\r\n")
+	late := ts.dial()
+	io.WriteString(late, "POST /health HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\n{}")
 	busy := ts.dial()
 	io.WriteString(busy, "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Length: 21\r\n\r\n{\"query\":\"{ hello }\"}")
 	<-exec.started
-	waitFor(t, "three connections", func() bool { return ts.srv.trackedConns() == 3 })
+	waitFor(t, "five connections", func() bool { return ts.srv.trackedConns() == 5 })
 
 	shut := make(chan error, 1)
 	go func() { shut <- ts.srv.Shutdown(context.Background()) }()
+	assertClosed(t, idleBR)
+	io.WriteString(late, "  ") // the rest of its body, within the grace
+	if got := string(readResponse(t, bufio.NewReader(late), false)); !strings.HasPrefix(got, "HTTP/1.1 200 OK\r\n") {
+		t.Fatalf("a body completed during the grace: %q", got)
+	}
 	assertClosed(t, bufio.NewReader(trickle))
 	assertClosed(t, bufio.NewReader(header))
 	select {

@@ -218,15 +218,23 @@ func runHooks(hooks []func(), done chan struct{}) {
 	close(done)
 }
 
-// closeIdle closes every connection with no request being executed:
-// waiting for a request, reading its header or its body (a client
-// trickling a body would otherwise stretch every drain to its end).
+// ShutdownReadGrace is how long, once Shutdown has begun, a connection
+// still receiving a request (its header or body) has to finish sending it.
+// A client whose body is on its way gets its answer; one trickling a body
+// is closed after this, instead of holding the drain for its whole
+// timeout.
+const ShutdownReadGrace = 2 * time.Second
+
+// closeIdle closes every connection waiting for its next request, and
+// gives those still receiving one ShutdownReadGrace to finish (once).
 func (s *Server) closeIdle() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for sc := range s.conns {
-		if sc.state.CompareAndSwap(connReading, connClosed) {
+		if sc.state.CompareAndSwap(connIdle, connClosed) {
 			sc.c.Close()
+		} else if sc.state.Load() == connReading && sc.graced.CompareAndSwap(false, true) {
+			sc.c.SetReadDeadline(time.Now().Add(ShutdownReadGrace))
 		}
 	}
 }
@@ -285,7 +293,8 @@ var (
 
 // Connection states (serverConn.state).
 const (
-	connReading int32 = iota
+	connIdle int32 = iota
+	connReading
 	connBusy
 	connClosed
 )
@@ -294,10 +303,13 @@ const (
 type serverConn struct {
 	srv *Server
 	c   net.Conn
-	// state is connReading until a request's body is read, connBusy while
-	// it is handled and its response written; Shutdown moves a reading
-	// connection to connClosed (and closes it), never a busy one.
-	state atomic.Int32
+	// state is connIdle while waiting for a request's first byte,
+	// connReading until its body is read, connBusy while it is handled and
+	// its response written. Shutdown moves an idle connection to
+	// connClosed (and closes it), shortens a reading one's deadline to
+	// ShutdownReadGrace (graced), and never touches a busy one.
+	state  atomic.Int32
+	graced atomic.Bool
 	lr    limitReader
 	tls   *tls.ConnectionState // set for a TLS connection once its handshake is done
 }
@@ -374,7 +386,10 @@ func (sc *serverConn) serve() {
 		if _, err := br.Peek(1); err != nil {
 			return // closed, idle timeout or Shutdown: uvicorn closes silently
 		}
-		s.Timeouts.ReadHeader(sc.c)
+		if !sc.state.CompareAndSwap(connIdle, connReading) {
+			return // Shutdown closed it
+		}
+		sc.readDeadline(s.Timeouts.ReadHeader)
 		if first && s.HTTP2 != nil && hasPreface(br) {
 			hijacked = true
 			sc.lr.n = unlimited
@@ -447,9 +462,18 @@ func (sc *serverConn) serve() {
 		keep := !w.closeConn
 		putResponseWriter(w)
 		releaseWriter()
-		if err != nil || !keep || !sc.state.CompareAndSwap(connBusy, connReading) {
+		if err != nil || !keep || !sc.state.CompareAndSwap(connBusy, connIdle) {
 			return
 		}
+	}
+}
+
+// readDeadline sets a read deadline through set, unless Shutdown has
+// shortened it (graced): a later, longer one would undo the grace.
+func (sc *serverConn) readDeadline(set func(net.Conn) error) {
+	set(sc.c)
+	if sc.graced.Load() {
+		sc.c.SetReadDeadline(time.Now().Add(ShutdownReadGrace))
 	}
 }
 
@@ -520,7 +544,7 @@ func (sc *serverConn) readBody(req *http.Request, bw *bufio.Writer) (*Body, body
 			return b, bodyBroken
 		}
 	}
-	sc.srv.Timeouts.ReadBody(sc.c)
+	sc.readDeadline(sc.srv.Timeouts.ReadBody)
 	if req.ContentLength > 0 {
 		b.buf = growTo(b.buf, int(req.ContentLength))
 	}
