@@ -310,8 +310,8 @@ type serverConn struct {
 	// ShutdownReadGrace (graced), and never touches a busy one.
 	state  atomic.Int32
 	graced atomic.Bool
-	lr    limitReader
-	tls   *tls.ConnectionState // set for a TLS connection once its handshake is done
+	lr     limitReader
+	tls    *tls.ConnectionState // set for a TLS connection once its handshake is done
 }
 
 // limitReader caps the bytes read from the connection while the header
