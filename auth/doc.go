@@ -15,7 +15,7 @@
 //			user = u
 //		}
 //	}
-//	settings, err := sessionVars.Settings(user) // then auth.ApplySession in the transaction
+//	settings, err := sessionVars.Settings(user) // once per request; the engine sets them
 //
 // Providers are configurations of one JWTVerifier (Config): an HMAC secret,
 // a PEM public key or certificate, or a JWKS URL (cached by kid, refreshed

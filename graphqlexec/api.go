@@ -7,6 +7,7 @@ import (
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/execute"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/validate"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
 	"github.com/fraiseql/fraiseql-http/pyjson"
 )
 
@@ -175,10 +176,13 @@ type DB = execute.DB
 type SessionVar = execute.SessionVar
 
 // ValidSessionVarName reports whether name can be set as a session
-// variable: a custom setting "prefix.name", each part [a-z_][a-z0-9_]*.
-// Built-in settings (search_path, role, statement_timeout…) have no dot, so
-// a request can never change them through this path.
-func ValidSessionVarName(name string) bool { return execute.ValidSessionVarName(name) }
+// variable: a custom setting "prefix.name", each part [a-z_][a-z0-9_]* of
+// at most 63 bytes. Built-in settings (search_path, role,
+// statement_timeout…) have no dot, so a request can never change them
+// through this path. It is the one rule for session variable names (the
+// declaration's, the server's claim mappings, a request's):
+// schema.ValidSessionVarName.
+func ValidSessionVarName(name string) bool { return schema.ValidSessionVarName(name) }
 
 // Request is one GraphQL request after the HTTP layer has decoded and
 // validated the body model (FastAPI's 422 checks happen before this).

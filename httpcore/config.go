@@ -549,7 +549,13 @@ func (c *Config) sessionVarMapping() (auth.SessionVars, error) {
 		index[name] = len(vars)
 		vars = append(vars, auth.SessionVar{Name: name, Default: &v})
 	}
-	if err := vars.Validate(); err != nil {
+	var errs []error
+	for _, v := range vars {
+		if !graphqlexec.ValidSessionVarName(v.Name) {
+			errs = append(errs, fmt.Errorf("session var: session variable name %q must look like app.tenant_id (lower case, one dot, at most 63 bytes a part)", v.Name))
+		}
+	}
+	if err := errors.Join(append(errs, vars.Validate())...); err != nil {
 		return nil, err
 	}
 	return vars, nil

@@ -251,7 +251,7 @@ func (h *handler) postGraphQL(w h1.ResponseWriter, r *http.Request) {
 // serveGraphQL is v1's graphql_endpoint after the body model: the 401 gate,
 // APQ, then execution with the user's claims.
 func (h *handler) serveGraphQL(w h1.ResponseWriter, r *http.Request, req *graphqlexec.Request, ext *pyjson.Value, loneSurrogate bool) {
-	user, refused := h.authenticate(r)
+	user, sessionVars, refused := h.authenticate(r)
 	if refused && !h.opts.Quirks.V1() {
 		// RFC 6750 §3.1: a token was presented and is not valid. v1.9.7
 		// treats the request as anonymous instead (quirk 13).
@@ -268,49 +268,52 @@ func (h *handler) serveGraphQL(w h1.ResponseWriter, r *http.Request, req *graphq
 	if user != nil {
 		req.Claims = user.Claims
 	}
-	if len(h.opts.SessionVars) > 0 {
-		req.SessionVars = h.sessionVars(user)
-	}
+	req.SessionVars = sessionVars
 	h.execute(w, r, req)
 }
 
-// sessionVars resolves the claim-to-setting mapping for the request;
-// authenticate has checked that the user's claims resolve.
-func (h *handler) sessionVars(user *auth.User) []graphqlexec.SessionVar {
+// authenticate returns the request's user, or nil (anonymous) when there is
+// no provider or no bearer token, with the request's session variables,
+// resolved once here from the claim mapping (an anonymous request gets the
+// defaults). refused says a bearer token was presented and failed
+// verification (or carries a claim PostgreSQL cannot hold); the request is
+// then anonymous, and the reason is logged at debug level and never
+// reaches the client.
+func (h *handler) authenticate(r *http.Request) (user *auth.User, vars []graphqlexec.SessionVar, refused bool) {
+	if h.opts.Verifier != nil {
+		if token, ok := auth.BearerToken(r.Header.Get("Authorization")); ok {
+			u, err := h.opts.Verifier.Verify(r.Context(), token)
+			if err == nil {
+				// A claim PostgreSQL cannot hold (a NUL byte) makes the
+				// token as unusable as a bad signature.
+				if vars, err = h.sessionVars(u); err == nil {
+					return u, vars, false
+				}
+			}
+			h.logger.DebugContext(r.Context(), "bearer token refused", "err", err)
+			refused = true
+		}
+	}
+	vars, _ = h.sessionVars(nil) // defaults only; a default holding NUL sets nothing
+	return nil, vars, refused
+}
+
+// sessionVars resolves the claim-to-setting mapping for user (nil:
+// anonymous); the engine checks the names (ValidSessionVarName, also
+// checked at startup) and binds the values.
+func (h *handler) sessionVars(user *auth.User) ([]graphqlexec.SessionVar, error) {
+	if len(h.opts.SessionVars) == 0 {
+		return nil, nil
+	}
 	settings, err := h.opts.SessionVars.Settings(user)
 	if err != nil {
-		return nil // names were validated at startup; values checked in authenticate
+		return nil, err
 	}
 	out := make([]graphqlexec.SessionVar, len(settings))
 	for i, s := range settings {
 		out[i] = graphqlexec.SessionVar{Name: s.Name, Value: s.Value}
 	}
-	return out
-}
-
-// authenticate returns the request's user, or nil (anonymous) when there is
-// no provider or no bearer token. refused says a bearer token was presented
-// and failed verification (or carries a claim PostgreSQL cannot hold); the
-// reason is logged at debug level and never reaches the client.
-func (h *handler) authenticate(r *http.Request) (user *auth.User, refused bool) {
-	if h.opts.Verifier == nil {
-		return nil, false
-	}
-	token, ok := auth.BearerToken(r.Header.Get("Authorization"))
-	if !ok {
-		return nil, false
-	}
-	user, err := h.opts.Verifier.Verify(r.Context(), token)
-	if err == nil && len(h.opts.SessionVars) > 0 {
-		// A claim PostgreSQL cannot hold (a NUL byte) makes the token as
-		// unusable as a bad signature.
-		_, err = h.opts.SessionVars.Settings(user)
-	}
-	if err != nil {
-		h.logger.DebugContext(r.Context(), "bearer token refused", "err", err)
-		return nil, true
-	}
-	return user, false
+	return out, nil
 }
 
 // introspector tells a real introspection operation from text that only

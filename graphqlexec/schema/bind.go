@@ -38,7 +38,7 @@ func (l *loader) schemaContexts() []*ContextValue {
 			c.PgType = l.identArg("schema", d, "type", false)
 		}
 		if v, ok := strArg(d, "sessionVariable"); ok {
-			if !validSessionVariable(v) {
+			if !ValidSessionVarName(v) {
 				l.errorf(loc, "schema: context %q: sessionVariable %q must be a custom setting name like \"app.tenant_id\" (two parts of [a-z_][a-z0-9_]*)", c.Name, v)
 			} else {
 				c.SessionVariable = v
@@ -283,9 +283,22 @@ func (l *loader) bindMutation() {
 // validSessionVariable accepts custom setting names "prefix.name" with
 // each part [a-z_][a-z0-9_]*: never a built-in setting (those have no dot),
 // never text that needs quoting.
-func validSessionVariable(name string) bool {
+// ValidSessionVarName reports whether name can be set as a session
+// variable: a custom setting "prefix.name", each part [a-z_][a-z0-9_]* of at
+// most 63 bytes (PostgreSQL's NAMEDATALEN-1). Built-in settings
+// (search_path, role, statement_timeout…) have no dot, so neither a
+// declaration nor a request can change them this way; lower case only,
+// because PostgreSQL folds setting names and two spellings of one name
+// would be confusing. It is the one rule for every session variable: the
+// declaration's @context(sessionVariable:), the server's claim mappings and
+// a request's SessionVars.
+func ValidSessionVarName(name string) bool {
 	prefix, rest, ok := strings.Cut(name, ".")
-	return ok && lowerIdent(prefix) && lowerIdent(rest)
+	return ok && sessionNamePart(prefix) && sessionNamePart(rest)
+}
+
+func sessionNamePart(s string) bool {
+	return len(s) <= 63 && lowerIdent(s)
 }
 
 func lowerIdent(s string) bool {

@@ -20,6 +20,6 @@
 // Security defaults: every statement runs under the deadline; errors reach
 // the client as v1 shows them (clientMessage: PostgreSQL's primary message,
 // the engine's own GraphQL-facing texts) and as "Internal server error"
-// otherwise; session variable names are checked (ValidSessionVarName) and
+// otherwise; session variable names are checked (schema.ValidSessionVarName) and
 // their values bound.
 package execute

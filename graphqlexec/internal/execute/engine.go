@@ -31,7 +31,7 @@ type DB interface {
 // statement's transaction, e.g. {"app.tenant_id", "bbbb…"}, so that row
 // level security policies and functions can read it with
 // current_setting('app.tenant_id', true). Name must be a two-part custom
-// setting name (ValidSessionVarName); Value is always a bound parameter.
+// setting name (schema.ValidSessionVarName); Value is always a bound parameter.
 type SessionVar struct {
 	Name, Value string
 }

@@ -7,31 +7,6 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// ValidSessionVarName reports whether name can be set as a session
-// variable: a custom setting "prefix.name", each part [a-z_][a-z0-9_]*.
-// Built-in settings (search_path, role, statement_timeout…) have no dot, so
-// a request can never change them through this path.
-func ValidSessionVarName(name string) bool {
-	prefix, rest, ok := strings.Cut(name, ".")
-	return ok && sessionPart(prefix) && sessionPart(rest)
-}
-
-func sessionPart(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '_', c >= 'a' && c <= 'z':
-		case c >= '0' && c <= '9' && i > 0:
-		default:
-			return false
-		}
-	}
-	return true
-}
-
 // sessionVars returns the settings of this request: the schema's context
 // values declared with a session variable (when they have a value), then
 // the request's own. Computed once per request.
