@@ -98,14 +98,13 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
 # start VAR NAME LOGFILE CMD...: starts a server in this shell (so the EXIT trap
-# knows its PID), waits for its announced address and stores it in VAR; adds
-# --pid NAME=PID to cpu so the run reports the server's CPU per request.
-cpu=()
+# knows its PID), waits for its announced address and stores it in VAR, and
+# its PID in last_pid.
 start() {
   local var=$1 name=$2 logf=$3 addr; shift 3
   "$@" 2>"$logf" >&2 &
   pids+=($!)
-  cpu+=(--pid "$name=$!")
+  last_pid=$!
   for _ in $(seq 1 300); do
     addr=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$logf" | head -1 || true)
     if [ -n "$addr" ] && curl -fsS -o /dev/null "$addr/health" 2>/dev/null; then printf -v "$var" %s "$addr"; return 0; fi
@@ -157,41 +156,64 @@ if [ $fastapi = 1 ]; then
     --out "$out/proc-fastapi-baseline.json" -- "${fa_cmd[@]}" >/dev/null && procs+=(--proc "$out/proc-fastapi-baseline.json")
 fi
 
-# 2. throughput, latency and CPU per request, all targets interleaved
+# 2. throughput, latency and CPU per request, targets interleaved, in two runs
+# so the servers' pools (20 connections each) stay under PostgreSQL's 100:
+#   a. the GraphQL servers on the same data: fraiseql-http (v_ views),
+#      fraiseql-http-tv (tv_ tables), PostGraphile (1 process; full: also 2
+#      workers), ratios against PostGraphile; results in $out
+#   b. the baselines: fraiseql-http, the thin reference, the FastAPI baseline,
+#      the raw-pgx floor, ratios against thinref; results in $out/baselines
+# The peers of run a are stopped before run b starts.
 start fh fraiseql-http "$out/fraiseql-http.log" "${fh_cmd[@]}"
+fh_pid=$last_pid
+rev=$(git rev-parse --short HEAD)
+common=(--pg-database "$dbname" --workloads perf/workloads/blog.json
+  --select "$select" --connections "$conns" --duration "$duration" --rounds "$rounds" --warmup "$warmup"
+  --database-url "$url" --note "${BENCH_NOTE:-client, servers and PostgreSQL on one box}")
+fh_label="fraiseql-http=fraiseql-http $rev, --environment production, v_ views"
+
 start fhtv fraiseql-http-tv "$out/fraiseql-http-tv.log" "${fhtv_cmd[@]}"
-start tr thinref "$out/thinref.log" "${tr_cmd[@]}"
-targets=(--target "fraiseql-http=$fh" --target "fraiseql-http-tv=$fhtv")
-labels=(--label "fraiseql-http=fraiseql-http $(git rev-parse --short HEAD), --environment production, v_ views"
-        --label "fraiseql-http-tv=fraiseql-http $(git rev-parse --short HEAD), --environment production, tv_ tables (examples/blog/app-tv.graphql, tv.sql)"
-        --label "thinref=thin reference: net/http + pgx, same SQL, rows joined into the data envelope, no GraphQL"
-        --label "floor=raw pgx, same SQL and concurrency, no HTTP")
+peers=($last_pid)
+targets=(--target "fraiseql-http=$fh" --target "fraiseql-http-tv=$fhtv" --pid "fraiseql-http=$fh_pid" --pid "fraiseql-http-tv=$last_pid")
+labels=(--label "$fh_label"
+        --label "fraiseql-http-tv=fraiseql-http $rev, --environment production, tv_ tables (examples/blog/app-tv.graphql, tv.sql)")
 same=fraiseql-http,fraiseql-http-tv
+ref=()
 if [ $peer = 1 ]; then
   start pg postgraphile "$out/postgraphile.log" "${pg_cmd[@]}"
-  targets+=(--target "postgraphile=$pg" --dialect postgraphile=postgraphile)
+  peers+=($last_pid)
+  targets+=(--target "postgraphile=$pg" --dialect postgraphile=postgraphile --pid "postgraphile=$last_pid")
   labels+=(--label "postgraphile=$pg_label, 1 process, pool 20")
   same+=,postgraphile
+  ref=(--reference postgraphile)
   if [ "$mode" = full ]; then
     start pg2 postgraphile-2w "$out/postgraphile-2w.log" "${pg_cmd[@]}" 2
-    targets+=(--target "postgraphile-2w=$pg2" --dialect postgraphile-2w=postgraphile)
+    peers+=($last_pid)
+    targets+=(--target "postgraphile-2w=$pg2" --dialect postgraphile-2w=postgraphile --pid "postgraphile-2w=$last_pid")
     labels+=(--label "postgraphile-2w=$pg_label, 2 cluster workers sharing the port, pool 10 each")
     same+=,postgraphile-2w
   fi
 fi
-targets+=(--target "thinref=$tr")
+log "load run a: GraphQL servers ($mode)"
+"${nice_cmd[@]}" "$bin/fraiseql-bench" run "${targets[@]}" "${labels[@]}" "${procs[@]}" "${common[@]}" \
+  --same-data "$same" "${ref[@]}" --title "fraiseql-bench $mode $(date -u +%Y-%m-%d), GraphQL servers, dataset medium" \
+  --out "$out" >/dev/null
+for p in "${peers[@]}"; do kill "$p" 2>/dev/null || true; done
+
+start tr thinref "$out/thinref.log" "${tr_cmd[@]}"
+targets=(--target "fraiseql-http=$fh" --target "thinref=$tr" --pid "fraiseql-http=$fh_pid" --pid "thinref=$last_pid")
+labels=(--label "$fh_label"
+        --label "thinref=thin reference: net/http + pgx, same SQL, rows joined into the data envelope, no GraphQL"
+        --label "floor=raw pgx, same SQL and concurrency, no HTTP")
 if [ $fastapi = 1 ]; then
   start fa fastapi-baseline "$out/fastapi.log" "${fa_cmd[@]}"
-  targets+=(--target "fastapi-baseline=$fa"); labels+=(--label "fastapi-baseline=$fa_label")
+  targets+=(--target "fastapi-baseline=$fa" --pid "fastapi-baseline=$last_pid"); labels+=(--label "fastapi-baseline=$fa_label")
 fi
 [ "$mode" != smoke ] && targets+=(--target "floor=$url")
-log "load run ($mode)"
-"${nice_cmd[@]}" "$bin/fraiseql-bench" run "${targets[@]}" "${labels[@]}" "${procs[@]}" "${cpu[@]}" \
-  --same-data "$same" --pg-database "$dbname" --workloads perf/workloads/blog.json \
-  --select "$select" --connections "$conns" --duration "$duration" --rounds "$rounds" --warmup "$warmup" --reference thinref \
-  --database-url "$url" --title "fraiseql-bench $mode $(date -u +%Y-%m-%d), dataset medium" \
-  --note "${BENCH_NOTE:-client, servers and PostgreSQL on one box}" \
-  --out "$out" >/dev/null
+log "load run b: baselines ($mode)"
+"${nice_cmd[@]}" "$bin/fraiseql-bench" run "${targets[@]}" "${labels[@]}" "${common[@]}" --reference thinref \
+  --title "fraiseql-bench $mode $(date -u +%Y-%m-%d), baselines, dataset medium" \
+  --out "$out/baselines" >/dev/null
 
 # 3. full only: introspection (refused in production) against development-mode fraiseql-http
 if [ "$mode" = full ]; then
@@ -202,5 +224,7 @@ if [ "$mode" = full ]; then
     --connections 1,10 --duration 4s --rounds 2 --title "introspection (development mode)" \
     --out "$out/introspection" >/dev/null
 fi
-log "results in $out"
+log "results in $out and $out/baselines"
 cat "$out/results.md"
+echo
+cat "$out/baselines/results.md"
