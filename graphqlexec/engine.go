@@ -80,13 +80,19 @@ func New(s *schema.Schema, db DB, cfg Config) (*Engine, error) {
 		cfg.ExecutionTimeout = DefaultExecutionTimeout
 	}
 	co := coerce.New(s)
+	val := rules.New(s)
+	if !cfg.Quirks.V1() {
+		// NOT: {…} as an object literal (v1.9.7 takes only a JSON string).
+		co = co.WithNotLiteral()
+		val = rules.NewWithOptions(s, rules.Options{NotLiteral: true})
+	}
 	ex := execute.NewEngine(s, db, co, cfg.ExecutionTimeout, cfg.Environment == Production, cfg.Quirks.V1())
 	if h := cfg.Hooks.Error; h != nil {
 		ex.SetErrorHook(func(ctx context.Context, class execute.ErrorClass, msg string, cause error) {
 			h(ctx, ErrorEvent{Class: class, Message: msg, Err: cause})
 		})
 	}
-	return &Engine{s: s, cfg: cfg, cache: newDocCache(cfg.DocumentCacheSize), lim: lim, val: rules.New(s), co: co,
+	return &Engine{s: s, cfg: cfg, cache: newDocCache(cfg.DocumentCacheSize), lim: lim, val: val, co: co,
 		ex: ex}, nil
 }
 

@@ -27,7 +27,11 @@ func TestFraiseQLScalarLiterals(t *testing.T) {
 		{`{ user(id: null) { id } }`, `[]`},
 		{`{ user(id: "11111111-1111-4111-8111-111111111101") { id } }`, `[]`},
 		{`{ users(where: {createdAt: {eq: 5}}) { id } }`, `["DateTime cannot represent non-string literal: '5'" []]`},
-		{`{ users(where: {NOT: {age: {eq: 1}}}) { id } }`, `["Use a String literal containing JSON, not GraphQL object notation" []]`},
+		// By default NOT takes an object literal (TestNotLiteral); v1.9.7's
+		// JSON refusal is TestNotLiteral's v1 case.
+		{`{ users(where: {NOT: {age: {eq: 1}}}) { id } }`, `[]`},
+		{`{ users(where: {NOT: {age: {eq: "x"}}}) { id } }`, `["Int cannot represent non-integer value: \"x\"" [[1 33]]]`},
+		{`{ users(where: {NOT: {agee: {eq: 1}}}) { id } }`, `["Field 'agee' is not defined by type 'UserWhereInput'. Did you mean 'age'?" [[1 23]]]`},
 		{`{ users(where: {NOT: 5}) { id } }`, `[]`},
 		{`mutation { updatePost(input: {id: 5}) { __typename } }`, `["UUID cannot represent non-string literal: '5'" []]`},
 		{`mutation { updatePost(input: {id: null}) { __typename } }`, `["Expected value of type 'UUID!', found null." [[1 35]]]`},

@@ -123,6 +123,13 @@ type Type struct {
 // Field returns the object field with the given GraphQL name, or nil.
 func (t *Type) Field(name string) *Field { return t.fieldIndex[name] }
 
+// WhereNot reports whether f is the NOT field of a generated <T>WhereInput
+// (typed JSON, v1's published type), which the default mode also lets take
+// an object literal read as t.
+func (t *Type) WhereNot(f *InputValue) bool {
+	return t.Generated == GeneratedWhere && f.Name == "NOT" && f.Type.NamedType() == "JSON"
+}
+
 // InputField returns the input field with the given name, or nil.
 func (t *Type) InputField(name string) *InputValue { return t.inputIndex[name] }
 

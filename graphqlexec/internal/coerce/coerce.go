@@ -17,10 +17,20 @@ import (
 // It is safe for concurrent use.
 type Coercer struct {
 	s *schema.Schema
+	// notLiteral: the NOT field of a generated where input takes an
+	// object literal, read as that where input (see WithNotLiteral).
+	notLiteral bool
 }
 
 // New returns the coercer of s.
 func New(s *schema.Schema) *Coercer { return &Coercer{s: s} }
+
+// WithNotLiteral returns a coercer that reads an object literal given to
+// the NOT field of a generated <T>WhereInput (typed JSON, v1's published
+// type) as a <T>WhereInput, the value a variable would carry. v1.9.7
+// refuses it (JSON takes only a string literal); the default mode accepts
+// it, with rules.Options.NotLiteral validating it first.
+func (e *Coercer) WithNotLiteral() *Coercer { return &Coercer{s: e.s, notLiteral: true} }
 
 var nullValue = pyjson.Value{Kind: pyjson.Null}
 
@@ -292,7 +302,11 @@ func (e *Coercer) Literal(v language.Value, ref *schema.TypeRef, vars map[string
 				}
 				continue
 			}
-			c, err := e.Literal(fv, f.Type, vars)
+			ft := f.Type
+			if _, obj := fv.(*language.ObjectValue); obj && e.notLiteral && t.WhereNot(f) {
+				ft = &schema.TypeRef{Named: t.Name}
+			}
+			c, err := e.Literal(fv, ft, vars)
 			if err == ErrUndefined {
 				continue
 			}

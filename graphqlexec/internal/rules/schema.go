@@ -19,6 +19,9 @@ type model struct {
 	// graphql-core's meta fields: __schema and __type on the query root,
 	// __typename on every composite type.
 	schemaField, typeField, typenameField *schema.Field
+
+	// notLiteral: Options.NotLiteral.
+	notLiteral bool
 }
 
 type typeDef struct {
@@ -28,6 +31,7 @@ type typeDef struct {
 	fieldNames  []string
 	inputFields map[string]*schema.InputValue
 	inputNames  []string
+	where       bool // a generated <T>WhereInput
 	inputList   []*schema.InputValue
 	enumValues  map[string]bool
 	enumNames   []string
@@ -80,7 +84,7 @@ func nonNull(t *schema.TypeRef) *schema.TypeRef { return &schema.TypeRef{NonNull
 func newModel(s *schema.Schema) *model {
 	m := &model{types: map[string]*typeDef{}, dirs: map[string]*dirDef{}}
 	for _, t := range s.Types {
-		td := &typeDef{name: t.Name, kind: t.Kind}
+		td := &typeDef{name: t.Name, kind: t.Kind, where: t.Generated == schema.GeneratedWhere}
 		switch t.Kind {
 		case schema.KindObject, schema.KindInterface:
 			td.fields = make(map[string]*schema.Field, len(t.Fields))

@@ -27,8 +27,26 @@ type Validator struct {
 	m *model
 }
 
-// New indexes s for validation. s is read, never changed.
+// Options are where the default mode departs from graphql-core's rules
+// for FraiseQL's generated types.
+type Options struct {
+	// NotLiteral validates an object literal given to the NOT field of a
+	// generated <T>WhereInput (typed JSON) as a <T>WhereInput, instead of
+	// refusing it as the JSON scalar does (v1.9.7's "Use a String literal
+	// containing JSON, not GraphQL object notation").
+	NotLiteral bool
+}
+
+// New indexes s for validation, with graphql-core's rules exactly (v1.9.7).
+// s is read, never changed.
 func New(s *schema.Schema) *Validator { return &Validator{m: newModel(s)} }
+
+// NewWithOptions is New with the default mode's departures.
+func NewWithOptions(s *schema.Schema, o Options) *Validator {
+	m := newModel(s)
+	m.notLiteral = o.NotLiteral
+	return &Validator{m: m}
+}
 
 // Validate runs graphql-core 3.2.8's specified_rules on doc and returns
 // their errors in graphql-core's order (nil when the document is valid).

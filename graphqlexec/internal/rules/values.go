@@ -98,6 +98,9 @@ func (w *walker) objectField(f *language.ObjectField) {
 	var t *schema.TypeRef
 	if def != nil {
 		t = w.inputRef(def.Type)
+		if _, obj := f.Value.(*language.ObjectValue); obj && w.m.notLiteral && ot.where && def.Name == "NOT" && def.Type.NamedType() == "JSON" {
+			t = w.inputRef(&schema.TypeRef{Named: ot.name})
+		}
 	}
 	w.inputs = append(w.inputs, t)
 	w.defaults = append(w.defaults, def != nil && def.DefaultValue != nil)
