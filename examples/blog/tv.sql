@@ -28,6 +28,14 @@
 --                                       post (old and new post when it moves)
 -- A post's deletion cascades to its comments, whose triggers then find no post
 -- to rebuild. TRUNCATE is not propagated: truncate the tv_ tables too.
+--
+-- Concurrent writers (READ COMMITTED): every rebuild locks the tv_ rows it
+-- rewrites before reading the view, and a write that makes a document embed a
+-- user (a new comment or post, a changed author) share-locks that user's tv_
+-- row, which a rename holds exclusively while it lists the documents to
+-- rebuild; locks are taken in the order user, comment, post. So two writers
+-- that touch one document rebuild it one after the other, each from what the
+-- other committed (perf/internal/tvsync tests both cases).
 -- =============================================================================
 
 SET client_min_messages = warning;
@@ -77,8 +85,16 @@ CREATE INDEX IF NOT EXISTS tb_comment_author_idx ON tb_comment (author_id);
 
 -- tv_<x>_refresh(ids): make the tv_ rows of these ids equal to the v_ view's
 -- (insert, update when different, delete when gone). NULL ids are ignored.
+-- The rows are locked first (in id order) and the documents read by the next
+-- statements, which under READ COMMITTED take a new snapshot once the lock is
+-- held: two transactions that change the same document (two comments of one
+-- post) then rebuild it one after the other, the second seeing the first's
+-- commit. Reading first and upserting would let the second write a document
+-- built before the first committed (a lost update). Under REPEATABLE READ the
+-- lock raises a serialization failure instead, which the client retries.
 CREATE FUNCTION tv_user_refresh(ids uuid[]) RETURNS void
 LANGUAGE sql AS $$
+  SELECT 1 FROM tv_user WHERE id = ANY (ids) ORDER BY id FOR UPDATE;
   DELETE FROM tv_user t WHERE t.id = ANY (ids) AND NOT EXISTS (SELECT 1 FROM tb_user b WHERE b.id = t.id);
   INSERT INTO tv_user AS t (id, tenant_id, data)
     SELECT v.id, v.tenant_id, v.data FROM v_user v WHERE v.id = ANY (ids)
@@ -88,6 +104,7 @@ $$;
 
 CREATE FUNCTION tv_post_refresh(ids uuid[]) RETURNS void
 LANGUAGE sql AS $$
+  SELECT 1 FROM tv_post WHERE id = ANY (ids) ORDER BY id FOR UPDATE;
   DELETE FROM tv_post t WHERE t.id = ANY (ids) AND NOT EXISTS (SELECT 1 FROM tb_post b WHERE b.id = t.id);
   INSERT INTO tv_post AS t (id, tenant_id, data)
     SELECT v.id, v.tenant_id, v.data FROM v_post v WHERE v.id = ANY (ids)
@@ -97,6 +114,7 @@ $$;
 
 CREATE FUNCTION tv_comment_refresh(ids uuid[]) RETURNS void
 LANGUAGE sql AS $$
+  SELECT 1 FROM tv_comment WHERE id = ANY (ids) ORDER BY id FOR UPDATE;
   DELETE FROM tv_comment t WHERE t.id = ANY (ids) AND NOT EXISTS (SELECT 1 FROM tb_comment b WHERE b.id = t.id);
   INSERT INTO tv_comment AS t (id, tenant_id, data)
     SELECT v.id, v.tenant_id, v.data FROM v_comment v WHERE v.id = ANY (ids)
@@ -127,6 +145,12 @@ $$;
 CREATE FUNCTION tv_sync_post() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+  -- The post embeds its author: wait for a rename of that author in flight
+  -- (tv_sync_user locks the user's row first), so either that rename sees
+  -- this post or this post's document sees the new name.
+  IF TG_OP <> 'DELETE' THEN
+    PERFORM 1 FROM tv_user WHERE id = NEW.author_id FOR SHARE;
+  END IF;
   PERFORM tv_post_refresh(ARRAY[CASE WHEN TG_OP = 'INSERT' THEN NULL ELSE OLD.id END,
                                 CASE WHEN TG_OP = 'DELETE' THEN NULL ELSE NEW.id END]);
   RETURN NULL;
@@ -136,6 +160,10 @@ $$;
 CREATE FUNCTION tv_sync_comment() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+  -- The comment and its post embed the comment's author (see tv_sync_post).
+  IF TG_OP <> 'DELETE' THEN
+    PERFORM 1 FROM tv_user WHERE id = NEW.author_id FOR SHARE;
+  END IF;
   PERFORM tv_comment_refresh(ARRAY[CASE WHEN TG_OP = 'INSERT' THEN NULL ELSE OLD.id END,
                                    CASE WHEN TG_OP = 'DELETE' THEN NULL ELSE NEW.id END]);
   PERFORM tv_post_refresh(ARRAY[CASE WHEN TG_OP = 'INSERT' THEN NULL ELSE OLD.post_id END,

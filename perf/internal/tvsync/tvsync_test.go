@@ -20,6 +20,13 @@ const tenantA = "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa"
 // scratchDB creates a database loaded with schema.sql and tv.sql and returns
 // a connection to it; the database is dropped when the test ends.
 func scratchDB(t *testing.T) *pgx.Conn {
+	conn, _ := scratchDBConfig(t)
+	return conn
+}
+
+// scratchDBConfig is scratchDB that also returns the connection config, for
+// tests that need a second session.
+func scratchDBConfig(t *testing.T) (*pgx.Conn, *pgx.ConnConfig) {
 	t.Helper()
 	adminURL := os.Getenv("FRAISEQL_TEST_DATABASE_URL")
 	if adminURL == "" {
@@ -66,7 +73,7 @@ func scratchDB(t *testing.T) *pgx.Conn {
 			t.Fatalf("%s: %v", f, err)
 		}
 	}
-	return conn
+	return conn, cfg
 }
 
 // drift returns, per table, how many rows differ between the v_ view and its
@@ -232,6 +239,81 @@ func TestTVTablesStayInSync(t *testing.T) {
 	exec(`SELECT tv_post_refresh(ARRAY[$1::uuid])`, post1)
 	if d := drift(t, conn); len(d) > 0 {
 		t.Errorf("tv_post_refresh did not repair the drift: %v", d)
+	}
+}
+
+// Two transactions change one document at once: the one that commits second
+// must rebuild it with the first one's change, not overwrite it with a
+// document read before the first committed (READ COMMITTED, the default).
+func TestTVConcurrentWriters(t *testing.T) {
+	const (
+		cmt1  = "33333333-3333-4333-8333-333333333301" // both on post 1
+		cmt2  = "33333333-3333-4333-8333-333333333302"
+		post3 = "22222222-2222-4222-8222-222222222203" // neither written nor commented by user 9
+		user9 = "11111111-1111-4111-8111-111111111109"
+	)
+	rename := []any{`UPDATE tb_user SET display_name = 'Renamed' WHERE id = $1`, user9}
+	comment := []any{`INSERT INTO tb_comment (id, tenant_id, post_id, author_id, content, created_at)
+		VALUES ('33333333-3333-4333-8333-333333333398', $1, $2, $3, 'new', '2026-01-01 00:00:00+00')`, tenantA, post3, user9}
+	for _, tc := range []struct {
+		name          string
+		first, second []any
+	}{
+		// the same post rebuilt by both (both comments are in it)
+		{"two comments of one post",
+			[]any{`UPDATE tb_comment SET content = 'first writer' WHERE id = $1`, cmt1},
+			[]any{`UPDATE tb_comment SET content = 'second writer' WHERE id = $1`, cmt2}},
+		// the rename cannot see the uncommitted comment, the comment must wait for it
+		{"rename, then a comment by that user", rename, comment},
+		{"a comment, then a rename of its author", comment, rename},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			conn, cfg := scratchDBConfig(t)
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			other, err := pgx.ConnectConfig(ctx, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer other.Close(context.Background())
+			tx, err := conn.Begin(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer tx.Rollback(context.Background())
+			if _, err := tx.Exec(ctx, tc.first[0].(string), tc.first[1:]...); err != nil {
+				t.Fatal(err)
+			}
+			var otherPID uint32
+			if err := other.QueryRow(ctx, `SELECT pg_backend_pid()`).Scan(&otherPID); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() {
+				_, err := other.Exec(ctx, tc.second[0].(string), tc.second[1:]...)
+				done <- err
+			}()
+			// wait until the second writer blocks on the first one's lock
+			for waiting := false; !waiting; {
+				select {
+				case err := <-done:
+					t.Fatalf("the second writer finished while the first was open: %v", err)
+				case <-time.After(20 * time.Millisecond):
+				}
+				if err := conn.QueryRow(ctx, `SELECT count(*) > 0 FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock'`, otherPID).Scan(&waiting); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := tx.Commit(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+			if d := drift(t, conn); len(d) > 0 {
+				t.Errorf("tv_ differs from v_ after two concurrent writers: %v", d)
+			}
+		})
 	}
 }
 
