@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/fraiseql/fraiseql-http/auth"
 	"github.com/fraiseql/fraiseql-http/connlimit"
@@ -23,6 +24,7 @@ import (
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/h1"
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/h2"
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/obs"
+	"github.com/fraiseql/fraiseql-http/httpcore/internal/tracing"
 	"github.com/fraiseql/fraiseql-http/subscriptions"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -99,6 +101,20 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 		return nil, &StartupError{"database", fmt.Errorf("invalid database url: %w", err)}
 	}
 	poolCfg.MaxConns = int32(cfg.PoolSize)
+	var app *App // set on success (the metrics and the cleanup below read it)
+	var tr *tracing.Tracing
+	if cfg.OTelEndpoint != "" {
+		if tr, err = tracing.New(ctx, tracing.Options{Endpoint: cfg.OTelEndpoint, ServiceName: cfg.OTelServiceName, SampleRatio: cfg.OTelSampleRatio}); err != nil {
+			return nil, &StartupError{"tracing", err}
+		}
+		poolCfg.ConnConfig.Tracer = tr.QueryTracer()
+		// Every failure below stops the exporter's goroutine again.
+		defer func() {
+			if app == nil {
+				tr.Shutdown(context.Background())
+			}
+		}()
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, poolCfg)
 	if err != nil {
 		return nil, &StartupError{"database", fmt.Errorf("invalid database url: %w", err)}
@@ -125,8 +141,8 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 		}
 	}
 	// The scrape reads the app's connection count: the app exists by then.
-	var app *App
 	ob := newObservability(cfg, pool, func() *App { return app })
+	ob.tracing = tr
 	exec, err := newExecutor(sch, pool, cfg, ob.errorHook(logger))
 	if err != nil {
 		pool.Close()
@@ -393,6 +409,9 @@ func (a *App) Shutdown(ctx context.Context) error {
 			a.verifier.Close() // waits for a JWKS fetch in flight
 		}
 		a.pool.Close()
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		a.obs.flushTraces(fctx, a.logger)
+		cancel()
 		close(a.shutdownDone)
 	})
 	<-a.shutdownDone

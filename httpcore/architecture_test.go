@@ -154,6 +154,9 @@ var httpcoreLayers = []layerRule{
 	// Prometheus metrics: counters and the exposition, never a request's
 	// content, GraphQL or the application.
 	{pkg: "./internal/metrics", allowed: nil, forbidden: []string{"github.com/go-chi/", "github.com/graphql-go/"}},
+	// OpenTelemetry traces: the request span and the pgx tracer; it reads
+	// the request's record, never GraphQL or the application.
+	{pkg: "./internal/tracing", allowed: []string{"connlimit", "httpcore/internal/h1", "httpcore/internal/obs"}, forbidden: []string{"github.com/go-chi/", "github.com/graphql-go/"}},
 }
 
 func (r layerRule) violation(pkg string) string {

@@ -19,6 +19,7 @@ import (
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/fastapi"
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/h1"
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/obs"
+	"github.com/fraiseql/fraiseql-http/httpcore/internal/tracing"
 )
 
 // Config holds the process settings of `fraiseql-http serve`. Fill it with
@@ -135,6 +136,15 @@ type Config struct {
 	MetricsPath   string
 	MetricsListen string
 	MetricsToken  string
+	// OpenTelemetry traces (off unless OTelEndpoint is set): OTelEndpoint
+	// is the collector's OTLP/HTTP URL (--otel-endpoint; a base URL gets
+	// /v1/traces), OTelServiceName the service.name (--otel-service-name,
+	// default fraiseql-http), OTelSampleRatio the share of new traces
+	// recorded (--otel-sample-ratio, default 1; a traceparent's decision is
+	// followed).
+	OTelEndpoint    string
+	OTelServiceName string
+	OTelSampleRatio float64
 
 	// Authentication (docs/authentication.md). A provider is configured when
 	// a key source is set: AuthSecret, AuthPublicKeyFile, AuthJWKSURL or
@@ -294,6 +304,8 @@ func DefaultConfig() Config {
 		LogLevel:               "info",
 		Metrics:                true,
 		MetricsPath:            "/metrics",
+		OTelServiceName:        "fraiseql-http",
+		OTelSampleRatio:        1,
 	}
 }
 
@@ -458,6 +470,14 @@ func (c *Config) Validate() error {
 				errs = append(errs, fmt.Errorf("metrics listen: %v", err))
 			}
 		}
+	}
+	if c.OTelEndpoint != "" {
+		if _, err := tracing.TracesURL(c.OTelEndpoint); err != nil {
+			errs = append(errs, fmt.Errorf("otel endpoint: %v", err))
+		}
+	}
+	if c.OTelSampleRatio < 0 || c.OTelSampleRatio > 1 {
+		errs = append(errs, fmt.Errorf("otel sample ratio: %v is outside 0..1", c.OTelSampleRatio))
 	}
 	if _, err := obs.ParseIDMode(c.RequestIDHeader); err != nil {
 		errs = append(errs, fmt.Errorf("request id header: %v", err))
@@ -640,6 +660,9 @@ var envVars = [][2]string{
 	{"metrics-path", "FRAISEQL_METRICS_PATH"},
 	{"metrics-listen", "FRAISEQL_METRICS_LISTEN"},
 	{"metrics-token", "FRAISEQL_METRICS_TOKEN"},
+	{"otel-endpoint", "FRAISEQL_OTEL_ENDPOINT"},
+	{"otel-service-name", "FRAISEQL_OTEL_SERVICE_NAME"},
+	{"otel-sample-ratio", "FRAISEQL_OTEL_SAMPLE_RATIO"},
 }
 
 // envName returns the environment variable read for a serve flag ("" when
@@ -809,6 +832,9 @@ func ParseFlags(cfg *Config, args []string, getenv func(string) string, usage io
 	fs.StringVar(&cfg.MetricsPath, "metrics-path", cfg.MetricsPath, "path of the Prometheus metrics")
 	fs.StringVar(&cfg.MetricsListen, "metrics-listen", cfg.MetricsListen, "host:port to serve the metrics on instead of the main port")
 	fs.StringVar(&cfg.MetricsToken, "metrics-token", cfg.MetricsToken, "bearer token a scraper must send (prefer FRAISEQL_METRICS_TOKEN: flags show in ps)")
+	fs.StringVar(&cfg.OTelEndpoint, "otel-endpoint", cfg.OTelEndpoint, "OpenTelemetry collector OTLP/HTTP URL (e.g. http://collector:4318); traces are off without it")
+	fs.StringVar(&cfg.OTelServiceName, "otel-service-name", cfg.OTelServiceName, "service.name of the traces")
+	fs.Float64Var(&cfg.OTelSampleRatio, "otel-sample-ratio", cfg.OTelSampleRatio, "share of new traces recorded, 0..1 (a traceparent's decision is followed)")
 
 	// Environment first, through the flag setters, so that parsing and
 	// error messages are the same for both sources.

@@ -26,6 +26,9 @@
 //   - internal/obs (beside them): request ids (X-Request-ID in, x-request-id
 //     out by --request-id-header), the per-request record in the context,
 //     the access log, the process logger (--log-format, --log-level).
+//   - internal/metrics (beside them): Prometheus metrics, the /metrics
+//     handler; internal/tracing: OpenTelemetry spans for requests and SQL,
+//     installed only with --otel-endpoint.
 //   - this package: Config (defaults, Validate, flags and FRAISEQL_*
 //     variables), the environment's policy (introspection, playground,
 //     development-only routes) in one place, the one route table (POST/GET

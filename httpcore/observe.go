@@ -13,6 +13,7 @@ import (
 	"github.com/fraiseql/fraiseql-http/graphqlexec"
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/metrics"
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/obs"
+	"github.com/fraiseql/fraiseql-http/httpcore/internal/tracing"
 )
 
 // observability is the App's share of logging and metrics: the engine's
@@ -24,6 +25,8 @@ type observability struct {
 	// Serve, closed by Shutdown.
 	server *http.Server
 	ln     net.Listener
+	// tracing is nil unless --otel-endpoint is set.
+	tracing *tracing.Tracing
 }
 
 func newObservability(cfg Config, pool *pgxpool.Pool, app func() *App) observability {
@@ -72,6 +75,9 @@ func (o *observability) errorHook(logger *slog.Logger) func(context.Context, gra
 // have their own.
 func (o *observability) wrap(routes http.Handler, cfg Config, ids *obs.IDs, logger *slog.Logger) http.Handler {
 	opts := obs.Options{Mode: cfg.requestIDMode(), IDs: ids, Logger: logger, AccessLog: cfg.AccessLog}
+	if o.tracing != nil {
+		routes = o.tracing.Handler(routes) // inside the metrics route: scrapes are not traced
+	}
 	if m := o.metrics; m != nil {
 		opts.Begin = m.Begin
 		opts.Done = func(rec *obs.Record, _ *http.Request, status, _ int, elapsed time.Duration) {
@@ -134,6 +140,17 @@ func (o *observability) serve(logger *slog.Logger) {
 func (o *observability) shutdown(ctx context.Context) {
 	if o.server != nil {
 		o.server.Shutdown(ctx)
+	}
+}
+
+// flushTraces sends the spans still buffered (after the drain, so the
+// last requests' spans go too).
+func (o *observability) flushTraces(ctx context.Context, logger *slog.Logger) {
+	if o.tracing == nil {
+		return
+	}
+	if err := o.tracing.Shutdown(ctx); err != nil {
+		logger.Warn("tracing: spans not flushed at shutdown", "err", err)
 	}
 }
 

@@ -128,6 +128,11 @@ class HttpConfig:
     metrics_path: Optional[str] = None
     metrics_listen: Optional[str] = None
     metrics_token: Optional[str] = None
+    # OpenTelemetry traces, off unless otel_endpoint is set
+    # ("http://collector:4318"); otel_sample_ratio is 0..1.
+    otel_endpoint: Optional[str] = None
+    otel_service_name: Optional[str] = None
+    otel_sample_ratio: Optional[float] = None
 
     # Logs: None sends them to the `fraiseql_http` logger through a pipe;
     # an int is a file descriptor the server writes to (2 is stderr).
@@ -161,8 +166,11 @@ class HttpConfig:
         _choice(self, "request_id_header", ("auto", "always", "off"))
         _bool(self, "access_log", optional=True)
         _bool(self, "metrics", optional=True)
-        for name in ("metrics_path", "metrics_listen", "metrics_token"):
+        for name in ("metrics_path", "metrics_listen", "metrics_token", "otel_endpoint", "otel_service_name"):
             _str(self, name, optional=True)
+        r = self.otel_sample_ratio
+        if r is not None and (isinstance(r, bool) or not isinstance(r, (int, float)) or not 0 <= r <= 1):
+            _bad("otel_sample_ratio", r, "must be a number between 0 and 1")
         _int(self, "pool_size", 1, 10000, optional=True)
         _str(self, "server_header", optional=True)
         if isinstance(self.server_header, str) and ("\r" in self.server_header or "\n" in self.server_header):
