@@ -76,7 +76,7 @@ var builtins = sync.OnceValue(func() *builtinSet {
 		case *ast.EnumDefinition:
 			t := &Type{Name: d.Name.Value, Kind: KindEnum, Description: l.desc(d.Description), Builtin: true}
 			for _, v := range d.Values {
-				t.EnumValues = append(t.EnumValues, &EnumValue{Name: v.Name.Value, Description: l.desc(v.Description)})
+				t.EnumValues = append(t.EnumValues, &EnumValue{Name: v.Name.Value, Description: l.desc(v.Description), Stored: v.Name.Value})
 			}
 			set.types[t.Name] = t
 		case *ast.ObjectDefinition:

@@ -60,10 +60,11 @@ var dirSpecs = map[string]dirSpec{
 	"jsonb":      {args: []argSpec{{"key", argString, true}}, where: []dirLocation{locField, locInputField}},
 	"column":     {args: []argSpec{{"name", argString, true}}, where: []dirLocation{locArgument, locField}},
 	"deprecated": {args: []argSpec{{"reason", argString, false}}, where: []dirLocation{locField, locArgument, locInputField, locEnumValue}},
+	"stored":     {args: []argSpec{{"value", argString, true}}, where: []dirLocation{locEnumValue}},
 }
 
 func dirNames() string {
-	return "@view, @success, @error, @read, @function, @subscribe, @context, @jsonb, @column, @deprecated"
+	return "@view, @success, @error, @read, @function, @subscribe, @context, @jsonb, @column, @stored, @deprecated"
 }
 
 // directives checks the directives written at one place and returns them by

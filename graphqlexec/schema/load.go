@@ -398,6 +398,7 @@ func (l *loader) convert(t *Type) {
 		t.Description = l.desc(d.Description)
 		l.directives(subject, d.Directives, locEnum)
 		seen := map[string]bool{}
+		stored := map[string]string{} // stored value -> the enum value holding it
 		for _, vd := range d.Values {
 			name := vd.Name.Value
 			if seen[name] {
@@ -409,11 +410,22 @@ func (l *loader) convert(t *Type) {
 			}
 			seen[name] = true
 			dirs := l.directives(fmt.Sprintf("enum value %q", t.Name+"."+name), vd.Directives, locEnumValue)
-			t.EnumValues = append(t.EnumValues, &EnumValue{
+			ev := &EnumValue{
 				Name:        name,
 				Description: l.desc(vd.Description),
 				Deprecation: l.deprecation(dirs),
-			})
+				Stored:      name,
+			}
+			if d := dirs["stored"]; d != nil {
+				if v, ok := strArg(d, "value"); ok {
+					ev.Stored = v
+				}
+			}
+			if other, dup := stored[ev.Stored]; dup {
+				l.errorf(l.at(vd.Name.Loc), "enum value %q: stored value %q is already %s's", t.Name+"."+name, ev.Stored, t.Name+"."+other)
+			}
+			stored[ev.Stored] = name
+			t.EnumValues = append(t.EnumValues, ev)
 		}
 	}
 }

@@ -35,7 +35,7 @@ type User @view(name: "v_user", table: "x") @cached { id: UUID }
 type Query { users: [User] @read }
 `, []string{
 			`app.graphql:2:33: type "User": @view has no argument "table"`,
-			`app.graphql:2:46: type "User": unknown directive @cached (the directives are @view, @success, @error, @read, @function, @subscribe, @context, @jsonb, @column, @deprecated)`,
+			`app.graphql:2:46: type "User": unknown directive @cached (the directives are @view, @success, @error, @read, @function, @subscribe, @context, @jsonb, @column, @stored, @deprecated)`,
 		}},
 		{"unknown type, bad identifier, undeclared context", `schema { query: Query }
 type User @view(name: "v user") { id: Uuid }

@@ -214,6 +214,21 @@ type EnumValue struct {
 	Name        string
 	Description *string
 	Deprecation *string
+	// Stored is the value the documents, columns and functions hold for
+	// this enum value (@stored(value:)); the name when not declared. Inputs
+	// are sent as it, and by default a stored value is served as its name.
+	Stored string
+}
+
+// EnumStored returns the stored value of the enum value named name ("" and
+// false when t has none of that name).
+func (t *Type) EnumStored(name string) (string, bool) {
+	for _, ev := range t.EnumValues {
+		if ev.Name == name {
+			return ev.Stored, true
+		}
+	}
+	return "", false
 }
 
 // ReadBinding binds a root query field to a view read.

@@ -177,7 +177,9 @@ func (e *Coercer) input(v *pyjson.Value, ref *schema.TypeRef, path []any) (pyjso
 		if v.Kind == pyjson.String {
 			for _, ev := range t.EnumValues {
 				if ev.Name == v.Str {
-					return *v, nil, ""
+					// The value a resolver gets: what the database holds
+					// (@stored(value:)), the name when not declared.
+					return gqlerr.Str(ev.Stored), nil, ""
 				}
 			}
 			names := make([]string, len(t.EnumValues))
@@ -328,7 +330,7 @@ func (e *Coercer) Literal(v language.Value, ref *schema.TypeRef, vars map[string
 		}
 		for _, x := range t.EnumValues {
 			if x.Name == ev.Value {
-				return gqlerr.Str(ev.Value), nil
+				return gqlerr.Str(x.Stored), nil
 			}
 		}
 		return nullValue, &LiteralError{"unknown enum value"}

@@ -77,6 +77,7 @@ func newCheck(s *schema.Schema, coordinate string, ref *schema.TypeRef) *rowjson
 			c.Scalar, c.EnumName = rowjson.ScalarEnum, t.Name
 			for _, v := range t.EnumValues {
 				c.EnumValues = append(c.EnumValues, v.Name)
+				c.EnumStored = append(c.EnumStored, v.Stored)
 			}
 		}
 	}

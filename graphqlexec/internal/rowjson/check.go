@@ -38,7 +38,8 @@ const (
 	ScalarFloat
 	ScalarBoolean
 	ScalarID
-	// ScalarEnum accepts a string equal to one of Check.EnumValues.
+	// ScalarEnum accepts a string equal to one of Check.EnumStored and
+	// writes the enum value's name.
 	ScalarEnum
 	// ScalarDate accepts a YYYY-MM-DD string.
 	ScalarDate
@@ -57,6 +58,10 @@ type Check struct {
 	Scalar     Scalar
 	EnumName   string
 	EnumValues []string
+	// EnumStored are the values the documents hold, by index of
+	// EnumValues (@stored(value:); the name when not declared): a stored
+	// value is served as its name.
+	EnumStored []string
 	// Coordinate is "Parent.field", as graphql-core's messages name it.
 	Coordinate string
 }
@@ -379,8 +384,8 @@ func (t *transformer) leaf(dst, v []byte, flags uint8, c *Check) ([]byte, string
 	case ScalarEnum:
 		if v[0] == '"' {
 			s := unquote(v)
-			if slices.Contains(c.EnumValues, s) {
-				return appendString(dst, s), ""
+			if i := slices.Index(c.EnumStored, s); i >= 0 {
+				return appendString(dst, c.EnumValues[i]), ""
 			}
 		}
 		return dst, "Enum '" + c.EnumName + "' cannot represent value: " + inspect(v)

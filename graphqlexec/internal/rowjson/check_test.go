@@ -8,7 +8,7 @@ import (
 )
 
 func checked(scalar Scalar, wraps ...Wrap) *Check {
-	return &Check{Wraps: wraps, Scalar: scalar, Coordinate: "T.f", EnumName: "Color", EnumValues: []string{"RED", "GREEN"}}
+	return &Check{Wraps: wraps, Scalar: scalar, Coordinate: "T.f", EnumName: "Color", EnumValues: []string{"RED", "GREEN"}, EnumStored: []string{"RED", "GREEN"}}
 }
 
 var (
@@ -173,7 +173,7 @@ func FuzzAppendRowChecked(f *testing.F) {
 		{JSONKey: "n", OutKey: "n", Check: &Check{Wraps: []Wrap{{}}, Scalar: ScalarString, Coordinate: "T.n"}},
 		{JSONKey: "i", OutKey: "i", Check: &Check{Wraps: []Wrap{{}}, Scalar: ScalarInt, Coordinate: "T.i"}},
 		{JSONKey: "f", OutKey: "f", Check: &Check{Wraps: []Wrap{{}}, Scalar: ScalarFloat, Coordinate: "T.f"}},
-		{JSONKey: "e", OutKey: "e", Check: &Check{Wraps: []Wrap{{}}, Scalar: ScalarEnum, EnumName: "E", EnumValues: []string{"RED"}, Coordinate: "T.e"}},
+		{JSONKey: "e", OutKey: "e", Check: &Check{Wraps: []Wrap{{}}, Scalar: ScalarEnum, EnumName: "E", EnumValues: []string{"RED"}, EnumStored: []string{"RED"}, Coordinate: "T.e"}},
 		{JSONKey: "l", OutKey: "l", Check: &Check{Wraps: []Wrap{{List: true}, {NonNull: true}}, Scalar: ScalarString, Coordinate: "T.l"}},
 		{JSONKey: "o", OutKey: "o", Child: inner, Check: &Check{Wraps: []Wrap{{}}, Coordinate: "T.o"}},
 		{JSONKey: "ol", OutKey: "ol", Child: inner, Check: &Check{Wraps: []Wrap{{List: true, NonNull: true}, {}}, Coordinate: "T.ol"}},

@@ -55,6 +55,13 @@ def _meta(obj: Any) -> dict:
     return m if isinstance(m, dict) else {}
 
 
+def _stored(name: str, value: Any) -> str:
+    """The @stored directive of an enum value whose Python value (a str, or an
+    Enum member holding one) is not its name: what the database holds."""
+    v = getattr(value.value, "value", value.value)
+    return f" @stored(value: {_s(v)})" if isinstance(v, str) and v != name else ""
+
+
 def _s(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
@@ -160,7 +167,7 @@ def to_declaration(schema: Any) -> str:
             if t.name not in specified_scalar_types:
                 out.append(_description(t, "") + f"scalar {t.name}\n")
         elif isinstance(t, GraphQLEnumType):
-            values = "\n".join(f"  {v}" for v in t.values)
+            values = "\n".join(f"  {n}" + _stored(n, v) for n, v in t.values.items())
             out.append(_description(t, "") + f"enum {t.name} {{\n{values}\n}}\n")
         elif isinstance(t, GraphQLUnionType):
             out.append(_description(t, "") + f"union {t.name} = " + " | ".join(m.name for m in t.types) + "\n")
