@@ -159,6 +159,8 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 		APQMode:             fastapi.APQMode(cfg.APQMode),
 		CORS:                cfg.corsOptions(),
 		Logger:              logger,
+		RateLimiter:         cfg.rateLimiter(),
+		RateLimitBySubject:  cfg.RateLimitKey == "subject",
 	}
 	if cfg.EffectiveGraphiQL() == GraphiQLEmbedded {
 		if opts.GraphiQL, err = graphiql.New(graphiql.Options{Path: "/graphql"}); err != nil {

@@ -145,6 +145,15 @@ type Config struct {
 	OTelEndpoint    string
 	OTelServiceName string
 	OTelSampleRatio float64
+	// RateLimit limits GraphQL requests per client to this many per second
+	// on average (--rate-limit; 0, the default, is off), with bursts of
+	// RateLimitBurst (--rate-limit-burst; 0 means twice the rate, at least
+	// 1); over it the answer is 429 with Retry-After. RateLimitKey is ip
+	// (default: the connection's peer address) or subject (a valid token's
+	// subject, the IP for anonymous requests) (--rate-limit-key).
+	RateLimit      float64
+	RateLimitBurst int
+	RateLimitKey   string
 
 	// Authentication (docs/authentication.md). A provider is configured when
 	// a key source is set: AuthSecret, AuthPublicKeyFile, AuthJWKSURL or
@@ -306,6 +315,7 @@ func DefaultConfig() Config {
 		MetricsPath:            "/metrics",
 		OTelServiceName:        "fraiseql-http",
 		OTelSampleRatio:        1,
+		RateLimitKey:           "ip",
 	}
 }
 
@@ -478,6 +488,12 @@ func (c *Config) Validate() error {
 	}
 	if c.OTelSampleRatio < 0 || c.OTelSampleRatio > 1 {
 		errs = append(errs, fmt.Errorf("otel sample ratio: %v is outside 0..1", c.OTelSampleRatio))
+	}
+	if c.RateLimit < 0 || c.RateLimitBurst < 0 {
+		errs = append(errs, fmt.Errorf("rate limit: %v per second, burst %d: must not be negative", c.RateLimit, c.RateLimitBurst))
+	}
+	if c.RateLimitKey != "ip" && c.RateLimitKey != "subject" {
+		errs = append(errs, fmt.Errorf("rate limit key: %q is not ip or subject", c.RateLimitKey))
 	}
 	if _, err := obs.ParseIDMode(c.RequestIDHeader); err != nil {
 		errs = append(errs, fmt.Errorf("request id header: %v", err))
@@ -663,6 +679,9 @@ var envVars = [][2]string{
 	{"otel-endpoint", "FRAISEQL_OTEL_ENDPOINT"},
 	{"otel-service-name", "FRAISEQL_OTEL_SERVICE_NAME"},
 	{"otel-sample-ratio", "FRAISEQL_OTEL_SAMPLE_RATIO"},
+	{"rate-limit", "FRAISEQL_RATE_LIMIT"},
+	{"rate-limit-burst", "FRAISEQL_RATE_LIMIT_BURST"},
+	{"rate-limit-key", "FRAISEQL_RATE_LIMIT_KEY"},
 }
 
 // envName returns the environment variable read for a serve flag ("" when
@@ -835,6 +854,9 @@ func ParseFlags(cfg *Config, args []string, getenv func(string) string, usage io
 	fs.StringVar(&cfg.OTelEndpoint, "otel-endpoint", cfg.OTelEndpoint, "OpenTelemetry collector OTLP/HTTP URL (e.g. http://collector:4318); traces are off without it")
 	fs.StringVar(&cfg.OTelServiceName, "otel-service-name", cfg.OTelServiceName, "service.name of the traces")
 	fs.Float64Var(&cfg.OTelSampleRatio, "otel-sample-ratio", cfg.OTelSampleRatio, "share of new traces recorded, 0..1 (a traceparent's decision is followed)")
+	fs.Float64Var(&cfg.RateLimit, "rate-limit", cfg.RateLimit, "GraphQL requests per second per client (0: off); over it 429 with Retry-After")
+	fs.IntVar(&cfg.RateLimitBurst, "rate-limit-burst", cfg.RateLimitBurst, "requests a client may make at once (0: twice --rate-limit)")
+	fs.StringVar(&cfg.RateLimitKey, "rate-limit-key", cfg.RateLimitKey, "what a client is: ip (the connection's peer) or subject (a valid token's sub, else the ip)")
 
 	// Environment first, through the flag setters, so that parsing and
 	// error messages are the same for both sources.
@@ -868,6 +890,7 @@ func ParseFlags(cfg *Config, args []string, getenv func(string) string, usage io
 	cfg.RequestIDHeader = strings.ToLower(cfg.RequestIDHeader)
 	cfg.LogFormat = strings.ToLower(cfg.LogFormat)
 	cfg.LogLevel = strings.ToLower(cfg.LogLevel)
+	cfg.RateLimitKey = strings.ToLower(cfg.RateLimitKey)
 	cfg.MaxConnectionsOverflow = strings.ToLower(cfg.MaxConnectionsOverflow)
 	cfg.Subscriptions = strings.ToLower(cfg.Subscriptions)
 	cfg.SchemaCheck = strings.ToLower(cfg.SchemaCheck)
@@ -908,4 +931,16 @@ func (c *Config) requestIDMode() obs.IDMode {
 // --log-level, writing to w.
 func NewLogger(cfg Config, w io.Writer) (*slog.Logger, error) {
 	return obs.NewLogger(w, cfg.LogFormat, cfg.LogLevel)
+}
+
+// rateLimiter is the per-client limiter of the settings, nil when off.
+func (c *Config) rateLimiter() *connlimit.RateLimiter {
+	if c.RateLimit <= 0 {
+		return nil
+	}
+	burst := c.RateLimitBurst
+	if burst == 0 {
+		burst = max(1, int(2*c.RateLimit))
+	}
+	return connlimit.NewRateLimiter(c.RateLimit, burst, 0)
 }

@@ -3,7 +3,9 @@ package httpcore
 import (
 	"context"
 	"log/slog"
+	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -11,6 +13,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/fraiseql/fraiseql-http/auth"
+	"github.com/fraiseql/fraiseql-http/connlimit"
 	"github.com/fraiseql/fraiseql-http/graphqlexec"
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/compress"
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/fastapi"
@@ -81,6 +84,11 @@ type handlerOptions struct {
 	// Logger receives what clients are never told (why a token was refused,
 	// APQ store failures); nil discards.
 	Logger *slog.Logger
+	// RateLimiter, when set, limits GraphQL requests per client: keyed by
+	// the verified token's subject when RateLimitBySubject and there is
+	// one, else by the client's IP address.
+	RateLimiter        *connlimit.RateLimiter
+	RateLimitBySubject bool
 	// Compressor, when set, compresses every response that the request
 	// accepts compressed (see ServeHTTP); nil never compresses, as v1.
 	Compressor *compress.Compressor
@@ -258,6 +266,9 @@ func (h *handler) serveGraphQL(w h1.ResponseWriter, r *http.Request, req *graphq
 		fastapi.InvalidToken(w)
 		return
 	}
+	if h.opts.RateLimiter != nil && !h.allowRate(w, r, user) {
+		return
+	}
 	if user == nil && h.opts.Verifier != nil && !h.gateExempt(req) {
 		fastapi.AuthRequired(w)
 		return
@@ -296,6 +307,37 @@ func (h *handler) authenticate(r *http.Request) (user *auth.User, vars []graphql
 	}
 	vars, _ = h.sessionVars(nil) // defaults only; a default holding NUL sets nothing
 	return nil, vars, refused
+}
+
+// bodyTooManyRequests is Starlette's HTTPException(429) body.
+var bodyTooManyRequests = []byte(`{"detail":"Too Many Requests"}`)
+
+// allowRate takes a token of the client's bucket, or answers 429 with
+// Retry-After (whole seconds, at least 1) and reports false.
+func (h *handler) allowRate(w h1.ResponseWriter, r *http.Request, user *auth.User) bool {
+	key := ""
+	if h.opts.RateLimitBySubject && user != nil && user.UserID != "" {
+		key = "sub:" + user.UserID
+	} else {
+		key = "ip:" + clientIP(r)
+	}
+	ok, wait := h.opts.RateLimiter.Allow(key)
+	if ok {
+		return true
+	}
+	secs := int64((wait + time.Second - 1) / time.Second)
+	w.AddHeader("retry-after", strconv.FormatInt(max(secs, 1), 10))
+	w.Respond(http.StatusTooManyRequests, fastapi.ContentTypeJSON, bodyTooManyRequests)
+	return false
+}
+
+// clientIP is the address of the connection's peer (not a forwarded
+// header, which the client controls).
+func clientIP(r *http.Request) string {
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		return host
+	}
+	return r.RemoteAddr
 }
 
 // sessionVars resolves the claim-to-setting mapping for user (nil:

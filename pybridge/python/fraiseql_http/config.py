@@ -133,6 +133,11 @@ class HttpConfig:
     otel_endpoint: Optional[str] = None
     otel_service_name: Optional[str] = None
     otel_sample_ratio: Optional[float] = None
+    # Per-client rate limit of GraphQL requests (0 or None: off): requests
+    # per second, burst, and the key ("ip" or "subject").
+    rate_limit: Optional[float] = None
+    rate_limit_burst: Optional[int] = None
+    rate_limit_key: Optional[str] = None
 
     # Logs: None sends them to the `fraiseql_http` logger through a pipe;
     # an int is a file descriptor the server writes to (2 is stderr).
@@ -171,6 +176,11 @@ class HttpConfig:
         r = self.otel_sample_ratio
         if r is not None and (isinstance(r, bool) or not isinstance(r, (int, float)) or not 0 <= r <= 1):
             _bad("otel_sample_ratio", r, "must be a number between 0 and 1")
+        r = self.rate_limit
+        if r is not None and (isinstance(r, bool) or not isinstance(r, (int, float)) or r < 0):
+            _bad("rate_limit", r, "must be a number, at least 0")
+        _int(self, "rate_limit_burst", 0, optional=True)
+        _choice(self, "rate_limit_key", ("ip", "subject"))
         _int(self, "pool_size", 1, 10000, optional=True)
         _str(self, "server_header", optional=True)
         if isinstance(self.server_header, str) and ("\r" in self.server_header or "\n" in self.server_header):
