@@ -14,8 +14,7 @@
 //     internal/plan), pgx execution with session variables, response bytes
 //     (internal/rowjson for rows, internal/mutation for mutation results,
 //     internal/introspect for __schema/__type);
-//   - internal/gqlerr: GraphQL errors; internal/literal: the declaration
-//     loader's literals while it is on graphql-go;
+//   - internal/gqlerr: GraphQL errors;
 //   - schema (not internal: the server loads the declaration with it).
 //
 // The pipeline: a bounded, sharded LRU keyed by query text holds each

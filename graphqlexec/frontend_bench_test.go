@@ -59,8 +59,9 @@ func BenchmarkDocumentMiss(b *testing.B) {
 					b.Fatalf("%s: internal error", name)
 				}
 				if strings.HasPrefix(string(got.Body), `{"errors"`) {
-					// graphql-go's schema lacks parts of graphql-core's
-					// introspection query; timed all the same.
+					// (graphql-go's validator, before our front end,
+					// refused parts of graphql-core's introspection
+					// query; it was timed all the same.)
 					b.Logf("%s answers errors: %.200s", name, got.Body)
 				}
 			}

@@ -4,7 +4,6 @@ go 1.26.0
 
 require (
 	github.com/fraiseql/fraiseql-http/pyjson v0.0.0
-	github.com/graphql-go/graphql v0.8.1
 	github.com/jackc/pgx/v5 v5.12.0
 	go.uber.org/goleak v1.3.0
 )

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/graphql-go/graphql/language/ast"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/language"
 )
 
 // schemaContexts reads the @context directives of the schema definition.
@@ -15,11 +15,12 @@ func (l *loader) schemaContexts() []*ContextValue {
 	l.directives("schema", l.schemaDef.Directives, locSchema)
 	var out []*ContextValue
 	seen := map[string]bool{}
-	for _, d := range l.schemaDef.Directives {
+	for i := range l.schemaDef.Directives {
+		d := &l.schemaDef.Directives[i]
 		if d.Name.Value != "context" {
 			continue
 		}
-		loc := l.at(d.Name.Loc)
+		loc := l.pos(d.Name.Pos)
 		c := &ContextValue{Loc: loc, PgType: "text"}
 		c.Name = l.identArg("schema", d, "name", true)
 		if c.Name == "" {
@@ -155,11 +156,11 @@ func (l *loader) bindRead(root *Type, f *Field, subject string) {
 			b.View = id
 		}
 	}
-	if ov, ok := arg(d, "scope").(*ast.ObjectValue); ok {
+	if ov, ok := arg(d, "scope").(*language.ObjectValue); ok {
 		for _, of := range ov.Fields {
 			col := of.Name.Value
-			loc := l.at(of.Name.Loc)
-			sv, _ := of.Value.(*ast.StringValue)
+			loc := l.pos(of.Name.Pos)
+			sv, _ := of.Value.(*language.StringValue)
 			if sv == nil {
 				continue // shape reported already
 			}
@@ -235,14 +236,14 @@ func (l *loader) bindMutation() {
 		if _, ok := strArg(d, "schema"); ok {
 			b.Schema = l.identArg(subject, d, "schema", false)
 		}
-		if lv, ok := arg(d, "context").(*ast.ListValue); ok {
+		if lv, ok := arg(d, "context").(*language.ListValue); ok {
 			for _, item := range lv.Values {
-				sv, _ := item.(*ast.StringValue)
+				sv, _ := item.(*language.StringValue)
 				if sv == nil {
 					continue
 				}
 				if !l.contextDeclared(sv.Value) {
-					l.errorf(l.at(sv.Loc), "%s: @function context %q is not declared (declare it with @context on the schema)", subject, sv.Value)
+					l.errorf(l.pos(sv.Pos), "%s: @function context %q is not declared (declare it with @context on the schema)", subject, sv.Value)
 					continue
 				}
 				b.ContextArgs = append(b.ContextArgs, sv.Value)

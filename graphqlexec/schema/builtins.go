@@ -6,11 +6,7 @@ import (
 	"sort"
 	"sync"
 
-	"github.com/graphql-go/graphql/language/ast"
-	"github.com/graphql-go/graphql/language/parser"
-	"github.com/graphql-go/graphql/language/source"
-
-	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/literal"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/language"
 )
 
 // builtins.graphql holds the types and directives every schema starts from,
@@ -52,7 +48,7 @@ var scalarFilters = map[string]string{
 }
 
 var builtins = sync.OnceValue(func() *builtinSet {
-	doc, err := parser.Parse(parser.ParseParams{Source: source.NewSource(&source.Source{Body: builtinSDL, Name: "builtins.graphql"})})
+	doc, err := language.Parse(string(builtinSDL), parseOptions)
 	if err != nil {
 		panic(fmt.Sprintf("schema: builtins.graphql does not parse: %v", err))
 	}
@@ -62,54 +58,55 @@ var builtins = sync.OnceValue(func() *builtinSet {
 	set := &builtinSet{types: map[string]*Type{}}
 	for _, def := range doc.Definitions {
 		switch d := def.(type) {
-		case *ast.DirectiveDefinition:
+		case *language.DirectiveDefinition:
 			dir := &Directive{Name: d.Name.Value, Description: l.desc(d.Description)}
 			for _, loc := range d.Locations {
 				dir.Locations = append(dir.Locations, loc.Value)
 			}
-			for _, a := range d.Arguments {
-				dir.Args = append(dir.Args, l.builtinInput(a))
+			for i := range d.Arguments {
+				dir.Args = append(dir.Args, l.builtinInput(&d.Arguments[i]))
 			}
 			set.directives = append(set.directives, dir)
-		case *ast.ScalarDefinition:
+		case *language.ScalarTypeDefinition:
 			set.types[d.Name.Value] = &Type{Name: d.Name.Value, Kind: KindScalar, Description: l.desc(d.Description), Builtin: true}
-		case *ast.EnumDefinition:
+		case *language.EnumTypeDefinition:
 			t := &Type{Name: d.Name.Value, Kind: KindEnum, Description: l.desc(d.Description), Builtin: true}
 			for _, v := range d.Values {
 				t.EnumValues = append(t.EnumValues, &EnumValue{Name: v.Name.Value, Description: l.desc(v.Description), Stored: v.Name.Value})
 			}
 			set.types[t.Name] = t
-		case *ast.ObjectDefinition:
+		case *language.ObjectTypeDefinition:
 			t := &Type{Name: d.Name.Value, Kind: KindObject, Description: l.desc(d.Description), Builtin: true, fieldIndex: map[string]*Field{}}
-			for _, fd := range d.Fields {
+			for i := range d.Fields {
+				fd := &d.Fields[i]
 				f := &Field{Name: fd.Name.Value, Description: l.desc(fd.Description), Type: l.typeRef(fd.Type), JSONKey: SnakeCase(fd.Name.Value)}
-				for _, a := range fd.Arguments {
-					f.Args = append(f.Args, l.builtinInput(a))
+				for j := range fd.Arguments {
+					f.Args = append(f.Args, l.builtinInput(&fd.Arguments[j]))
 				}
 				t.Fields = append(t.Fields, f)
 				t.fieldIndex[f.Name] = f
 			}
 			set.types[t.Name] = t
-		case *ast.InputObjectDefinition:
+		case *language.InputObjectTypeDefinition:
 			t := &Type{Name: d.Name.Value, Kind: KindInputObject, Description: l.desc(d.Description), Builtin: true,
 				Generated: GeneratedFilter, inputIndex: map[string]*InputValue{}}
-			for _, fd := range d.Fields {
-				iv := l.builtinInput(fd)
+			for i := range d.Fields {
+				iv := l.builtinInput(&d.Fields[i])
 				t.InputFields = append(t.InputFields, iv)
 				t.inputIndex[iv.Name] = iv
 			}
 			set.types[t.Name] = t
 		default:
-			panic(fmt.Sprintf("schema: unexpected %s in builtins.graphql", def.GetKind()))
+			panic(fmt.Sprintf("schema: unexpected %T in builtins.graphql", def))
 		}
 	}
 	return set
 })
 
-func (l *loader) builtinInput(d *ast.InputValueDefinition) *InputValue {
+func (l *loader) builtinInput(d *language.InputValueDefinition) *InputValue {
 	iv := &InputValue{Name: d.Name.Value, Description: l.desc(d.Description), Type: l.typeRef(d.Type), JSONKey: SnakeCase(d.Name.Value)}
 	if d.DefaultValue != nil {
-		s := literal.Print(d.DefaultValue, nil)
+		s := printDefault(d.DefaultValue)
 		iv.DefaultValue, iv.DefaultLiteral = &s, d.DefaultValue
 	}
 	return iv

@@ -3,7 +3,7 @@ package schema
 import (
 	"strings"
 
-	"github.com/graphql-go/graphql/language/ast"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/language"
 )
 
 // dirLocation is where in a declaration a directive is written.
@@ -71,11 +71,12 @@ func dirNames() string {
 // name (for repeatable ones, the last; use allDirectives for every one).
 // Unknown directives, unknown or mistyped arguments, missing required
 // arguments, misplaced and repeated directives are reported here.
-func (l *loader) directives(subject string, dirs []*ast.Directive, where dirLocation) map[string]*ast.Directive {
-	out := map[string]*ast.Directive{}
-	for _, d := range dirs {
+func (l *loader) directives(subject string, dirs []language.Directive, where dirLocation) map[string]*language.Directive {
+	out := map[string]*language.Directive{}
+	for i := range dirs {
+		d := &dirs[i]
 		name := d.Name.Value
-		loc := l.at(d.Name.Loc)
+		loc := l.pos(d.Name.Pos)
 		spec, ok := dirSpecs[name]
 		if !ok {
 			l.errorf(loc, "%s: unknown directive @%s (the directives are %s)", subject, name, dirNames())
@@ -102,7 +103,7 @@ func (l *loader) directives(subject string, dirs []*ast.Directive, where dirLoca
 					as = &spec.args[i]
 				}
 			}
-			aloc := l.at(a.Name.Loc)
+			aloc := l.pos(a.Name.Pos)
 			switch {
 			case as == nil:
 				l.errorf(aloc, "%s: @%s has no argument %q", subject, name, a.Name.Value)
@@ -135,29 +136,29 @@ func argKindText(k argKind) string {
 	return `a string, like "name"`
 }
 
-func argShapeOK(k argKind, v ast.Value) bool {
+func argShapeOK(k argKind, v language.Value) bool {
 	switch k {
 	case argString:
-		_, ok := v.(*ast.StringValue)
+		_, ok := v.(*language.StringValue)
 		return ok
 	case argStringList:
-		lv, ok := v.(*ast.ListValue)
+		lv, ok := v.(*language.ListValue)
 		if !ok {
 			return false
 		}
 		for _, item := range lv.Values {
-			if _, ok := item.(*ast.StringValue); !ok {
+			if _, ok := item.(*language.StringValue); !ok {
 				return false
 			}
 		}
 		return true
 	case argStringMap:
-		ov, ok := v.(*ast.ObjectValue)
+		ov, ok := v.(*language.ObjectValue)
 		if !ok {
 			return false
 		}
 		for _, f := range ov.Fields {
-			if _, ok := f.Value.(*ast.StringValue); !ok {
+			if _, ok := f.Value.(*language.StringValue); !ok {
 				return false
 			}
 		}
@@ -167,7 +168,7 @@ func argShapeOK(k argKind, v ast.Value) bool {
 }
 
 // arg returns a directive argument's value node, or nil.
-func arg(d *ast.Directive, name string) ast.Value {
+func arg(d *language.Directive, name string) language.Value {
 	for _, a := range d.Arguments {
 		if a.Name.Value == name {
 			return a.Value
@@ -178,8 +179,8 @@ func arg(d *ast.Directive, name string) ast.Value {
 
 // strArg returns a string argument ("" and false when absent or not a
 // string; the shape was reported already).
-func strArg(d *ast.Directive, name string) (string, bool) {
-	sv, ok := arg(d, name).(*ast.StringValue)
+func strArg(d *language.Directive, name string) (string, bool) {
+	sv, ok := arg(d, name).(*language.StringValue)
 	if !ok {
 		return "", false
 	}
@@ -188,13 +189,13 @@ func strArg(d *ast.Directive, name string) (string, bool) {
 
 // identArg returns a string argument that is put into SQL, checking that it
 // is a plain identifier.
-func (l *loader) identArg(subject string, d *ast.Directive, name string, required bool) string {
+func (l *loader) identArg(subject string, d *language.Directive, name string, required bool) string {
 	v, ok := strArg(d, name)
 	if !ok {
 		return ""
 	}
 	if !isIdent(v) {
-		l.errorf(l.at(d.Name.Loc), "%s: @%s(%s: %q): not a plain identifier ([A-Za-z_][A-Za-z0-9_]*)", subject, d.Name.Value, name, v)
+		l.errorf(l.pos(d.Name.Pos), "%s: @%s(%s: %q): not a plain identifier ([A-Za-z_][A-Za-z0-9_]*)", subject, d.Name.Value, name, v)
 		return ""
 	}
 	return v
@@ -202,7 +203,7 @@ func (l *loader) identArg(subject string, d *ast.Directive, name string, require
 
 // viewArg is identArg for a view name, which may be schema-qualified
 // ("app.v_user": two plain identifiers, the planner quotes each).
-func (l *loader) viewArg(subject string, d *ast.Directive, name string, required bool) string {
+func (l *loader) viewArg(subject string, d *language.Directive, name string, required bool) string {
 	v, ok := strArg(d, name)
 	if !ok {
 		return ""
@@ -215,7 +216,7 @@ func (l *loader) viewArg(subject string, d *ast.Directive, name string, required
 
 // deprecation returns the @deprecated reason; graphql-core's default reason
 // applies when none is given.
-func (l *loader) deprecation(dirs map[string]*ast.Directive) *string {
+func (l *loader) deprecation(dirs map[string]*language.Directive) *string {
 	d := dirs["deprecated"]
 	if d == nil {
 		return nil
@@ -229,23 +230,23 @@ func (l *loader) deprecation(dirs map[string]*ast.Directive) *string {
 
 // pendingRead and pendingFunction keep the directive nodes of root field
 // bindings until the roots are known.
-func (l *loader) pendingRead(f *Field, d *ast.Directive) {
+func (l *loader) pendingRead(f *Field, d *language.Directive) {
 	if l.readDirs == nil {
-		l.readDirs = map[*Field]*ast.Directive{}
+		l.readDirs = map[*Field]*language.Directive{}
 	}
 	l.readDirs[f] = d
 }
 
-func (l *loader) pendingSubscribe(f *Field, d *ast.Directive) {
+func (l *loader) pendingSubscribe(f *Field, d *language.Directive) {
 	if l.subDirs == nil {
-		l.subDirs = map[*Field]*ast.Directive{}
+		l.subDirs = map[*Field]*language.Directive{}
 	}
 	l.subDirs[f] = d
 }
 
-func (l *loader) pendingFunction(f *Field, d *ast.Directive) {
+func (l *loader) pendingFunction(f *Field, d *language.Directive) {
 	if l.funcDirs == nil {
-		l.funcDirs = map[*Field]*ast.Directive{}
+		l.funcDirs = map[*Field]*language.Directive{}
 	}
 	l.funcDirs[f] = d
 }

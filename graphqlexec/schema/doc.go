@@ -4,11 +4,9 @@
 // to view reads, mutations bound to PostgreSQL functions, the per-request
 // context values, FraiseQL v1's built-in scalars and generated filter and
 // order-by inputs, all in the order graphql-core 3.2.8 lists them (the
-// order introspection shows, see package internal/introspect). It parses
-// the declaration with graphql-go (the engine's last use of it; requests
-// are parsed and validated by internal/language and internal/rules) and
-// builds a graphql-go schema at load, so a declaration graphql-go cannot
-// represent fails at start.
+// order introspection shows, see package internal/introspect). The
+// declaration is parsed by internal/language, as request documents are,
+// with AllowEmptyBraces ("type X @error {}").
 //
 // What it must never do: talk to the database, execute resolvers, or let a
 // name that will be put into SQL text through unchecked. Every view, column,

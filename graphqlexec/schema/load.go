@@ -7,13 +7,14 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/graphql-go/graphql/gqlerrors"
-	"github.com/graphql-go/graphql/language/ast"
-	"github.com/graphql-go/graphql/language/parser"
-	"github.com/graphql-go/graphql/language/source"
-
-	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/literal"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/language"
 )
+
+// parseOptions are the parser's settings for declarations: "{}" is an
+// empty field list (graphql-go, the loader's first parser, accepted it,
+// and declarations use it for result types without fields: type X @error
+// {}); nesting is held to the parser's default.
+var parseOptions = language.Options{AllowEmptyBraces: true}
 
 // LoadFile reads and loads a declaration file (see Load).
 func LoadFile(path string) (*Schema, error) {
@@ -64,7 +65,7 @@ func LoadSources(srcs ...Source) (*Schema, error) {
 	var errs ErrorList
 	for _, src := range srcs {
 		l := newLoader([]Source{src})
-		if _, err := parser.Parse(parser.ParseParams{Source: source.NewSource(&source.Source{Body: l.src, Name: src.Name})}); err != nil {
+		if _, err := language.Parse(string(l.src), parseOptions); err != nil {
 			l.syntaxError(err)
 			errs = append(errs, l.errs...)
 		}
@@ -73,9 +74,7 @@ func LoadSources(srcs ...Source) (*Schema, error) {
 		return nil, errs
 	}
 	l := newLoader(srcs)
-	doc, err := parser.Parse(parser.ParseParams{
-		Source: source.NewSource(&source.Source{Body: l.src, Name: l.file}),
-	})
+	doc, err := language.Parse(string(l.src), parseOptions)
 	if err != nil {
 		l.syntaxError(err)
 		return nil, l.errs
@@ -93,7 +92,7 @@ func LoadSources(srcs ...Source) (*Schema, error) {
 func newLoader(srcs []Source) *loader {
 	l := &loader{
 		declared:  map[string]*Type{},
-		astOf:     map[*Type]ast.Node{},
+		astOf:     map[*Type]language.Definition{},
 		generated: map[string]*Type{},
 	}
 	names := make([]string, 0, len(srcs))
@@ -128,10 +127,10 @@ type loader struct {
 	lines []int // byte offset of each line start
 	errs  ErrorList
 
-	schemaDef *ast.SchemaDefinition
-	declared  map[string]*Type   // user-declared types by name
-	order     []*Type            // user-declared types in file order
-	astOf     map[*Type]ast.Node // definition node of each declared type
+	schemaDef *language.SchemaDefinition
+	declared  map[string]*Type              // user-declared types by name
+	order     []*Type                       // user-declared types in file order
+	astOf     map[*Type]language.Definition // definition node of each declared type
 	contexts  []*ContextValue
 	// generated where/orderBy inputs by name, so each is built once.
 	generated    map[string]*Type
@@ -140,9 +139,9 @@ type loader struct {
 	subscription string
 	// @read / @function / @subscribe directive nodes, bound once the roots
 	// are known.
-	readDirs map[*Field]*ast.Directive
-	funcDirs map[*Field]*ast.Directive
-	subDirs  map[*Field]*ast.Directive
+	readDirs map[*Field]*language.Directive
+	funcDirs map[*Field]*language.Directive
+	subDirs  map[*Field]*language.Directive
 }
 
 func lineStarts(src []byte) []int {
@@ -182,45 +181,25 @@ func (l *loader) pos(offset int) Location {
 	return Location{File: file, Line: line - first + 1, Column: utf8.RuneCount(l.src[start:offset]) + 1}
 }
 
-func (l *loader) at(loc *ast.Location) Location {
-	if loc == nil {
-		return Location{File: l.files[0].name, Line: 1, Column: 1}
-	}
-	return l.pos(loc.Start)
-}
-
 func (l *loader) errorf(loc Location, format string, args ...any) {
 	l.errs = append(l.errs, &Error{Loc: loc, Msg: fmt.Sprintf(format, args...)})
 }
 
-// syntaxError reports a parse failure at its position, keeping only the
-// one-line description graphql-go puts before its source excerpt.
+// syntaxError reports a parse failure at its position with the parser's
+// description (graphql-core's words: "Expected Name, found <EOF>.").
 func (l *loader) syntaxError(err error) {
 	loc := Location{File: l.files[0].name, Line: 1, Column: 1}
 	msg := err.Error()
-	if ge, ok := err.(*gqlerrors.Error); ok {
-		if len(ge.Positions) > 0 {
-			loc = l.pos(ge.Positions[0])
-		}
-		msg = ge.Message
+	if se, ok := err.(*language.SyntaxError); ok {
+		loc = l.pos(se.Offset)
+		msg = se.Description
 	}
-	// graphql-go's message is "Syntax Error <name> (l:c) <description>\n\n<excerpt>".
-	if i := strings.IndexByte(msg, '\n'); i >= 0 {
-		msg = msg[:i]
-	}
-	if i := strings.Index(msg, ") "); i >= 0 && strings.HasPrefix(msg, "Syntax Error") {
-		msg = msg[i+2:]
-	}
-	msg = "syntax error: " + msg
-	if strings.HasPrefix(msg, "syntax error: Expected {") {
-		msg += " (a type without fields still needs braces: type X @error {})"
-	}
-	l.errorf(loc, "%s", msg)
+	l.errorf(loc, "syntax error: %s", msg)
 }
 
 // build runs the passes in order; each pass reports what it finds and later
 // passes skip what an earlier one already rejected.
-func (l *loader) build(doc *ast.Document) *Schema {
+func (l *loader) build(doc *language.Document) *Schema {
 	l.collect(doc)
 	for _, t := range l.order {
 		l.convert(t)
@@ -245,56 +224,57 @@ func (l *loader) build(doc *ast.Document) *Schema {
 
 // collect registers every definition by name and rejects what the format
 // does not have.
-func (l *loader) collect(doc *ast.Document) {
+func (l *loader) collect(doc *language.Document) {
 	for _, def := range doc.Definitions {
 		var (
 			t    *Type
-			name *ast.Name
+			name *language.Name
 		)
+		if extension(def) {
+			l.errorf(l.pos(def.Position()), "type extensions are not supported; declare each type once")
+			continue
+		}
 		switch d := def.(type) {
-		case *ast.SchemaDefinition:
+		case *language.SchemaDefinition:
 			if l.schemaDef != nil {
-				l.errorf(l.at(d.Loc), "the schema definition is given twice")
+				l.errorf(l.pos(d.Pos), "the schema definition is given twice")
 				continue
 			}
 			l.schemaDef = d
 			continue
-		case *ast.ScalarDefinition:
+		case *language.ScalarTypeDefinition:
 			l.scalarDecl(d)
 			continue
-		case *ast.ObjectDefinition:
-			name = d.Name
+		case *language.ObjectTypeDefinition:
+			name = &d.Name
 			t = &Type{Kind: KindObject}
 			if len(d.Interfaces) > 0 {
-				l.errorf(l.at(d.Interfaces[0].Loc), "type %q: interfaces are not supported", d.Name.Value)
+				l.errorf(l.pos(d.Interfaces[0].Pos), "type %q: interfaces are not supported", d.Name.Value)
 			}
-		case *ast.InputObjectDefinition:
-			name = d.Name
+		case *language.InputObjectTypeDefinition:
+			name = &d.Name
 			t = &Type{Kind: KindInputObject}
-		case *ast.UnionDefinition:
-			name = d.Name
+		case *language.UnionTypeDefinition:
+			name = &d.Name
 			t = &Type{Kind: KindUnion}
-		case *ast.EnumDefinition:
-			name = d.Name
+		case *language.EnumTypeDefinition:
+			name = &d.Name
 			t = &Type{Kind: KindEnum}
-		case *ast.InterfaceDefinition:
-			l.errorf(l.at(d.Name.Loc), "interface %q: interfaces are not supported", d.Name.Value)
+		case *language.InterfaceTypeDefinition:
+			l.errorf(l.pos(d.Name.Pos), "interface %q: interfaces are not supported", d.Name.Value)
 			continue
-		case *ast.DirectiveDefinition:
-			l.errorf(l.at(d.Name.Loc), "directive @%s: directives cannot be declared; fraiseql-http's directives are built in", d.Name.Value)
+		case *language.DirectiveDefinition:
+			l.errorf(l.pos(d.Name.Pos), "directive @%s: directives cannot be declared; fraiseql-http's directives are built in", d.Name.Value)
 			continue
-		case *ast.TypeExtensionDefinition:
-			l.errorf(l.at(d.Loc), "type extensions are not supported; declare each type once")
-			continue
-		case *ast.OperationDefinition, *ast.FragmentDefinition:
-			l.errorf(l.at(def.GetLoc()), "operations and fragments do not belong in a declaration file")
+		case *language.OperationDefinition, *language.FragmentDefinition:
+			l.errorf(l.pos(def.Position()), "operations and fragments do not belong in a declaration file")
 			continue
 		default:
-			l.errorf(l.at(def.GetLoc()), "unsupported definition %s", def.GetKind())
+			l.errorf(l.pos(def.Position()), "unsupported definition %T", def)
 			continue
 		}
 		t.Name = name.Value
-		t.Loc = l.at(name.Loc)
+		t.Loc = l.pos(name.Pos)
 		if _, ok := builtins().types[t.Name]; ok {
 			l.errorf(t.Loc, "type %q: %s is a built-in type and cannot be declared", t.Name, t.Name)
 			continue
@@ -313,11 +293,32 @@ func (l *loader) collect(doc *ast.Document) {
 	}
 }
 
+// extension reports whether def is an "extend ..." definition.
+func extension(def language.Definition) bool {
+	switch d := def.(type) {
+	case *language.SchemaDefinition:
+		return d.Extend
+	case *language.ScalarTypeDefinition:
+		return d.Extend
+	case *language.ObjectTypeDefinition:
+		return d.Extend
+	case *language.InterfaceTypeDefinition:
+		return d.Extend
+	case *language.UnionTypeDefinition:
+		return d.Extend
+	case *language.EnumTypeDefinition:
+		return d.Extend
+	case *language.InputObjectTypeDefinition:
+		return d.Extend
+	}
+	return false
+}
+
 // scalarDecl accepts declarations of the built-in scalars (the demo file
 // declares UUID, DateTime and JSON for readers) and rejects any other:
 // fraiseql-http must know how to validate and compare a scalar's values.
-func (l *loader) scalarDecl(d *ast.ScalarDefinition) {
-	loc := l.at(d.Name.Loc)
+func (l *loader) scalarDecl(d *language.ScalarTypeDefinition) {
+	loc := l.pos(d.Name.Pos)
 	bt, ok := builtins().types[d.Name.Value]
 	if !ok || bt.Kind != KindScalar {
 		l.errorf(loc, "scalar %q: unknown scalar; the scalars are %s", d.Name.Value, strings.Join(scalarNames(), ", "))
@@ -334,7 +335,7 @@ func (l *loader) scalarDecl(d *ast.ScalarDefinition) {
 func (l *loader) convert(t *Type) {
 	subject := fmt.Sprintf("type %q", t.Name)
 	switch d := l.astOf[t].(type) {
-	case *ast.ObjectDefinition:
+	case *language.ObjectTypeDefinition:
 		t.Description = l.desc(d.Description)
 		dirs := l.directives(subject, d.Directives, locObject)
 		if v := dirs["view"]; v != nil {
@@ -353,8 +354,8 @@ func (l *loader) convert(t *Type) {
 			t.Role = RoleError
 		}
 		t.fieldIndex = map[string]*Field{}
-		for _, fd := range d.Fields {
-			f := l.field(t, fd)
+		for i := range d.Fields {
+			f := l.field(t, &d.Fields[i])
 			if _, dup := t.fieldIndex[f.Name]; dup {
 				l.errorf(f.Loc, "field %q: declared twice", t.Name+"."+f.Name)
 				continue
@@ -365,11 +366,12 @@ func (l *loader) convert(t *Type) {
 		if len(t.Fields) == 0 && t.Role == RoleNone {
 			l.errorf(t.Loc, "%s: an object type needs at least one field", subject)
 		}
-	case *ast.InputObjectDefinition:
+	case *language.InputObjectTypeDefinition:
 		t.Description = l.desc(d.Description)
 		l.directives(subject, d.Directives, locInputObject)
 		t.inputIndex = map[string]*InputValue{}
-		for _, fd := range d.Fields {
+		for i := range d.Fields {
+			fd := &d.Fields[i]
 			iv := l.inputValue(t.Name+"."+fd.Name.Value, fd, locInputField)
 			if _, dup := t.inputIndex[iv.Name]; dup {
 				l.errorf(iv.Loc, "input field %q: declared twice", t.Name+"."+iv.Name)
@@ -381,20 +383,20 @@ func (l *loader) convert(t *Type) {
 		if len(t.InputFields) == 0 {
 			l.errorf(t.Loc, "%s: an input type needs at least one field", subject)
 		}
-	case *ast.UnionDefinition:
+	case *language.UnionTypeDefinition:
 		t.Description = l.desc(d.Description)
 		l.directives(subject, d.Directives, locUnion)
 		seen := map[string]bool{}
 		for _, m := range d.Types {
 			if seen[m.Name.Value] {
-				l.errorf(l.at(m.Loc), "%s: member %q listed twice", subject, m.Name.Value)
+				l.errorf(l.pos(m.Pos), "%s: member %q listed twice", subject, m.Name.Value)
 				continue
 			}
 			seen[m.Name.Value] = true
 			t.PossibleTypes = append(t.PossibleTypes, m.Name.Value)
 		}
-		t.Loc = l.at(d.Name.Loc)
-	case *ast.EnumDefinition:
+		t.Loc = l.pos(d.Name.Pos)
+	case *language.EnumTypeDefinition:
 		t.Description = l.desc(d.Description)
 		l.directives(subject, d.Directives, locEnum)
 		seen := map[string]bool{}
@@ -402,11 +404,11 @@ func (l *loader) convert(t *Type) {
 		for _, vd := range d.Values {
 			name := vd.Name.Value
 			if seen[name] {
-				l.errorf(l.at(vd.Name.Loc), "enum value %q: declared twice", t.Name+"."+name)
+				l.errorf(l.pos(vd.Name.Pos), "enum value %q: declared twice", t.Name+"."+name)
 				continue
 			}
 			if name == "true" || name == "false" || name == "null" {
-				l.errorf(l.at(vd.Name.Loc), "enum value %q: true, false and null cannot be enum values", t.Name+"."+name)
+				l.errorf(l.pos(vd.Name.Pos), "enum value %q: true, false and null cannot be enum values", t.Name+"."+name)
 			}
 			seen[name] = true
 			dirs := l.directives(fmt.Sprintf("enum value %q", t.Name+"."+name), vd.Directives, locEnumValue)
@@ -422,7 +424,7 @@ func (l *loader) convert(t *Type) {
 				}
 			}
 			if other, dup := stored[ev.Stored]; dup {
-				l.errorf(l.at(vd.Name.Loc), "enum value %q: stored value %q is already %s's", t.Name+"."+name, ev.Stored, t.Name+"."+other)
+				l.errorf(l.pos(vd.Name.Pos), "enum value %q: stored value %q is already %s's", t.Name+"."+name, ev.Stored, t.Name+"."+other)
 			}
 			stored[ev.Stored] = name
 			t.EnumValues = append(t.EnumValues, ev)
@@ -430,12 +432,12 @@ func (l *loader) convert(t *Type) {
 	}
 }
 
-func (l *loader) field(owner *Type, fd *ast.FieldDefinition) *Field {
+func (l *loader) field(owner *Type, fd *language.FieldDefinition) *Field {
 	f := &Field{
 		Name:        fd.Name.Value,
 		Description: l.desc(fd.Description),
 		Type:        l.typeRef(fd.Type),
-		Loc:         l.at(fd.Name.Loc),
+		Loc:         l.pos(fd.Name.Pos),
 	}
 	path := owner.Name + "." + f.Name
 	subject := fmt.Sprintf("field %q", path)
@@ -470,7 +472,8 @@ func (l *loader) field(owner *Type, fd *ast.FieldDefinition) *Field {
 		l.pendingSubscribe(f, d)
 	}
 	seen := map[string]bool{}
-	for _, ad := range fd.Arguments {
+	for i := range fd.Arguments {
+		ad := &fd.Arguments[i]
 		iv := l.inputValue(path+"("+ad.Name.Value+":)", ad, locArgument)
 		if seen[iv.Name] {
 			l.errorf(iv.Loc, "argument %q: declared twice", path+"("+iv.Name+":)")
@@ -482,12 +485,12 @@ func (l *loader) field(owner *Type, fd *ast.FieldDefinition) *Field {
 	return f
 }
 
-func (l *loader) inputValue(path string, d *ast.InputValueDefinition, where dirLocation) *InputValue {
+func (l *loader) inputValue(path string, d *language.InputValueDefinition, where dirLocation) *InputValue {
 	iv := &InputValue{
 		Name:        d.Name.Value,
 		Description: l.desc(d.Description),
 		Type:        l.typeRef(d.Type),
-		Loc:         l.at(d.Name.Loc),
+		Loc:         l.pos(d.Name.Pos),
 		JSONKey:     SnakeCase(d.Name.Value),
 	}
 	kind := "input field"
@@ -499,9 +502,9 @@ func (l *loader) inputValue(path string, d *ast.InputValueDefinition, where dirL
 		l.errorf(iv.Loc, "%s: names starting with __ are reserved for introspection", subject)
 	}
 	if d.DefaultValue != nil {
-		s := literal.Print(d.DefaultValue, nil)
+		s := printDefault(d.DefaultValue)
 		iv.DefaultValue, iv.DefaultLiteral = &s, d.DefaultValue
-		if literal.HasVariable(d.DefaultValue) {
+		if language.UsesVariable(d.DefaultValue) {
 			l.errorf(iv.Loc, "%s: a default value cannot use a variable", subject)
 		}
 	}
@@ -521,7 +524,52 @@ func (l *loader) inputValue(path string, d *ast.InputValueDefinition, where dirL
 	return iv
 }
 
-func (l *loader) desc(sv *ast.StringValue) *string {
+// printDefault prints a default value as introspection shows it:
+// graphql-core's print_ast(ast_from_value(…)), which writes every string
+// quoted, a block string too.
+func printDefault(v language.Value) string { return language.PrintValue(quoted(v)) }
+
+// quoted returns v with its block strings made quoted strings (a copy where
+// one is found; the parsed tree is never changed).
+func quoted(v language.Value) language.Value {
+	switch v := v.(type) {
+	case *language.StringValue:
+		if v.Block {
+			c := *v
+			c.Block = false
+			return &c
+		}
+	case *language.ListValue:
+		var out *language.ListValue
+		for i, item := range v.Values {
+			if q := quoted(item); q != item {
+				if out == nil {
+					out = &language.ListValue{Pos: v.Pos, Values: append([]language.Value(nil), v.Values...)}
+				}
+				out.Values[i] = q
+			}
+		}
+		if out != nil {
+			return out
+		}
+	case *language.ObjectValue:
+		var out *language.ObjectValue
+		for i := range v.Fields {
+			if q := quoted(v.Fields[i].Value); q != v.Fields[i].Value {
+				if out == nil {
+					out = &language.ObjectValue{Pos: v.Pos, Fields: append([]language.ObjectField(nil), v.Fields...)}
+				}
+				out.Fields[i].Value = q
+			}
+		}
+		if out != nil {
+			return out
+		}
+	}
+	return v
+}
+
+func (l *loader) desc(sv *language.StringValue) *string {
 	if sv == nil {
 		return nil
 	}
@@ -529,13 +577,13 @@ func (l *loader) desc(sv *ast.StringValue) *string {
 	return &s
 }
 
-func (l *loader) typeRef(t ast.Type) *TypeRef {
+func (l *loader) typeRef(t language.Type) *TypeRef {
 	switch t := t.(type) {
-	case *ast.Named:
+	case *language.NamedType:
 		return &TypeRef{Named: t.Name.Value}
-	case *ast.List:
+	case *language.ListType:
 		return &TypeRef{List: true, OfType: l.typeRef(t.Type)}
-	case *ast.NonNull:
+	case *language.NonNullType:
 		return &TypeRef{NonNull: true, OfType: l.typeRef(t.Type)}
 	}
 	return &TypeRef{Named: "?"}
@@ -613,25 +661,24 @@ func (l *loader) roots() {
 	}
 	queryLoc := Location{File: l.files[0].name, Line: 1, Column: 1}
 	if d := l.schemaDef; d != nil {
-		queryLoc = l.at(d.Loc)
+		queryLoc = l.pos(d.Pos)
 		l.mutation = ""
 		seen := map[string]bool{}
 		for _, op := range d.OperationTypes {
-			loc := l.at(op.Loc)
-			if seen[op.Operation] {
-				l.errorf(loc, "schema: the %s root is given twice", op.Operation)
+			loc := l.pos(op.Pos)
+			kind := op.Operation.String()
+			if seen[kind] {
+				l.errorf(loc, "schema: the %s root is given twice", kind)
 				continue
 			}
-			seen[op.Operation] = true
+			seen[kind] = true
 			switch op.Operation {
-			case "query":
+			case language.Query:
 				l.query = op.Type.Name.Value
-			case "mutation":
+			case language.Mutation:
 				l.mutation = op.Type.Name.Value
-			case "subscription":
+			case language.Subscription:
 				l.subscription = op.Type.Name.Value
-			default:
-				l.errorf(loc, "schema: %s roots are not supported", op.Operation)
 			}
 		}
 		if !seen["query"] {

@@ -1,6 +1,6 @@
 package schema
 
-import "github.com/graphql-go/graphql/language/ast"
+import "github.com/fraiseql/fraiseql-http/graphqlexec/internal/language"
 
 // This file is the schema model: what the declaration file (docs/schema.md)
 // loads into, and what the planner, the introspection renderer and the
@@ -190,7 +190,7 @@ type InputValue struct {
 	DefaultValue *string // GraphQL literal as introspection prints it; nil when none
 	// DefaultLiteral is the default's parsed literal (nil when none), which
 	// execution coerces when an input field is omitted.
-	DefaultLiteral ast.Value
+	DefaultLiteral language.Value
 	Loc            Location
 	// Column is the view column a root-field argument compares with
 	// (column equality, like v1's find(**kwargs)); empty for where, orderBy,
@@ -319,8 +319,6 @@ type Schema struct {
 	// Directives in introspection order (include, skip, deprecated,
 	// specifiedBy, oneOf).
 	Directives []*Directive
-
-	gqlState // the graphql-go schema for validation, built on first use
 }
 
 // Type returns the named type, or nil.

@@ -9,9 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/graphql-go/graphql/language/ast"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/language"
 
-	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/literal"
 	"github.com/fraiseql/fraiseql-http/pyjson"
 )
 
@@ -106,30 +105,30 @@ func ParseScalarValue(scalar string, v *pyjson.Value) error {
 
 // ParseScalarLiteral checks a literal in the query text against a built-in
 // scalar, as the scalar's parse_literal does in v1.
-func ParseScalarLiteral(scalar string, v ast.Value) error {
+func ParseScalarLiteral(scalar string, v language.Value) error {
 	switch scalar {
 	case "String", "Boolean", "Int", "Float", "ID":
 		ok := false
 		switch v := v.(type) {
-		case *ast.StringValue:
+		case *language.StringValue:
 			ok = scalar == "String" || scalar == "ID"
-		case *ast.BooleanValue:
+		case *language.BooleanValue:
 			ok = scalar == "Boolean"
-		case *ast.IntValue:
+		case *language.IntValue:
 			if scalar == "Int" {
 				n, err := strconv.ParseInt(v.Value, 10, 64)
 				ok = err == nil && n <= math.MaxInt32 && n >= math.MinInt32
 			} else {
 				ok = scalar == "Float" || scalar == "ID"
 			}
-		case *ast.FloatValue:
+		case *language.FloatValue:
 			ok = scalar == "Float"
 		}
 		if !ok {
-			return scalarErr("%s cannot represent a non %s value: %s", scalar, strings.ToLower(scalar), literal.Print(v, nil))
+			return scalarErr("%s cannot represent a non %s value: %s", scalar, strings.ToLower(scalar), printDefault(v))
 		}
 	case "UUID":
-		sv, ok := v.(*ast.StringValue)
+		sv, ok := v.(*language.StringValue)
 		if !ok {
 			return scalarErr("UUID cannot represent non-string literal: %s", literalRepr(v))
 		}
@@ -137,7 +136,7 @@ func ParseScalarLiteral(scalar string, v ast.Value) error {
 			return scalarErr("Invalid UUID string provided: %s", pyStr(sv.Value))
 		}
 	case "DateTime":
-		sv, ok := v.(*ast.StringValue)
+		sv, ok := v.(*language.StringValue)
 		if !ok {
 			return scalarErr("DateTime cannot represent non-string literal: %s", literalRepr(v))
 		}
@@ -145,7 +144,7 @@ func ParseScalarLiteral(scalar string, v ast.Value) error {
 			return scalarErr("Invalid ISO 8601 DateTime: %s", pyStr(sv.Value))
 		}
 	case "Date":
-		sv, ok := v.(*ast.StringValue)
+		sv, ok := v.(*language.StringValue)
 		if !ok {
 			return scalarErr("Date cannot represent non-string literal: %s", literalRepr(v))
 		}
@@ -153,7 +152,7 @@ func ParseScalarLiteral(scalar string, v ast.Value) error {
 			return scalarErr("Invalid ISO 8601 Date: %s", pyStr(sv.Value))
 		}
 	case "Time":
-		sv, ok := v.(*ast.StringValue)
+		sv, ok := v.(*language.StringValue)
 		if !ok {
 			return scalarErr("Time must be a string")
 		}
@@ -163,33 +162,32 @@ func ParseScalarLiteral(scalar string, v ast.Value) error {
 	case "Decimal":
 		var num pyjson.Value
 		switch lv := v.(type) {
-		case *ast.IntValue:
+		case *language.IntValue:
 			num = pyjson.Value{Kind: pyjson.Int, Num: lv.Value}
-		case *ast.FloatValue:
+		case *language.FloatValue:
 			num = pyjson.Value{Kind: pyjson.Float, Num: lv.Value}
-		case *ast.StringValue:
+		case *language.StringValue:
 			num = pyjson.Str(lv.Value)
 		default:
-			return scalarErr("Decimal cannot represent non numeric value: %s", literal.Print(v, nil))
+			return scalarErr("Decimal cannot represent non numeric value: %s", printDefault(v))
 		}
 		if !validDecimal(&num) {
-			return scalarErr("Decimal cannot represent non numeric value: %s", literal.Print(v, nil))
+			return scalarErr("Decimal cannot represent non numeric value: %s", printDefault(v))
 		}
 	case "JSON":
 		switch v := v.(type) {
-		case *ast.StringValue:
+		case *language.StringValue:
 			if !json.Valid([]byte(v.Value)) {
 				return scalarErr("JSON cannot represent non-JSON string: %s", pyStr(v.Value))
 			}
-		case *ast.ObjectValue:
+		case *language.ObjectValue:
 			return scalarErr("Use a String literal containing JSON, not GraphQL object notation")
-		case *ast.ListValue:
+		case *language.ListValue:
 			return scalarErr("Use a String literal containing JSON, not GraphQL list notation")
-		case *ast.IntValue, *ast.FloatValue, *ast.BooleanValue:
+		case *language.IntValue, *language.FloatValue, *language.BooleanValue:
+		case *language.NullValue:
 		default:
-			if v == nil || v.GetKind() != "NullValue" {
-				return scalarErr("JSON cannot represent literal of type %s", v.GetKind()+"Node")
-			}
+			return scalarErr("JSON cannot represent literal of type %s", nodeKind(v))
 		}
 	default:
 		return scalarErr("unknown scalar %q", scalar)
@@ -197,17 +195,40 @@ func ParseScalarLiteral(scalar string, v ast.Value) error {
 	return nil
 }
 
+// nodeKind is the class name graphql-core gives a value node.
+func nodeKind(v language.Value) string {
+	switch v.(type) {
+	case *language.Variable:
+		return "VariableNode"
+	case *language.EnumValue:
+		return "EnumValueNode"
+	case *language.IntValue:
+		return "IntValueNode"
+	case *language.FloatValue:
+		return "FloatValueNode"
+	case *language.StringValue:
+		return "StringValueNode"
+	case *language.BooleanValue:
+		return "BooleanValueNode"
+	case *language.ListValue:
+		return "ListValueNode"
+	case *language.ObjectValue:
+		return "ObjectValueNode"
+	}
+	return "NullValueNode"
+}
+
 // literalRepr is Python's repr of a literal node's .value attribute, which
 // FraiseQL's messages print (None for nodes without one).
-func literalRepr(v ast.Value) string {
+func literalRepr(v language.Value) string {
 	switch v := v.(type) {
-	case *ast.IntValue:
+	case *language.IntValue:
 		return pyStr(v.Value)
-	case *ast.FloatValue:
+	case *language.FloatValue:
 		return pyStr(v.Value)
-	case *ast.EnumValue:
+	case *language.EnumValue:
 		return pyStr(v.Value)
-	case *ast.BooleanValue:
+	case *language.BooleanValue:
 		if v.Value {
 			return "True"
 		}

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/graphql-go/graphql/language/ast"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/language"
 )
 
 // bindSubscription checks the @subscribe bindings of the subscription
@@ -64,7 +64,7 @@ func (l *loader) bindSubscribe(root *Type, f *Field, subject string) {
 	b.Entity = rt.Name
 	if v, ok := strArg(d, "entity"); ok {
 		if !isIdent(v) || len(v) > 63 {
-			l.errorf(l.at(d.Name.Loc), "%s: @subscribe(entity: %q): the entity is the name given to fraiseql_notify_install, a GraphQL type name of at most 63 characters", subject, v)
+			l.errorf(l.pos(d.Name.Pos), "%s: @subscribe(entity: %q): the entity is the name given to fraiseql_notify_install, a GraphQL type name of at most 63 characters", subject, v)
 			return
 		}
 		b.Entity = v
@@ -76,25 +76,25 @@ func (l *loader) bindSubscribe(root *Type, f *Field, subject string) {
 			return
 		}
 	}
-	if lv, ok := arg(d, "operations").(*ast.ListValue); ok {
+	if lv, ok := arg(d, "operations").(*language.ListValue); ok {
 		for _, item := range lv.Values {
-			sv, _ := item.(*ast.StringValue)
+			sv, _ := item.(*language.StringValue)
 			if sv == nil {
 				continue // shape reported already
 			}
 			switch {
 			case sv.Value == "DELETE":
-				l.errorf(l.at(sv.Loc), "%s: @subscribe operations: DELETE cannot be followed: the row is gone and cannot be read back under the subscriber's context", subject)
+				l.errorf(l.pos(sv.Pos), "%s: @subscribe operations: DELETE cannot be followed: the row is gone and cannot be read back under the subscriber's context", subject)
 			case !slices.Contains(subscribeOps, sv.Value):
-				l.errorf(l.at(sv.Loc), "%s: @subscribe operations: unknown operation %q (the operations are \"INSERT\" and \"UPDATE\")", subject, sv.Value)
+				l.errorf(l.pos(sv.Pos), "%s: @subscribe operations: unknown operation %q (the operations are \"INSERT\" and \"UPDATE\")", subject, sv.Value)
 			case slices.Contains(b.Operations, sv.Value):
-				l.errorf(l.at(sv.Loc), "%s: @subscribe operations: %q is listed twice", subject, sv.Value)
+				l.errorf(l.pos(sv.Pos), "%s: @subscribe operations: %q is listed twice", subject, sv.Value)
 			default:
 				b.Operations = append(b.Operations, sv.Value)
 			}
 		}
 		if len(lv.Values) == 0 {
-			l.errorf(l.at(lv.Loc), "%s: @subscribe operations: the list is empty; leave it out to follow INSERT and UPDATE", subject)
+			l.errorf(l.pos(lv.Pos), "%s: @subscribe operations: the list is empty; leave it out to follow INSERT and UPDATE", subject)
 		}
 	} else {
 		b.Operations = slices.Clone(subscribeOps)
@@ -103,11 +103,11 @@ func (l *loader) bindSubscribe(root *Type, f *Field, subject string) {
 	if read.DataColumn == "" {
 		read.DataColumn = "data"
 	}
-	if ov, ok := arg(d, "scope").(*ast.ObjectValue); ok {
+	if ov, ok := arg(d, "scope").(*language.ObjectValue); ok {
 		for _, of := range ov.Fields {
 			col := of.Name.Value
-			loc := l.at(of.Name.Loc)
-			sv, _ := of.Value.(*ast.StringValue)
+			loc := l.pos(of.Name.Pos)
+			sv, _ := of.Value.(*language.StringValue)
 			if sv == nil {
 				continue // shape reported already
 			}

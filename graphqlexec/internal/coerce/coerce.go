@@ -7,7 +7,6 @@ import (
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/language"
-	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/literal"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/validate"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
 	"github.com/fraiseql/fraiseql-http/pyjson"
@@ -335,7 +334,7 @@ func (e *Coercer) Literal(v language.Value, ref *schema.TypeRef, vars map[string
 		}
 		return nullValue, &LiteralError{"unknown enum value"}
 	}
-	if err := schema.ParseScalarLiteral(t.Name, literal.Legacy(v)); err != nil {
+	if err := schema.ParseScalarLiteral(t.Name, v); err != nil {
 		return nullValue, err
 	}
 	switch v := v.(type) {

@@ -2,8 +2,6 @@ package execute
 
 import (
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/language"
-
-	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/literal"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
 )
 
@@ -119,7 +117,7 @@ func (e *Engine) bindableOperation(op *language.OperationDefinition, frags map[s
 			if _, isVar := a.Value.(*language.Variable); isVar && sf != nil && sf.Read != nil && columnArgument(sf.Args, a.Name.Value) {
 				continue
 			}
-			if literal.UsesVariable(a.Value) {
+			if language.UsesVariable(a.Value) {
 				return false
 			}
 		}
@@ -165,7 +163,7 @@ func (w *varWalk) selection(sel language.Selection) bool {
 	switch sel := sel.(type) {
 	case *language.Field:
 		for _, a := range sel.Arguments {
-			if literal.UsesVariable(a.Value) {
+			if language.UsesVariable(a.Value) {
 				return true
 			}
 		}
@@ -190,7 +188,7 @@ func (w *varWalk) selection(sel language.Selection) bool {
 func (w *varWalk) directives(ds []language.Directive) bool {
 	for _, d := range ds {
 		for _, a := range d.Arguments {
-			if literal.UsesVariable(a.Value) {
+			if language.UsesVariable(a.Value) {
 				return true
 			}
 		}

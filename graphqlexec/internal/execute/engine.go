@@ -69,10 +69,6 @@ type Engine struct {
 	v1     bool
 	checks map[*schema.Field]*rowjson.Check
 	hook   ErrorHook // nil: no one listens
-	// defaults are the input fields' declared defaults as literals of our
-	// AST, parsed once from the loader's printed DefaultValue (the loader
-	// parses with graphql-go; its DefaultLiteral is graphql-go's tree).
-	defaults map[*schema.InputValue]language.Value
 	// wholeDocuments turns off column reads (prepare.go columnsOnly): every
 	// read takes the view's document, for tests that compare both paths.
 	wholeDocuments bool
@@ -96,26 +92,7 @@ func NewEngine(s *schema.Schema, db DB, co *coerce.Coercer, timeout time.Duratio
 	if !v1 {
 		e.checks = fieldChecks(s)
 	}
-	e.defaults = inputDefaults(s)
 	return e
-}
-
-// inputDefaults parses the declared default of every input object field
-// (mutation inputs fill omitted fields with them). A default that does not
-// parse is left out; using it is then an internal error (mutationInput).
-func inputDefaults(s *schema.Schema) map[*schema.InputValue]language.Value {
-	out := map[*schema.InputValue]language.Value{}
-	for _, t := range s.Types {
-		for _, f := range t.InputFields {
-			if f.DefaultValue == nil {
-				continue
-			}
-			if lit, err := language.ParseConstValue(*f.DefaultValue, language.Options{}); err == nil {
-				out[f] = lit
-			}
-		}
-	}
-	return out
 }
 
 // Plans are a document's prepared operations, shared by the requests that

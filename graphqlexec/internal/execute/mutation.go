@@ -329,13 +329,9 @@ func (x *Execution) inputObject(v *pyjson.Value, t *schema.Type) (pyjson.Value, 
 		switch {
 		case fv != nil:
 			val = *fv
-		case f.DefaultValue != nil:
-			lit := x.e.defaults[f]
-			if lit == nil {
-				return nullValue, &internalError{"bad default value"}
-			}
+		case f.DefaultLiteral != nil:
 			var err error
-			if val, err = x.e.co.Literal(lit, f.Type, nil); err != nil {
+			if val, err = x.e.co.Literal(f.DefaultLiteral, f.Type, nil); err != nil {
 				return nullValue, &internalError{"bad default value"}
 			}
 		default:

@@ -5,17 +5,19 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	gqlparser "github.com/graphql-go/graphql/language/parser"
 )
 
 // Parsing the documents of testdata/bench (the perf workloads' queries,
 // among them the introspection query of the goldens, and graphql-core's
-// full introspection query; sdl-*: the demo declaration and the builtins)
-// with this package and with graphql-go v0.8.1's
-// parser, which the request path uses today:
+// full introspection query; sdl-*: the demo declaration and the builtins):
 //
 //	cd graphqlexec && GOWORK=off go test ./internal/language/ -run X -bench Parse -benchmem
+//
+// graphql-go v0.8.1's parser, which this one replaced everywhere, measured
+// on the same machine just before it left go.mod (ns/op, allocs/op, ours
+// then graphql-go's): introspection 7,914/20 vs 31,043/567; users-20x3
+// 854/8 vs 2,100/53; users-filtered 1,702/14 vs 4,304/102; sdl-app
+// 32,539/94 vs 74,401/1,296.
 func BenchmarkParse(b *testing.B) {
 	files, err := filepath.Glob("testdata/bench/*.graphql")
 	if err != nil || len(files) == 0 {
@@ -30,20 +32,11 @@ func BenchmarkParse(b *testing.B) {
 		name := strings.TrimSuffix(filepath.Base(fn), ".graphql")
 		// The declarations (sdl-*) are written for graphql-go: "type X {}".
 		opts := Options{AllowEmptyBraces: strings.HasPrefix(name, "sdl-")}
-		b.Run(name+"/ours", func(b *testing.B) {
+		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(q)))
 			for b.Loop() {
 				if _, err := Parse(q, opts); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-		b.Run(name+"/graphql-go", func(b *testing.B) {
-			b.ReportAllocs()
-			b.SetBytes(int64(len(q)))
-			for b.Loop() {
-				if _, err := gqlparser.Parse(gqlparser.ParseParams{Source: q}); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/language"
-	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/literal"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
 )
 
@@ -163,7 +162,7 @@ func (w *walker) checkLiteral(v language.Value) {
 	}
 	// FraiseQL's scalars raise GraphQLError without a node from
 	// parse_literal, which graphql-core reports as raised: no location.
-	if err := schema.ParseScalarLiteral(t.name, literal.Legacy(v)); err != nil {
+	if err := schema.ParseScalarLiteral(t.name, v); err != nil {
 		w.report(err.Error())
 	}
 }
