@@ -1,7 +1,5 @@
 package schema
 
-import "strings"
-
 // assemble builds the Schema: the type list in graphql-core's order, the
 // index, the directives and the contexts.
 func (l *loader) assemble() *Schema {
@@ -103,7 +101,3 @@ func collectTypes(explicit, roots []*Type, dirs []*Directive, resolve func(strin
 	collect(resolve("__Schema"))
 	return out
 }
-
-// isIntrospectionType reports whether a type is one of graphql-core's
-// introspection types.
-func isIntrospectionType(name string) bool { return strings.HasPrefix(name, "__") }
