@@ -138,6 +138,22 @@ class HttpConfig:
     rate_limit: Optional[float] = None
     rate_limit_burst: Optional[int] = None
     rate_limit_key: Optional[str] = None
+    # Connections over max_connections: "wait" in the listen backlog (the
+    # server's default) or "reject" (503 with retry-after; a WebSocket
+    # upgrade is closed with 1013).
+    max_connections_overflow: Optional[str] = None
+
+    # GraphQL over WebSocket (docs/subscriptions.md): "auto" (when the
+    # declaration has subscriptions), "on" or "off"; the upgrade paths, the
+    # NOTIFY channel of change events, and the per-socket limits.
+    subscriptions: Optional[str] = None
+    ws_paths: Optional[Sequence[str]] = _flag(_LIST)
+    subscriptions_channel: Optional[str] = None
+    ws_init_timeout: Optional[float] = _flag(_DURATION)
+    ws_keepalive: Optional[float] = _flag(_DURATION)
+    ws_max_subscriptions: Optional[int] = None
+    ws_queue: Optional[int] = None
+    ws_max_message: Optional[int] = None
 
     # Logs: None sends them to the `fraiseql_http` logger through a pipe;
     # an int is a file descriptor the server writes to (2 is stderr).
