@@ -197,9 +197,9 @@ func TestUnknownMutationStatus(t *testing.T) {
 		want     string
 	}{
 		{"unknown status", "22222222-2222-4222-8222-222222222201", QuirksNone,
-			`{"data":{"deletePost":{"__typename":"DeletePostError","code":500,"errors":[{"code":500,"details":null,"identifier":"unknown_status","message":"The mutation function returned an unknown status \"ok\""}],"message":"Done","status":"ok"}}}`},
+			`{"data":{"deletePost":{"__typename":"DeletePostError","code":500,"errors":[{"identifier":"unknown_status","message":"The mutation function returned an unknown status \"ok\""}],"message":"Done","status":"ok"}}}`},
 		{"NULL status", "22222222-2222-4222-8222-222222222202", QuirksNone,
-			`{"data":{"deletePost":{"__typename":"DeletePostError","code":500,"errors":[{"code":500,"details":null,"identifier":"unknown_status","message":"The mutation function returned a NULL status"}],"message":"Done","status":null}}}`},
+			`{"data":{"deletePost":{"__typename":"DeletePostError","code":500,"errors":[{"identifier":"unknown_status","message":"The mutation function returned a NULL status"}],"message":"Done","status":null}}}`},
 		{"v1: unknown status is a success", "22222222-2222-4222-8222-222222222201", QuirksV197,
 			`{"data":{"deletePost":{"__typename":"DeletePostSuccess","post":{"id":"22222222-2222-4222-8222-222222222201"},"status":"ok"}}}`},
 	}

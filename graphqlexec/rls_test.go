@@ -305,7 +305,7 @@ func TestRowLevelSecurity(t *testing.T) {
 		// Positive control: a mutation that RLS allows goes through when
 		// the function's tenant matches (tenant A's session, A's post).
 		got := string(run(tenantA, `mutation { updatePost(input: {id: "`+postsA[1]+`", title: "renamed"}) { ... on UpdatePostSuccess { status post { title } } } }`))
-		if got != `{"data":{"updatePost":{"__typename":"UpdatePostSuccess","post":{"title":"renamed"},"status":"updated"}}}` {
+		if got != `{"data":{"updatePost":{"__typename":"UpdatePostSuccess","post":{"__typename":"Post","title":"renamed"},"status":"updated"}}}` {
 			t.Errorf("A updates its post: %s", got)
 		}
 	})

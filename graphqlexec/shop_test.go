@@ -83,7 +83,7 @@ func TestShopExample(t *testing.T) {
 		{`mutation { createProduct(input: {name: "", price: 3}) { ... on CreateProductSuccess { product { name } } ... on CreateProductError { code status message } } }`,
 			`{"data":{"createProduct":{"__typename":"CreateProductError","code":422,"message":"A product needs a name","status":"validation:name_required"}}}`},
 		{`mutation { createProduct(input: {name: "Spoon", price: 3.5, tags: ["kitchen"]}) { ... on CreateProductSuccess { status product { name price tags } } ... on CreateProductError { code status message } } }`,
-			`{"data":{"createProduct":{"__typename":"CreateProductSuccess","product":{"name":"Spoon","price":3.5,"tags":["kitchen"]},"status":"created"}}}`},
+			`{"data":{"createProduct":{"__typename":"CreateProductSuccess","product":{"__typename":"Product","name":"Spoon","price":3.5,"tags":["kitchen"]},"status":"created"}}}`},
 		{`{ products(where: {name: {eq: "Spoon"}}) { price } }`,
 			`{"data":{"products":[{"__typename":"Product","price":3.5}]}}`},
 	} {

@@ -1,11 +1,15 @@
 package execute
 
 import (
+	"slices"
+	"strings"
+
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/language"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/coerce"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/mutation"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/rowjson"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
 	"github.com/fraiseql/fraiseql-http/pyjson"
 )
@@ -21,6 +25,9 @@ type mutationPlan struct {
 	// entityType is the entity field's type, v1's entity_type for a row in
 	// the "simple format" (no status).
 	entityType string
+	// entity is the success type's entity field (nil when it has none);
+	// set in the default mode, where projectResult completes the result.
+	entity *schema.Field
 }
 
 // planMutation builds the call and the result shape of a @function field.
@@ -68,15 +75,18 @@ func (x *Execution) planMutation(r *root) *mutationPlan {
 		mp.cfg.EntityKey = entity.JSONKey
 		mp.entityType = entity.Type.NamedType()
 	}
+	if !x.e.v1 {
+		// The result object is built whole and then completed with the
+		// selection (projectResult), as a GraphQL executor does: only what
+		// was selected, under its response key, the entity written as a
+		// read writes a row (quirks 12a and 12c).
+		mp.entity = entity
+		_ = errT
+		return mp
+	}
 	var succGroups []fieldGroup
 	mp.cfg.SuccessFields, succGroups = x.fragmentFields(fn.Success, r.nodes)
 	mp.cfg.ErrorFields, _ = x.fragmentFields(fn.Error, r.nodes)
-	if mp.cfg.ErrorFields == nil && !x.e.v1 {
-		// Without an "... on XError" selection the client selected nothing
-		// of an error result but __typename; v1.9.7 then copies every key
-		// of the returned entity (quirk 12).
-		mp.cfg.ErrorFields, mp.cfg.OmitCode = []string{}, true
-	}
 	if entity != nil {
 		for _, g := range succGroups {
 			if g.nodes[0].Name.Value == entity.Name {
@@ -171,9 +181,10 @@ func (x *Execution) entitySelection(t *schema.Type, nodes []*language.Field) *mu
 // exception.
 func (x *Execution) mutation(p *prepared) Response {
 	type part struct {
-		key string
-		obj pyjson.Value
-		err *gqlerr.Error
+		key  string
+		obj  pyjson.Value
+		err  *gqlerr.Error
+		errs []*gqlerr.Error // completion errors of a result that has data
 	}
 	parts := make([]part, 0, len(p.roots))
 	failed := false
@@ -183,6 +194,11 @@ func (x *Execution) mutation(p *prepared) Response {
 			parts = append(parts, part{key: r.key, obj: gqlerr.Str(x.e.s.Mutation)})
 		case rootMutation:
 			obj, err := x.runMutation(r)
+			if ce, ok := err.(*completionErrors); ok {
+				parts = append(parts, part{key: r.key, obj: ce.obj, errs: ce.errs})
+				failed = true
+				continue
+			}
 			if err != nil {
 				parts = append(parts, part{key: r.key, obj: nullValue, err: x.fieldError(r, x.message(err))})
 				failed = true
@@ -215,6 +231,7 @@ func (x *Execution) mutation(p *prepared) Response {
 		if pt.err != nil {
 			errs = append(errs, pt.err)
 		}
+		errs = append(errs, pt.errs...)
 	}
 	return x.dict(&data, errs)
 }
@@ -264,7 +281,211 @@ func (x *Execution) runMutation(r *root) (pyjson.Value, error) {
 	if res == nil {
 		res = mutation.NoResult()
 	}
-	return mutation.Object(res, &mp.cfg), nil
+	obj := mutation.Object(res, &mp.cfg)
+	if x.e.v1 {
+		return obj, nil
+	}
+	return x.projectResult(r, res, obj)
+}
+
+// projectResult completes the result object full (v1's whole object for
+// res) with the selection of root r: the fields selected on the result's
+// type, under their response keys (aliases), __typename first as v1
+// writes it; the entity and other object fields read from the function's
+// document and written as a read writes a row of their type (projected,
+// aliases, __typename in every object, values checked against the
+// declared types); lists of errors projected on their selection. A value
+// that does not complete is a *completionErrors carrying the field errors
+// with the object (the field's data stays, with nulls where they failed).
+func (x *Execution) projectResult(r *root, res *mutation.Result, full pyjson.Value) (pyjson.Value, error) {
+	tn := ""
+	if v := full.Get("__typename"); v != nil {
+		tn = v.Str
+	}
+	t := x.e.s.Type(tn)
+	out := pyjson.Value{Kind: pyjson.Object, Members: []pyjson.Member{{Key: "__typename", Value: gqlerr.Str(tn)}}}
+	if t == nil {
+		return out, nil
+	}
+	var ferrs []rowjson.FieldError
+	for _, g := range x.collect(tn, selectionSets(r)) {
+		name := g.nodes[0].Name.Value
+		if name == "__typename" {
+			setMember(&out, g.key, gqlerr.Str(tn))
+			continue
+		}
+		f := t.Field(name)
+		if f == nil {
+			continue
+		}
+		ct := x.e.s.Type(f.Type.NamedType())
+		if ct != nil && ct.Kind == schema.KindObject && ct.Name != "Error" {
+			raw := x.resultDocument(r, res, t, f)
+			v, errs, err := x.completeDocument(raw, ct, g)
+			if err != nil {
+				return nullValue, err
+			}
+			rowjson.PrefixErrors(errs, 0, g.key, 0)
+			ferrs = append(ferrs, errs...)
+			setMember(&out, g.key, v)
+			continue
+		}
+		v := full.Get(schema.CamelCase(f.JSONKey))
+		if v == nil {
+			setMember(&out, g.key, nullValue)
+			continue
+		}
+		if ct != nil && ct.Kind == schema.KindObject {
+			setMember(&out, g.key, x.projectPlain(*v, ct, g.nodes))
+			continue
+		}
+		setMember(&out, g.key, *v)
+	}
+	// Keys byte-sorted, the transform's form (AppendJSON sorts too; the
+	// dict path of a result with field errors writes them as they are).
+	slices.SortStableFunc(out.Members, func(a, b pyjson.Member) int { return strings.Compare(a.Key, b.Key) })
+	if len(ferrs) > 0 {
+		rowjson.PrefixErrors(ferrs, 0, r.key, 0)
+		ce := &completionErrors{obj: out}
+		for i := range ferrs {
+			ce.errs = append(ce.errs, x.completionError(&ferrs[i]))
+		}
+		return out, ce
+	}
+	return out, nil
+}
+
+// completionErrors is a mutation result whose entity did not complete
+// with its declared types: the object, with nulls where fields failed,
+// and the field errors to report with it.
+type completionErrors struct {
+	obj  pyjson.Value
+	errs []*gqlerr.Error
+}
+
+func (e *completionErrors) Error() string { return "mutation result does not complete" }
+
+// resultDocument is the stored document behind object field f of result
+// type t: the entity itself for the success type's entity field (or the
+// entity's member of that key when the function wrapped it), else the
+// entity's member named by f's JSON key (v1 copies a wrapper's members,
+// e.g. conflict_user on an error type). nil when there is none.
+func (x *Execution) resultDocument(r *root, res *mutation.Result, t *schema.Type, f *schema.Field) *pyjson.Value {
+	if res.Entity.Kind != pyjson.Object && res.Entity.Kind != pyjson.Array {
+		return nil
+	}
+	if t.Role == schema.RoleSuccess && f == r.mut.entity {
+		if res.Entity.Kind == pyjson.Object {
+			if w := res.Entity.Get(f.JSONKey); w != nil {
+				return w
+			}
+		}
+		return &res.Entity
+	}
+	if res.Entity.Kind == pyjson.Object {
+		return res.Entity.Get(f.JSONKey)
+	}
+	return nil
+}
+
+// completeDocument writes a stored document (or a list of them) of object
+// type ct as a read writes a row, selected by g, and reads it back as a
+// value; the field errors have paths relative to the value.
+func (x *Execution) completeDocument(raw *pyjson.Value, ct *schema.Type, g fieldGroup) (pyjson.Value, []rowjson.FieldError, error) {
+	if raw == nil || raw.Kind == pyjson.Null {
+		return nullValue, nil, nil
+	}
+	node := x.projection(ct, g.nodes)
+	one := func(doc *pyjson.Value) (pyjson.Value, []rowjson.FieldError, error) {
+		if doc.Kind != pyjson.Object {
+			return nullValue, nil, nil
+		}
+		b, err := pyjson.AppendCompact(nil, doc)
+		if err != nil {
+			return nullValue, nil, err
+		}
+		outb, errs, nulled, err := rowjson.AppendRowChecked(nil, b, node, nil)
+		if err != nil {
+			return nullValue, nil, err
+		}
+		if nulled {
+			return nullValue, errs, nil
+		}
+		v, err := pyjson.Decode(outb)
+		return v, errs, err
+	}
+	if raw.Kind != pyjson.Array {
+		return one(raw)
+	}
+	list := pyjson.Value{Kind: pyjson.Array, Items: make([]pyjson.Value, 0, len(raw.Items))}
+	var all []rowjson.FieldError
+	for i := range raw.Items {
+		v, errs, err := one(&raw.Items[i])
+		if err != nil {
+			return nullValue, nil, err
+		}
+		rowjson.PrefixErrors(errs, 0, i, i)
+		all = append(all, errs...)
+		list.Items = append(list.Items, v)
+	}
+	return list, all, nil
+}
+
+// projectPlain keeps, of an object (or each object of a list) of type t
+// that is not a stored document (the error list's Error objects), the
+// fields nodes select, under their response keys; __typename only when
+// selected, as v1 writes these objects.
+func (x *Execution) projectPlain(v pyjson.Value, t *schema.Type, nodes []*language.Field) pyjson.Value {
+	switch v.Kind {
+	case pyjson.Array:
+		out := pyjson.Value{Kind: pyjson.Array, Items: make([]pyjson.Value, len(v.Items))}
+		for i := range v.Items {
+			out.Items[i] = x.projectPlain(v.Items[i], t, nodes)
+		}
+		return out
+	case pyjson.Object:
+	default:
+		return v
+	}
+	sets := make([]*language.SelectionSet, 0, len(nodes))
+	for _, n := range nodes {
+		sets = append(sets, n.SelectionSet)
+	}
+	out := pyjson.Value{Kind: pyjson.Object}
+	for _, g := range x.collect(t.Name, sets) {
+		name := g.nodes[0].Name.Value
+		if name == "__typename" {
+			setMember(&out, g.key, gqlerr.Str(t.Name))
+			continue
+		}
+		f := t.Field(name)
+		if f == nil {
+			continue
+		}
+		fv := v.Get(name)
+		if fv == nil {
+			fv = v.Get(f.JSONKey)
+		}
+		if fv == nil {
+			setMember(&out, g.key, nullValue)
+			continue
+		}
+		if ct := x.e.s.Type(f.Type.NamedType()); ct != nil && ct.Kind == schema.KindObject {
+			setMember(&out, g.key, x.projectPlain(*fv, ct, g.nodes))
+			continue
+		}
+		setMember(&out, g.key, *fv)
+	}
+	return out
+}
+
+// setMember sets key in object o (a later value replaces an earlier one).
+func setMember(o *pyjson.Value, key string, v pyjson.Value) {
+	if p := o.Get(key); p != nil {
+		*p = v
+		return
+	}
+	o.Members = append(o.Members, pyjson.Member{Key: key, Value: v})
 }
 
 var errMutationRow = &internalError{"mutation row has more than one column"}

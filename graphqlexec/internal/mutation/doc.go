@@ -12,9 +12,10 @@
 // It reproduces v1's quirks on purpose (see the compat goldens' README,
 // quirk 12): a filtered entity loses its __typename, lists inside an entity
 // are not projected, an error result without a fragment on the error type
-// receives every key of the entity. Two are fixed behind Config flags that
-// the default mode sets: OmitCode (quirk 12a) and UnknownStatusIsError (12d:
-// a status outside the taxonomy is an error result, not a silent success).
+// receives every key of the entity. The default mode builds the whole
+// object here (no selection filters) and completes it with the selection in
+// internal/execute (quirks 12a to 12c); UnknownStatusIsError (12d) makes a
+// status outside the taxonomy an error result, not a silent success.
 //
 // The package never runs SQL and never decides what a client may see beyond
 // what the row and the selection say; a malformed row is an error for the
