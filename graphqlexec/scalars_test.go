@@ -104,6 +104,7 @@ func TestDateTimeDecimalFilters(t *testing.T) {
 		{`{starts: {nin: ["09:15:00", "23:59:59"]}}`, `starts NOT IN ('09:15', '23:59:59')`},
 		{`{price: {in: ["12.50", 100, 1234567890.99]}}`, `price IN (12.5, 100, 1234567890.99)`},
 		{`{day: {isnull: true}}`, `day IS NULL`},
+		{`{price: {lt: "1e9999", gt: "-1e-999"}}`, `price < 1e9999 AND price > -1e-999`},
 		{`{priceText: {gte: 100}}`, `price >= 100`},
 	} {
 		q := `{ events(where: ` + tt.where + `, orderBy: [{id: ASC}]) { id } }`
@@ -177,6 +178,8 @@ func TestDateTimeDecimalValues(t *testing.T) {
 			`{"data":{"events":[{"__typename":"Event","day":null,"price":null,"starts":null}]},"errors":[{"message":"Date cannot represent non-date value: 20250101","locations":[{"line":1,"column":34}],"path":["events",0,"day"]},{"message":"Invalid time: 7:05. Must be HH:MM or HH:MM:SS format (e.g., '14:30', '09:15:30', '23:59')","locations":[{"line":1,"column":38}],"path":["events",0,"starts"]},{"message":"Decimal cannot represent non numeric value: True","locations":[{"line":1,"column":45}],"path":["events",0,"price"]}]}`},
 		{`{ events(where: {day: {gt: "2025-13-01"}}) { id } }`, ``,
 			`{"errors":[{"message":"Invalid ISO 8601 Date: '2025-13-01'"}]}`},
+		{`{ events(where: {day: {gt: "0000-01-01"}}) { id } }`, ``,
+			`{"errors":[{"message":"Invalid ISO 8601 Date: '0000-01-01'"}]}`},
 		{`{ events(where: {day: {gt: 20250101}}) { id } }`, ``,
 			`{"errors":[{"message":"Date cannot represent non-string literal: '20250101'"}]}`},
 		{`{ events(where: {starts: {gt: "9:00"}}) { id } }`, ``,

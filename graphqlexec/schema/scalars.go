@@ -281,8 +281,8 @@ func pyStr(s string) string { return pyjson.Repr(&pyjson.Value{Kind: pyjson.Stri
 // ValidDate accepts a calendar date written YYYY-MM-DD (what PostgreSQL's
 // date prints and ISO 8601's extended form).
 func ValidDate(s string) bool {
-	if len(s) != 10 {
-		return false
+	if len(s) != 10 || s[:4] == "0000" {
+		return false // Python's date (and PostgreSQL's) has no year 0
 	}
 	_, err := time.Parse("2006-01-02", s)
 	return err == nil
