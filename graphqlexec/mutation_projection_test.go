@@ -33,6 +33,10 @@ func TestMutationProjection(t *testing.T) {
 	}{
 		{e, `mutation { createUser(input: {email: "ana@example.com", firstName: "Ana"}) { __typename } }`,
 			`{"data":{"createUser":{"__typename":"CreateUserError"}}}`},
+		{e, `mutation { made: createUser(input: {email: "ana@example.com", firstName: "Ana"}) { kind: __typename } }`,
+			`{"data":{"made":{"__typename":"CreateUserError","kind":"CreateUserError"}}}`},
+		{v1, `mutation { made: createUser(input: {email: "ana@example.com", firstName: "Ana"}) { ... on CreateUserError { code } } }`,
+			`{"data":{"createUser":{"__typename":"CreateUserError","code":409}}}`},
 		{e, `mutation { createUser(input: {email: "ana@example.com", firstName: "Ana"}) { ... on CreateUserError { st: status who: conflictUser { mail: email profile { bio } } errors { identifier } } } }`,
 			`{"data":{"createUser":{"__typename":"CreateUserError","errors":[{"identifier":"duplicate_email"}],"st":"conflict:duplicate_email","who":{"__typename":"User","mail":"ana@example.com","profile":{"__typename":"Profile","bio":"Builds APIs."}}}}}`},
 		{e, `mutation { createUser(input: {email: "new@example.com", firstName: "New", tags: ["x"]}) { ...S } } fragment S on CreateUserSuccess { user { e: email tags t: tags } }`,

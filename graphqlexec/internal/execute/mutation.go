@@ -183,8 +183,15 @@ func (x *Execution) mutation(p *prepared) Response {
 	type part struct {
 		key  string
 		obj  pyjson.Value
+		proj *projected // the default mode's result (obj then unused)
 		err  *gqlerr.Error
 		errs []*gqlerr.Error // completion errors of a result that has data
+	}
+	appendPart := func(out []byte, pt *part) []byte {
+		if pt.proj != nil {
+			return pt.proj.appendJSON(out)
+		}
+		return mutation.AppendJSON(out, &pt.obj)
 	}
 	parts := make([]part, 0, len(p.roots))
 	failed := false
@@ -193,9 +200,9 @@ func (x *Execution) mutation(p *prepared) Response {
 		case rootTypename:
 			parts = append(parts, part{key: r.key, obj: gqlerr.Str(x.e.s.Mutation)})
 		case rootMutation:
-			obj, err := x.runMutation(r)
+			obj, proj, err := x.runMutation(r)
 			if ce, ok := err.(*completionErrors); ok {
-				parts = append(parts, part{key: r.key, obj: ce.obj, errs: ce.errs})
+				parts = append(parts, part{key: r.key, obj: ce.proj.value(), errs: ce.errs})
 				failed = true
 				continue
 			}
@@ -205,9 +212,17 @@ func (x *Execution) mutation(p *prepared) Response {
 				continue
 			}
 			if len(p.roots) == 1 {
+				if proj != nil {
+					// The response key: an alias is kept (v1 writes the
+					// field's name, quirk 1).
+					out := append(x.dst(512), `{"data":{`...)
+					out = appendKey(out, r.key)
+					out = proj.appendJSON(out)
+					return Response{Body: append(out, "}}"...)}
+				}
 				return Response{Body: mutation.AppendResponse(x.dst(512), r.field.Name, &obj)}
 			}
-			parts = append(parts, part{key: r.key, obj: obj})
+			parts = append(parts, part{key: r.key, obj: obj, proj: proj})
 		}
 	}
 	if !failed {
@@ -220,13 +235,16 @@ func (x *Execution) mutation(p *prepared) Response {
 				out = append(out, ',')
 			}
 			out = appendKey(out, pt.key)
-			out = mutation.AppendJSON(out, &pt.obj)
+			out = appendPart(out, &parts[i])
 		}
 		return Response{Body: append(out, "}}"...)}
 	}
 	data := pyjson.Value{Kind: pyjson.Object}
 	var errs []*gqlerr.Error
 	for _, pt := range parts {
+		if pt.proj != nil {
+			pt.obj = pt.proj.value()
+		}
 		data.Members = append(data.Members, pyjson.Member{Key: pt.key, Value: pt.obj})
 		if pt.err != nil {
 			errs = append(errs, pt.err)
@@ -238,54 +256,97 @@ func (x *Execution) mutation(p *prepared) Response {
 
 // runMutation coerces the input, calls the function and builds the result
 // object.
-func (x *Execution) runMutation(r *root) (pyjson.Value, error) {
+func (x *Execution) runMutation(r *root) (pyjson.Value, *projected, error) {
 	mp := r.mut
 	input, err := x.mutationInput(r, mp)
 	if err != nil {
-		return nullValue, err
+		return nullValue, nil, err
 	}
 	fn := r.field.Function
 	args := make([]any, 0, len(fn.ContextArgs)+1)
 	for _, name := range fn.ContextArgs {
 		v, err := x.contextValue(name)
 		if err != nil {
-			return nullValue, err
+			return nullValue, nil, err
 		}
 		if v == nil {
 			// v1 looks the key up in the GraphQL context and raises
 			// when it is missing.
-			return nullValue, clientErrorf("Required context parameter '%s' not found in GraphQL context", name)
+			return nullValue, nil, clientErrorf("Required context parameter '%s' not found in GraphQL context", name)
 		}
 		args = append(args, v)
 	}
 	args = append(args, input)
 	rows, err := x.query(mp.sql, args)
 	if err != nil {
-		return nullValue, err
+		return nullValue, nil, err
 	}
 	defer rows.Close()
 	var res *mutation.Result
 	if rows.Next() {
 		raw := rows.RawValues()
 		if len(raw) != 1 {
-			return nullValue, errMutationRow
+			return nullValue, nil, errMutationRow
 		}
 		if res, err = mutation.Parse(raw[0], mp.entityType); err != nil {
-			return nullValue, err
+			return nullValue, nil, err
 		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nullValue, err
+		return nullValue, nil, err
 	}
 	if res == nil {
 		res = mutation.NoResult()
 	}
 	obj := mutation.Object(res, &mp.cfg)
 	if x.e.v1 {
-		return obj, nil
+		return obj, nil, nil
 	}
-	return x.projectResult(r, res, obj)
+	proj, err := x.projectResult(r, res, obj)
+	return nullValue, proj, err
+}
+
+// projected is a result completed with its selection: the object, whose
+// members that are completed documents are written from their bytes
+// (raws, by response key) so numbers keep their exact stored form.
+type projected struct {
+	obj  pyjson.Value
+	raws map[string][]byte
+}
+
+// appendJSON writes the object, members in their (sorted) order.
+func (p *projected) appendJSON(dst []byte) []byte {
+	dst = append(dst, '{')
+	for i := range p.obj.Members {
+		m := &p.obj.Members[i]
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = rowjson.AppendString(dst, m.Key)
+		dst = append(dst, ':')
+		if raw, ok := p.raws[m.Key]; ok {
+			dst = append(dst, raw...)
+		} else {
+			dst = mutation.AppendJSON(dst, &m.Value)
+		}
+	}
+	return append(dst, '}')
+}
+
+// value is the object with its documents decoded (the dict path of a
+// result with field errors).
+func (p *projected) value() pyjson.Value {
+	v := p.obj
+	v.Members = slices.Clone(v.Members)
+	for i := range v.Members {
+		if raw, ok := p.raws[v.Members[i].Key]; ok {
+			if d, err := pyjson.Decode(raw); err == nil {
+				v.Members[i].Value = d
+			}
+		}
+	}
+	return v
 }
 
 // projectResult completes the result object full (v1's whole object for
@@ -297,15 +358,17 @@ func (x *Execution) runMutation(r *root) (pyjson.Value, error) {
 // declared types); lists of errors projected on their selection. A value
 // that does not complete is a *completionErrors carrying the field errors
 // with the object (the field's data stays, with nulls where they failed).
-func (x *Execution) projectResult(r *root, res *mutation.Result, full pyjson.Value) (pyjson.Value, error) {
+func (x *Execution) projectResult(r *root, res *mutation.Result, full pyjson.Value) (*projected, error) {
 	tn := ""
 	if v := full.Get("__typename"); v != nil {
 		tn = v.Str
 	}
 	t := x.e.s.Type(tn)
 	out := pyjson.Value{Kind: pyjson.Object, Members: []pyjson.Member{{Key: "__typename", Value: gqlerr.Str(tn)}}}
+	p := &projected{raws: map[string][]byte{}}
 	if t == nil {
-		return out, nil
+		p.obj = out
+		return p, nil
 	}
 	var ferrs []rowjson.FieldError
 	for _, g := range x.collect(tn, selectionSets(r)) {
@@ -321,13 +384,14 @@ func (x *Execution) projectResult(r *root, res *mutation.Result, full pyjson.Val
 		ct := x.e.s.Type(f.Type.NamedType())
 		if ct != nil && ct.Kind == schema.KindObject && ct.Name != "Error" {
 			raw := x.resultDocument(r, res, t, f)
-			v, errs, err := x.completeDocument(raw, ct, g)
+			b, errs, err := x.completeDocument(raw, ct, g)
 			if err != nil {
-				return nullValue, err
+				return nil, err
 			}
 			rowjson.PrefixErrors(errs, 0, g.key, 0)
 			ferrs = append(ferrs, errs...)
-			setMember(&out, g.key, v)
+			setMember(&out, g.key, nullValue)
+			p.raws[g.key] = b
 			continue
 		}
 		v := full.Get(schema.CamelCase(f.JSONKey))
@@ -344,22 +408,23 @@ func (x *Execution) projectResult(r *root, res *mutation.Result, full pyjson.Val
 	// Keys byte-sorted, the transform's form (AppendJSON sorts too; the
 	// dict path of a result with field errors writes them as they are).
 	slices.SortStableFunc(out.Members, func(a, b pyjson.Member) int { return strings.Compare(a.Key, b.Key) })
+	p.obj = out
 	if len(ferrs) > 0 {
 		rowjson.PrefixErrors(ferrs, 0, r.key, 0)
-		ce := &completionErrors{obj: out}
+		ce := &completionErrors{proj: p}
 		for i := range ferrs {
 			ce.errs = append(ce.errs, x.completionError(&ferrs[i]))
 		}
-		return out, ce
+		return p, ce
 	}
-	return out, nil
+	return p, nil
 }
 
 // completionErrors is a mutation result whose entity did not complete
 // with its declared types: the object, with nulls where fields failed,
 // and the field errors to report with it.
 type completionErrors struct {
-	obj  pyjson.Value
+	proj *projected
 	errs []*gqlerr.Error
 }
 
@@ -389,46 +454,48 @@ func (x *Execution) resultDocument(r *root, res *mutation.Result, t *schema.Type
 }
 
 // completeDocument writes a stored document (or a list of them) of object
-// type ct as a read writes a row, selected by g, and reads it back as a
-// value; the field errors have paths relative to the value.
-func (x *Execution) completeDocument(raw *pyjson.Value, ct *schema.Type, g fieldGroup) (pyjson.Value, []rowjson.FieldError, error) {
+// type ct as a read writes a row, selected by g; the field errors have
+// paths relative to the value.
+func (x *Execution) completeDocument(raw *pyjson.Value, ct *schema.Type, g fieldGroup) ([]byte, []rowjson.FieldError, error) {
 	if raw == nil || raw.Kind == pyjson.Null {
-		return nullValue, nil, nil
+		return []byte("null"), nil, nil
 	}
 	node := x.projection(ct, g.nodes)
-	one := func(doc *pyjson.Value) (pyjson.Value, []rowjson.FieldError, error) {
+	one := func(out []byte, doc *pyjson.Value) ([]byte, []rowjson.FieldError, error) {
 		if doc.Kind != pyjson.Object {
-			return nullValue, nil, nil
+			return append(out, "null"...), nil, nil
 		}
 		b, err := pyjson.AppendCompact(nil, doc)
 		if err != nil {
-			return nullValue, nil, err
+			return nil, nil, err
 		}
-		outb, errs, nulled, err := rowjson.AppendRowChecked(nil, b, node, nil)
+		out, errs, nulled, err := rowjson.AppendRowChecked(out, b, node, nil)
 		if err != nil {
-			return nullValue, nil, err
+			return nil, nil, err
 		}
 		if nulled {
-			return nullValue, errs, nil
+			out = append(out, "null"...)
 		}
-		v, err := pyjson.Decode(outb)
-		return v, errs, err
+		return out, errs, nil
 	}
 	if raw.Kind != pyjson.Array {
-		return one(raw)
+		return one(nil, raw)
 	}
-	list := pyjson.Value{Kind: pyjson.Array, Items: make([]pyjson.Value, 0, len(raw.Items))}
+	out := []byte{'['}
 	var all []rowjson.FieldError
 	for i := range raw.Items {
-		v, errs, err := one(&raw.Items[i])
-		if err != nil {
-			return nullValue, nil, err
+		if i > 0 {
+			out = append(out, ',')
+		}
+		var errs []rowjson.FieldError
+		var err error
+		if out, errs, err = one(out, &raw.Items[i]); err != nil {
+			return nil, nil, err
 		}
 		rowjson.PrefixErrors(errs, 0, i, i)
 		all = append(all, errs...)
-		list.Items = append(list.Items, v)
 	}
-	return list, all, nil
+	return append(out, ']'), all, nil
 }
 
 // projectPlain keeps, of an object (or each object of a list) of type t
