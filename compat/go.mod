@@ -8,8 +8,11 @@ require (
 )
 
 require (
+	github.com/fraiseql/fraiseql-http/testdb v0.0.0
 	github.com/jackc/pgpassfile v1.0.0 // indirect
 	github.com/jackc/pgservicefile v0.0.0-20240606120523-5a60cdf6a761 // indirect
 	github.com/stretchr/testify v1.12.1 // indirect
 	golang.org/x/text v0.41.0 // indirect
 )
+
+replace github.com/fraiseql/fraiseql-http/testdb => ../testdb

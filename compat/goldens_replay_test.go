@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/fraiseql/fraiseql-http/testdb"
 )
 
 // requireOrSkip fails in CI (where everything must be present) and skips
@@ -30,10 +32,7 @@ func TestReplayGoldens(t *testing.T) {
 	if testing.Short() {
 		t.Skip("replays the goldens against the real server; not in -short")
 	}
-	adminURL := os.Getenv("FRAISEQL_TEST_DATABASE_URL")
-	if adminURL == "" {
-		requireOrSkip(t, "FRAISEQL_TEST_DATABASE_URL is not set (scripts/devdb.sh prints one)")
-	}
+	adminURL := testdb.URL(t)
 	bin, err := serverBinary()
 	if errors.Is(err, errServerNotWritten) {
 		requireOrSkip(t, err.Error())

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/fraiseql/fraiseql-http/testdb"
 )
 
 func TestServerArgs(t *testing.T) {
@@ -139,10 +141,7 @@ func TestProfileDatabaseName(t *testing.T) {
 // The replayer's own plumbing against a real PostgreSQL: a fresh database per
 // profile with the app SQL loaded, the server started on it, then dropped.
 func TestReplayCreatesAndDropsProfileDatabase(t *testing.T) {
-	adminURL := os.Getenv("FRAISEQL_TEST_DATABASE_URL")
-	if adminURL == "" {
-		requireOrSkip(t, "FRAISEQL_TEST_DATABASE_URL is not set (scripts/devdb.sh prints one)")
-	}
+	adminURL := testdb.URL(t)
 	bin := fakeServerBin(t)
 	want := "HTTP/1.1 200 OK\r\ncontent-length: 22\r\n\r\n{\"marker\":\"loaded é\"}"
 	dir := writeFiles(t, map[string]string{

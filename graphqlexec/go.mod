@@ -4,6 +4,7 @@ go 1.26.0
 
 require (
 	github.com/fraiseql/fraiseql-http/pyjson v0.0.0
+	github.com/fraiseql/fraiseql-http/testdb v0.0.0
 	github.com/jackc/pgx/v5 v5.12.0
 	go.uber.org/goleak v1.3.0
 )
@@ -16,3 +17,5 @@ require (
 )
 
 replace github.com/fraiseql/fraiseql-http/pyjson => ../pyjson
+
+replace github.com/fraiseql/fraiseql-http/testdb => ../testdb

@@ -17,29 +17,15 @@ import (
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
 	"github.com/fraiseql/fraiseql-http/pyjson"
+	"github.com/fraiseql/fraiseql-http/testdb"
 )
 
 // The goldens live in the compat module, copied byte-exact from shared/compat-goldens.
 const goldenRoot = "../compat/testdata/goldens/fraiseql-1.9.7"
 
-// testDB connects to FRAISEQL_TEST_DATABASE_URL (scripts/devdb.sh prints
-// one). Without it the test fails in CI and skips elsewhere.
-func testDB(t testing.TB) *pgx.Conn {
-	t.Helper()
-	url := os.Getenv("FRAISEQL_TEST_DATABASE_URL")
-	if url == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("FRAISEQL_TEST_DATABASE_URL is not set (CI must provide a database)")
-		}
-		t.Skip("FRAISEQL_TEST_DATABASE_URL not set; run scripts/devdb.sh to get one")
-	}
-	conn, err := pgx.Connect(context.Background(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close(context.Background()) })
-	return conn
-}
+// testDB connects to the tests' demo database (testdb: fails in CI
+// without one, skips elsewhere); tests only read through it.
+func testDB(t testing.TB) *pgx.Conn { return testdb.Connect(t) }
 
 func loadBlog(t testing.TB) *schema.Schema {
 	t.Helper()

@@ -3,50 +3,24 @@ package graphqlexec
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"os"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/fraiseql/fraiseql-http/graphqlexec/check"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
+	"github.com/fraiseql/fraiseql-http/testdb"
 )
 
 // TestShopExample is docs/schema.md's "A complete small app": the shop's
 // SQL loaded into an empty database, its declaration checked against it,
 // and the requests the page shows answered with the bytes it shows.
 func TestShopExample(t *testing.T) {
-	admin := testDB(t)
 	ctx := context.Background()
-	var b [6]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		t.Fatal(err)
-	}
-	name := "fraiseql_test_shop_" + hex.EncodeToString(b[:])
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name+" TEMPLATE template0"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-			t.Errorf("drop %s: %v", name, err)
-		}
-	})
-	cfg := admin.Config().Copy()
-	cfg.Database = name
-	conn, err := pgx.ConnectConfig(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close(context.Background()) })
 	sql, err := os.ReadFile("../examples/shop/schema.sql")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := conn.Exec(ctx, string(sql), pgx.QueryExecModeSimpleProtocol); err != nil {
-		t.Fatalf("load the shop: %v", err)
-	}
+	conn := testdb.Scratch(t, "fraiseql_test_shop", string(sql)).Connect(t)
 	// The page shows both files whole: they must stay the files.
 	doc, err := os.ReadFile("../docs/schema.md")
 	if err != nil {

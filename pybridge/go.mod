@@ -18,6 +18,7 @@ require (
 	github.com/fraiseql/fraiseql-http/graphqlexec v0.0.0 // indirect
 	github.com/fraiseql/fraiseql-http/pyjson v0.0.0 // indirect
 	github.com/fraiseql/fraiseql-http/subscriptions v0.0.0 // indirect
+	github.com/fraiseql/fraiseql-http/testdb v0.0.0
 	github.com/go-chi/chi/v5 v5.5.0 // indirect
 	github.com/go-logr/logr v1.4.4 // indirect
 	github.com/go-logr/stdr v1.2.2 // indirect
@@ -62,3 +63,5 @@ replace (
 )
 
 replace github.com/fraiseql/fraiseql-http/subscriptions => ../subscriptions
+
+replace github.com/fraiseql/fraiseql-http/testdb => ../testdb

@@ -5,65 +5,24 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
+	"github.com/fraiseql/fraiseql-http/testdb"
 )
 
-// testDB connects to FRAISEQL_TEST_DATABASE_URL (scripts/devdb.sh prints
-// one, the demo database). Without it the test fails in CI and skips
-// elsewhere.
-func testDB(t *testing.T) *pgx.Conn {
-	t.Helper()
-	url := os.Getenv("FRAISEQL_TEST_DATABASE_URL")
-	if url == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("FRAISEQL_TEST_DATABASE_URL is not set (CI must provide a database)")
-		}
-		t.Skip("FRAISEQL_TEST_DATABASE_URL not set; run scripts/devdb.sh to get one")
-	}
-	conn, err := pgx.Connect(context.Background(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close(context.Background()) })
-	return conn
-}
+// testDB connects to the tests' demo database (testdb: fails in CI
+// without one, skips elsewhere); tests only read through it.
+func testDB(t *testing.T) *pgx.Conn { return testdb.Connect(t) }
 
 // scratchDB creates a database of its own holding setup (the demo
 // database is never written), dropped at cleanup.
 func scratchDB(t *testing.T, setup string) *pgx.Conn {
 	t.Helper()
-	admin := testDB(t)
-	ctx := context.Background()
-	var b [6]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		t.Fatal(err)
-	}
-	name := "check_test_" + hex.EncodeToString(b[:])
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name+" TEMPLATE template0"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-			t.Errorf("drop %s: %v", name, err)
-		}
-	})
-	cfg := admin.Config().Copy()
-	cfg.Database = name
-	conn, err := pgx.ConnectConfig(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close(context.Background()) })
-	if _, err := conn.Exec(ctx, setup, pgx.QueryExecModeSimpleProtocol); err != nil {
-		t.Fatalf("setup: %v", err)
-	}
-	return conn
+	return testdb.Scratch(t, "check_test", setup).Connect(t)
 }
 
 // The demo declaration, subscriptions included, matches the demo database.

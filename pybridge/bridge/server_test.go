@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+
+	"github.com/fraiseql/fraiseql-http/testdb"
 )
 
 func TestMain(m *testing.M) {
@@ -21,15 +23,7 @@ func TestMain(m *testing.M) {
 
 func requireDB(t *testing.T) string {
 	t.Helper()
-	url := os.Getenv("FRAISEQL_TEST_DATABASE_URL")
-	if url == "" {
-		reason := "FRAISEQL_TEST_DATABASE_URL is not set (scripts/devdb.sh prints one)"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(reason)
-		}
-		t.Skip(reason)
-	}
-	return url
+	return testdb.URL(t)
 }
 
 func options(t *testing.T, flags map[string]any) []byte {

@@ -2,8 +2,6 @@ package tvsync
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +9,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/fraiseql/fraiseql-http/testdb"
 )
 
 var blog = filepath.Join("..", "..", "..", "examples", "blog")
@@ -28,52 +28,8 @@ func scratchDB(t *testing.T) *pgx.Conn {
 // tests that need a second session.
 func scratchDBConfig(t *testing.T) (*pgx.Conn, *pgx.ConnConfig) {
 	t.Helper()
-	adminURL := os.Getenv("FRAISEQL_TEST_DATABASE_URL")
-	if adminURL == "" {
-		reason := "FRAISEQL_TEST_DATABASE_URL is not set (scripts/devdb.sh prints one; make test sets it)"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(reason)
-		}
-		t.Skip(reason)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	t.Cleanup(cancel)
-	admin, err := pgx.Connect(ctx, adminURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close(context.Background()) })
-	var rnd [6]byte
-	rand.Read(rnd[:])
-	name := "perf_tvsync_" + hex.EncodeToString(rnd[:])
-	if _, err := admin.Exec(ctx, `CREATE DATABASE "`+name+`" ENCODING 'UTF8' TEMPLATE template0`); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.Exec(context.Background(), `DROP DATABASE "`+name+`" WITH (FORCE)`); err != nil {
-			t.Errorf("drop %s: %v", name, err)
-		}
-	})
-	cfg, err := pgx.ParseConfig(adminURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Database = name
-	conn, err := pgx.ConnectConfig(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close(context.Background()) })
-	for _, f := range []string{"schema.sql", "tv.sql"} {
-		sql, err := os.ReadFile(filepath.Join(blog, f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := conn.Exec(ctx, string(sql)); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-	}
-	return conn, cfg
+	d := testdb.Scratch(t, "perf_tvsync", testdb.File(t, filepath.Join(blog, "schema.sql")), testdb.File(t, filepath.Join(blog, "tv.sql")))
+	return d.Connect(t), d.Config.Copy()
 }
 
 // drift returns, per table, how many rows differ between the v_ view and its
