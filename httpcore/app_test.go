@@ -4,22 +4,15 @@ import (
 	"bytes"
 	"context"
 	"net"
-	"os"
 	"testing"
 	"time"
+
+	"github.com/fraiseql/fraiseql-http/testdb"
 )
 
-func testDatabaseURL(t testing.TB) string {
-	t.Helper()
-	url := os.Getenv("FRAISEQL_TEST_DATABASE_URL")
-	if url == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("FRAISEQL_TEST_DATABASE_URL is not set (required in CI)")
-		}
-		t.Skip("FRAISEQL_TEST_DATABASE_URL is not set; run scripts/devdb.sh and export it")
-	}
-	return url
-}
+// testDatabaseURL is the tests' demo database (testdb: fails in CI without
+// one, skips elsewhere); tests that write use a scratch database.
+func testDatabaseURL(t testing.TB) string { return testdb.URL(t) }
 
 // TestAppServesDemoDatabase starts the whole App on the read-only demo
 // database and replays read goldens through it, then shuts down twice.

@@ -5,16 +5,14 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec"
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/fastapi"
+	"github.com/fraiseql/fraiseql-http/testdb"
 )
 
 const (
@@ -141,42 +139,12 @@ func TestAPQ(t *testing.T) {
 // written) and returns a pool on it; it is dropped at cleanup.
 func testDatabase(t *testing.T) *pgxpool.Pool {
 	t.Helper()
-	url := os.Getenv("FRAISEQL_TEST_DATABASE_URL")
-	if url == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("FRAISEQL_TEST_DATABASE_URL is required in CI")
-		}
-		t.Skip("FRAISEQL_TEST_DATABASE_URL is not set (scripts/devdb.sh prints one)")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	admin, err := pgx.Connect(ctx, url)
+	d := testdb.Scratch(t, "fraiseql_apq_test")
+	pool, err := pgxpool.New(context.Background(), d.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	name := fmt.Sprintf("fraiseql_apq_test_%d", time.Now().UnixNano())
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name+" TEMPLATE template0"); err != nil {
-		admin.Close(ctx)
-		t.Fatal(err)
-	}
-	cfg, err := pgxpool.ParseConfig(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.ConnConfig.Database = name
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		pool.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if _, err := admin.Exec(ctx, "DROP DATABASE "+name+" WITH (FORCE)"); err != nil {
-			t.Errorf("dropping %s: %v", name, err)
-		}
-		admin.Close(ctx)
-	})
+	t.Cleanup(pool.Close)
 	return pool
 }
 

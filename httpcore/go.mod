@@ -36,6 +36,7 @@ require (
 	github.com/fraiseql/fraiseql-http/graphqlexec v0.0.0
 	github.com/fraiseql/fraiseql-http/pyjson v0.0.0
 	github.com/fraiseql/fraiseql-http/subscriptions v0.0.0
+	github.com/fraiseql/fraiseql-http/testdb v0.0.0
 	github.com/go-chi/chi/v5 v5.5.0
 	github.com/gorilla/websocket v1.5.3
 	github.com/jackc/pgx/v5 v5.12.0
@@ -59,3 +60,5 @@ replace (
 )
 
 replace github.com/fraiseql/fraiseql-http/subscriptions => ../subscriptions
+
+replace github.com/fraiseql/fraiseql-http/testdb => ../testdb

@@ -3,8 +3,6 @@ package httpcore
 import (
 	"context"
 	"net"
-	"net/url"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -14,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec"
+	"github.com/fraiseql/fraiseql-http/testdb"
 )
 
 // serveApp starts the whole App on a fresh copy of the demo database (its
@@ -67,35 +66,7 @@ func serveApp(t *testing.T, set func(*Config)) func(raw []byte) string {
 // (dropped at cleanup) and returns its URL.
 func demoDatabase(t *testing.T) string {
 	t.Helper()
-	pool := testDatabase(t)
-	sql, err := os.ReadFile(filepath.Join("..", "examples", "blog", "schema.sql"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	conn, err := pool.Acquire(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Release()
-	// The simple protocol runs the whole script as one multi-statement query.
-	if _, err := conn.Conn().PgConn().Exec(ctx, string(sql)).ReadAll(); err != nil {
-		t.Fatalf("loading the demo schema: %v", err)
-	}
-	// The pool's ConnString is the admin URL it was parsed from: point a
-	// copy of it at the scratch database.
-	name := pool.Config().ConnConfig.Database
-	admin := testDatabaseURL(t)
-	if !strings.Contains(admin, "://") {
-		return admin + " dbname=" + name // key=value form: the last one wins
-	}
-	u, err := url.Parse(admin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.Path = "/" + name
-	return u.String()
+	return testdb.Scratch(t, "fraiseql_httpcore_test", testdb.File(t, filepath.Join("..", "examples", "blog", "schema.sql"))).URL
 }
 
 // exchangeCase is one request with the answer each --quirks mode must give:
@@ -289,7 +260,7 @@ func TestDemoDatabaseIsScratch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(cfg.ConnConfig.Database, "fraiseql_apq_test_") {
+	if !strings.HasPrefix(cfg.ConnConfig.Database, "fraiseql_httpcore_test_") {
 		t.Fatalf("demoDatabase URL %q names database %q", u, cfg.ConnConfig.Database)
 	}
 }

@@ -12,9 +12,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -22,6 +20,8 @@ import (
 	"github.com/gorilla/websocket"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/fraiseql/fraiseql-http/testdb"
 )
 
 type scriptedExecutor struct {
@@ -339,68 +339,12 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 
 // ---- PostgreSQL ----
 
-var adminOnce sync.Mutex
-
 // freshDB creates a database of its own loaded with examples/blog/schema.sql
 // and NotifySQL (tests change rows and triggers, never the shared demo
-// database) and returns its config. Without FRAISEQL_TEST_DATABASE_URL the
-// test fails in CI and skips elsewhere.
+// database) and returns its config; testdb drops it at cleanup.
 func freshDB(t *testing.T) *pgx.ConnConfig {
 	t.Helper()
-	url := os.Getenv("FRAISEQL_TEST_DATABASE_URL")
-	if url == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("FRAISEQL_TEST_DATABASE_URL is not set (CI must provide a database)")
-		}
-		t.Skip("FRAISEQL_TEST_DATABASE_URL not set; run scripts/devdb.sh to get one")
-	}
-	adminOnce.Lock()
-	defer adminOnce.Unlock()
-	ctx := context.Background()
-	admin, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatalf("FRAISEQL_TEST_DATABASE_URL unreachable: %v", err)
-	}
-	defer admin.Close(ctx)
-	name := fmt.Sprintf("fraiseql_subs_test_%d_%d", os.Getpid(), time.Now().UnixNano()%1e9)
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name+" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"); err != nil {
-		t.Fatal(err)
-	}
-	adminCfg, err := pgx.ParseConfig(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		c, err := pgx.ConnectConfig(context.Background(), adminCfg)
-		if err != nil {
-			t.Errorf("drop %s: %v", name, err)
-			return
-		}
-		defer c.Close(context.Background())
-		if _, err := c.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-			t.Errorf("drop %s: %v", name, err)
-		}
-	})
-	cfg, err := pgx.ParseConfig(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Database = name
-	conn, err := pgx.ConnectConfig(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	schema, err := os.ReadFile("../examples/blog/schema.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, script := range []string{string(schema), NotifySQL} {
-		if _, err := conn.Exec(ctx, script, pgx.QueryExecModeSimpleProtocol); err != nil {
-			t.Fatalf("load: %v", err)
-		}
-	}
-	return cfg
+	return testdb.Scratch(t, "fraiseql_subs_test", testdb.File(t, "../examples/blog/schema.sql"), NotifySQL).Config.Copy()
 }
 
 func execSQL(t *testing.T, cfg *pgx.ConnConfig, sql string, args ...any) {

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"net/url"
 	"os"
+	"sync"
 	"testing"
 	"time"
 
@@ -36,6 +37,8 @@ func Connect(t testing.TB) *pgx.Conn {
 	t.Helper()
 	return connect(t, URL(t))
 }
+
+var createMu sync.Mutex
 
 // Database is a scratch database of one test.
 type Database struct {
@@ -80,7 +83,12 @@ func Scratch(t testing.TB, prefix string, scripts ...string) *Database {
 		t.Fatalf("testdb: %s unreachable: %v", EnvURL, err)
 	}
 	defer admin.Close(context.Background())
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name+" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"); err != nil {
+	// One CREATE DATABASE at a time per process: parallel tests then never
+	// meet PostgreSQL's lock on the template.
+	createMu.Lock()
+	_, err = admin.Exec(ctx, "CREATE DATABASE "+name+" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'")
+	createMu.Unlock()
+	if err != nil {
 		t.Fatalf("testdb: create %s: %v", name, err)
 	}
 	t.Cleanup(func() {

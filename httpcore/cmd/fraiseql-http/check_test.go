@@ -5,18 +5,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/fraiseql/fraiseql-http/testdb"
 )
 
 // TestCheckCommand runs `fraiseql-http check` as a user would: each exit
 // code, the mismatches on stdout at their declaration's place.
 func TestCheckCommand(t *testing.T) {
-	url := os.Getenv("FRAISEQL_TEST_DATABASE_URL")
-	if url == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("FRAISEQL_TEST_DATABASE_URL is not set (required in CI)")
-		}
-		t.Skip("FRAISEQL_TEST_DATABASE_URL is not set; run scripts/devdb.sh and export it")
-	}
+	url := testdb.URL(t)
 	dir := t.TempDir()
 	wrong := filepath.Join(dir, "wrong.graphql")
 	os.WriteFile(wrong, []byte(`type User @view(name: "v_user") {

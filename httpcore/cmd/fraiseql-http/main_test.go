@@ -19,6 +19,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/fraiseql/fraiseql-http/testdb"
 )
 
 type syncBuffer struct {
@@ -75,13 +77,7 @@ func servedName(t *testing.T, addr string) string {
 // rewrites the certificate files, sends the process SIGHUP and sees new
 // handshakes get the new certificate; SIGTERM then stops it with exit 0.
 func TestServeTLSReloadOnSIGHUP(t *testing.T) {
-	url := os.Getenv("FRAISEQL_TEST_DATABASE_URL")
-	if url == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("FRAISEQL_TEST_DATABASE_URL is not set (required in CI)")
-		}
-		t.Skip("FRAISEQL_TEST_DATABASE_URL is not set; run scripts/devdb.sh and export it")
-	}
+	url := testdb.URL(t)
 	dir := t.TempDir()
 	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
 	writeCert(t, certFile, keyFile, "before")
