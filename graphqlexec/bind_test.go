@@ -12,6 +12,7 @@ import (
 // same body, SQL and parameters from both. shared says whether the
 // operation must be shared once a request had bindable values.
 func TestBoundOperations(t *testing.T) {
+	t.Parallel()
 	s := loadBlog(t)
 	row := []byte(`{"id": "11111111-1111-4111-8111-111111111101", "role": "admin", "first_name": "Ana", "email": "ana@example.com"}`)
 	const (

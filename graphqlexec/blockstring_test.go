@@ -8,6 +8,7 @@ import (
 
 // TestBlockStringArgument: the value a filter receives is the spec's.
 func TestBlockStringArgument(t *testing.T) {
+	t.Parallel()
 	db := &fakeDB{}
 	e, err := New(loadBlog(t), db, Config{Environment: Production})
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 // exactly what the whole document answers; any other selection reads the
 // document.
 func TestColumnReads(t *testing.T) {
+	t.Parallel()
 	conn := testDB(t)
 	rec := &recordingDB{DB: conn}
 	cols, err := New(loadBlog(t), rec, Config{Environment: Production})

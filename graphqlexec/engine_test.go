@@ -99,6 +99,7 @@ func vars(t testing.TB, s string) *pyjson.Value {
 }
 
 func TestExecuteUnit(t *testing.T) {
+	t.Parallel()
 	s := loadBlog(t)
 	row := []byte(`{"id": "11111111-1111-4111-8111-111111111101", "role": "admin", "first_name": "Ana"}`)
 	tests := []struct {
@@ -158,6 +159,7 @@ func TestExecuteUnit(t *testing.T) {
 }
 
 func TestDocumentCacheReuse(t *testing.T) {
+	t.Parallel()
 	s := loadBlog(t)
 	db := &fakeDB{}
 	e, err := New(s, db, Config{Environment: Production, DocumentCacheSize: 16})
@@ -258,6 +260,7 @@ func executeAppend(t testing.TB, e *Engine, ctx context.Context, req *Request) R
 // graphql-core's print_ast does (recorded with graphql-core 3.2.8): GraphQL
 // escapes for control characters, a block string kept a block string.
 func TestInvalidArgumentLiteral(t *testing.T) {
+	t.Parallel()
 	e, err := New(loadBlog(t), &fakeDB{}, Config{Environment: Production, Quirks: QuirksV197})
 	if err != nil {
 		t.Fatal(err)
@@ -276,6 +279,7 @@ func TestInvalidArgumentLiteral(t *testing.T) {
 }
 
 func TestQuirksSetting(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		in   string
 		want Quirks

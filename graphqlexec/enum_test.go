@@ -46,6 +46,7 @@ type Mutation {
 // field compare the stored value (v1's StringFilter); under --quirks
 // v1.9.7 reads copy the stored value (quirk 3), inputs are still mapped.
 func TestEnumStoredValues(t *testing.T) {
+	t.Parallel()
 	conn, _ := freshDB(t, shirtSetup...)
 	s, err := schema.Load("app.graphql", []byte(shirtDecl))
 	if err != nil {
@@ -95,6 +96,7 @@ func TestEnumStoredValues(t *testing.T) {
 }
 
 func TestEnumStoredLoadErrors(t *testing.T) {
+	t.Parallel()
 	_, err := schema.Load("app.graphql", []byte(`enum Size { SMALL @stored(value: "s") LARGE @stored(value: "s") TINY @stored }
 type Query { a: [T] @read }
 type T @view(name: "v") { size: Size }

@@ -271,6 +271,7 @@ func refIDs(t *testing.T, conn *pgx.Conn, pred, order string) []string {
 }
 
 func TestFiltersDifferential(t *testing.T) {
+	t.Parallel()
 	e, conn := filterEngine(t)
 	for _, c := range filterCases {
 		t.Run(c.where, func(t *testing.T) {
@@ -306,6 +307,7 @@ func TestFiltersDifferential(t *testing.T) {
 // TestOrderByDifferential: orderBy sorts by the declared type (instants
 // for DateTime, numbers for Int and Float), nulls as the smallest value.
 func TestOrderByDifferential(t *testing.T) {
+	t.Parallel()
 	e, conn := filterEngine(t)
 	cases := []struct{ order, ref string }{
 		{`[{"n":"DESC"},{"id":"ASC"}]`, `n DESC NULLS LAST, id`},
@@ -332,6 +334,7 @@ func TestOrderByDifferential(t *testing.T) {
 // values out of range, a regex PostgreSQL refuses, and deep trees each get
 // a GraphQL error that names the argument, never a 500 or SQL text.
 func TestFilterBadInput(t *testing.T) {
+	t.Parallel()
 	e, _ := filterEngine(t)
 	big := make([]string, 10001)
 	for i := range big {
@@ -418,6 +421,7 @@ func TestFilterBadInput(t *testing.T) {
 // errors that name the where argument (graphql-core's words), and the
 // NOT member (a JSON scalar, checked by the planner) names its path.
 func TestFilterBadLiteral(t *testing.T) {
+	t.Parallel()
 	e, _ := filterEngine(t)
 	cases := []struct{ args, want string }{
 		{`where: {n: {gt: "30"}}`, `Int cannot represent non-integer value: \"30\"`},
@@ -456,6 +460,7 @@ func TestFilterBadLiteral(t *testing.T) {
 // TestDemoAgeFilter: the demo app answers users(where: {age: {gt: 30}})
 // with exactly the users of the tenant older than 30, by number.
 func TestDemoAgeFilter(t *testing.T) {
+	t.Parallel()
 	conn := testDB(t)
 	e, err := New(loadBlog(t), conn, Config{Environment: Development})
 	if err != nil {
@@ -493,6 +498,7 @@ func TestDemoAgeFilter(t *testing.T) {
 // table's index (sequential scans are disabled so the small demo table
 // shows the plan a large one gets).
 func TestColumnFilterUsesIndex(t *testing.T) {
+	t.Parallel()
 	conn := testDB(t)
 	rec := &recordingDB{DB: conn}
 	e, err := New(loadBlog(t), rec, Config{Environment: Development})
@@ -534,6 +540,7 @@ func TestColumnFilterUsesIndex(t *testing.T) {
 // TestDemoCommentsFilter: a list of objects is filtered by a partial JSON
 // object (docs/schema.md's example): the posts with a comment by Ana Silva.
 func TestDemoCommentsFilter(t *testing.T) {
+	t.Parallel()
 	conn := testDB(t)
 	e, err := New(loadBlog(t), conn, Config{Environment: Development})
 	if err != nil {

@@ -140,6 +140,7 @@ var timeMS = regexp.MustCompile(`"time_ms":[0-9.e+-]+`)
 // except the cases of goldenDivergences, which must answer their bytes.
 // The mutation exchanges change rows: TestGoldenMutations runs them.
 func TestGoldens(t *testing.T) {
+	t.Parallel()
 	conn := testDB(t)
 	s := loadBlog(t)
 	profiles := map[string]Config{
@@ -231,6 +232,7 @@ var goldenDivergences = map[string]struct{ body, reason string }{
 // update, the conflict on an existing email). Requests of the auth profile
 // carry the claims of their bearer token, as the HTTP layer would pass them.
 func TestGoldenMutations(t *testing.T) {
+	t.Parallel()
 	s := loadBlog(t)
 	profiles := []struct {
 		name string

@@ -12,6 +12,7 @@ import (
 // Hooks.Error hears each error a response reports, with its class, the
 // client's text and the cause the client never sees.
 func TestErrorHook(t *testing.T) {
+	t.Parallel()
 	s := loadBlog(t)
 	cause := errors.New("dial unix /run/postgresql/.s.PGSQL.5432: connect: no such file or directory")
 	pgErr := &pgconn.PgError{Code: "22P02", Message: `invalid input syntax for type integer: "x"`}
@@ -86,6 +87,7 @@ func TestErrorHook(t *testing.T) {
 // Without a hook nothing changes (the engine's other tests), and a
 // response without errors calls no hook.
 func TestErrorHookQuietOnSuccess(t *testing.T) {
+	t.Parallel()
 	calls := 0
 	e, err := New(loadBlog(t), &fakeDB{rows: [][]byte{[]byte(`{"id": "11111111-1111-4111-8111-111111111101"}`)}},
 		Config{Hooks: Hooks{Error: func(context.Context, ErrorEvent) { calls++ }}})

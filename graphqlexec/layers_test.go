@@ -11,6 +11,7 @@ import (
 // graphql-go: the declaration loader and the request path (parse,
 // validate, plan, execute, introspection) read internal/language's tree.
 func TestLayers(t *testing.T) {
+	t.Parallel()
 	const root = "github.com/fraiseql/fraiseql-http/graphqlexec"
 	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .Imports " "}}`, "./...").Output()
 	if err != nil {

@@ -57,6 +57,7 @@ func at(q string, off int) gqlerr.Location {
 // TestLimits puts each limit just at a document's measure (it passes) and
 // one below (it fails with the limit's message at the right place).
 func TestLimits(t *testing.T) {
+	t.Parallel()
 	intro := introspectionQuery(t)
 	// 21 nested fields: __schema types fields type ofType×16 name.
 	deep := "{ __schema { types { fields { type { " + nested("ofType", 16, "name") + " } } } } }"
@@ -115,6 +116,7 @@ func TestLimits(t *testing.T) {
 }
 
 func TestLimitsConfig(t *testing.T) {
+	t.Parallel()
 	s := loadBlog(t)
 	for _, cfg := range []Config{{MaxQueryBytes: -1}, {MaxQueryTokens: -1}, {MaxQueryDepth: -1}, {MaxQueryFields: -1}, {ExecutionTimeout: -1}} {
 		if _, err := New(s, &fakeDB{}, cfg); err == nil {
@@ -135,6 +137,7 @@ func TestLimitsConfig(t *testing.T) {
 // size limit is checked before the cache, so an oversized text is never
 // stored.
 func TestLimitsCached(t *testing.T) {
+	t.Parallel()
 	e, err := New(loadBlog(t), &fakeDB{}, Config{MaxQueryDepth: 2, MaxQueryBytes: 100})
 	if err != nil {
 		t.Fatal(err)
@@ -294,6 +297,7 @@ func TestWorstCasesLinear(t *testing.T) {
 
 // TestTooManyErrors: graphql-core stops at 100 errors and says so.
 func TestTooManyErrors(t *testing.T) {
+	t.Parallel()
 	q := "{ " + strings.Repeat("nope ", 150) + "}"
 	for _, cfg := range []Config{{}, {Environment: Production}} {
 		if cfg.Environment == Production {

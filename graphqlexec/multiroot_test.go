@@ -16,6 +16,7 @@ import (
 // keeps its whole selection under its response key, and under --quirks
 // v1.9.7 v1's recorded losses come back.
 func TestAliasesAndMultiRoot(t *testing.T) {
+	t.Parallel()
 	conn := testDB(t)
 	s := loadBlog(t)
 	const ana, bruno = "11111111-1111-4111-8111-111111111101", "11111111-1111-4111-8111-111111111102"
@@ -73,6 +74,7 @@ func TestAliasesAndMultiRoot(t *testing.T) {
 // merge) and checks, against the demo database, that each response is the
 // merge of the responses to its roots asked one at a time.
 func TestMultiRootReference(t *testing.T) {
+	t.Parallel()
 	conn := testDB(t)
 	s := loadBlog(t)
 	e, err := New(s, conn, Config{Environment: Development})

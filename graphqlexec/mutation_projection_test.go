@@ -12,6 +12,7 @@ import (
 // selected, a stored value that does not fit its type a field error with
 // its path (the rest of the result kept). v1.9.7's objects under quirks.
 func TestMutationProjection(t *testing.T) {
+	t.Parallel()
 	conn, _ := freshDB(t,
 		// A post whose stored document breaks its type: view_count is text.
 		`CREATE OR REPLACE FUNCTION delete_post(input_tenant_id uuid, input jsonb) RETURNS mutation_response

@@ -18,6 +18,7 @@ var updateRow = []byte(`{"status": "updated", "message": "Post updated", "entity
 // TestMutationUnit covers the mutation paths no recording shows, against a
 // fake database: what is sent, and what comes back for failures.
 func TestMutationUnit(t *testing.T) {
+	t.Parallel()
 	s := loadBlog(t)
 	tests := []struct {
 		name     string
@@ -110,6 +111,7 @@ func TestMutationUnit(t *testing.T) {
 // own jsonb output for the same values: the text v1's parameters were
 // logged with.
 func TestJSONBTextMatchesPostgreSQL(t *testing.T) {
+	t.Parallel()
 	conn := testDB(t)
 	inputs := []string{
 		`{"title": "a\"b\\c\u0001\u001fé田😀\n\t/", "id": "x", "rating": 1e-5, "zz": 1.5e16, "z": -2.5e-7, "n": 4.0, "big": 123456789012345678901234567890}`,
@@ -154,6 +156,7 @@ func BenchmarkExecuteMutation(b *testing.B) {
 // is sent with the default's value (strings with escapes, ints, lists), as
 // graphql-core coerces it; absent fields without a default are null.
 func TestMutationInputDefaults(t *testing.T) {
+	t.Parallel()
 	src, err := os.ReadFile("../examples/blog/app.graphql")
 	if err != nil {
 		t.Fatal(err)
@@ -185,6 +188,7 @@ func TestMutationInputDefaults(t *testing.T) {
 // and nothing reports a success the function never promised; under
 // --quirks v1.9.7 both are successes, as v1 answers.
 func TestUnknownMutationStatus(t *testing.T) {
+	t.Parallel()
 	conn, _ := freshDB(t,
 		`CREATE OR REPLACE FUNCTION delete_post(input_tenant_id uuid, input jsonb) RETURNS mutation_response
 		 LANGUAGE sql AS $$ SELECT ROW(CASE WHEN input->>'id' LIKE '%01' THEN 'ok' END, 'Done', input->>'id', 'Post',

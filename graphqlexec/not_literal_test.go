@@ -12,6 +12,7 @@ import (
 // the complement of the filter's rows; under --quirks v1.9.7 the literal
 // is refused with v1's JSON message.
 func TestNotLiteral(t *testing.T) {
+	t.Parallel()
 	conn := testDB(t)
 	s := loadBlog(t)
 	ctx := context.Background()

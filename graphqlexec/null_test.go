@@ -8,6 +8,7 @@ import (
 
 // TestNullExecution: the planner sees a real null.
 func TestNullExecution(t *testing.T) {
+	t.Parallel()
 	s := loadBlog(t)
 	row := []byte(`{"id": "11111111-1111-4111-8111-111111111101"}`)
 	tests := []struct {
@@ -48,6 +49,7 @@ func TestNullExecution(t *testing.T) {
 // TestNullNonNull: a null where the type is non-null is graphql-core's
 // validation error in development and an argument error in production.
 func TestNullNonNull(t *testing.T) {
+	t.Parallel()
 	s := loadBlog(t)
 	q := `mutation { createUser(input: {email: null, firstName: "A"}) { __typename } }`
 	e, err := New(s, &fakeDB{}, Config{})

@@ -11,6 +11,7 @@ import (
 // refused with v1's errors); under v1.9.7 quirks production runs only the
 // introspection rule and ignores what it does not know (quirk 8).
 func TestProductionValidates(t *testing.T) {
+	t.Parallel()
 	conn := testDB(t)
 	s := loadBlog(t)
 	introspectionRefused := `{"errors":[{"message":"GraphQL introspection has been disabled, but the requested query contained the field '__schema'.","locations":[{"line":1,"column":3}]},{"message":"GraphQL introspection has been disabled, but the requested query contained the field 'queryType'.","locations":[{"line":1,"column":14}]}]}`
@@ -52,6 +53,7 @@ func TestProductionValidates(t *testing.T) {
 }
 
 func TestIntrospectionOnly(t *testing.T) {
+	t.Parallel()
 	e, err := New(loadBlog(t), &fakeDB{}, Config{})
 	if err != nil {
 		t.Fatal(err)
@@ -90,6 +92,7 @@ func TestIntrospectionOnly(t *testing.T) {
 // answered in both modes (v1.9.7's engine refused it: a plain bug, not a
 // quirk kept under --quirks v1.9.7).
 func TestArgsIncludeDeprecated(t *testing.T) {
+	t.Parallel()
 	for _, q := range []Quirks{QuirksNone, QuirksV197} {
 		e, err := New(loadBlog(t), &fakeDB{}, Config{Quirks: q})
 		if err != nil {

@@ -159,6 +159,7 @@ func ownedIDs(t *testing.T, admin *pgx.Conn, table, tenant string) []string {
 }
 
 func TestRowLevelSecurity(t *testing.T) {
+	t.Parallel()
 	admin, app := rlsDB(t)
 	s := rlsSchema(t)
 	e, err := New(s, app, Config{Environment: Production})

@@ -11,6 +11,7 @@ import (
 // answer with graphql-core's cycle error instead, in every environment
 // that runs the full rule set.
 func TestFragmentCycles(t *testing.T) {
+	t.Parallel()
 	docs := []struct{ doc, want string }{
 		{`{ users { ...F } } fragment F on User { ...G } fragment G on User { ...F }`, `Cannot spread fragment 'F' within itself via 'G'.`},
 		{`{ users { ...F } } fragment F on User { ...F }`, `Cannot spread fragment 'F' within itself.`},

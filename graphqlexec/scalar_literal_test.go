@@ -15,6 +15,7 @@ import (
 // ValuesOfCorrectTypeRule reports as raised: no locations. No golden
 // records one of these exchanges.
 func TestFraiseQLScalarLiterals(t *testing.T) {
+	t.Parallel()
 	e, err := New(loadBlog(t), &fakeDB{}, Config{})
 	if err != nil {
 		t.Fatal(err)

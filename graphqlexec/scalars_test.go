@@ -63,6 +63,7 @@ func eventEngine(t *testing.T, setup ...string) (*Engine, *pgx.Conn) {
 // TimeFilter and DecimalFilter, on the document and on the column, against
 // the same condition written in plain SQL over the same rows.
 func TestDateTimeDecimalFilters(t *testing.T) {
+	t.Parallel()
 	e, conn := eventEngine(t)
 	ctx := context.Background()
 	ids := func(where string) string {
@@ -165,6 +166,7 @@ func idList(t *testing.T, body []byte) string {
 // stored, decimals with their stored digits (a numeric string becomes the
 // number), values that are not of the type as field errors.
 func TestDateTimeDecimalValues(t *testing.T) {
+	t.Parallel()
 	e, _ := eventEngine(t, `INSERT INTO tb_event VALUES
 	  (6, NULL, NULL, NULL, '{"day": "2025-02-30", "starts": "25:00", "price": "12,5"}'),
 	  (7, NULL, NULL, NULL, '{"day": 20250101, "starts": "7:05", "price": true}')`)

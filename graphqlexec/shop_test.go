@@ -15,6 +15,7 @@ import (
 // SQL loaded into an empty database, its declaration checked against it,
 // and the requests the page shows answered with the bytes it shows.
 func TestShopExample(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	sql, err := os.ReadFile("../examples/shop/schema.sql")
 	if err != nil {

@@ -26,6 +26,7 @@ func loadBlogSubscriptions(t testing.TB) *schema.Schema {
 // Prepare classifies documents and refuses what an HTTP request would be
 // refused for, plus subscriptions that do not select one @subscribe field.
 func TestPrepareKinds(t *testing.T) {
+	t.Parallel()
 	e, err := New(loadBlogSubscriptions(t), testDB(t), Config{})
 	if err != nil {
 		t.Fatal(err)
@@ -65,6 +66,7 @@ func TestPrepareKinds(t *testing.T) {
 // case, the tenant from the claims, a key equal exactly when the read is
 // the same.
 func TestPrepareSubscriptionRouting(t *testing.T) {
+	t.Parallel()
 	e, err := New(loadBlogSubscriptions(t), testDB(t), Config{})
 	if err != nil {
 		t.Fatal(err)
@@ -109,6 +111,7 @@ func TestPrepareSubscriptionRouting(t *testing.T) {
 // context: a row of another tenant, or one the where input excludes, is
 // not delivered.
 func TestOperationRead(t *testing.T) {
+	t.Parallel()
 	e, err := New(loadBlogSubscriptions(t), testDB(t), Config{Environment: Production})
 	if err != nil {
 		t.Fatal(err)

@@ -23,6 +23,7 @@ func (b *blockingDB) Query(ctx context.Context, _ string, _ ...any) (pgx.Rows, e
 }
 
 func TestExecutionTimeout(t *testing.T) {
+	t.Parallel()
 	const timeout = 50 * time.Millisecond
 	want := `{"data":{"users":null},"errors":[{"message":"canceling statement due to statement timeout","locations":[{"line":1,"column":3}],"path":["users"]}],"extensions":{"execution":{"mode":"unified_rust","time_ms":T}}}`
 	type key struct{}
@@ -54,6 +55,7 @@ func (s sleepDB) Query(ctx context.Context, _ string, _ ...any) (pgx.Rows, error
 }
 
 func TestExecutionTimeoutPostgres(t *testing.T) {
+	t.Parallel()
 	conn := testDB(t)
 	e, err := New(loadBlog(t), sleepDB{conn}, Config{ExecutionTimeout: 200 * time.Millisecond, Environment: Production})
 	if err != nil {

@@ -54,6 +54,7 @@ func gadgetEngines(t *testing.T) (typed, v1 *Engine) {
 // as graphql-core executes them, against rows of a database of the test's
 // own; under --quirks v1.9.7 the same rows come out as v1 wrote them.
 func TestTypedResults(t *testing.T) {
+	t.Parallel()
 	typed, v1 := gadgetEngines(t)
 	const all = `{ id name nickname count weight color colors tags spec { maker size } extra }`
 	one := func(id string) string { return `{ gadget(id: "` + id + `") ` + all + ` }` }

@@ -27,6 +27,7 @@ func scratchDB(t *testing.T, setup string) *pgx.Conn {
 
 // The demo declaration, subscriptions included, matches the demo database.
 func TestDemoMatches(t *testing.T) {
+	t.Parallel()
 	conn := testDB(t)
 	s, err := schema.LoadFiles("../../examples/blog/app.graphql", "../../examples/blog/subscriptions.graphql")
 	if err != nil {
@@ -108,6 +109,7 @@ type Mutation {
 
 // Every kind of mismatch, each at its declaration's line and column.
 func TestMismatches(t *testing.T) {
+	t.Parallel()
 	conn := scratchDB(t, scratchSQL)
 	s, err := schema.Load("app.graphql", []byte(scratchDecl))
 	if err != nil {
@@ -148,6 +150,7 @@ func TestMismatches(t *testing.T) {
 // Privileges are checked as the connecting role: a role that may not read
 // the view or run the function is told so.
 func TestPrivileges(t *testing.T) {
+	t.Parallel()
 	admin := testDB(t)
 	var b [4]byte
 	if _, err := rand.Read(b[:]); err != nil {
@@ -207,6 +210,7 @@ type Mutation { ok(input: In!): Res @function(name: "ok_fn", context: ["tenant"]
 
 // A connection that fails is a CatalogError, not a finding.
 func TestCatalogError(t *testing.T) {
+	t.Parallel()
 	conn := testDB(t)
 	s, err := schema.LoadFile("../../examples/blog/app.graphql")
 	if err != nil {

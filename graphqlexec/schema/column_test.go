@@ -10,6 +10,7 @@ import (
 // kept on the field and reachable from the generated where and orderBy
 // inputs; elsewhere it is a load error.
 func TestFieldColumn(t *testing.T) {
+	t.Parallel()
 	s, err := Load("app.graphql", []byte(`schema { query: Query }
 type User @view(name: "v_user") { id: UUID @column(name: "id") age: Int @column(name: "user_age") tags: [String] profile: Profile }
 type Profile { bio: String }

@@ -16,6 +16,7 @@ type Profile { bio: String }
 var baseM = strings.Replace(base, "{ query: Query }", "{ query: Query mutation: Mutation }", 1)
 
 func TestLoadErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		src  string
@@ -127,6 +128,7 @@ type X @view(name: "v") { a: Int @jsonb(key: "a-b") }
 }
 
 func TestLoadDemoBindings(t *testing.T) {
+	t.Parallel()
 	s := loadDemo(t)
 	q := s.Type("Query")
 	users, user := q.Field("users"), q.Field("user")
@@ -167,6 +169,7 @@ func TestLoadDemoBindings(t *testing.T) {
 }
 
 func TestCasing(t *testing.T) {
+	t.Parallel()
 	// Expected values computed with FraiseQL v1's functions in Python.
 	snake := map[string]string{"firstName": "first_name", "id": "id", "HTTPTimeout": "http_timeout", "dns1Id": "dns1_id",
 		"userID": "user_id", "_private": "_private", "__typename": "__typename", "ABC": "abc", "aB": "a_b", "a1B2": "a1_b2",
@@ -208,6 +211,7 @@ func FuzzLoad(f *testing.F) {
 }
 
 func TestContextSessionVariable(t *testing.T) {
+	t.Parallel()
 	s, err := Load("app.graphql", []byte(`schema @context(name: "tenant_id", claim: "tid", type: "uuid", sessionVariable: "app.tenant_id") @context(name: "user_id", claim: "sub") { query: Query }
 type User @view(name: "v_user") { id: UUID }
 type Query { users: [User] @read(scope: {tenant_id: "tenant_id"}) }

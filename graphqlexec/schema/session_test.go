@@ -8,6 +8,7 @@ import (
 // TestValidSessionVarName: the one rule for session variable names (the
 // declaration's, the server's claim mappings, a request's).
 func TestValidSessionVarName(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("a", 63)
 	for name, want := range map[string]bool{
 		"app.tenant_id":     true,

@@ -14,6 +14,7 @@ type Query { posts: [Post] @read }
 `
 
 func TestSubscribeErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		src  string
@@ -75,6 +76,7 @@ type Query { posts: [Post] @read }
 }
 
 func TestSubscribeBinding(t *testing.T) {
+	t.Parallel()
 	s, err := Load("app.graphql", []byte(subBase+`type Subscription {
   postUpdated(id: UUID, title: String): Post @subscribe(scope: {tenant_id: "tenant_id"}, operations: ["UPDATE"])
   postById(postId: UUID @column(name: "id")): Post @subscribe(entity: "Article", idColumn: "id", view: "app.v_post_live")
@@ -115,6 +117,7 @@ func TestSubscribeBinding(t *testing.T) {
 // A declaration in several files: types used across files, errors located
 // in the file they are in, a syntax error blamed on its own file.
 func TestLoadSources(t *testing.T) {
+	t.Parallel()
 	app := Source{Name: "app.graphql", Body: []byte(subBase)}
 	subs := Source{Name: "subs.graphql", Body: []byte("# subscriptions\ntype Subscription {\n  postUpdated(id: UUID): Post @subscribe\n}\n")}
 	s, err := LoadSources(app, subs)

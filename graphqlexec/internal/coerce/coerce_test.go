@@ -15,6 +15,7 @@ import (
 // get_variable_values gives them (recorded with python3), and UUIDs in
 // Python's str(uuid.UUID(…)) form.
 func TestVariables(t *testing.T) {
+	t.Parallel()
 	s, err := schema.LoadFile("../../../examples/blog/app.graphql")
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 )
 
 func TestDeadlinesShared(t *testing.T) {
+	t.Parallel()
 	d := newDeadlines(64 * time.Second) // a one-second grain
 	start := time.Now().Truncate(time.Second).Add(100 * time.Millisecond)
 	a, cancelA := d.context(context.Background(), start)

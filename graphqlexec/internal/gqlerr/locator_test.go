@@ -6,6 +6,7 @@ import (
 )
 
 func TestLocationAt(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		body string
 		off  int
@@ -53,6 +54,7 @@ func offsets(n int) []int {
 }
 
 func TestLocator(t *testing.T) {
+	t.Parallel()
 	for _, body := range []string{
 		"",
 		"{ a }",

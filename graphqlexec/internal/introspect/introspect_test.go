@@ -88,6 +88,7 @@ func runIntrospection(t *testing.T, s *schema.Schema, reqBody []byte, vars map[s
 // TestIntrospectionGolden checks that the data FraiseQL v1.9.7 answered to
 // the recorded introspection queries is reproduced byte for byte.
 func TestIntrospectionGolden(t *testing.T) {
+	t.Parallel()
 	s := loadDemo(t)
 	for _, name := range []string{"introspection-full", "introspection-type"} {
 		t.Run(name, func(t *testing.T) {

@@ -223,6 +223,7 @@ func nodeList(doc *Document) [][]any {
 }
 
 func TestCorpus(t *testing.T) {
+	t.Parallel()
 	b, err := os.ReadFile(oraclePath)
 	if err != nil {
 		t.Fatal(err)
@@ -300,6 +301,7 @@ func checkEntry(t *testing.T, n int, src string, want oracleEntry) bool {
 // TestOracleUpToDate re-runs graphql-core (opt in: FRAISEQL_ORACLE=1) and
 // requires the checked-in oracle output to be exactly what it prints now.
 func TestOracleUpToDate(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("FRAISEQL_ORACLE") == "" {
 		t.Skip("set FRAISEQL_ORACLE=1 to re-run graphql-core 3.2.8 (python3) against the checked-in oracle output")
 	}
@@ -331,6 +333,7 @@ func TestOracleUpToDate(t *testing.T) {
 // and print_ast (testdata/value-oracle.jsonl): PrintValue is the one
 // literal printer of the engine.
 func TestValueCorpus(t *testing.T) {
+	t.Parallel()
 	b, err := os.ReadFile(valueOraclePath)
 	if err != nil {
 		t.Fatal(err)
@@ -373,6 +376,7 @@ func TestValueCorpus(t *testing.T) {
 // and by us; every answer must agree. Differences found this way belong in
 // the corpus.
 func TestOracleRandom(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("FRAISEQL_ORACLE") == "" {
 		t.Skip("set FRAISEQL_ORACLE=1 to compare random documents with graphql-core 3.2.8 (python3)")
 	}

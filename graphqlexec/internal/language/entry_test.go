@@ -9,6 +9,7 @@ import (
 // ParseType and ParseConstValue against graphql-core 3.2.8's parse_type and
 // parse_const_value (answers recorded from it).
 func TestParseTypeAndConstValue(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		fn   func(string, Options) (any, error)
 		src  string
@@ -45,6 +46,7 @@ func parseConstAny(s string, o Options) (any, error) { return ParseConstValue(s,
 
 // A failed parse returns no partial result.
 func TestNoPartialResult(t *testing.T) {
+	t.Parallel()
 	if doc, err := Parse("{ a } {", Options{}); doc != nil || err == nil {
 		t.Errorf("Parse: %v, %v", doc, err)
 	}
@@ -59,6 +61,7 @@ func TestNoPartialResult(t *testing.T) {
 // Parsers are pooled: a document must not share memory with later parses,
 // and Parse must be safe for concurrent use (run with -race).
 func TestParsesAreIndependent(t *testing.T) {
+	t.Parallel()
 	docs := corpusEntries(t)
 	var kept []*Document
 	var want []string

@@ -12,6 +12,7 @@ import (
 // same classes against the oracle output), plus this package's own limits
 // and the inputs where graphql-core crashes instead of answering.
 func TestSyntaxErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, src  string
 		opts       Options
@@ -87,6 +88,7 @@ func TestSyntaxErrors(t *testing.T) {
 // A document nested far beyond any limit is refused with a syntax error,
 // not a stack overflow, for every recursive production.
 func TestDeepNesting(t *testing.T) {
+	t.Parallel()
 	const n = 100_000
 	docs := map[string]string{
 		"selection sets": strings.Repeat("{ a ", n) + strings.Repeat("}", n),
@@ -113,6 +115,7 @@ func TestDeepNesting(t *testing.T) {
 }
 
 func TestPosition(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		src       string
 		off       int
@@ -142,6 +145,7 @@ func TestPosition(t *testing.T) {
 // graphql-core (and so Parse by default) refuses; AllowEmptyBraces accepts
 // it in type-system definitions, and nowhere else.
 func TestAllowEmptyBraces(t *testing.T) {
+	t.Parallel()
 	b, err := os.ReadFile("testdata/bench/sdl-app.graphql")
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 // and the leave of a node whose enter returns false. (The enter order is
 // checked against graphql-core by the corpus.)
 func TestWalk(t *testing.T) {
+	t.Parallel()
 	doc, err := Parse("{ a(x: 1) b { c } }", Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package language
 import "testing"
 
 func TestUsesVariable(t *testing.T) {
+	t.Parallel()
 	for src, want := range map[string]bool{
 		`$v`:                    true,
 		`[1, [2, $v]]`:          true,

@@ -5,6 +5,7 @@ import (
 )
 
 func TestClassify(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		status string
 		kind   Kind
@@ -34,6 +35,7 @@ func TestClassify(t *testing.T) {
 }
 
 func TestObject(t *testing.T) {
+	t.Parallel()
 	cfg := Config{SuccessType: "UpdatePostSuccess", ErrorType: "UpdatePostError", EntityKey: "post"}
 	withFields := func(c Config, succ, errs []string, entity *Selection) *Config {
 		c.SuccessFields, c.ErrorFields, c.Entity = succ, errs, entity
@@ -97,6 +99,7 @@ func TestObject(t *testing.T) {
 }
 
 func TestParse(t *testing.T) {
+	t.Parallel()
 	if r, err := Parse(nil, ""); err != nil || r.Status != "failed:no_result" {
 		t.Fatalf("NULL row: %+v %v", r, err)
 	}
@@ -118,6 +121,7 @@ func TestParse(t *testing.T) {
 // there yet, so of "a_b" and "aB" the first wins; keys sort byte-wise
 // ("Z" < "__typename" < "aB").
 func TestErrorCopyFirstKeyWinsAndOrder(t *testing.T) {
+	t.Parallel()
 	r, _ := Parse([]byte(`{"status": "failed:x", "message": "m", "entity": {"a_b": 1, "aB": 2, "Z": 3, "__x": 4}}`), "")
 	obj := Object(r, &Config{ErrorType: "E"})
 	want := `{"Z":3,"__typename":"E","__x":4,"aB":1,"code":500,"errors":[{"code":500,"details":null,"identifier":"x","message":"m"}],"message":"m","status":"failed:x"}`
@@ -130,6 +134,7 @@ func TestErrorCopyFirstKeyWinsAndOrder(t *testing.T) {
 // NULL status in a mutation_response row, is an error result; v1 (the
 // option off) answers a success for both.
 func TestUnknownStatus(t *testing.T) {
+	t.Parallel()
 	row := func(status string) string {
 		return `{"status": ` + status + `, "message": "All good", "entity_id": "p1", "entity_type": "Post", "entity": {"id": "p1"}, "updated_fields": null, "cascade": null, "metadata": null}`
 	}

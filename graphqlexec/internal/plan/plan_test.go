@@ -81,6 +81,7 @@ func render(st *Statement) string {
 // TestGoldenShapes checks the statements PostgreSQL logged for FraiseQL
 // v1.9.7 in the compat goldens (cases.json "sql").
 func TestGoldenShapes(t *testing.T) {
+	t.Parallel()
 	s := loadBlog(t)
 	tests := []struct {
 		c    readCase
@@ -135,6 +136,7 @@ $1 = <context tenant_id>`},
 // TestPlanGolden covers the operator and grouping rules beyond the
 // recorded cases; run with -update to rewrite testdata/plans.golden.
 func TestPlanGolden(t *testing.T) {
+	t.Parallel()
 	s := loadBlog(t)
 	cases := []readCase{
 		{name: "every string operator", field: "users", where: `{"email":{"eq":"a","neq":"b","contains":"c","icontains":"d","startswith":"e","istartswith":"f","endswith":"g","iendswith":"h","like":"i%","ilike":"j_"}}`},
@@ -180,6 +182,7 @@ func TestPlanGolden(t *testing.T) {
 }
 
 func TestPlanErrors(t *testing.T) {
+	t.Parallel()
 	s := loadBlog(t)
 	deep := `{"role":{"eq":"x"}}`
 	for range MaxFilterDepth + 2 {

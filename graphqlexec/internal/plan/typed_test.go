@@ -13,6 +13,7 @@ import (
 // @column fields compared as columns, other fields cast by their declared
 // type, lists as jsonb. Run with -update to rewrite testdata/typed.golden.
 func TestTypedPlanGolden(t *testing.T) {
+	t.Parallel()
 	s := loadBlog(t)
 	cases := []readCase{
 		{name: "column comparisons", field: "users", where: `{"age":{"gt":30,"lte":60},"role":{"in":["admin","editor"]},"isActive":{"eq":true},"score":{"neq":1.5}}`},
@@ -53,6 +54,7 @@ func TestTypedPlanGolden(t *testing.T) {
 }
 
 func TestTypedPlanErrors(t *testing.T) {
+	t.Parallel()
 	s := loadBlog(t)
 	big := `{"age":{"in":[` + strings.Repeat("1,", MaxInItems) + `1]}}`
 	tests := []struct {

@@ -29,6 +29,7 @@ func errText(errs []FieldError) string {
 // TestCompleteLeaves: each scalar's serialisation and errors, as
 // graphql-core's serialize functions (3.2) give them.
 func TestCompleteLeaves(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		scalar     Scalar
 		value      string
@@ -89,6 +90,7 @@ func TestCompleteLeaves(t *testing.T) {
 // TestCompleteNulls: missing keys are null; a null in a non-null position
 // nulls the nearest nullable parent, with one error at the failing path.
 func TestCompleteNulls(t *testing.T) {
+	t.Parallel()
 	leaf := func(key string, w ...Wrap) Field {
 		return Field{JSONKey: key, OutKey: key, Check: &Check{Wraps: w, Scalar: ScalarString, Coordinate: "T." + key}}
 	}

@@ -18,6 +18,7 @@ func userNode() *Node {
 }
 
 func TestAppendRow(t *testing.T) {
+	t.Parallel()
 	author := NewNode("User", []Field{{JSONKey: "display_name", OutKey: "displayName"}})
 	comment := NewNode("Comment", []Field{{JSONKey: "id", OutKey: "id"}, {JSONKey: "author", OutKey: "author", Child: author}})
 	post := NewNode("Post", []Field{{JSONKey: "title", OutKey: "title"}, {JSONKey: "comments", OutKey: "comments", Child: comment}, {JSONKey: "rating", OutKey: "rating"}})
@@ -74,6 +75,7 @@ func TestAppendRow(t *testing.T) {
 }
 
 func TestAppendRowMalformed(t *testing.T) {
+	t.Parallel()
 	for _, in := range []string{`{`, `{"a" 1}`, `{"a": }`, `[1,]`, `{"a": 1}x`, `"abc`, `{"a": tru}`, `01`, `1.`, `-`, "\"a\x01\"", strings.Repeat("[", 2000) + strings.Repeat("]", 2000)} {
 		if _, err := AppendRow(nil, []byte(in), userNode()); err == nil {
 			t.Errorf("%q: no error", in)
@@ -85,6 +87,7 @@ func TestAppendRowMalformed(t *testing.T) {
 }
 
 func TestNumbers(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ in, want string }{
 		{"91", "91"}, {"-5", "-5"}, {"0", "0"}, {"-0", "-0.0"}, {"2.0", "2.0"}, {"87.50", "87.5"},
 		{"9223372036854775807", "9223372036854775807"}, {"18446744073709551615", "18446744073709551615"},
@@ -101,6 +104,7 @@ func TestNumbers(t *testing.T) {
 }
 
 func TestTypenameOnly(t *testing.T) {
+	t.Parallel()
 	n := userNode().TypenameOnly(func(k string) bool { return k == "id" || k == "profile" })
 	got, err := AppendRow(nil, []byte(`{"id": "1", "first_name": "A", "profile": {"bio": "b"}}`), n)
 	if err != nil {
@@ -168,6 +172,7 @@ func checkAgainstReference(t *testing.T, in []byte, n *Node) {
 }
 
 func TestAgainstReference(t *testing.T) {
+	t.Parallel()
 	for _, in := range diffInputs() {
 		for _, n := range diffNodes() {
 			checkAgainstReference(t, []byte(in), n)
@@ -176,6 +181,7 @@ func TestAgainstReference(t *testing.T) {
 }
 
 func TestScanString(t *testing.T) {
+	t.Parallel()
 	for _, in := range diffInputs() {
 		for i := range len(in) {
 			if in[i] != '"' {
@@ -253,6 +259,7 @@ func BenchmarkTransform20Rows(b *testing.B) {
 }
 
 func TestNewNodeKeys(t *testing.T) {
+	t.Parallel()
 	many := make([]Field, 0, 40)
 	for i := range 40 {
 		many = append(many, Field{JSONKey: "k", OutKey: string(rune('A' + i%20))})

@@ -157,6 +157,7 @@ func newAnswer(v *Validator, doc string) answer {
 }
 
 func TestCorpus(t *testing.T) {
+	t.Parallel()
 	for _, c := range corpora {
 		t.Run(c.name, func(t *testing.T) {
 			s := c.schema(t)

@@ -59,6 +59,7 @@ func FuzzValidate(f *testing.F) {
 // TestPositioner: one pass over increasing offsets gives language.Position
 // at every offset, whatever the line breaks.
 func TestPositioner(t *testing.T) {
+	t.Parallel()
 	for _, src := range []string{
 		"", "{ a }", "a\r\nb\rc\nd", "\r\n\r\n", "é😀\u2028x\u0085y\u2029z\v\f\x1c\x1d\x1e w", "a\r", "\r\na\r\n", "\xff\xfe a",
 	} {
@@ -82,6 +83,7 @@ func TestPositioner(t *testing.T) {
 // holds on a loaded machine: four times the size may cost at most five
 // times the work.
 func TestLinear(t *testing.T) {
+	t.Parallel()
 	v := New(loadBlog(t))
 	shapes := map[string]func(n int) string{
 		"same field repeated": func(n int) string {
@@ -149,6 +151,7 @@ func TestLinear(t *testing.T) {
 // TestOverlapBudget: a document whose field-merge check would compare
 // more pairs than its size allows is refused with one error.
 func TestOverlapBudget(t *testing.T) {
+	t.Parallel()
 	v := New(loadBlog(t))
 	var b strings.Builder
 	b.WriteString("{ ")

@@ -7,6 +7,7 @@ import (
 )
 
 func TestNewLimits(t *testing.T) {
+	t.Parallel()
 	got, err := NewLimits(0, 0, 0, 0)
 	if err != nil {
 		t.Fatal(err)
