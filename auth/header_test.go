@@ -7,6 +7,7 @@ import (
 )
 
 func TestBearerToken(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		header string
@@ -43,6 +44,7 @@ func TestBearerToken(t *testing.T) {
 }
 
 func TestDevBasicProtected(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		path string
 		want bool
@@ -70,6 +72,7 @@ func TestDevBasicProtected(t *testing.T) {
 }
 
 func TestCheckDevBasic(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		header string
@@ -106,6 +109,7 @@ func TestCheckDevBasic(t *testing.T) {
 
 // The expectations come from CPython 3.11 base64.b64decode(s).
 func TestPyB64Decode(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in   string
 		out  string

@@ -132,6 +132,7 @@ func newJWKSVerifier(t *testing.T, s *jwksServer, clock *fakeClock, mod func(*Co
 }
 
 func TestJWKSVerifyAndRotation(t *testing.T) {
+	t.Parallel()
 	testKeys(t)
 	ctx := context.Background()
 	clock := newClock(goldenTime)
@@ -183,6 +184,7 @@ func TestJWKSVerifyAndRotation(t *testing.T) {
 }
 
 func TestJWKSEndpointDown(t *testing.T) {
+	t.Parallel()
 	testKeys(t)
 	ctx := context.Background()
 	clock := newClock(goldenTime)
@@ -232,6 +234,7 @@ func TestJWKSEndpointDown(t *testing.T) {
 }
 
 func TestJWKSSlowEndpoint(t *testing.T) {
+	t.Parallel()
 	testKeys(t)
 	ctx := context.Background()
 	tok1 := sign(t, jwt.SigningMethodRS256, rsaKey, goodClaims(), "k1")
@@ -280,6 +283,7 @@ func TestJWKSSlowEndpoint(t *testing.T) {
 }
 
 func TestJWKSConcurrentUnknownKidSingleFetch(t *testing.T) {
+	t.Parallel()
 	testKeys(t)
 	ctx := context.Background()
 	s := newJWKSServer(t, rsaJWK("k1", &rsaKey.PublicKey))
@@ -306,6 +310,7 @@ func TestJWKSConcurrentUnknownKidSingleFetch(t *testing.T) {
 }
 
 func TestParseJWKS(t *testing.T) {
+	t.Parallel()
 	testKeys(t)
 	good := rsaJWK("k1", &rsaKey.PublicKey)
 	with := func(m map[string]any, k string, v any) map[string]any {

@@ -11,6 +11,7 @@ import (
 func strPtr(s string) *string { return &s }
 
 func TestSessionVarsValidate(t *testing.T) {
+	t.Parallel()
 	require.NoError(t, SessionVars{
 		{Name: "app.tenant_id", Claim: "tenant_id"},
 		{Name: "app.user_id", Claim: "sub"},
@@ -28,6 +29,7 @@ func TestSessionVarsValidate(t *testing.T) {
 }
 
 func TestSessionSettings(t *testing.T) {
+	t.Parallel()
 	vars := SessionVars{
 		{Name: "app.tenant_id", Claim: "tenant_id", Default: strPtr(tenantA)},
 		{Name: "app.user_id", Claim: "sub"},

@@ -12,6 +12,7 @@ import (
 )
 
 func TestAuth0Config(t *testing.T) {
+	t.Parallel()
 	cfg := Auth0Config("tenant.eu.auth0.com", "https://api.example.com")
 	assert.Equal(t, []string{"RS256"}, cfg.Algorithms)
 	assert.Equal(t, "https://tenant.eu.auth0.com/.well-known/jwks.json", cfg.JWKSURL)
@@ -24,6 +25,7 @@ func TestAuth0Config(t *testing.T) {
 }
 
 func TestAuth0EndToEnd(t *testing.T) {
+	t.Parallel()
 	testKeys(t)
 	s := newJWKSServer(t, rsaJWK("a0", &rsaKey.PublicKey))
 	cfg := Auth0Config("tenant.auth0.com", "https://api.example.com")
@@ -54,6 +56,7 @@ func TestAuth0EndToEnd(t *testing.T) {
 }
 
 func TestClaimMapping(t *testing.T) {
+	t.Parallel()
 	num := json.Number("7")
 	tests := []struct {
 		name    string
@@ -115,6 +118,7 @@ func TestClaimMapping(t *testing.T) {
 }
 
 func TestLookup(t *testing.T) {
+	t.Parallel()
 	u := &User{
 		Claims:   map[string]any{"tenant_id": "from-claim", "n": json.Number("12.50"), "b": true, "arr": []any{"a", json.Number("1")}, "null": nil},
 		Metadata: map[string]any{"tenant_id": "from-metadata", "org": "meta-only", "null": "meta"},
@@ -145,6 +149,7 @@ func TestLookup(t *testing.T) {
 }
 
 func TestErrorMessagesAreLowercase(t *testing.T) {
+	t.Parallel()
 	errs := []error{
 		&MalformedError{Reason: "x"}, &AlgorithmError{Alg: "none", Reason: "x"}, &SignatureError{Alg: "HS256"},
 		&ExpiredError{}, &NotYetValidError{Claim: "nbf"}, &AudienceError{}, &IssuerError{},

@@ -90,6 +90,7 @@ func newVerifier(t testing.TB, cfg Config, opts ...Option) *JWTVerifier {
 }
 
 func TestDemoTokens(t *testing.T) {
+	t.Parallel()
 	v := newVerifier(t, demoConfig(), WithClock(newClock(goldenTime).Now))
 	ctx := context.Background()
 
@@ -266,6 +267,7 @@ func hsConfig() Config {
 }
 
 func TestAsymmetricAlgorithms(t *testing.T) {
+	t.Parallel()
 	testKeys(t)
 	clock := WithClock(newClock(goldenTime).Now)
 	ctx := context.Background()
@@ -304,6 +306,7 @@ func TestAsymmetricAlgorithms(t *testing.T) {
 }
 
 func TestPublicKeyFileAndCertificate(t *testing.T) {
+	t.Parallel()
 	testKeys(t)
 	ctx := context.Background()
 	clock := WithClock(newClock(goldenTime).Now)
@@ -346,6 +349,7 @@ func TestPublicKeyFileAndCertificate(t *testing.T) {
 }
 
 func TestRefusals(t *testing.T) {
+	t.Parallel()
 	testKeys(t)
 	ctx := context.Background()
 	clock := WithClock(newClock(goldenTime).Now)
@@ -508,6 +512,7 @@ func TestRefusals(t *testing.T) {
 }
 
 func TestConfigValidate(t *testing.T) {
+	t.Parallel()
 	testKeys(t)
 	rsPEM := pemPublic(t, &rsaKey.PublicKey)
 	ecPEM := pemPublic(t, &ecKey.PublicKey)

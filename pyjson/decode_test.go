@@ -11,6 +11,7 @@ import (
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func TestDecodeSyntaxErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		body      string
 		msg       string
@@ -69,6 +70,7 @@ func TestDecodeSyntaxErrors(t *testing.T) {
 }
 
 func TestSyntaxErrorString(t *testing.T) {
+	t.Parallel()
 	_, err := Decode([]byte(""))
 	if got, want := err.Error(), "Expecting value: line 1 column 1 (char 0)"; got != want {
 		t.Errorf("Error() = %q, want %q", got, want)
@@ -76,6 +78,7 @@ func TestSyntaxErrorString(t *testing.T) {
 }
 
 func TestDecodeOtherErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		body string
@@ -112,6 +115,7 @@ func TestDecodeOtherErrors(t *testing.T) {
 }
 
 func TestDecodeAccepts(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		body string
@@ -162,6 +166,7 @@ func TestDecodeAccepts(t *testing.T) {
 }
 
 func TestDecodeManyDuplicateKeys(t *testing.T) {
+	t.Parallel()
 	// More members than linearKeys, so duplicates are found through the map.
 	var b strings.Builder
 	b.WriteString("{")
@@ -190,6 +195,7 @@ func TestDecodeManyDuplicateKeys(t *testing.T) {
 }
 
 func TestDecodeDoesNotKeepCallerBuffer(t *testing.T) {
+	t.Parallel()
 	body := []byte(`{"query":"{ hello }"}`)
 	v, err := Decode(body)
 	if err != nil {

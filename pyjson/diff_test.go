@@ -100,6 +100,7 @@ func runOracle(t *testing.T, python string, bodies [][]byte) (version []int, ans
 }
 
 func TestDifferentialAgainstCPython(t *testing.T) {
+	t.Parallel()
 	python := findPython(t)
 	bodies := differentialBodies()
 	version, answers := runOracle(t, python, bodies)

@@ -7,6 +7,7 @@ import (
 )
 
 func TestAppendFloat(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		f    float64
 		want string
@@ -46,6 +47,7 @@ func TestAppendFloat(t *testing.T) {
 }
 
 func TestAppendString(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in, compact, ascii string
 	}{
@@ -73,6 +75,7 @@ func TestAppendString(t *testing.T) {
 }
 
 func TestEncoders(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name       string
 		v          Value
@@ -128,6 +131,7 @@ func TestEncoders(t *testing.T) {
 }
 
 func TestConstructors(t *testing.T) {
+	t.Parallel()
 	if v := IntValue(math.MinInt64); v.Kind != Int || v.Num != "-9223372036854775808" {
 		t.Errorf("IntValue(MinInt64) = %+v", v)
 	}
