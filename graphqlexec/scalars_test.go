@@ -15,8 +15,8 @@ import (
 // An event table whose document holds a date, a time of day and an exact
 // decimal, also exposed as typed columns of the view.
 var eventSetup = []string{
-	`CREATE TABLE tb_event (id int PRIMARY KEY, day date, starts time, price numeric(12, 2), bad jsonb)`,
-	`CREATE VIEW v_event AS SELECT id, jsonb_build_object('id', id, 'day', day, 'starts', starts, 'price', price,
+	`CREATE TABLE tb_event (id int PRIMARY KEY, day date, starts time, price numeric(12, 2), bad jsonb, at timestamptz DEFAULT '2025-01-01 10:00:00.25+00')`,
+	`CREATE VIEW v_event AS SELECT id, jsonb_build_object('id', id, 'at', at, 'day', day, 'starts', starts, 'price', price,
 	   'price_text', price::text, 'day_col', day, 'bad', bad) || coalesce(bad, '{}') AS data, day, starts, price FROM tb_event`,
 	`INSERT INTO tb_event VALUES
 	  (1, '2025-01-01', '09:15:00',   12.50, NULL),
@@ -31,6 +31,7 @@ scalar Time
 scalar Decimal
 type Event @view(name: "v_event") {
   id: Int
+  at: DateTime
   day: Date
   starts: Time
   price: Decimal
@@ -168,8 +169,9 @@ func idList(t *testing.T, body []byte) string {
 func TestDateTimeDecimalValues(t *testing.T) {
 	t.Parallel()
 	e, _ := eventEngine(t, `INSERT INTO tb_event VALUES
-	  (6, NULL, NULL, NULL, '{"day": "2025-02-30", "starts": "25:00", "price": "12,5"}'),
-	  (7, NULL, NULL, NULL, '{"day": 20250101, "starts": "7:05", "price": true}')`)
+	  (6, NULL, NULL, NULL, '{"day": "2025-02-30", "starts": "25:00", "price": "12,5", "at": "2025-01-01T10:00:00+02:00"}'),
+	  (7, NULL, NULL, NULL, '{"day": 20250101, "starts": "7:05", "price": true, "at": "yesterday"}'),
+	  (8, NULL, NULL, NULL, '{"at": 1735725600}')`)
 	ctx := context.Background()
 	for _, tt := range []struct{ query, vars, want string }{
 		{`{ events(where: {id: {lte: 4}}, orderBy: [{id: ASC}]) { id day starts price priceText } }`, ``,
@@ -180,6 +182,8 @@ func TestDateTimeDecimalValues(t *testing.T) {
 			`{"data":{"events":[{"__typename":"Event","day":null,"price":null,"starts":null}]},"errors":[{"message":"Date cannot represent non-date value: 20250101","locations":[{"line":1,"column":34}],"path":["events",0,"day"]},{"message":"Invalid time: 7:05. Must be HH:MM or HH:MM:SS format (e.g., '14:30', '09:15:30', '23:59')","locations":[{"line":1,"column":38}],"path":["events",0,"starts"]},{"message":"Decimal cannot represent non numeric value: True","locations":[{"line":1,"column":45}],"path":["events",0,"price"]}]}`},
 		{`{ events(where: {day: {gt: "2025-13-01"}}) { id } }`, ``,
 			`{"errors":[{"message":"Invalid ISO 8601 Date: '2025-13-01'"}]}`},
+		{`{ events(where: {id: {in: [1, 6, 7, 8]}}, orderBy: [{id: ASC}]) { id at } }`, ``,
+			`{"data":{"events":[{"__typename":"Event","at":"2025-01-01T10:00:00.250000Z","id":1},{"__typename":"Event","at":"2025-01-01T08:00:00Z","id":6},{"__typename":"Event","at":null,"id":7},{"__typename":"Event","at":null,"id":8}]},"errors":[{"message":"DateTime cannot represent invalid ISO datetime string: 'yesterday'","locations":[{"line":1,"column":70}],"path":["events",2,"at"]},{"message":"DateTime cannot represent non-datetime value: 1735725600","locations":[{"line":1,"column":70}],"path":["events",3,"at"]}]}`},
 		{`{ events(where: {day: {gt: "0000-01-01"}}) { id } }`, ``,
 			`{"errors":[{"message":"Invalid ISO 8601 Date: '0000-01-01'"}]}`},
 		{`{ events(where: {day: {gt: 20250101}}) { id } }`, ``,

@@ -391,3 +391,24 @@ func pyTypeName(v *pyjson.Value) string {
 	}
 	return "dict"
 }
+
+// ServeDateTime is FraiseQL v1's DateTime serialize for a stored string: an
+// ISO 8601 date and time, with an offset (or without one, read as UTC), is
+// written in UTC as Python's isoformat writes it with a Z ("2025-01-02T09:00:00Z",
+// microseconds when there are some). ok is false for text that is not one.
+func ServeDateTime(s string) (string, bool) {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04Z07:00", "2006-01-02 15:04:05.999999999Z07:00",
+		"2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999", "2006-01-02T15:04"} {
+		t, err := time.Parse(layout, s)
+		if err != nil {
+			continue
+		}
+		t = t.UTC()
+		out := t.Format("2006-01-02T15:04:05")
+		if us := t.Nanosecond() / 1000; us != 0 {
+			out += fmt.Sprintf(".%06d", us)
+		}
+		return out + "Z", true
+	}
+	return "", false
+}

@@ -66,6 +66,8 @@ func newCheck(s *schema.Schema, coordinate string, ref *schema.TypeRef) *rowjson
 		c.Scalar = rowjson.ScalarBoolean
 	case "ID":
 		c.Scalar = rowjson.ScalarID
+	case "DateTime":
+		c.Scalar = rowjson.ScalarDateTime
 	case "Date":
 		c.Scalar = rowjson.ScalarDate
 	case "Time":

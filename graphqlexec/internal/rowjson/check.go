@@ -41,6 +41,9 @@ const (
 	// ScalarEnum accepts a string equal to one of Check.EnumStored and
 	// writes the enum value's name.
 	ScalarEnum
+	// ScalarDateTime accepts an ISO 8601 date and time and writes it in
+	// UTC with a Z, as v1's DateTime serialize does.
+	ScalarDateTime
 	// ScalarDate accepts a YYYY-MM-DD string.
 	ScalarDate
 	// ScalarTime accepts HH:MM or HH:MM:SS (fractional seconds kept).
@@ -354,6 +357,15 @@ func (t *transformer) leaf(dst, v []byte, flags uint8, c *Check) ([]byte, string
 			}
 		}
 		return dst, "ID cannot represent value: " + inspect(v)
+	case ScalarDateTime:
+		if v[0] != '"' {
+			return dst, "DateTime cannot represent non-datetime value: " + inspect(v)
+		}
+		out, ok := schema.ServeDateTime(unquote(v))
+		if !ok {
+			return dst, "DateTime cannot represent invalid ISO datetime string: " + inspect(v)
+		}
+		return appendString(dst, out), ""
 	case ScalarDate:
 		if v[0] != '"' {
 			return dst, "Date cannot represent non-date value: " + inspect(v)
