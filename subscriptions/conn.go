@@ -73,9 +73,10 @@ func newConn(h *Handler, ws *websocket.Conn, r *http.Request) *conn {
 	ctx, cancel := context.WithCancel(context.Background())
 	c := &conn{
 		h: h, ws: ws, legacy: ws.Subprotocol() == ProtocolLegacyWS,
-		// The request outlives the socket (ServeHTTP's frame holds it) and
-		// is only read: no copy of its header.
-		header: r.Header, remote: r.RemoteAddr,
+		// ServeHTTP returns while the socket lives on, and an HTTP server
+		// may reuse the request: keep a copy of the header, without the
+		// handshake's fields, which nothing reads after the upgrade.
+		header: socketHeader(r.Header), remote: r.RemoteAddr,
 		ctx: ctx, cancel: cancel,
 		closing: make(chan struct{}),
 		ops:     make(map[string]*operation),
@@ -711,4 +712,18 @@ func (c *conn) handleLegacy(kind int, data []byte) {
 	default:
 		c.protocolError("Invalid message type")
 	}
+}
+
+// socketHeader copies the upgrade request's header for the Authenticator,
+// leaving out the WebSocket handshake's own fields.
+func socketHeader(h http.Header) http.Header {
+	out := make(http.Header, len(h))
+	for k, v := range h {
+		switch k {
+		case "Sec-Websocket-Key", "Sec-Websocket-Version", "Sec-Websocket-Extensions", "Sec-Websocket-Protocol", "Upgrade", "Connection":
+			continue
+		}
+		out[k] = append([]string(nil), v...)
+	}
+	return out
 }

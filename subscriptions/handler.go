@@ -190,9 +190,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Service Unavailable", http.StatusServiceUnavailable)
 		return
 	}
-	defer h.wg.Done()
 	ws, err := h.upgrader.Upgrade(w, r, nil)
 	if err != nil {
+		h.wg.Done()
 		return // the upgrader has answered (400, 403 for a refused origin)
 	}
 	if ws.Subprotocol() == "" {
@@ -200,6 +200,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		_ = ws.WriteControl(websocket.CloseMessage,
 			websocket.FormatCloseMessage(CloseSubprotocolNotOK, "Subprotocol not acceptable"), deadline)
 		_ = ws.Close()
+		h.wg.Done()
 		return
 	}
 	c := newConn(h, ws, r)
@@ -209,18 +210,27 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		_ = ws.WriteControl(websocket.CloseMessage,
 			websocket.FormatCloseMessage(CloseGoingAway, "Server shutting down"), time.Now().Add(time.Second))
 		_ = ws.Close()
+		h.wg.Done()
 		return
 	}
 	h.conns[c] = struct{}{}
 	h.active.Add(1)
 	h.mu.Unlock()
-	defer func() {
-		h.mu.Lock()
-		delete(h.conns, c)
-		h.active.Add(-1)
-		h.mu.Unlock()
+	// The socket is served on a goroutine of its own and ServeHTTP
+	// returns: the connection is hijacked, and the HTTP server's goroutine
+	// (whose stack grew while it read and routed the request) is released
+	// instead of idling under every socket for its whole life. A fresh
+	// goroutine starts with a small stack.
+	go func() {
+		defer h.wg.Done()
+		defer func() {
+			h.mu.Lock()
+			delete(h.conns, c)
+			h.active.Add(-1)
+			h.mu.Unlock()
+		}()
+		c.serve()
 	}()
-	c.serve()
 }
 
 // Shutdown stops new upgrades, lets every socket finish the queries and
