@@ -119,6 +119,13 @@ bench: ## quick side-by-side benchmark (about 3-4 minutes), PostGraphile include
 bench-smoke: ## short benchmark for a shared or loaded machine (1-2 minutes): fraiseql-http vs PostGraphile vs thinref, CPU split
 	perf/bench.sh smoke
 
+.PHONY: bench-ws
+bench-ws: bin/fraiseql-http ## subscriptions: 10,000 subscribed sockets (RSS per socket, fan-out p50/p99, 10 s at 1 event/s with CPU), 1,000 distinct groups, each against the gorilla+pgx LISTEN reference (about 3 minutes)
+	@cd perf && $(GO) build -o ../bin/wsbench ./cmd/wsbench
+	@url=$$(FRAISEQL_DEMO_DB=fraiseql_ws_bench scripts/devdb.sh --reload) && \
+		for t in fraiseql ref; do bin/wsbench run --target $$t --database-url "$$url" --conns 10000 --events 5 --sustain 10; done && \
+		for t in fraiseql ref; do bin/wsbench run --target $$t --database-url "$$url" --conns 1000 --groups 1000 --events 5 --sustain 10; done
+
 .PHONY: bench-pybridge
 bench-pybridge: ## users-20x3 from the server started by Python vs the binary, and await start() latency
 	perf/pybridge/bench.sh

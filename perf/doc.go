@@ -10,7 +10,9 @@
 // interleaved, per-target dialects, a same-data check before measuring, CPU
 // per request of the server and of PostgreSQL's backends, JSON/Markdown/SVG
 // reports; `proc` for idle RSS, start-up time, leak check and connections
-// held), cmd/thinref, internal/hist (log-linear latency histogram),
+// held), cmd/thinref, cmd/wsbench (subscriptions: subscribed sockets held,
+// RSS per socket, fan-out latency, against its own gorilla/websocket + pgx
+// LISTEN reference, `make bench-ws`), internal/hist (log-linear latency histogram),
 // internal/workload (workload files, workloads/*.json), internal/loadgen,
 // internal/report, internal/procstat (/proc: RSS, CPU of a process tree and
 // of a database's backends), internal/tvsync (tests: tv_ tables stay equal to

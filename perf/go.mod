@@ -2,7 +2,10 @@ module github.com/fraiseql/fraiseql-http/perf
 
 go 1.26.0
 
-require github.com/jackc/pgx/v5 v5.12.0
+require (
+	github.com/gorilla/websocket v1.5.3
+	github.com/jackc/pgx/v5 v5.12.0
+)
 
 require (
 	github.com/fraiseql/fraiseql-http/testdb v0.0.0
