@@ -79,9 +79,9 @@ run: bin/fraiseql-http ## build, prepare the database, and serve the demo app (s
 		--database-url "$${FRAISEQL_DATABASE_URL:-$$url}" --host $(HOST) --port $(PORT) --environment $(ENVIRONMENT)
 
 .PHONY: test
-test: ## run every module's tests (GOWORK=off, -race) against a freshly loaded demo database, compat included, then the Python bridge's, the browser test and the WebSocket clients' test
+test: ## run every module's tests (GOWORK=off, -race) against a freshly loaded demo database, compat included, then the Python bridge's, the browser test, the WebSocket clients' test and the GraphQL-over-HTTP audit
 	@url=$${FRAISEQL_TEST_DATABASE_URL:-$$(FRAISEQL_DEMO_DB=fraiseql_test scripts/devdb.sh --reload)} && \
-		$(MAKE) --no-print-directory FRAISEQL_TEST_DATABASE_URL="$$url" $(addprefix test/,$(MODULES)) test-python test-browser test-ws
+		$(MAKE) --no-print-directory FRAISEQL_TEST_DATABASE_URL="$$url" $(addprefix test/,$(MODULES)) test-python test-browser test-ws test-graphql-http
 
 test/%: ## test one module (e.g. test/graphqlexec)
 	cd $* && GOWORK=off $(GO) test $(TESTFLAGS) ./...
@@ -103,6 +103,10 @@ compat-record: bin/fraiseql-http bin/fraiseql-compat ## record our bytes into ev
 .PHONY: test-ws
 test-ws: ## real WebSocket clients (graphql-ws, subscriptions-transport-ws; npm, pinned, cached) against two `fraiseql-http serve` on a scratch demo database: a mutation through one reaches a subscriber of the other
 	@scripts/test-ws-clients.sh
+
+.PHONY: test-graphql-http
+test-graphql-http: ## graphql-http's auditServer (GraphQL-over-HTTP conformance) against the demo app in development and production (installs the pinned graphql-http from npm once)
+	@scripts/test-graphql-http.sh
 
 .PHONY: test-browser
 test-browser: ## the embedded GraphiQL page in headless chromium against the demo app (installs chromium and puppeteer-core when missing; 15-25 s warm)

@@ -99,3 +99,26 @@ func TestErrorHookQuietOnSuccess(t *testing.T) {
 		t.Errorf("calls %d, operation %q; body %s", calls, resp.Operation, resp.Body)
 	}
 }
+
+func TestOperationType(t *testing.T) {
+	e, err := New(loadBlog(t), &fakeDB{}, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := "B"
+	for _, tc := range []struct {
+		query string
+		name  *string
+		want  string
+	}{
+		{`{ users { id } }`, nil, "query"},
+		{`mutation { __typename }`, nil, "mutation"},
+		{`query A { users { id } } mutation B { __typename }`, &b, "mutation"},
+		{`query A { users { id } } mutation B { __typename }`, nil, ""},
+		{`{ users { id }`, nil, ""},
+	} {
+		if got := e.OperationType(tc.query, tc.name); got != tc.want {
+			t.Errorf("%q: %q, want %q", tc.query, got, tc.want)
+		}
+	}
+}

@@ -68,3 +68,24 @@ func (w *introspectionWalk) only(set *language.SelectionSet) bool {
 	}
 	return true
 }
+
+// OperationType returns the type of the operation query would run with
+// operationName ("query", "mutation" or "subscription"), or "" when the
+// document does not parse or names no single operation (execution then
+// answers the error). The document is parsed once and cached, like
+// Execute's. A server uses it to refuse mutations over GET before
+// anything runs.
+func (e *Engine) OperationType(query string, operationName *string) string {
+	if len(query) > e.lim.MaxBytes() {
+		return ""
+	}
+	d := e.document(query)
+	if d.syntax != nil {
+		return ""
+	}
+	op, gerr := operation(d.Document, operationName)
+	if gerr != nil {
+		return ""
+	}
+	return op.Operation.String()
+}

@@ -17,6 +17,7 @@ import (
 	"github.com/fraiseql/fraiseql-http/graphqlexec"
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/compress"
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/fastapi"
+	"github.com/fraiseql/fraiseql-http/httpcore/internal/gqlhttp"
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/graphiql"
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/h1"
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/obs"
@@ -251,6 +252,14 @@ func (h *handler) postGraphQL(w h1.ResponseWriter, r *http.Request) {
 		defer func() { h.metrics.record(time.Since(start)) }()
 	}
 	if !ok {
+		if (d == nil || !d.Parsed()) && w.Status() == http.StatusUnprocessableEntity &&
+			!h.opts.Quirks.V1() && gqlhttp.WantsGraphQLResponse(r.Header.Get("Accept")) {
+			// GraphQL over HTTP: a body that is not JSON is a 400 for a
+			// client of the spec's media type (FastAPI's 422 body kept);
+			// application/json clients keep v1's 422.
+			ct, body := w.Body()
+			w.Respond(http.StatusBadRequest, ct, body)
+		}
 		return
 	}
 	h.serveGraphQL(w, r, &d.Request, d.Extensions, d.QueryLoneSurrogate)
@@ -358,6 +367,12 @@ func (h *handler) sessionVars(user *auth.User) ([]graphqlexec.SessionVar, error)
 	return out, nil
 }
 
+// operationTyper tells a document's operation type before it runs;
+// *graphqlexec.Engine satisfies it.
+type operationTyper interface {
+	OperationType(query string, operationName *string) string
+}
+
 // introspector tells a real introspection operation from text that only
 // mentions __schema; *graphqlexec.Engine satisfies it.
 type introspector interface {
@@ -393,6 +408,12 @@ func (h *handler) execute(w h1.ResponseWriter, r *http.Request, req *graphqlexec
 	}
 	if resp.InternalError {
 		fastapi.ServerError(w)
+		return
+	}
+	if !h.opts.Quirks.V1() && gqlhttp.WantsGraphQLResponse(r.Header.Get("Accept")) {
+		// GraphQL over HTTP: the spec's media type, and 400 when the
+		// request was refused before execution (no "data" entry).
+		w.RespondBuffer(gqlhttp.Status(resp.Body), gqlhttp.ContentType, buf)
 		return
 	}
 	w.RespondBuffer(http.StatusOK, fastapi.ContentTypeJSON, buf)
@@ -456,6 +477,14 @@ func (h *handler) getGraphQL(w h1.ResponseWriter, r *http.Request) {
 	}
 	if op, ok := fastapi.QueryParam(rawQuery, "operationName"); ok {
 		req.OperationName = &op
+	}
+	if !h.opts.Quirks.V1() {
+		// GraphQL over HTTP: a mutation is never run by GET (a link or an
+		// image tag could otherwise change data: CSRF). v1.9.7 runs it.
+		if ot, ok := h.opts.Executor.(operationTyper); ok && ot.OperationType(req.Query, req.OperationName) == "mutation" {
+			fastapi.MethodNotAllowed(w, http.MethodPost)
+			return
+		}
 	}
 	defer func() { h.metrics.record(time.Since(start)) }()
 	h.serveGraphQL(w, r, &req, nil, false)
