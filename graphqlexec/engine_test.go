@@ -294,3 +294,24 @@ func TestQuirksSetting(t *testing.T) {
 		t.Error("V1() does not tell the modes apart")
 	}
 }
+
+// TestLocationAtLineStart: an error at a node that starts a line is located
+// as graphql-core's get_location does, at the end of the line before
+// (recorded with graphql-core 3.2.8: "query Q(\n$n: Int!) …" reports the
+// variable at 1:9, a field after "{\n" at 1:2).
+func TestLocationAtLineStart(t *testing.T) {
+	t.Parallel()
+	e, err := New(loadBlog(t), &fakeDB{}, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]string{
+		"query Q(\n$n: Int!) { users(limit: $n) { id } }": `{"errors":[{"message":"Variable '$n' of required type 'Int!' was not provided.","locations":[{"line":1,"column":9}]}]`,
+		"{\nnope }": `{"errors":[{"message":"Cannot query field 'nope' on type 'Query'.","locations":[{"line":1,"column":2}]}]`,
+	} {
+		got := string(e.Execute(context.Background(), &Request{Query: q}).Body)
+		if !strings.HasPrefix(got, want) {
+			t.Errorf("%q:\ngot  %s\nwant %s…", q, got, want)
+		}
+	}
+}

@@ -23,36 +23,67 @@ type Error struct {
 func (e *Error) Error() string { return e.Message }
 
 // LocationAt turns a byte offset in body (internal/language's node
-// offsets) into graphql-core's location: lines split at \r\n, \n or \r,
-// columns counted in characters. Offsets are clamped, so a bad one can
-// never index out of range. It reads body up to offset: for many offsets
-// in one body use a Locator.
+// offsets) into graphql-core 3.2's location (get_location, the same rule
+// as language.Position): lines are what Python's str.splitlines finds in
+// the text before the offset (\n, \r, \r\n, and also \v, \f, \x1c-\x1e,
+// U+0085, U+2028, U+2029), columns count characters, and an offset right
+// after a line break is reported at the end of the line before it, as
+// graphql-core reports it (a field at the start of line 2 after "{" is at
+// 1:2). Offsets are clamped, so a bad one can never index out of range. It
+// reads body up to offset: for many offsets in one body use a Locator.
 func LocationAt(body []byte, offset int) Location {
 	offset = min(max(offset, 0), len(body))
-	_, loc := advance(body, 0, Location{Line: 1, Column: 1}, offset)
-	return loc
+	return advance(body, scan{}, offset, offset).location(offset)
 }
 
-// advance moves the scan state (i, loc) forward until i reaches end, one
-// character (or \r\n) at a time; it may stop past end inside a character,
-// as LocationAt always has.
-func advance(body []byte, i int, loc Location, end int) (int, Location) {
-	for i < end {
-		r, size := utf8.DecodeRune(body[i:])
-		i += size
-		switch {
-		case r == '\n':
-			loc = Location{Line: loc.Line + 1, Column: 1}
-		case r == '\r':
-			if i < len(body) && body[i] == '\n' {
-				i++
+// scan is get_location's count up to a point of the body: the byte index
+// reached, the line breaks seen, the characters since the last one and the
+// characters of the line before it.
+type scan struct{ i, breaks, cur, prev int }
+
+func (s scan) location(offset int) Location {
+	switch {
+	case offset == 0:
+		return Location{Line: 1, Column: 1}
+	case s.cur == 0 && s.breaks > 0:
+		return Location{Line: s.breaks, Column: s.prev + 1}
+	}
+	return Location{Line: s.breaks + 1, Column: s.cur + 1}
+}
+
+// advance moves s forward until s.i reaches end, one character at a time
+// (it may stop past end inside a character); a \r followed by \n is one
+// break when the \n lies before limit.
+func advance(body []byte, s scan, end, limit int) scan {
+	for s.i < end {
+		c := body[s.i]
+		if c < utf8.RuneSelf {
+			s.i++
+			switch c {
+			case '\r':
+				if s.i < limit && body[s.i] == '\n' {
+					s.i++
+				}
+				fallthrough
+			case '\n', '\v', '\f', 0x1c, 0x1d, 0x1e:
+				s.breaks++
+				s.prev, s.cur = s.cur, 0
+			default:
+				s.cur++
 			}
-			loc = Location{Line: loc.Line + 1, Column: 1}
+			continue
+		}
+		r, size := utf8.DecodeRune(body[s.i:])
+		s.i += size
+		switch r {
+		case 0x85, 0x2028, 0x2029:
+			s.breaks++
+			s.prev, s.cur = s.cur, 0
 		default:
-			loc.Column++
+			s.cur++
 		}
 	}
-	return i, loc
+	return s
 }
 
 // Locator computes LocationAt for many offsets of one body in linear time
@@ -65,12 +96,7 @@ func advance(body []byte, i int, loc Location, end int) (int, Location) {
 type Locator struct {
 	body    []byte
 	lookups int
-	marks   []mark // marks[k] is the first scan state at or past k*locatorStride
-}
-
-type mark struct {
-	i   int
-	loc Location
+	marks   []scan // marks[k] is the first scan state at or past k*locatorStride
 }
 
 const (
@@ -94,18 +120,18 @@ func (l *Locator) At(offset int) Location {
 	for k > 0 && l.marks[k].i > offset {
 		k-- // the mark overshot offset inside a character or a \r\n
 	}
-	m := l.marks[k]
-	_, loc := advance(l.body, m.i, m.loc, offset)
-	return loc
+	return advance(l.body, l.marks[k], offset, offset).location(offset)
 }
 
+// index records the scan state at every stride; a \r\n is always taken
+// whole there (an offset between its two bytes falls back a record).
 func (l *Locator) index() {
 	n := len(l.body)/locatorStride + 1
-	l.marks = make([]mark, n)
-	i, loc := 0, Location{Line: 1, Column: 1}
+	l.marks = make([]scan, n)
+	var s scan
 	for k := range n {
-		i, loc = advance(l.body, i, loc, k*locatorStride)
-		l.marks[k] = mark{i: i, loc: loc}
+		s = advance(l.body, s, k*locatorStride, len(l.body))
+		l.marks[k] = s
 	}
 }
 
