@@ -23,6 +23,7 @@ import (
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/graphiql"
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/h1"
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/h2"
+	"github.com/fraiseql/fraiseql-http/httpcore/internal/metrics"
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/obs"
 	"github.com/fraiseql/fraiseql-http/httpcore/internal/tracing"
 	"github.com/fraiseql/fraiseql-http/subscriptions"
@@ -141,7 +142,7 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 		}
 	}
 	// The scrape reads the app's connection count: the app exists by then.
-	ob := newObservability(cfg, pool, func() *App { return app })
+	ob := newObservability(cfg, pool, func() *App { return app }, cfg.servesSockets(sch))
 	ob.tracing = tr
 	exec, err := newExecutor(sch, pool, cfg, ob.errorHook(logger))
 	if err != nil {
@@ -211,7 +212,7 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	}
 	var ws *subscriptions.Handler
 	var hub *subscriptions.Hub
-	if cfg.Subscriptions == SubscriptionsOn || (cfg.Subscriptions == SubscriptionsAuto && sch.Subscription != "") {
+	if cfg.servesSockets(sch) {
 		if ws, hub, err = newSockets(cfg, sch, exec, verifier, opts, logger); err != nil {
 			closeAll(pool, verifier)
 			return nil, &StartupError{"subscriptions", err}
@@ -450,4 +451,24 @@ func (a *App) stopHub() {
 // whether the LISTEN connection is up (false without subscriptions).
 func (a *App) Subscriptions() (served, listening bool) {
 	return a.ws != nil, a.hub != nil && a.hub.Listening()
+}
+
+// servesSockets reports whether GraphQL over WebSocket is served for the
+// declaration (--subscriptions).
+func (c *Config) servesSockets(s *schema.Schema) bool {
+	return c.Subscriptions == SubscriptionsOn || (c.Subscriptions == SubscriptionsAuto && s.Subscription != "")
+}
+
+// socketStats is the metrics' view of the WebSocket side.
+func (a *App) socketStats() metrics.SocketStats {
+	var st metrics.SocketStats
+	if a.ws != nil {
+		st.Sockets = a.ws.Active()
+	}
+	if a.hub != nil {
+		h := a.hub.Stats()
+		st.Subscriptions, st.Listening = h.Subscriptions, h.Listening
+		st.Events, st.BadEvents, st.Reads, st.Reconnects = h.Events, h.BadEvents, h.Reads, h.Reconnects
+	}
+	return st
 }

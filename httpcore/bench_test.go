@@ -61,9 +61,9 @@ func BenchmarkObservability(b *testing.B) {
 	routes := devHandler(&fakeExecutor{})
 	cfg := DefaultConfig()
 	logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	withMetrics := newObservability(cfg, nil, func() *App { return nil })
+	withMetrics := newObservability(cfg, nil, func() *App { return nil }, false)
 	cfg.Metrics = false
-	noMetrics := newObservability(cfg, nil, func() *App { return nil })
+	noMetrics := newObservability(cfg, nil, func() *App { return nil }, false)
 	logCfg := cfg
 	logCfg.AccessLog = true
 	for _, tc := range []struct {

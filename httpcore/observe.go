@@ -29,7 +29,7 @@ type observability struct {
 	tracing *tracing.Tracing
 }
 
-func newObservability(cfg Config, pool *pgxpool.Pool, app func() *App) observability {
+func newObservability(cfg Config, pool *pgxpool.Pool, app func() *App, sockets bool) observability {
 	if !cfg.Metrics {
 		return observability{}
 	}
@@ -42,6 +42,9 @@ func newObservability(cfg Config, pool *pgxpool.Pool, app func() *App) observabi
 			}
 			return 0
 		},
+	}
+	if sockets {
+		src.Sockets = func() metrics.SocketStats { return app().socketStats() }
 	}
 	return observability{metrics: metrics.New(src)}
 }

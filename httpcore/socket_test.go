@@ -325,6 +325,27 @@ func TestWebSocketSubscriptions(t *testing.T) {
 		if resp.StatusCode != 200 || !strings.Contains(string(b), `"subscriptions":"ok"`) {
 			t.Errorf("/ready %d %s", resp.StatusCode, b)
 		}
+		// The metrics count the sockets and the subscriptions.
+		c := a.dial(t, "/graphql", subscriptions.ProtocolTransportWS, nil)
+		send(t, c, `{"type":"connection_init"}`)
+		next(t, c, "connection_ack")
+		send(t, c, `{"id":"m","type":"subscribe","payload":{"query":"subscription { postUpdated { id } }"}}`)
+		var text string
+		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			code, body := get(t, "http://"+a.addr+"/metrics", "")
+			text = body
+			if code == 200 && strings.Contains(text, "\nfraiseql_subscriptions_listening 1\n") && !strings.Contains(text, "\nfraiseql_ws_subscriptions_active 0\n") {
+				break
+			}
+		}
+		for _, want := range []string{"\nfraiseql_subscriptions_listening 1\n", "\nfraiseql_ws_connections_active ", "\nfraiseql_subscriptions_reads_total "} {
+			if !strings.Contains(text, want) {
+				t.Errorf("metrics lack %q", want)
+			}
+		}
+		if strings.Contains(text, "\nfraiseql_ws_subscriptions_active 0\n") || strings.Contains(text, "\nfraiseql_ws_connections_active 0\n") {
+			t.Errorf("metrics count no socket or subscription")
+		}
 	})
 }
 

@@ -21,6 +21,9 @@ type Sources struct {
 	TotalConnections  func() uint64
 	// Pool is the PostgreSQL pool.
 	Pool *pgxpool.Pool
+	// Sockets, when set, reports the WebSocket side (nil: GraphQL over
+	// WebSocket is not served).
+	Sockets func() SocketStats
 }
 
 // Operations are the values of the "operation" label: the GraphQL
@@ -86,6 +89,9 @@ func New(src Sources) *Metrics {
 	}
 	if src.Pool != nil {
 		m.reg.MustRegister(poolCollector{src.Pool})
+	}
+	if f := src.Sockets; f != nil {
+		m.reg.MustRegister(socketCollector{f})
 	}
 	return m
 }
