@@ -46,7 +46,13 @@ func Run(ctx context.Context, s *schema.Schema, db Querier) ([]Finding, error) {
 	if err := c.run(); err != nil {
 		return nil, &CatalogError{err}
 	}
-	slices.SortStableFunc(c.out, func(a, b Finding) int {
+	SortFindings(c.out)
+	return c.out, nil
+}
+
+// SortFindings orders findings by file, then position.
+func SortFindings(out []Finding) {
+	slices.SortStableFunc(out, func(a, b Finding) int {
 		if n := cmp.Compare(a.Loc.File, b.Loc.File); n != 0 {
 			return n
 		}
@@ -55,7 +61,6 @@ func Run(ctx context.Context, s *schema.Schema, db Querier) ([]Finding, error) {
 		}
 		return cmp.Compare(a.Loc.Column, b.Loc.Column)
 	})
-	return c.out, nil
 }
 
 type checker struct {

@@ -224,3 +224,60 @@ func TestCatalogError(t *testing.T) {
 		t.Fatalf("Run on a cancelled context: %v, want a *CatalogError", err)
 	}
 }
+
+// TestSample: what only the documents show, each at the field's place; a
+// view that cannot be read or holds nothing is skipped with the reason.
+func TestSample(t *testing.T) {
+	t.Parallel()
+	conn := scratchDB(t, `
+		CREATE TABLE tb_thing (id uuid, nme text, age text, score float8, flag boolean, tags text[]);
+		INSERT INTO tb_thing VALUES (gen_random_uuid(), 'a', '34', 1.5, true, '{x}'), (gen_random_uuid(), 'b', '35', NULL, false, '{}');
+		CREATE VIEW v_thing AS SELECT id, jsonb_build_object('id', id, 'nme', nme, 'age', age, 'score', score, 'flag', flag, 'tags', tags) AS data FROM tb_thing;
+		CREATE VIEW v_boom AS SELECT id, jsonb_build_object('n', 1 / (score - score)::int) AS data FROM tb_thing;
+		CREATE VIEW v_empty AS SELECT id, '{}'::jsonb AS data FROM tb_thing WHERE false;`)
+	s, err := schema.Load("app.graphql", []byte(`type Thing @view(name: "v_thing") {
+  id: UUID!
+  name: String
+  age: Int
+  score: Float!
+  flag: Boolean
+  tags: [String]
+}
+type Boom @view(name: "v_boom") { n: Int }
+type Empty @view(name: "v_empty") { id: UUID }
+type Gone @view(name: "v_gone") { id: UUID }
+type Query { things: [Thing] @read booms: [Boom] @read empties: [Empty] @read gones: [Gone] @read }
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, skipped, err := Sample(context.Background(), s, conn, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		`app.graphql:3:3: field "Thing.name": key "name" is in none of the 2 documents sampled from v_thing (their keys: age, flag, id, nme, score, tags); name the stored key with @jsonb(key:) if it differs`,
+		`app.graphql:4:3: field "Thing.age": declared Int, but the documents sampled from v_thing hold a JSON string for "age" (e.g. "34")`,
+		`app.graphql:5:3: field "Thing.score": declared Float!, but 1 of the 2 documents sampled from v_thing have no value for "score"`,
+	}
+	var lines []string
+	for _, f := range got {
+		lines = append(lines, f.String())
+	}
+	if g, w := strings.Join(lines, "\n"), strings.Join(want, "\n"); g != w {
+		t.Errorf("findings\ngot:\n%s\nwant:\n%s", g, w)
+	}
+	wantSkipped := `type "Boom": the documents of v_boom could not be read: division by zero
+type "Empty": v_empty returned no document to sample`
+	if g := strings.Join(skipped, "\n"); g != wantSkipped {
+		t.Errorf("skipped\ngot:\n%s\nwant:\n%s", g, wantSkipped)
+	}
+	// The demo's documents match its declaration.
+	demo, err := schema.LoadFiles("../../examples/blog/app.graphql", "../../examples/blog/subscriptions.graphql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, skipped, err := Sample(context.Background(), demo, testDB(t), 50); err != nil || len(got) > 0 || len(skipped) > 0 {
+		t.Errorf("demo: %v %v %v", got, skipped, err)
+	}
+}

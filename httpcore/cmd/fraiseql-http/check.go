@@ -34,13 +34,15 @@ func checkCommand(args []string, getenv func(string) string, stdout, stderr io.W
 	schemaPath := fs.String("schema", getenv("FRAISEQL_SCHEMA"), "declaration file, or files separated by commas (env FRAISEQL_SCHEMA)")
 	databaseURL := fs.String("database-url", getenv("FRAISEQL_DATABASE_URL"), "PostgreSQL URL, connecting as the server's role (env FRAISEQL_DATABASE_URL)")
 	timeout := fs.Duration("timeout", 30*time.Second, "bound on connecting and reading the catalog")
+	sample := fs.Int("sample", 20, "documents read from each @view to compare their keys and value types with the declared fields (0: catalog only)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `Usage: fraiseql-http check --schema app.graphql --database-url postgres://…
 
 Looks up every view, data column, @column, @read scope column, @function (its
 arguments and return type) and @context type of the declaration in the
-database's catalog, as the server's role would see them, and prints each
-mismatch as file:line:column: problem.
+database's catalog, as the server's role would see them, then reads a few
+documents of each view (--sample) to compare their keys and value types with
+the declared fields, and prints each mismatch as file:line:column: problem.
 
 Exit status: 0 the declaration matches, 1 mismatches found, 2 usage error or a
 declaration that does not load, 3 the database cannot be reached.
@@ -88,6 +90,16 @@ Flags:
 		fmt.Fprintf(stderr, "fraiseql-http check: %v\n", err)
 		return checkConnection
 	}
+	documents, skipped, err := check.Sample(ctx, s, conn, *sample)
+	if err != nil {
+		fmt.Fprintf(stderr, "fraiseql-http check: %v\n", err)
+		return checkConnection
+	}
+	for _, why := range skipped {
+		fmt.Fprintf(stderr, "fraiseql-http check: not sampled: %s\n", why)
+	}
+	findings = append(findings, documents...)
+	check.SortFindings(findings)
 	for _, f := range findings {
 		fmt.Fprintln(stdout, f.String())
 	}

@@ -18,6 +18,7 @@ func TestCheckCommand(t *testing.T) {
 	os.WriteFile(wrong, []byte(`type User @view(name: "v_user") {
   id: UUID @column(name: "id")
   age: String @column(name: "age")
+  email: Int
 }
 type Gone @view(name: "v_gone") { id: UUID }
 type Query { users: [User] @read gone: [Gone] @read }
@@ -39,7 +40,12 @@ type Query { users: [User] @read gone: [Gone] @read }
 		{"from the environment", []string{"check"}, env(map[string]string{"FRAISEQL_SCHEMA": blog, "FRAISEQL_DATABASE_URL": url}), 0, "", "matches the database"},
 		{"mismatches", []string{"check", "--schema", wrong, "--database-url", url}, none, 1,
 			wrong + `:3:3: field "User.age": column "age" of v_user is integer, which does not hold String values (expected text or varchar)` + "\n" +
-				wrong + `:5:6: type "Gone": view "v_gone" does not exist (looked up through search_path "\"$user\", public"; qualify it as "schema.v_gone" if it lives elsewhere)` + "\n",
+				wrong + `:4:3: field "User.email": declared Int, but the documents sampled from v_user hold a JSON string for "email" (e.g. "ana@example.com")` + "\n" +
+				wrong + `:6:6: type "Gone": view "v_gone" does not exist (looked up through search_path "\"$user\", public"; qualify it as "schema.v_gone" if it lives elsewhere)` + "\n",
+			"3 mismatches between"},
+		{"catalog only", []string{"check", "--sample", "0", "--schema", wrong, "--database-url", url}, none, 1,
+			wrong + `:3:3: field "User.age": column "age" of v_user is integer, which does not hold String values (expected text or varchar)` + "\n" +
+				wrong + `:6:6: type "Gone": view "v_gone" does not exist (looked up through search_path "\"$user\", public"; qualify it as "schema.v_gone" if it lives elsewhere)` + "\n",
 			"2 mismatches between"},
 		{"missing flags", []string{"check", "--schema", blog}, none, 2, "", "--schema and --database-url are required"},
 		{"unknown flag", []string{"check", "--nope"}, none, 2, "", "flag provided but not defined"},
