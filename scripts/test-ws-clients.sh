@@ -9,8 +9,9 @@
 # The two-instance case subscribes on B and sends updatePost over HTTP to A.
 #
 # Environment: FRAISEQL_DATABASE_URL (a server to create the scratch database
-# on; else the local cluster), WS_TEST_DB (its name, default fraiseql_ws_test;
-# dropped and reloaded on every run: the tests write).
+# on; else the local cluster), WS_TEST_DB (its name, default
+# fraiseql_ws_test_<pid>, so that runs at the same time never share it;
+# created afresh and dropped at exit: the tests write).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -29,7 +30,8 @@ fi
 [ -L "$dir/node_modules" ] || rm -rf "$dir/node_modules"
 ln -sfn "$cache/node_modules" "$dir/node_modules"
 
-url=$(FRAISEQL_DEMO_DB=${WS_TEST_DB:-fraiseql_ws_test} scripts/devdb.sh --reload)
+db=${WS_TEST_DB:-fraiseql_ws_test_$$}
+url=$(FRAISEQL_DEMO_DB=$db scripts/devdb.sh --reload)
 make --no-print-directory bin/fraiseql-http >&2
 
 logs=()
@@ -38,6 +40,8 @@ cleanup() {
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
 	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
 	rm -f "${logs[@]}"
+	# devdb.sh prints <server>/<db>[?query]: drop it from the server's postgres database.
+	psql "${url/\/$db/\/postgres}" -qc "drop database if exists \"$db\" with (force)" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 
