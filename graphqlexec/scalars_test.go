@@ -16,7 +16,7 @@ import (
 // decimal, also exposed as typed columns of the view.
 var eventSetup = []string{
 	`CREATE TABLE tb_event (id int PRIMARY KEY, day date, starts time, price numeric(12, 2), bad jsonb, at timestamptz DEFAULT '2025-01-01 10:00:00.25+00')`,
-	`CREATE VIEW v_event AS SELECT id, jsonb_build_object('id', id, 'at', at, 'day', day, 'starts', starts, 'price', price,
+	`CREATE VIEW v_event AS SELECT id, jsonb_build_object('id', id, 'at', at, 'day', day, 'starts', starts, 'price', price, 'prices', jsonb_build_array(price, price * 2),
 	   'price_text', price::text, 'day_col', day, 'bad', bad) || coalesce(bad, '{}') AS data, day, starts, price FROM tb_event`,
 	`INSERT INTO tb_event VALUES
 	  (1, '2025-01-01', '09:15:00',   12.50, NULL),
@@ -36,6 +36,7 @@ type Event @view(name: "v_event") {
   starts: Time
   price: Decimal
   priceText: Decimal
+  prices: [Decimal]
   dayCol: Date @column(name: "day")
   startsCol: Time @column(name: "starts")
   priceCol: Decimal @column(name: "price")
@@ -107,6 +108,8 @@ func TestDateTimeDecimalFilters(t *testing.T) {
 		{`{price: {in: ["12.50", 100, 1234567890.99]}}`, `price IN (12.5, 100, 1234567890.99)`},
 		{`{day: {isnull: true}}`, `day IS NULL`},
 		{`{price: {lt: "1e9999", gt: "-1e-999"}}`, `price < 1e9999 AND price > -1e-999`},
+		{`{prices: {contains: ["25.00"]}}`, `price = 12.5 OR price * 2 = 25`},
+		{`{prices: {overlaps: ["14.2", "1e2"]}}`, `price IN (14.2, 100) OR price * 2 IN (14.2, 100)`},
 		{`{priceText: {gte: 100}}`, `price >= 100`},
 	} {
 		q := `{ events(where: ` + tt.where + `, orderBy: [{id: ASC}]) { id } }`

@@ -299,7 +299,13 @@ func (p *planner) element(s string, tf *typedField) ([]byte, error) {
 			return nil, fmt.Errorf("%q is not an Int", s)
 		}
 		return strconv.AppendInt(nil, n, 10), nil
-	case "Float", "Decimal":
+	case "Decimal":
+		// The digits as given (a JSON number jsonb compares as numeric).
+		if !schema.DecimalText(s) {
+			return nil, fmt.Errorf("%q is not a Decimal", s)
+		}
+		return []byte(s), nil
+	case "Float":
 		v, err := pyjson.Decode([]byte(s))
 		if err != nil || (v.Kind != pyjson.Int && v.Kind != pyjson.Float) {
 			return nil, fmt.Errorf("%q is not a %s", s, tf.scalar)
