@@ -246,7 +246,7 @@ func (h *handler) serve(rw h1.ResponseWriter, r *http.Request) {
 
 func (h *handler) postGraphQL(w h1.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	d, ok := fastapi.ReadGraphQLBody(w, r)
+	d, ok := fastapi.ReadGraphQLBody(w, r, h.maxEcho())
 	if d != nil && d.Parsed() {
 		// v1 counts these requests in /graphql/metrics (see metrics.go).
 		defer func() { h.metrics.record(time.Since(start)) }()
@@ -316,6 +316,18 @@ func (h *handler) authenticate(r *http.Request) (user *auth.User, vars []graphql
 	}
 	vars, _ = h.sessionVars(nil) // defaults only; a default holding NUL sets nothing
 	return nil, vars, refused
+}
+
+// MaxEchoBytes bounds what a 422 echoes of each invalid input by default:
+// v1 (and --quirks v1.9.7) sends the whole input back, up to the 10 MiB body
+// limit.
+const MaxEchoBytes = 1024
+
+func (h *handler) maxEcho() int {
+	if h.opts.Quirks.V1() {
+		return 0
+	}
+	return MaxEchoBytes
 }
 
 // bodyTooManyRequests is Starlette's HTTPException(429) body.
@@ -493,7 +505,7 @@ func (h *handler) getGraphQL(w h1.ResponseWriter, r *http.Request) {
 // postRust is v1's POST /graphql/rust: the body model is validated, then
 // the handler always fails.
 func (h *handler) postRust(w h1.ResponseWriter, r *http.Request) {
-	if _, ok := fastapi.ReadGraphQLBody(w, r); !ok {
+	if _, ok := fastapi.ReadGraphQLBody(w, r, h.maxEcho()); !ok {
 		return
 	}
 	fastapi.ServerError(w)

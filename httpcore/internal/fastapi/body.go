@@ -85,8 +85,9 @@ func (d *GraphQLBody) Parsed() bool {
 // ReadGraphQLBody decodes r's body as FastAPI and pydantic do. When the body
 // is not a valid GraphQLRequest it writes FastAPI's answer (422, 400 or
 // Starlette's 500) and returns ok=false; d is nil only when the body could
-// not be read.
-func ReadGraphQLBody(w h1.ResponseWriter, r *http.Request) (d *GraphQLBody, ok bool) {
+// not be read. maxEcho > 0 bounds each "input" a 422 echoes (see
+// append422); 0 echoes inputs whole, as v1 does.
+func ReadGraphQLBody(w h1.ResponseWriter, r *http.Request, maxEcho int) (d *GraphQLBody, ok bool) {
 	body, err := h1.BodyBytes(r)
 	if err != nil {
 		w.Respond(http.StatusBadRequest, ContentTypeJSON, bodyParseFailed)
@@ -97,7 +98,7 @@ func ReadGraphQLBody(w h1.ResponseWriter, r *http.Request) (d *GraphQLBody, ok b
 	case BodyValid:
 		return d, true
 	case BodyInvalid:
-		out, err := append422(w.Buffer(), d.errors)
+		out, err := append422(w.Buffer(), d.errors, maxEcho)
 		if err != nil {
 			ServerError(w)
 		} else {
@@ -307,8 +308,11 @@ func equalsPythonOne(v *pyjson.Value) bool {
 
 // append422 renders FastAPI's {"detail":[...]} body. An error means Python
 // would fail to render it (NaN or a lone surrogate in an echoed input):
-// Starlette then answers 500.
-func append422(dst []byte, errs []fieldError) ([]byte, error) {
+// Starlette then answers 500. With maxEcho > 0, an "input" whose JSON text
+// is longer becomes a string: the first maxEcho bytes of that text (cut at
+// a character boundary), "…", and the text's full length, so that a 10 MiB
+// body is not sent back whole.
+func append422(dst []byte, errs []fieldError, maxEcho int) ([]byte, error) {
 	dst = append(dst, `{"detail":[`...)
 	for i := range errs {
 		e := &errs[i]
@@ -330,6 +334,7 @@ func append422(dst []byte, errs []fieldError) ([]byte, error) {
 		dst = append(dst, `],"msg":`...)
 		dst = pyjson.AppendString(dst, e.msg, false)
 		dst = append(dst, `,"input":`...)
+		start := len(dst)
 		switch e.kind {
 		case inputNull:
 			dst = append(dst, "null"...)
@@ -343,6 +348,9 @@ func append422(dst []byte, errs []fieldError) ([]byte, error) {
 				return dst, err
 			}
 		}
+		if maxEcho > 0 && len(dst)-start > maxEcho {
+			dst = truncateEcho(dst, start, maxEcho)
+		}
 		switch e.ctx {
 		case ctxEmptyError:
 			dst = append(dst, `,"ctx":{"error":{}}`...)
@@ -354,4 +362,16 @@ func append422(dst []byte, errs []fieldError) ([]byte, error) {
 		dst = append(dst, '}')
 	}
 	return append(dst, "]}"...), nil
+}
+
+// truncateEcho replaces the JSON text dst[start:] by a string holding its
+// first maxEcho bytes (whole characters only), "…" and its length.
+func truncateEcho(dst []byte, start, maxEcho int) []byte {
+	text := dst[start:]
+	cut := maxEcho
+	for cut > 0 && !utf8.RuneStart(text[cut]) {
+		cut--
+	}
+	summary := string(text[:cut]) + "… [" + strconv.Itoa(len(text)) + " bytes]"
+	return pyjson.AppendString(dst[:start], summary, false)
 }
