@@ -201,6 +201,10 @@ fuzz: ## run every fuzz target for FUZZTIME each (default 20s)
 		done; \
 	done
 
+.PHONY: fuzz-long
+fuzz-long: ## the long campaign before a release: every fuzz target for FUZZTIME_LONG (default 5m), new corpus inputs kept in testdata/fuzz (TARGETS=FuzzX to pick)
+	@scripts/fuzz-long.sh
+
 .PHONY: clean
 clean: ## remove build outputs
 	rm -rf bin $(PYBRIDGE_LIB) pybridge/python/dist

@@ -16,11 +16,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/signal"
 	"runtime/debug"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/fraiseql/fraiseql-http/httpcore"
 )
@@ -36,6 +38,9 @@ Usage:
   fraiseql-http check [flags]   compare the declaration with the database's catalog
                                 (exit 0 matches, 1 mismatches, 2 usage or declaration error,
                                 3 cannot connect; see: fraiseql-http check -h)
+  fraiseql-http health [URL]    exit 0 when GET URL answers 200 within 3 s (default
+                                http://127.0.0.1:$FRAISEQL_PORT/health): a container
+                                HEALTHCHECK for images without curl
   fraiseql-http version         print the version
   fraiseql-http help            print this help
 `
@@ -50,6 +55,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		return serve(args[1:], getenv, stderr)
 	case "check":
 		return checkCommand(args[1:], getenv, stdout, stderr)
+	case "health":
+		return health(args[1:], getenv, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "fraiseql-http", version())
 		return 0
@@ -201,4 +208,35 @@ func printEnvHelp(w io.Writer) {
 		line += " " + name
 	}
 	fmt.Fprintln(w, line)
+}
+
+// health is the container health check: GET the URL (default /health on
+// 127.0.0.1 and FRAISEQL_PORT, else 8000), exit 0 on 200, 1 otherwise.
+func health(args []string, getenv func(string) string, stderr io.Writer) int {
+	url := ""
+	switch len(args) {
+	case 0:
+		port := getenv("FRAISEQL_PORT")
+		if port == "" {
+			port = "8000"
+		}
+		url = "http://127.0.0.1:" + port + "/health"
+	case 1:
+		url = args[0]
+	default:
+		fmt.Fprintf(stderr, "fraiseql-http health: one URL at most\n")
+		return 2
+	}
+	client := &http.Client{Timeout: 3 * time.Second}
+	resp, err := client.Get(url)
+	if err != nil {
+		fmt.Fprintf(stderr, "fraiseql-http health: %v\n", err)
+		return 1
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		fmt.Fprintf(stderr, "fraiseql-http health: %s answered %s\n", url, resp.Status)
+		return 1
+	}
+	return 0
 }
