@@ -71,6 +71,7 @@ func newPool(t *testing.T, cfg *pgx.ConnConfig) *pgxpool.Pool {
 // the Hub's LISTEN, a read from v_post under the subscriber's tenant, a
 // next message on a real WebSocket.
 func TestTriggerToSubscriberEndToEnd(t *testing.T) {
+	t.Parallel()
 	db := freshDB(t)
 	execSQL(t, db, `SELECT fraiseql_notify_install('tb_post', 'Post', 'id', ARRAY['tenant_id'])`)
 	hub := runHub(t, db, "subs_e2e", HubConfig{})
@@ -113,6 +114,7 @@ func TestTriggerToSubscriberEndToEnd(t *testing.T) {
 
 // TestOneReadPerGroup: subscribers with the same GroupKey share one read.
 func TestOneReadPerGroup(t *testing.T) {
+	t.Parallel()
 	db := freshDB(t)
 	execSQL(t, db, `SELECT fraiseql_notify_install('tb_post', 'Post', 'id', ARRAY['tenant_id'])`)
 	hub := runHub(t, db, "subs_groups", HubConfig{})
@@ -145,6 +147,7 @@ func TestOneReadPerGroup(t *testing.T) {
 // connection; the Hub reconnects, every live subscription gets the
 // EVENTS_MISSED payload, and later events flow again.
 func TestListenKilledReconnectsAndSignals(t *testing.T) {
+	t.Parallel()
 	db := freshDB(t)
 	execSQL(t, db, `SELECT fraiseql_notify_install('tb_post', 'Post', 'id', ARRAY['tenant_id'])`)
 	hub := runHub(t, db, "subs_kill_me", HubConfig{})
@@ -181,6 +184,7 @@ func TestListenKilledReconnectsAndSignals(t *testing.T) {
 // TestHubUnreachableDatabase: without a database the Hub keeps retrying
 // with backoff, never claims to listen, and stops when its context ends.
 func TestHubUnreachableDatabase(t *testing.T) {
+	t.Parallel()
 	cc, err := pgx.ParseConfig("postgres://nobody@127.0.0.1:1/none?connect_timeout=1")
 	if err != nil {
 		t.Fatal(err)
@@ -217,6 +221,7 @@ func TestHubUnreachableDatabase(t *testing.T) {
 // TestTwoInstancesBothDeliver: two Hubs (two server instances) on one
 // database both deliver an event caused through either one.
 func TestTwoInstancesBothDeliver(t *testing.T) {
+	t.Parallel()
 	db := freshDB(t)
 	execSQL(t, db, `SELECT fraiseql_notify_install('tb_post', 'Post', 'id', ARRAY['tenant_id'])`)
 	pool := newPool(t, db)
@@ -246,6 +251,7 @@ func TestTwoInstancesBothDeliver(t *testing.T) {
 // TestBadAndOverflowNotifications: foreign payloads on the channel are
 // dropped; an overflow event signals its entity's subscribers.
 func TestBadAndOverflowNotifications(t *testing.T) {
+	t.Parallel()
 	db := freshDB(t)
 	// body as a scope column makes the payload overflow when body is large.
 	execSQL(t, db, `SELECT fraiseql_notify_install('tb_post', 'Post', 'id', ARRAY['tenant_id', 'body'], 'subs_overflow')`)
@@ -272,6 +278,7 @@ func TestBadAndOverflowNotifications(t *testing.T) {
 
 // TestInstallRefusesBadArguments: the installer checks before it creates.
 func TestInstallRefusesBadArguments(t *testing.T) {
+	t.Parallel()
 	db := freshDB(t)
 	ctx := context.Background()
 	conn, err := pgx.ConnectConfig(ctx, db)
@@ -327,6 +334,7 @@ func TestInstallRefusesBadArguments(t *testing.T) {
 }
 
 func TestParseEvent(t *testing.T) {
+	t.Parallel()
 	s := func(v string) *string { return &v }
 	good := []struct {
 		in   string
@@ -356,6 +364,7 @@ func TestParseEvent(t *testing.T) {
 }
 
 func TestFilterMatches(t *testing.T) {
+	t.Parallel()
 	s := func(v string) *string { return &v }
 	ev := Event{Entity: "Post", Op: OpUpdate, ID: "1", Scope: map[string]*string{"tenant_id": s("a"), "n": nil}}
 	for _, tc := range []struct {

@@ -28,6 +28,7 @@ func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard
 const postA = "22222222-2222-4222-8222-222222222201"
 
 func TestTransportQueryMutationAndSubscription(t *testing.T) {
+	t.Parallel()
 	hub := newHubForTest(t)
 	ts := newTestServer(t, Config{}, nil, hub, nil)
 	c := ts.dial(ProtocolTransportWS)
@@ -80,6 +81,7 @@ func TestTransportQueryMutationAndSubscription(t *testing.T) {
 }
 
 func TestTransportPingPongBothWays(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, Config{KeepAlive: 300 * time.Millisecond}, nil, nil, nil)
 	c := ts.dial(ProtocolTransportWS)
 	c.init("")
@@ -92,6 +94,7 @@ func TestTransportPingPongBothWays(t *testing.T) {
 }
 
 func TestTransportCloseCodes(t *testing.T) {
+	t.Parallel()
 	sub := `{"type":"subscribe","id":"1","payload":{"query":"subscription { postUpdated { id } }"}}`
 	cases := []struct {
 		name  string
@@ -151,6 +154,7 @@ func TestTransportCloseCodes(t *testing.T) {
 }
 
 func TestBinaryFrames(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, Config{}, nil, nil, nil)
 	c := ts.dial(ProtocolTransportWS)
 	c.init("")
@@ -170,6 +174,7 @@ func TestBinaryFrames(t *testing.T) {
 }
 
 func TestInitTimeout(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, Config{InitTimeout: 150 * time.Millisecond}, nil, nil, nil)
 	start := time.Now()
 	c := ts.dial(ProtocolTransportWS)
@@ -189,6 +194,7 @@ func TestInitTimeout(t *testing.T) {
 }
 
 func TestSubprotocolRefused(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, Config{}, nil, nil, nil)
 	for _, protos := range [][]string{nil, {"graphql-subscriptions"}, {"GRAPHQL-WS"}} {
 		c, _, err := ts.tryDial(http.Header{}, protos...)
@@ -220,6 +226,7 @@ func TestSubprotocolRefused(t *testing.T) {
 }
 
 func TestOriginCheck(t *testing.T) {
+	t.Parallel()
 	allowed := "https://app.example.com"
 	ts := newTestServer(t, Config{CheckOrigin: func(r *http.Request) bool {
 		return r.Header.Get("Origin") == allowed
@@ -242,6 +249,7 @@ func TestOriginCheck(t *testing.T) {
 }
 
 func TestOversizedFrame(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, Config{MaxMessageBytes: 1024}, nil, nil, nil)
 	c := ts.dial(ProtocolTransportWS)
 	c.init("")
@@ -270,6 +278,7 @@ func (a tokenAuth) Authenticate(ctx context.Context, init *InitRequest) (*AuthCo
 }
 
 func TestAuthentication(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, Config{}, nil, nil, tokenAuth{})
 	forms := []struct {
 		name    string
@@ -323,6 +332,7 @@ func orEmpty(h http.Header) http.Header {
 }
 
 func TestTokenExpiryCloses(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, Config{}, nil, nil, tokenAuth{expires: time.Second})
 	c := ts.dial(ProtocolTransportWS)
 	c.init(`{"authorization":"Bearer good"}`)
@@ -343,6 +353,7 @@ func TestTokenExpiryCloses(t *testing.T) {
 // ---- legacy graphql-ws ----
 
 func TestLegacyProtocol(t *testing.T) {
+	t.Parallel()
 	hub := newHubForTest(t)
 	ts := newTestServer(t, Config{KeepAlive: time.Hour}, nil, hub, nil)
 	c := ts.dial(ProtocolLegacyWS)
@@ -411,6 +422,7 @@ func TestLegacyProtocol(t *testing.T) {
 // ---- limits ----
 
 func TestMaxOperationsAndSubscribeFlood(t *testing.T) {
+	t.Parallel()
 	hub := newHubForTest(t)
 	ts := newTestServer(t, Config{MaxOperations: 10, SendQueue: 4096}, nil, hub, nil)
 	other := ts.dial(ProtocolTransportWS)
@@ -449,6 +461,7 @@ func TestMaxOperationsAndSubscribeFlood(t *testing.T) {
 }
 
 func TestSlowReaderIsClosedOthersKeepReceiving(t *testing.T) {
+	t.Parallel()
 	hub := newHubForTest(t)
 	exec := &scriptedExecutor{}
 	ts := newTestServer(t, Config{SendQueue: 4, WriteTimeout: 30 * time.Second}, exec, hub, nil)
@@ -482,6 +495,7 @@ func slowStarted() (*scriptedExecutor, chan struct{}) {
 }
 
 func TestShutdownClosesWith1001AfterInFlightWork(t *testing.T) {
+	t.Parallel()
 	hub := newHubForTest(t)
 	exec, started := slowStarted()
 	h, err := NewHandler(Config{Logger: quietLogger()}, exec, hub, nil)
@@ -524,6 +538,7 @@ func TestShutdownClosesWith1001AfterInFlightWork(t *testing.T) {
 }
 
 func TestShutdownDeadlineCutsSockets(t *testing.T) {
+	t.Parallel()
 	exec, started := slowStarted()
 	h, err := NewHandler(Config{Logger: quietLogger()}, exec, nil, nil)
 	if err != nil {
@@ -561,6 +576,7 @@ func newRawServer(t *testing.T, h http.Handler) *httptest.Server {
 }
 
 func TestNewHandlerRefusesBadSettings(t *testing.T) {
+	t.Parallel()
 	if _, err := NewHandler(Config{}, nil, nil, nil); err == nil {
 		t.Error("nil Executor accepted")
 	}
@@ -579,6 +595,7 @@ func TestNewHandlerRefusesBadSettings(t *testing.T) {
 // TestSubscriptionsDisabledWithoutHub: no Hub, queries still work and a
 // subscription gets an error, not a crash.
 func TestSubscriptionsDisabledWithoutHub(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, Config{}, nil, nil, nil)
 	c := ts.dial(ProtocolTransportWS)
 	c.init("")
@@ -591,6 +608,7 @@ func TestSubscriptionsDisabledWithoutHub(t *testing.T) {
 }
 
 func TestAuthorizationLookup(t *testing.T) {
+	t.Parallel()
 	h := http.Header{"Authorization": {"Bearer header"}}
 	for _, tc := range []struct{ payload, want string }{
 		{``, "Bearer header"},

@@ -22,6 +22,7 @@ func (m mapVerifier) Verify(_ context.Context, token string) (*auth.User, error)
 }
 
 func TestTokenAuthenticator(t *testing.T) {
+	t.Parallel()
 	exp := time.Now().Add(time.Hour).Truncate(time.Second)
 	good := &auth.User{UserID: "u1", Claims: map[string]any{
 		"sub": "u1", "tenant_id": tenantA, "exp": json.Number(itoa(int(exp.Unix()))),
@@ -67,6 +68,7 @@ func TestTokenAuthenticator(t *testing.T) {
 // TestTokenAuthenticatorOverTheSocket: the expiry of a real token closes
 // the socket with 4403.
 func TestTokenAuthenticatorOverTheSocket(t *testing.T) {
+	t.Parallel()
 	soon := &auth.User{UserID: "u", Claims: map[string]any{"exp": float64(time.Now().Add(2500 * time.Millisecond).Unix())}}
 	ts := newTestServer(t, Config{}, nil, nil, &TokenAuthenticator{Verifier: mapVerifier{"soon": soon}})
 	c := ts.dial(ProtocolTransportWS)
@@ -81,6 +83,7 @@ func TestTokenAuthenticatorOverTheSocket(t *testing.T) {
 // auth module; its json.Number exp drives the 4403 at expiry, and the
 // tenant claim becomes the connection's session variable.
 func TestTokenAuthenticatorWithJWTVerifier(t *testing.T) {
+	t.Parallel()
 	secret := "a-test-secret-of-at-least-thirty-two-bytes"
 	v, err := auth.NewJWTVerifier(auth.Config{Algorithms: []string{"HS256"}, Secret: secret, Claims: auth.DefaultClaimMapping()})
 	if err != nil {
