@@ -3,6 +3,7 @@ package graphqlexec
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -119,6 +120,36 @@ func TestOperationType(t *testing.T) {
 	} {
 		if got := e.OperationType(tc.query, tc.name); got != tc.want {
 			t.Errorf("%q: %q, want %q", tc.query, got, tc.want)
+		}
+	}
+}
+
+// A lost connection (PostgreSQL ended the session, or the pool could not
+// connect) is an internal error by default: its text names the database,
+// the role or the socket. v1.9.7 shows the text.
+func TestLostConnectionIsInternal(t *testing.T) {
+	fatal := &pgconn.PgError{Severity: "FATAL", Code: "55000", Message: `database "secret_db" is not currently accepting connections`}
+	connect := &pgconn.ConnectError{}
+	for _, cause := range []error{fatal, connect} {
+		for _, quirks := range []Quirks{QuirksNone, QuirksV197} {
+			var events []ErrorEvent
+			e, err := New(loadBlog(t), &fakeDB{err: cause}, Config{Quirks: quirks, Hooks: Hooks{Error: func(_ context.Context, ev ErrorEvent) { events = append(events, ev) }}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			body := string(e.Execute(context.Background(), &Request{Query: `{ users { id } }`}).Body)
+			if len(events) != 1 || !errors.Is(events[0].Err, cause) {
+				t.Fatalf("events %+v", events)
+			}
+			if quirks.V1() {
+				if cause == fatal && !strings.Contains(body, "secret_db") {
+					t.Errorf("v1.9.7 shows PostgreSQL's text: %s", body)
+				}
+				continue
+			}
+			if strings.Contains(body, "secret_db") || !strings.Contains(body, `"message":"Internal server error"`) || events[0].Class != ErrorInternal {
+				t.Errorf("%T: %s (%s)", cause, body, events[0].Class)
+			}
 		}
 	}
 }

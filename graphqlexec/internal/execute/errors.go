@@ -62,8 +62,11 @@ type ErrorHook func(ctx context.Context, class ErrorClass, message string, cause
 
 // classify returns the class of an execution error and the text the
 // client sees for it.
-func classify(err error) (ErrorClass, string) {
+func classify(err error, v1 bool) (ErrorClass, string) {
 	msg := clientMessage(err)
+	if !v1 && lostConnection(err) {
+		return ErrorInternal, internalMessage
+	}
 	var pg *pgconn.PgError
 	switch {
 	case msg == internalMessage:
@@ -74,6 +77,23 @@ func classify(err error) (ErrorClass, string) {
 		return ErrorDatabase, msg
 	}
 	return ErrorInput, msg
+}
+
+// lostConnection reports a failure of the connection rather than of the
+// statement: the pool could not connect (the database does not exist, is
+// not accepting connections, refuses the role, has too many clients) or
+// PostgreSQL ended the session (FATAL or PANIC: an administrator command,
+// a crash, a shutdown). PostgreSQL's text for these names the database,
+// the role or the socket, and nothing in the request caused them, so by
+// default the client sees "Internal server error" and the log the cause;
+// v1.9.7 shows the text.
+func lostConnection(err error) bool {
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) {
+		return true
+	}
+	var pg *pgconn.PgError
+	return errors.As(err, &pg) && (pg.Severity == "FATAL" || pg.Severity == "PANIC")
 }
 
 // completionClass is the class of a completion error's message: data,
@@ -88,9 +108,12 @@ func completionClass(msg string) ErrorClass {
 // message is clientMessage, telling the engine's error hook.
 func (x *Execution) message(err error) string {
 	if x.e.hook == nil {
+		if !x.e.v1 && lostConnection(err) {
+			return internalMessage
+		}
 		return clientMessage(err)
 	}
-	class, msg := classify(err)
+	class, msg := classify(err, x.e.v1)
 	x.e.hook(x.ctx, class, msg, err)
 	return msg
 }
