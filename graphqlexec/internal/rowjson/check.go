@@ -361,6 +361,9 @@ func (t *transformer) leaf(dst, v []byte, flags uint8, c *Check) ([]byte, string
 		if v[0] != '"' {
 			return dst, "DateTime cannot represent non-datetime value: " + inspect(v)
 		}
+		if b, ok := plainString(v); ok && canonicalDateTime(b) {
+			return appendStringToken(dst, v, flags), "" // already UTC with a Z
+		}
 		out, ok := schema.ServeDateTime(unquote(v))
 		if !ok {
 			return dst, "DateTime cannot represent invalid ISO datetime string: " + inspect(v)
@@ -370,11 +373,17 @@ func (t *transformer) leaf(dst, v []byte, flags uint8, c *Check) ([]byte, string
 		if v[0] != '"' {
 			return dst, "Date cannot represent non-date value: " + inspect(v)
 		}
+		if b, ok := plainString(v); ok && validDate(b) {
+			return appendStringToken(dst, v, flags), ""
+		}
 		if s := unquote(v); !schema.ValidDate(s) {
 			return dst, "Date cannot represent invalid ISO date string: " + inspect(v)
 		}
 		return appendStringToken(dst, v, flags), ""
 	case ScalarTime:
+		if b, ok := plainString(v); ok && validTime(b) {
+			return appendStringToken(dst, v, flags), ""
+		}
 		if v[0] != '"' || !schema.ValidTime(unquote(v), true) {
 			s := string(v)
 			if v[0] == '"' {
@@ -537,4 +546,87 @@ func significant(dst, lit []byte) ([]byte, bool) {
 		dst = dst[:len(dst)-1]
 	}
 	return dst, true
+}
+
+// The leaves' fast paths: a stored value already in its served form is
+// checked on its bytes and copied, without unquoting or parsing it.
+
+// plainString returns the contents of a JSON string token without escapes.
+func plainString(v []byte) ([]byte, bool) {
+	if len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"' || slices.Contains(v[1:len(v)-1], '\\') {
+		return nil, false
+	}
+	return v[1 : len(v)-1], true
+}
+
+// num reads the decimal digits b[i:j] (false when one is not a digit).
+func num(b []byte, i, j int) (int, bool) {
+	n := 0
+	for ; i < j; i++ {
+		if b[i] < '0' || b[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(b[i]-'0')
+	}
+	return n, true
+}
+
+// validDate reports whether b is a calendar date YYYY-MM-DD (year 1 to 9999).
+func validDate(b []byte) bool {
+	if len(b) != 10 || b[4] != '-' || b[7] != '-' {
+		return false
+	}
+	y, ok1 := num(b, 0, 4)
+	m, ok2 := num(b, 5, 7)
+	d, ok3 := num(b, 8, 10)
+	if !ok1 || !ok2 || !ok3 || y < 1 || m < 1 || m > 12 || d < 1 {
+		return false
+	}
+	days := [...]int{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}[m-1]
+	if m == 2 && y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+		days = 29
+	}
+	return d <= days
+}
+
+// validClock reports whether b is HH:MM:SS (00:00:00 to 23:59:59).
+func validClock(b []byte) bool {
+	if len(b) != 8 || b[2] != ':' || b[5] != ':' {
+		return false
+	}
+	h, ok1 := num(b, 0, 2)
+	m, ok2 := num(b, 3, 5)
+	s, ok3 := num(b, 6, 8)
+	return ok1 && ok2 && ok3 && h < 24 && m < 60 && s < 60
+}
+
+// canonicalDateTime reports whether b is a date and time as v1's DateTime
+// serializes it: YYYY-MM-DDTHH:MM:SS, six fraction digits or none, Z.
+func canonicalDateTime(b []byte) bool {
+	if (len(b) != 20 && len(b) != 27) || b[10] != 'T' || b[len(b)-1] != 'Z' || !validDate(b[:10]) || !validClock(b[11:19]) {
+		return false
+	}
+	if len(b) == 27 {
+		_, ok := num(b, 20, 26)
+		return b[19] == '.' && ok
+	}
+	return true
+}
+
+// validTime reports whether b is HH:MM, HH:MM:SS or HH:MM:SS.f (one to
+// six fraction digits).
+func validTime(b []byte) bool {
+	if len(b) == 5 {
+		h, ok1 := num(b, 0, 2)
+		m, ok2 := num(b, 3, 5)
+		return b[2] == ':' && ok1 && ok2 && h < 24 && m < 60
+	}
+	if len(b) < 8 || !validClock(b[:8]) {
+		return false
+	}
+	if len(b) == 8 {
+		return true
+	}
+	_, ok := num(b, 9, len(b))
+	return b[8] == '.' && len(b) >= 10 && len(b) <= 15 && ok
 }

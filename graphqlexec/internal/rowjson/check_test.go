@@ -208,3 +208,59 @@ func FuzzAppendRowChecked(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkTransform20RowsDates: the checked rewrite of rows holding a
+// DateTime, a Date and a Time (each value validated, the DateTime written
+// in UTC with a Z).
+func BenchmarkTransform20RowsDates(b *testing.B) {
+	leafOf := func(key, out string, s Scalar) Field {
+		return Field{JSONKey: key, OutKey: out, Check: &Check{Wraps: []Wrap{{}}, Scalar: s}}
+	}
+	n := NewCheckedNode("Event", []Field{leafOf("created_at", "createdAt", ScalarDateTime), leafOf("day", "day", ScalarDate), leafOf("starts", "starts", ScalarTime)})
+	row := []byte(`{"id": 1, "day": "2025-01-02", "starts": "09:15:00", "created_at": "2025-01-02T09:00:00Z"}`)
+	var buf []byte
+	var errs []FieldError
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = buf[:0]
+		for range 20 {
+			var err error
+			if buf, errs, _, err = AppendRowChecked(buf, row, n, errs[:0]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+func TestDateLeaves(t *testing.T) {
+	leafOf := func(s Scalar) *Node {
+		return NewCheckedNode("E", []Field{{JSONKey: "v", OutKey: "v", Check: &Check{Wraps: []Wrap{{}}, Scalar: s, Coordinate: "E.v"}}})
+	}
+	for _, c := range []struct {
+		s        Scalar
+		in, want string
+	}{
+		{ScalarDateTime, `"2025-01-02T09:00:00Z"`, `"2025-01-02T09:00:00Z"`},
+		{ScalarDateTime, `"2025-01-02T09:00:00.123456Z"`, `"2025-01-02T09:00:00.123456Z"`},
+		{ScalarDateTime, `"2024-02-29T23:59:59Z"`, `"2024-02-29T23:59:59Z"`},
+		{ScalarDateTime, `"2025-02-29T09:00:00Z"`, `null`},
+		{ScalarDateTime, `"2025-01-02T24:00:00Z"`, `null`},
+		{ScalarDateTime, `"2025-01-02T09:00:00+00:00"`, `"2025-01-02T09:00:00Z"`},
+		{ScalarDateTime, `"2025-01-02T09:00:00.5-01:30"`, `"2025-01-02T10:30:00.500000Z"`},
+		{ScalarDateTime, `"2025-01-02 09:00:00"`, `"2025-01-02T09:00:00Z"`},
+		{ScalarDateTime, `"2025-01-02T09:00:00.1Z"`, `"2025-01-02T09:00:00.100000Z"`},
+		{ScalarDate, `"2025-01-02"`, `"2025-01-02"`},
+		{ScalarDate, `"2025-02-29"`, `null`},
+		{ScalarTime, `"09:15"`, `"09:15"`},
+		{ScalarTime, `"09:15:00.25"`, `"09:15:00.25"`},
+		{ScalarTime, `"24:00"`, `null`},
+	} {
+		got, _, _, err := AppendRowChecked(nil, []byte(`{"v": `+c.in+`}`), leafOf(c.s), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := `{"__typename":"E","v":` + c.want + `}`; string(got) != want {
+			t.Errorf("%v %s: got %s, want %s", c.s, c.in, got, want)
+		}
+	}
+}
