@@ -475,7 +475,12 @@ const functionsSQL = `SELECT p.prokind::text,
           WHERE a.attrelid = rt.typrelid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum) END,
        CASE WHEN rt.typtype = 'c' THEN ARRAY(
          SELECT format_type(a.atttypid, NULL) FROM pg_attribute a
-          WHERE a.attrelid = rt.typrelid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum) END
+          WHERE a.attrelid = rt.typrelid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum) END,
+       -- OUT parameters (RETURNS record): their names and types, in order.
+       ARRAY(SELECT coalesce(p.proargnames[i], '') FROM generate_subscripts(p.proallargtypes, 1) AS i
+              WHERE p.proargmodes[i] IN ('o', 'b', 't') ORDER BY i),
+       ARRAY(SELECT format_type(p.proallargtypes[i], NULL) FROM generate_subscripts(p.proallargtypes, 1) AS i
+              WHERE p.proargmodes[i] IN ('o', 'b', 't') ORDER BY i)
   FROM pg_proc p
   JOIN pg_namespace n ON n.oid = p.pronamespace
   JOIN pg_type rt ON rt.oid = p.prorettype
@@ -490,8 +495,8 @@ func (c *checker) functions(schemaName, name string) ([]function, error) {
 	var out []function
 	var f function
 	var defaults int16
-	var attrs, attrTypes []string
-	_, err = pgx.ForEachRow(rows, []any{&f.kind, &f.args, &defaults, &f.retset, &f.ret, &f.variadicArg, &f.canExecute, &attrs, &attrTypes}, func() error {
+	var attrs, attrTypes, outs, outTypes []string
+	_, err = pgx.ForEachRow(rows, []any{&f.kind, &f.args, &defaults, &f.retset, &f.ret, &f.variadicArg, &f.canExecute, &attrs, &attrTypes, &outs, &outTypes}, func() error {
 		g := f
 		g.defaults = int(defaults)
 		g.args = slices.Clone(f.args)
@@ -500,6 +505,12 @@ func (c *checker) functions(schemaName, name string) ([]function, error) {
 			g.retAttrs = []attribute{}
 			for i, a := range attrs {
 				g.retAttrs = append(g.retAttrs, attribute{a, attrTypes[i]})
+			}
+		}
+		if g.ret == "record" && len(outs) > 0 {
+			g.retAttrs = []attribute{}
+			for i, a := range outs {
+				g.retAttrs = append(g.retAttrs, attribute{a, outTypes[i]})
 			}
 		}
 		out = append(out, g)

@@ -61,6 +61,9 @@ CREATE FUNCTION int_ret(t uuid, input jsonb) RETURNS integer LANGUAGE sql AS $$ 
 CREATE FUNCTION simple_ret(t uuid, input jsonb) RETURNS jsonb LANGUAGE sql AS $$ SELECT input $$;
 CREATE FUNCTION defaults(t uuid, input jsonb, dry boolean DEFAULT false) RETURNS mutation_response LANGUAGE sql AS $$ SELECT NULL::mutation_response $$;
 CREATE PROCEDURE a_proc(t uuid, input jsonb) LANGUAGE sql AS $$ SELECT 1 $$;
+CREATE FUNCTION out_ok(t uuid, input jsonb, OUT status text, OUT message text, OUT entity_id text, OUT entity_type text,
+  OUT entity jsonb, OUT updated_fields text[], OUT cascade jsonb, OUT metadata jsonb) LANGUAGE sql AS $$ SELECT NULL::mutation_response $$;
+CREATE FUNCTION out_short(t uuid, input jsonb, OUT status text, OUT note text) LANGUAGE sql AS $$ SELECT 'a', 'b' $$;
 `
 
 const scratchDecl = `schema @context(name: "tenant", claim: "tenant_id", type: "uuid") @context(name: "who", type: "no_such_type") {
@@ -104,6 +107,8 @@ type Mutation {
   defaults(input: In!): Res @function(name: "defaults", context: ["tenant"])
   proc(input: In!): Res @function(name: "a_proc", context: ["tenant"])
   otherSchema(input: In!): Res @function(name: "ok_fn", schema: "app", context: ["tenant"])
+  outOk(input: In!): Res @function(name: "out_ok", context: ["tenant"])
+  outShort(input: In!): Res @function(name: "out_short", context: ["tenant"])
 }
 `
 
@@ -137,6 +142,7 @@ func TestMismatches(t *testing.T) {
 		`app.graphql:37:3: field "Mutation.intRet": public.int_ret(uuid, jsonb) returns integer; it must return mutation_response (status, message, entity_id, entity_type, entity, updated_fields, cascade, metadata)`,
 		`app.graphql:40:3: field "Mutation.proc": public.a_proc(uuid, jsonb) is a procedure; the server calls a function in SELECT (CREATE FUNCTION … RETURNS mutation_response)`,
 		`app.graphql:41:3: field "Mutation.otherSchema": @function app.ok_fn does not exist; the server calls app.ok_fn(<context tenant>, <input jsonb>)`,
+		`app.graphql:43:3: field "Mutation.outShort": public.out_short(uuid, jsonb) returns record, a composite of 2 columns; mutation_response has 8 (status text, message text, entity_id text, entity_type text, entity jsonb, updated_fields text[], cascade jsonb, metadata jsonb)`,
 	}
 	var lines []string
 	for _, f := range got {
