@@ -19,6 +19,8 @@ type cacheShard struct {
 	cap   int
 	items map[string]*list.Element
 	order list.List // front: most recently used
+	// Lookups that found a document, and that did not (counted under mu).
+	hits, misses uint64
 }
 
 type cacheEntry struct {
@@ -46,9 +48,23 @@ func (c *docCache) get(key string) *document {
 	defer s.mu.Unlock()
 	if el, ok := s.items[key]; ok {
 		s.order.MoveToFront(el)
+		s.hits++
 		return el.Value.(*cacheEntry).doc
 	}
+	s.misses++
 	return nil
+}
+
+// stats sums the shards' lookup counts.
+func (c *docCache) stats() (hits, misses uint64) {
+	for i := range c.shards {
+		s := &c.shards[i]
+		s.mu.Lock()
+		hits += s.hits
+		misses += s.misses
+		s.mu.Unlock()
+	}
+	return hits, misses
 }
 
 // add stores doc unless another goroutine stored one first; it returns the

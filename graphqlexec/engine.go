@@ -111,6 +111,13 @@ type document struct {
 	plans *execute.Plans
 }
 
+// DocumentCacheStats returns the document cache's lookups since the engine
+// was built: those that found the parsed and validated document, and those
+// that had to parse it (every request looks up its text once; a GET
+// looks it up once more to refuse mutations, the 401 gate's introspection
+// exemption once more too). For metrics.
+func (e *Engine) DocumentCacheStats() (hits, misses uint64) { return e.cache.stats() }
+
 func (e *Engine) document(query string) *document {
 	if d := e.cache.get(query); d != nil {
 		return d

@@ -153,3 +153,16 @@ func TestLostConnectionIsInternal(t *testing.T) {
 		}
 	}
 }
+
+func TestDocumentCacheStats(t *testing.T) {
+	e, err := New(loadBlog(t), &fakeDB{rows: [][]byte{[]byte(`{"id": "11111111-1111-4111-8111-111111111101"}`)}}, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`{ users { id } }`, `{ users { id } }`, `{ users { id } }`, `{ posts { id } }`} {
+		e.Execute(context.Background(), &Request{Query: q})
+	}
+	if h, m := e.DocumentCacheStats(); h != 2 || m != 2 {
+		t.Errorf("hits %d misses %d, want 2 and 2", h, m)
+	}
+}

@@ -44,6 +44,8 @@ type App struct {
 	h2       *h2.Server                         // nil with --http2=false
 	certs    *certReloader                      // nil without TLS
 	obs      observability                      // metrics and their listener
+	engine   *graphqlexec.Engine                // for the metrics' document cache figures
+	apqStats *fastapi.APQStats                  // persisted-query counts, for the metrics
 
 	// GraphQL over WebSocket (nil when --subscriptions is off, or auto
 	// without a subscription root): the socket handler and the LISTEN hub
@@ -160,6 +162,7 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 		APQMode:             fastapi.APQMode(cfg.APQMode),
 		CORS:                cfg.corsOptions(),
 		Logger:              logger,
+		APQStats:            &fastapi.APQStats{},
 		RateLimiter:         cfg.rateLimiter(),
 		RateLimitBySubject:  cfg.RateLimitKey == "subject",
 	}
@@ -242,6 +245,7 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	app = &App{
 		cfg: cfg, logger: logger, pool: pool, server: srv, verifier: verifier,
 		h2: h2srv, certs: certs, ws: ws, hub: hub, obs: ob,
+		engine: exec, apqStats: opts.APQStats,
 		shutdownDone: make(chan struct{}),
 	}
 	return app, nil

@@ -80,6 +80,9 @@ type handlerOptions struct {
 	// with the default bounds.
 	APQMode  fastapi.APQMode
 	APQStore fastapi.APQStore
+	// APQStats, when set, counts persisted-query hits, misses and
+	// registrations (metrics).
+	APQStats *fastapi.APQStats
 	// CORS turns on the CORS middleware when non-nil.
 	CORS *fastapi.CORSOptions
 	// Logger receives what clients are never told (why a token was refused,
@@ -164,7 +167,7 @@ func newHandler(opts handlerOptions) *handler {
 		o.CredentialsOnRefusedOrigin = opts.Quirks.V1() // quirk 15
 		h.cors = fastapi.NewCORS(&o)
 	}
-	h.apq = fastapi.APQ{Mode: opts.APQMode, Store: opts.APQStore, Logger: h.logger, TrustHash: opts.Quirks.V1()}
+	h.apq = fastapi.APQ{Mode: opts.APQMode, Store: opts.APQStore, Logger: h.logger, TrustHash: opts.Quirks.V1(), Stats: opts.APQStats}
 	if h.apq.Mode == "" {
 		h.apq.Mode = fastapi.APQOptional
 	}

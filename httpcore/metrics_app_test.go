@@ -1,6 +1,8 @@
 package httpcore
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"io"
 	"net/http"
 	"strings"
@@ -30,14 +32,28 @@ func TestAppMetrics(t *testing.T) {
 	rawExchange(t, addr, "", usersQuery)
 	rawExchange(t, addr, "", `{"query":"{ users(where: {email: {matches: \"(\"}}) { id } }"}`)
 	get(t, "http://"+addr+"/nope", "")
+	// Persisted queries: a registration, a hit, a miss.
+	q := "{ users(limit: 1) { id } }"
+	sum := sha256.Sum256([]byte(q))
+	hash := hex.EncodeToString(sum[:])
+	ext := `"extensions":{"persistedQuery":{"version":1,"sha256Hash":"` + hash + `"}}`
+	rawExchange(t, addr, "", `{"query":"`+q+`",`+ext+`}`)
+	rawExchange(t, addr, "", `{`+ext+`}`)
+	rawExchange(t, addr, "", `{"extensions":{"persistedQuery":{"version":1,"sha256Hash":"`+strings.Repeat("0", 64)+`"}}}`)
 	code, body := get(t, "http://"+addr+"/metrics", "")
 	if code != 200 {
 		t.Fatalf("status %d: %s", code, body)
 	}
 	for _, want := range []string{
-		`fraiseql_http_requests_total{code="200",operation="query"} 2`,
+		`fraiseql_http_requests_total{code="200",operation="query"} 4`,
+		`fraiseql_apq_requests_total{result="hit"} 1`,
+		`fraiseql_apq_requests_total{result="miss"} 1`,
+		`fraiseql_apq_requests_total{result="registered"} 1`,
+		// users, the bad regex, the persisted text (run twice: a hit).
+		`fraiseql_graphql_document_cache_lookups_total{result="miss"} 3`,
+		`fraiseql_graphql_document_cache_lookups_total{result="hit"} 1`,
 		`fraiseql_http_requests_total{code="404",operation="none"} 1`,
-		`fraiseql_http_request_duration_seconds_count{operation="query"} 2`,
+		`fraiseql_http_request_duration_seconds_count{operation="query"} 4`,
 		`fraiseql_graphql_errors_total{class="database"} 1`,
 		`fraiseql_http_requests_in_flight 1`, // the scrape itself
 		`fraiseql_db_pool_max_connections 20`,

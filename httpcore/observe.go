@@ -46,6 +46,18 @@ func newObservability(cfg Config, pool *pgxpool.Pool, app func() *App, sockets b
 	if sockets {
 		src.Sockets = func() metrics.SocketStats { return app().socketStats() }
 	}
+	src.DocumentCache = func() (uint64, uint64) {
+		if a := app(); a != nil && a.engine != nil {
+			return a.engine.DocumentCacheStats()
+		}
+		return 0, 0
+	}
+	src.APQ = func() (uint64, uint64, uint64) {
+		if a := app(); a != nil && a.apqStats != nil {
+			return a.apqStats.Hits.Load(), a.apqStats.Misses.Load(), a.apqStats.Registrations.Load()
+		}
+		return 0, 0, 0
+	}
 	return observability{metrics: metrics.New(src)}
 }
 

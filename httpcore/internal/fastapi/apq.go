@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"sync"
 	"unicode"
 
@@ -92,6 +93,13 @@ type APQ struct {
 	// TrustHash stores and runs a registration under whatever hash it
 	// names, as v1.9.7 does (--quirks v1.9.7).
 	TrustHash bool
+	// Stats, when set, counts hits, misses and registrations (metrics).
+	Stats *APQStats
+}
+
+// APQStats counts what Resolve did with persisted queries.
+type APQStats struct {
+	Hits, Misses, Registrations atomic.Uint64
 }
 
 // Resolve applies the APQ step to req; ext is the validated extensions
@@ -138,6 +146,9 @@ func (a *APQ) Resolve(w h1.ResponseWriter, r *http.Request, req *graphqlexec.Req
 			a.Logger.WarnContext(r.Context(), "apq: hash does not match the query text; stored anyway, as FraiseQL v1.9.7 does",
 				"hash", clip(hash.Str, 16))
 		}
+		if a.Stats != nil {
+			a.Stats.Registrations.Add(1)
+		}
 		if err := a.Store.Put(r.Context(), hash.Str, req.Query); err != nil {
 			// The request still carries its text: execute it, a later hit
 			// will miss and the client registers again.
@@ -150,8 +161,14 @@ func (a *APQ) Resolve(w h1.ResponseWriter, r *http.Request, req *graphqlexec.Req
 		a.Logger.ErrorContext(r.Context(), "apq: reading a persisted query failed", "err", err)
 	}
 	if !found {
+		if a.Stats != nil {
+			a.Stats.Misses.Add(1)
+		}
 		w.Respond(http.StatusOK, ContentTypeJSON, bodyAPQNotFound)
 		return false
+	}
+	if a.Stats != nil {
+		a.Stats.Hits.Add(1)
 	}
 	req.Query, req.QueryMissing = query, false
 	return true

@@ -24,6 +24,11 @@ type Sources struct {
 	// Sockets, when set, reports the WebSocket side (nil: GraphQL over
 	// WebSocket is not served).
 	Sockets func() SocketStats
+	// DocumentCache returns the engine's document cache lookups that found
+	// a parsed and validated document, and those that parsed one.
+	DocumentCache func() (hits, misses uint64)
+	// APQ returns the persisted-query hits, misses and registrations.
+	APQ func() (hits, misses, registrations uint64)
 }
 
 // Operations are the values of the "operation" label: the GraphQL
@@ -89,6 +94,34 @@ func New(src Sources) *Metrics {
 	}
 	if src.Pool != nil {
 		m.reg.MustRegister(poolCollector{src.Pool})
+	}
+	if f := src.DocumentCache; f != nil {
+		for _, r := range []struct {
+			result string
+			pick   func(h, m uint64) uint64
+		}{{"hit", func(h, _ uint64) uint64 { return h }}, {"miss", func(_, m uint64) uint64 { return m }}} {
+			m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+				Name:        "fraiseql_graphql_document_cache_lookups_total",
+				Help:        "Document cache lookups by result: hit (parsed and validated document reused), miss (parsed and validated now).",
+				ConstLabels: prometheus.Labels{"result": r.result},
+			}, func() float64 { return float64(r.pick(f())) }))
+		}
+	}
+	if f := src.APQ; f != nil {
+		for _, r := range []struct {
+			result string
+			pick   func(h, m, reg uint64) uint64
+		}{
+			{"hit", func(h, _, _ uint64) uint64 { return h }},
+			{"miss", func(_, m, _ uint64) uint64 { return m }},
+			{"registered", func(_, _, reg uint64) uint64 { return reg }},
+		} {
+			m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+				Name:        "fraiseql_apq_requests_total",
+				Help:        "Automatic persisted query requests by result: hit (stored text run), miss (PersistedQueryNotFound), registered (text stored).",
+				ConstLabels: prometheus.Labels{"result": r.result},
+			}, func() float64 { return float64(r.pick(f())) }))
+		}
 	}
 	if f := src.Sockets; f != nil {
 		m.reg.MustRegister(socketCollector{f})
