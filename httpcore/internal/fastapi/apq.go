@@ -8,8 +8,8 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync/atomic"
 	"sync"
+	"sync/atomic"
 	"unicode"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec"
