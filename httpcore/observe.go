@@ -96,7 +96,7 @@ func (o *observability) wrap(routes http.Handler, cfg Config, ids *obs.IDs, logg
 	if m := o.metrics; m != nil {
 		opts.Begin = m.Begin
 		opts.Done = func(rec *obs.Record, _ *http.Request, status, _ int, elapsed time.Duration) {
-			m.End(status, rec.Operation, elapsed)
+			m.End(status, rec.Operation, rec.OperationName, elapsed)
 		}
 		scrape := m.Handler(cfg.MetricsToken)
 		if cfg.MetricsListen == "" {

@@ -8,8 +8,9 @@
 // bearer token.
 //
 // What it must never do: label a metric with a value the client chooses
-// freely (operation names, paths, ids): every label has a small fixed set
-// of values, so a client cannot grow the registry; take a lock or allocate
+// freely (paths, ids; operation names only up to MaxOperationNames, then
+// "other"): every label has a bounded set of values, so a client cannot
+// grow the registry; take a lock or allocate
 // per request beyond what client_golang's counters do; know GraphQL,
 // FastAPI or the routes.
 //

@@ -4,6 +4,8 @@ import (
 	"crypto/subtle"
 	"net/http"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -48,9 +50,21 @@ type Metrics struct {
 	inFlight prometheus.Gauge
 	errors   map[string]prometheus.Counter
 	// byStatus caches the requests counter of each (status, operation):
-	// WithLabelValues hashes its labels, this is one index.
-	byStatus [600 - 100][4]prometheus.Counter
+	// WithLabelValues hashes its labels, this is one atomic load.
+	byStatus [600 - 100][4]atomic.Pointer[prometheus.Counter]
+	// byName is the duration by operation type and name, for the first
+	// MaxOperationNames names seen; names caches its observers by name,
+	// one map per operation type, and nameCount counts the names admitted.
+	byName    *prometheus.HistogramVec
+	names     [3]sync.Map
+	nameCount atomic.Int32
 }
+
+// MaxOperationNames bounds the distinct operation names the duration by
+// name records; later names, and names that are not GraphQL names of at
+// most 64 characters, are recorded as "other", so a client cannot grow the
+// registry. Operations without a name are "anonymous".
+const MaxOperationNames = 100
 
 // New registers every metric on a registry of its own.
 func New(src Sources) *Metrics {
@@ -73,7 +87,12 @@ func New(src Sources) *Metrics {
 		Name: "fraiseql_graphql_errors_total",
 		Help: "GraphQL errors reported to clients, by class (request, input, database, timeout, data, internal).",
 	}, []string{"class"})
-	m.reg.MustRegister(m.requests, duration, m.inFlight, errs)
+	m.byName = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "fraiseql_graphql_operation_duration_seconds",
+		Help:    "Time from a GraphQL request's arrival to its response being ready, by operation type and name (the first 100 names; then \"other\").",
+		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
+	}, []string{"operation", "name"})
+	m.reg.MustRegister(m.requests, duration, m.inFlight, errs, m.byName)
 	for i, op := range Operations {
 		m.duration[i] = duration.WithLabelValues(op)
 	}
@@ -145,23 +164,65 @@ func operationIndex(op string) int {
 // Begin counts a request in flight; End must follow.
 func (m *Metrics) Begin() { m.inFlight.Inc() }
 
-// End records a finished request.
-func (m *Metrics) End(status int, operation string, elapsed time.Duration) {
+// End records a finished request; name is its operationName ("" when it
+// gave none).
+func (m *Metrics) End(status int, operation, name string, elapsed time.Duration) {
 	m.inFlight.Dec()
 	op := operationIndex(operation)
-	m.duration[op].Observe(elapsed.Seconds())
+	secs := elapsed.Seconds()
+	m.duration[op].Observe(secs)
+	if op != 3 {
+		m.nameObserver(op, name).Observe(secs)
+	}
 	if status < 100 || status >= 600 {
 		m.requests.WithLabelValues(strconv.Itoa(status), Operations[op]).Inc()
 		return
 	}
-	c := m.byStatus[status-100][op]
+	p := &m.byStatus[status-100][op]
+	c := p.Load()
 	if c == nil {
-		// A benign race: two requests may both resolve the same counter,
-		// which WithLabelValues returns once per label set.
-		c = m.requests.WithLabelValues(strconv.Itoa(status), Operations[op])
-		m.byStatus[status-100][op] = c
+		// Two requests may both resolve it: WithLabelValues returns the
+		// same counter for the same labels.
+		nc := m.requests.WithLabelValues(strconv.Itoa(status), Operations[op])
+		p.Store(&nc)
+		c = &nc
 	}
-	c.Inc()
+	(*c).Inc()
+}
+
+// nameObserver is the duration observer of an operation type (an index
+// of Operations, not "none") and name.
+func (m *Metrics) nameObserver(op int, name string) prometheus.Observer {
+	switch {
+	case name == "":
+		name = "anonymous"
+	case !graphQLName(name):
+		name = "other"
+	}
+	if o, ok := m.names[op].Load(name); ok {
+		return o.(prometheus.Observer)
+	}
+	if name != "anonymous" && name != "other" && m.nameCount.Add(1) > MaxOperationNames {
+		m.nameCount.Add(-1)
+		return m.nameObserver(op, "\x00") // not a GraphQL name: "other"
+	}
+	o, _ := m.names[op].LoadOrStore(name, m.byName.WithLabelValues(Operations[op], name))
+	return o.(prometheus.Observer)
+}
+
+// graphQLName reports whether s is a GraphQL name of at most 64 bytes.
+func graphQLName(s string) bool {
+	if len(s) == 0 || len(s) > 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || i > 0 && '0' <= c && c <= '9' {
+			continue
+		}
+		return false
+	}
+	return true
 }
 
 // Error counts one GraphQL error of a class (ErrorClasses; others are

@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"io"
+	"strconv"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -25,13 +26,13 @@ func TestRequestMetrics(t *testing.T) {
 	m := New(Sources{ActiveConnections: func() int64 { return 7 }, TotalConnections: func() uint64 { return 9 }})
 	m.Begin()
 	m.Begin()
-	m.End(200, "query", 3*time.Millisecond)
+	m.End(200, "query", "Users", 3*time.Millisecond)
 	m.Begin()
-	m.End(200, "query", 20*time.Millisecond)
+	m.End(200, "query", "", 20*time.Millisecond)
 	m.Begin()
-	m.End(422, "", time.Millisecond)
+	m.End(422, "", "", time.Millisecond)
 	m.Begin()
-	m.End(999, "mutation", time.Millisecond) // outside the cache: still counted
+	m.End(999, "mutation", "bad name!", time.Millisecond) // outside the cache: still counted
 	m.Error("internal")
 	m.Error("database")
 	m.Error("made-up") // counted as internal, never a new label
@@ -52,6 +53,9 @@ func TestRequestMetrics(t *testing.T) {
 		`fraiseql_http_connections_active 7`,
 		`fraiseql_http_connections_total 9`,
 		`go_goroutines `,
+		`fraiseql_graphql_operation_duration_seconds_count{name="Users",operation="query"} 1`,
+		`fraiseql_graphql_operation_duration_seconds_count{name="anonymous",operation="query"} 1`,
+		`fraiseql_graphql_operation_duration_seconds_count{name="other",operation="mutation"} 1`,
 	} {
 		if !strings.Contains(body, want+"\n") && !strings.Contains(body, want) {
 			t.Errorf("missing %q", want)
@@ -81,7 +85,24 @@ func BenchmarkBeginEnd(b *testing.B) {
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			m.Begin()
-			m.End(200, "query", 1500*time.Microsecond)
+			m.End(200, "query", "Users", 1500*time.Microsecond)
 		}
 	})
+}
+
+// Operation names are labels for the first MaxOperationNames names only.
+func TestOperationNamesBounded(t *testing.T) {
+	m := New(Sources{})
+	for i := 0; i < 3*MaxOperationNames; i++ {
+		m.Begin()
+		m.End(200, "query", "Op"+strconv.Itoa(i), time.Millisecond)
+	}
+	_, body := scrape(t, m.Handler(""), "")
+	names := strings.Count(body, "fraiseql_graphql_operation_duration_seconds_count{")
+	if names != MaxOperationNames+1 {
+		t.Errorf("%d name series, want %d and other", names, MaxOperationNames)
+	}
+	if want := `fraiseql_graphql_operation_duration_seconds_count{name="other",operation="query"} ` + strconv.Itoa(2*MaxOperationNames); !strings.Contains(body, want) {
+		t.Errorf("missing %q", want)
+	}
 }
