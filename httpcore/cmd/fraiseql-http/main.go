@@ -167,6 +167,16 @@ func serve(args []string, getenv func(string) string, stderr io.Writer) int {
 	if cfg.EffectivePlayground() {
 		fmt.Fprintf(stderr, "fraiseql-http: GraphiQL at %s://%s/graphql\n", scheme, addr)
 	}
+	switch {
+	case !cfg.Metrics:
+	case app.MetricsAddr() != nil:
+		fmt.Fprintf(stderr, "fraiseql-http: metrics at http://%s%s\n", app.MetricsAddr(), cfg.MetricsPath)
+	default:
+		fmt.Fprintf(stderr, "fraiseql-http: metrics at %s://%s%s\n", scheme, addr, cfg.MetricsPath)
+	}
+	if cfg.OTelEndpoint != "" {
+		fmt.Fprintf(stderr, "fraiseql-http: traces to %s\n", cfg.OTelEndpoint)
+	}
 	served := make(chan error, 1)
 	go func() { served <- app.Serve() }()
 

@@ -2,9 +2,9 @@ package metrics
 
 import (
 	"io"
-	"strconv"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
