@@ -113,6 +113,13 @@ type Config struct {
 	// query_timeout); a negative value is an error.
 	ExecutionTimeout time.Duration
 
+	// MaxResponseBytes bounds each response body (0, the default: no
+	// bound): a read whose rows take the body past it stops reading and
+	// becomes a field error, "The response exceeds the maximum size of N
+	// bytes." (its field null), so a query over a huge table cannot make
+	// the server build an unbounded answer. Negative is an error.
+	MaxResponseBytes int
+
 	// Hooks observe the engine's work (logging, metrics); nil members
 	// cost nothing.
 	Hooks Hooks

@@ -87,6 +87,10 @@ func New(s *schema.Schema, db DB, cfg Config) (*Engine, error) {
 		val = rules.NewWithOptions(s, rules.Options{NotLiteral: true})
 	}
 	ex := execute.NewEngine(s, db, co, cfg.ExecutionTimeout, cfg.Environment == Production, cfg.Quirks.V1())
+	if cfg.MaxResponseBytes < 0 {
+		return nil, errors.New("graphqlexec: negative MaxResponseBytes")
+	}
+	ex.SetMaxResponseBytes(cfg.MaxResponseBytes)
 	if h := cfg.Hooks.Error; h != nil {
 		ex.SetErrorHook(func(ctx context.Context, class execute.ErrorClass, msg string, cause error) {
 			h(ctx, ErrorEvent{Class: class, Message: msg, Err: cause})

@@ -166,3 +166,31 @@ func TestDocumentCacheStats(t *testing.T) {
 		t.Errorf("hits %d misses %d, want 2 and 2", h, m)
 	}
 }
+
+// MaxResponseBytes stops a read whose rows take the body past it: the
+// field is null with an error, in both modes.
+func TestMaxResponseBytes(t *testing.T) {
+	row := []byte(`{"id": "11111111-1111-4111-8111-111111111101", "first_name": "Ana"}`)
+	rows := make([][]byte, 1000)
+	for i := range rows {
+		rows[i] = row
+	}
+	for _, quirks := range []Quirks{QuirksNone, QuirksV197} {
+		e, err := New(loadBlog(t), &fakeDB{rows: rows}, Config{Quirks: quirks, Environment: Production, MaxResponseBytes: 4096})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp := e.Execute(context.Background(), &Request{Query: `{ users { id firstName } }`})
+		if len(resp.Body) > 4096 || !strings.Contains(string(resp.Body), `"users":null`) || !strings.Contains(string(resp.Body), `The response exceeds the maximum size of 4096 bytes.`) {
+			t.Errorf("%s: %d bytes: %.300s", quirks, len(resp.Body), resp.Body)
+		}
+		// Under the bound, the whole list.
+		e, _ = New(loadBlog(t), &fakeDB{rows: rows[:10]}, Config{Quirks: quirks, Environment: Production, MaxResponseBytes: 4096})
+		if resp := e.Execute(context.Background(), &Request{Query: `{ users { id firstName } }`}); strings.Contains(string(resp.Body), "errors") {
+			t.Errorf("%s: %s", quirks, resp.Body)
+		}
+	}
+	if _, err := New(loadBlog(t), &fakeDB{}, Config{MaxResponseBytes: -1}); err == nil {
+		t.Error("negative MaxResponseBytes accepted")
+	}
+}

@@ -83,6 +83,11 @@ type Config struct {
 	// expanded (--max-query-fields, 1,000). A document over one gets a
 	// GraphQL error before it is parsed or validated.
 	MaxQueryBytes, MaxQueryTokens, MaxQueryDepth, MaxQueryFields int
+	// MaxResponseBytes bounds a GraphQL response body (--max-response-bytes,
+	// default 64 MiB; 0: none): a read whose rows go past it stops and its
+	// field is null with the error "The response exceeds the maximum size
+	// of N bytes.". v1 has no bound.
+	MaxResponseBytes int
 	// ExecutionTimeout bounds every SQL statement of a request, from the
 	// request's start (--execution-timeout, default 30 s, v1's
 	// query_timeout).
@@ -309,6 +314,7 @@ func DefaultConfig() Config {
 		CORSMethods:            []string{"GET", "POST"},
 		CORSHeaders:            []string{"Content-Type", "Authorization"},
 		RequestIDHeader:        string(obs.IDAuto),
+		MaxResponseBytes:       64 << 20,
 		LogFormat:              "text",
 		LogLevel:               "info",
 		Metrics:                true,
@@ -425,6 +431,9 @@ func (c *Config) Validate() error {
 	}
 	if c.ExecutionTimeout <= 0 {
 		errs = append(errs, fmt.Errorf("execution timeout: %s must be positive", c.ExecutionTimeout))
+	}
+	if c.MaxResponseBytes < 0 {
+		errs = append(errs, fmt.Errorf("max response bytes: %d must not be negative", c.MaxResponseBytes))
 	}
 	if c.WriteTimeout < 0 {
 		errs = append(errs, fmt.Errorf("write timeout: %s must not be negative", c.WriteTimeout))
@@ -624,6 +633,7 @@ var envVars = [][2]string{
 	{"max-query-tokens", "FRAISEQL_MAX_QUERY_TOKENS"},
 	{"max-query-depth", "FRAISEQL_MAX_QUERY_DEPTH"},
 	{"max-query-fields", "FRAISEQL_MAX_QUERY_FIELDS"},
+	{"max-response-bytes", "FRAISEQL_MAX_RESPONSE_BYTES"},
 	{"execution-timeout", "FRAISEQL_EXECUTION_TIMEOUT"},
 	{"quirks", "FRAISEQL_QUIRKS"},
 	{"shutdown-timeout", "FRAISEQL_SHUTDOWN_TIMEOUT"},
@@ -795,6 +805,7 @@ func ParseFlags(cfg *Config, args []string, getenv func(string) string, usage io
 	fs.IntVar(&cfg.MaxQueryTokens, "max-query-tokens", cfg.MaxQueryTokens, "maximum lexical tokens in a query")
 	fs.IntVar(&cfg.MaxQueryDepth, "max-query-depth", cfg.MaxQueryDepth, "maximum nested fields in a query, counted through fragments")
 	fs.IntVar(&cfg.MaxQueryFields, "max-query-fields", cfg.MaxQueryFields, "maximum fields an operation selects, fragment spreads counted with their fields")
+	fs.IntVar(&cfg.MaxResponseBytes, "max-response-bytes", cfg.MaxResponseBytes, "largest GraphQL response body; a read past it becomes a field error (0: none)")
 	fs.Var(quirksValue{&cfg.Quirks}, "quirks", "none (correct answers) or v1.9.7 (v1.9.7's recorded behaviour, bugs included)")
 	fs.DurationVar(&cfg.ExecutionTimeout, "execution-timeout", cfg.ExecutionTimeout, "deadline for a request's SQL statements, from its start")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", cfg.ShutdownTimeout, "time allowed to drain in-flight requests")

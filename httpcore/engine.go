@@ -21,6 +21,7 @@ func newExecutor(s *schema.Schema, db graphqlexec.DB, cfg Config, onError func(c
 		MaxQueryDepth:       cfg.MaxQueryDepth,
 		MaxQueryFields:      cfg.MaxQueryFields,
 		ExecutionTimeout:    cfg.ExecutionTimeout,
+		MaxResponseBytes:    cfg.MaxResponseBytes,
 		Hooks:               graphqlexec.Hooks{Error: onError},
 	})
 }

@@ -100,3 +100,15 @@ func dialTCP(t *testing.T, addr string) net.Conn {
 	c.SetDeadline(time.Now().Add(10 * time.Second))
 	return c
 }
+
+// --max-response-bytes reaches the engine: a list past it is null with the
+// error, a smaller answer is whole.
+func TestAppMaxResponseBytes(t *testing.T) {
+	_, addr := startApp(t, func(c *Config) { c.MaxResponseBytes = 300; c.Environment = "production" })
+	if _, body := rawExchange(t, addr, "", usersQuery); !strings.Contains(string(body), `{"data":{"users":null},"errors":[{"message":"The response exceeds the maximum size of 300 bytes."`) {
+		t.Errorf("over the bound: %s", body)
+	}
+	if _, body := rawExchange(t, addr, "", `{"query":"{ users(limit: 1) { id } }"}`); strings.Contains(string(body), "errors") {
+		t.Errorf("under the bound: %s", body)
+	}
+}

@@ -72,6 +72,20 @@ type Engine struct {
 	// wholeDocuments turns off column reads (prepare.go columnsOnly): every
 	// read takes the view's document, for tests that compare both paths.
 	wholeDocuments bool
+	// maxOut bounds a response body while rows are appended; 0: none.
+	maxOut int
+}
+
+// SetMaxResponseBytes bounds each response body (0: no bound): a read
+// whose rows take the body past it stops and becomes a field error.
+func (e *Engine) SetMaxResponseBytes(n int) { e.maxOut = n }
+
+// tooLarge is the field error of a read that took the body past maxOut.
+func (x *Execution) tooLarge(out []byte) error {
+	if x.e.maxOut > 0 && len(out)-len(x.out) > x.e.maxOut {
+		return clientErrorf("The response exceeds the maximum size of %d bytes.", x.e.maxOut)
+	}
+	return nil
 }
 
 // SetWholeDocuments makes every read take the whole document even when

@@ -113,6 +113,9 @@ func (x *Execution) fetchInto(out []byte, r *root, proj *rowjson.Node) ([]byte, 
 		if out, err = rowjson.AppendRow(out, raw[0], proj); err != nil {
 			return nil, err
 		}
+		if err := x.tooLarge(out); err != nil {
+			return nil, err
+		}
 		n++
 		if single {
 			break

@@ -264,6 +264,9 @@ func (x *Execution) typedRead(out []byte, r *root, errs []rowjson.FieldError) (_
 		if out, errs, rowNulled, err = rowjson.AppendRowChecked(out, raw[0], r.proj, errs); err != nil {
 			return out, errs, false, false, err
 		}
+		if err := x.tooLarge(out); err != nil {
+			return out, errs, false, false, err
+		}
 		if !single && len(errs) > mark {
 			rowjson.PrefixErrors(errs, mark, n, n)
 		}

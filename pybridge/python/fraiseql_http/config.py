@@ -83,6 +83,7 @@ class HttpConfig:
     max_query_tokens: Optional[int] = None
     max_query_depth: Optional[int] = None
     max_query_fields: Optional[int] = None
+    max_response_bytes: Optional[int] = None
 
     # Authentication (docs/authentication.md).
     auth_jwt_algorithm: Optional[Sequence[str]] = _flag(_LIST)
@@ -206,6 +207,7 @@ class HttpConfig:
             _int(self, name, 1, optional=True)
         _int(self, "auth_max_token_bytes", 0, optional=True)
         _int(self, "compression_min_bytes", 0, optional=True)
+        _int(self, "max_response_bytes", 0, optional=True)
         for name in ("tls_cert", "tls_key"):
             if getattr(self, name) is not None and not isinstance(getattr(self, name), (str, os.PathLike)):
                 _bad(name, getattr(self, name), "must be a path")
