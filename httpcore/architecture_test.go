@@ -158,6 +158,9 @@ var httpcoreLayers = []layerRule{
 	{pkg: "./internal/metrics", allowed: nil, forbidden: []string{"github.com/go-chi/", "github.com/graphql-go/"}},
 	// OpenTelemetry traces: the request span and the pgx tracer; it reads
 	// the request's record, never GraphQL or the application.
+	// GraphQL over HTTP: the media type and status of a response; standard
+	// library only.
+	{pkg: "./internal/gqlhttp", allowed: nil, forbidden: []string{"github.com/", "golang.org/x/"}},
 	{pkg: "./internal/tracing", allowed: []string{"connlimit", "httpcore/internal/h1", "httpcore/internal/obs"}, forbidden: []string{"github.com/go-chi/", "github.com/graphql-go/"}},
 }
 

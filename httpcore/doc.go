@@ -29,6 +29,8 @@
 //   - internal/metrics (beside them): Prometheus metrics, the /metrics
 //     handler; internal/tracing: OpenTelemetry spans for requests and SQL,
 //     installed only with --otel-endpoint.
+//   - internal/gqlhttp (beside them): the GraphQL-over-HTTP media type
+//     negotiation and its status codes (outside --quirks v1.9.7).
 //   - this package: Config (defaults, Validate, flags and FRAISEQL_*
 //     variables), the environment's policy (introspection, playground,
 //     development-only routes) in one place, the one route table (POST/GET
