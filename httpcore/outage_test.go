@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fraiseql/fraiseql-http/testdb"
 )
@@ -35,6 +36,20 @@ func TestAppOutageIsLogged(t *testing.T) {
 	}
 	if _, err := admin.Exec(ctx, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", d.Name); err != nil {
 		t.Fatal(err)
+	}
+	// pg_terminate_backend only signals: wait until the sessions are gone.
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		var n int
+		if err := admin.QueryRow(ctx, "SELECT count(*) FROM pg_stat_activity WHERE datname = $1", d.Name).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d sessions still open", n)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 	const n = 5
 	ids := map[string]bool{}
