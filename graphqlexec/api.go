@@ -134,6 +134,16 @@ type Hooks struct {
 	// never sees (for ErrorInternal it is the only record of what went
 	// wrong, so a server logs it).
 	Error func(ctx context.Context, e ErrorEvent)
+	// Phase, when set, is called when a phase of a request starts:
+	// "graphql.parse" (a document not in the cache: parsing and the
+	// document limits; validation runs once per document after it),
+	// "graphql.plan" (the operation's SQL, shared by later requests of
+	// the same document when it can be) and "graphql.execute" (the
+	// statements and the response body). It returns the context the phase
+	// runs under, so what the phase does (the statements, through pgx's
+	// tracer) can be nested under it, e.g. a tracing span, and the function
+	// that ends the phase.
+	Phase func(ctx context.Context, name string) (context.Context, func())
 }
 
 // ErrorEvent is one error of a request, for Hooks.Error.

@@ -91,6 +91,9 @@ func New(s *schema.Schema, db DB, cfg Config) (*Engine, error) {
 		return nil, errors.New("graphqlexec: negative MaxResponseBytes")
 	}
 	ex.SetMaxResponseBytes(cfg.MaxResponseBytes)
+	if h := cfg.Hooks.Phase; h != nil {
+		ex.SetPhaseHook(execute.PhaseHook(h))
+	}
 	if h := cfg.Hooks.Error; h != nil {
 		ex.SetErrorHook(func(ctx context.Context, class execute.ErrorClass, msg string, cause error) {
 			h(ctx, ErrorEvent{Class: class, Message: msg, Err: cause})
@@ -126,6 +129,24 @@ func (e *Engine) document(query string) *document {
 	if d := e.cache.get(query); d != nil {
 		return d
 	}
+	return e.parse(query)
+}
+
+// requestDocument is document for a request's execution: a miss is the
+// "graphql.parse" phase.
+func (e *Engine) requestDocument(x *execute.Execution, query string) *document {
+	if d := e.cache.get(query); d != nil {
+		return d
+	}
+	end, prev := x.Phase("graphql.parse")
+	d := e.parse(query)
+	x.EndPhase(end, prev)
+	return d
+}
+
+// parse parses query and caches it (or the document another goroutine
+// cached first).
+func (e *Engine) parse(query string) *document {
 	// The limits run on a miss only: a cached document has passed them
 	// (or its rejection is cached, like a syntax error).
 	d := &document{plans: execute.NewPlans()}
@@ -215,7 +236,7 @@ func (e *Engine) run(x *execute.Execution, req *Request) Response {
 	if len(req.Query) > e.lim.MaxBytes() {
 		return requestErrors(x, []*gqlerr.Error{e.lim.SizeError()})
 	}
-	d := e.document(req.Query)
+	d := e.requestDocument(x, req.Query)
 	if d.syntax != nil {
 		return requestErrors(x, []*gqlerr.Error{d.syntax})
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
@@ -193,4 +194,47 @@ func TestMaxResponseBytes(t *testing.T) {
 	if _, err := New(loadBlog(t), &fakeDB{}, Config{MaxResponseBytes: -1}); err == nil {
 		t.Error("negative MaxResponseBytes accepted")
 	}
+}
+
+// phaseKey carries the phase a context belongs to in TestPhaseHook.
+type phaseKey struct{}
+
+// Hooks.Phase sees parse (on a cache miss only), plan and execute, in
+// order, each from the request's context (siblings), and the statements
+// run under execute's context.
+func TestPhaseHook(t *testing.T) {
+	var phases []string
+	db := &ctxDB{fakeDB: fakeDB{rows: [][]byte{[]byte(`{"id": "11111111-1111-4111-8111-111111111101"}`)}}}
+	e, err := New(loadBlog(t), db, Config{Hooks: Hooks{Phase: func(ctx context.Context, name string) (context.Context, func()) {
+		if parent, _ := ctx.Value(phaseKey{}).(string); parent != "request" {
+			t.Errorf("%s started under %q", name, parent)
+		}
+		phases = append(phases, name)
+		return context.WithValue(ctx, phaseKey{}, name), func() { phases = append(phases, "end "+name) }
+	}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.WithValue(context.Background(), phaseKey{}, "request")
+	e.Execute(ctx, &Request{Query: `{ users { id } }`})
+	e.Execute(ctx, &Request{Query: `{ users { id } }`})
+	want := "graphql.parse,end graphql.parse,graphql.plan,end graphql.plan,graphql.execute,end graphql.execute," +
+		"graphql.plan,end graphql.plan,graphql.execute,end graphql.execute"
+	if got := strings.Join(phases, ","); got != want {
+		t.Errorf("phases\n got %s\nwant %s", got, want)
+	}
+	if db.under != "graphql.execute" {
+		t.Errorf("statements ran under %q", db.under)
+	}
+}
+
+// ctxDB records the phase the last statement ran under.
+type ctxDB struct {
+	fakeDB
+	under string
+}
+
+func (d *ctxDB) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+	d.under, _ = ctx.Value(phaseKey{}).(string)
+	return d.fakeDB.Query(ctx, sql, args...)
 }

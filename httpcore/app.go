@@ -146,7 +146,11 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	// The scrape reads the app's connection count: the app exists by then.
 	ob := newObservability(cfg, pool, func() *App { return app }, cfg.servesSockets(sch))
 	ob.tracing = tr
-	exec, err := newExecutor(sch, pool, cfg, ob.errorHook(logger))
+	hooks := graphqlexec.Hooks{Error: ob.errorHook(logger)}
+	if tr != nil {
+		hooks.Phase = tr.Phase
+	}
+	exec, err := newExecutor(sch, pool, cfg, hooks)
 	if err != nil {
 		pool.Close()
 		return nil, &StartupError{"engine", err}

@@ -237,7 +237,7 @@ func TestQueryLimitsReachTheEngine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	exec, err := newExecutor(s, unreachableDB{t}, cfg, nil)
+	exec, err := newExecutor(s, unreachableDB{t}, cfg, graphqlexec.Hooks{})
 	if err != nil {
 		t.Fatal(err)
 	}

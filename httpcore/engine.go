@@ -1,7 +1,6 @@
 package httpcore
 
 import (
-	"context"
 	"log/slog"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec"
@@ -10,8 +9,8 @@ import (
 
 // newExecutor builds the GraphQL engine for the loaded declaration with the
 // environment, the effective introspection policy and the query limits of
-// cfg; onError (nil: none) hears each error a request meets.
-func newExecutor(s *schema.Schema, db graphqlexec.DB, cfg Config, onError func(context.Context, graphqlexec.ErrorEvent)) (*graphqlexec.Engine, error) {
+// cfg; hooks observe its work (logging, metrics, tracing).
+func newExecutor(s *schema.Schema, db graphqlexec.DB, cfg Config, hooks graphqlexec.Hooks) (*graphqlexec.Engine, error) {
 	return graphqlexec.New(s, db, graphqlexec.Config{
 		Environment:         cfg.Environment,
 		Quirks:              cfg.Quirks,
@@ -22,7 +21,7 @@ func newExecutor(s *schema.Schema, db graphqlexec.DB, cfg Config, onError func(c
 		MaxQueryFields:      cfg.MaxQueryFields,
 		ExecutionTimeout:    cfg.ExecutionTimeout,
 		MaxResponseBytes:    cfg.MaxResponseBytes,
-		Hooks:               graphqlexec.Hooks{Error: onError},
+		Hooks:               hooks,
 	})
 }
 

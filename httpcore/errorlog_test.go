@@ -22,7 +22,7 @@ func TestErrorsLoggedWithCause(t *testing.T) {
 	}
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	exec, err := newExecutor(s, noDB{}, DefaultConfig(), (&observability{}).errorHook(logger))
+	exec, err := newExecutor(s, noDB{}, DefaultConfig(), graphqlexec.Hooks{Error: (&observability{}).errorHook(logger)})
 	if err != nil {
 		t.Fatal(err)
 	}

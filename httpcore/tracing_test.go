@@ -101,9 +101,26 @@ func TestAppTraces(t *testing.T) {
 			t.Errorf("server span %s = %q, want %q", k, got, want)
 		}
 	}
+	// The phases are children of the server span; the SQL a child of
+	// graphql.execute.
+	phases := map[string]*tracepb.Span{}
+	for _, s := range col.spans {
+		if string(s.ParentSpanId) == string(server.SpanId) && strings.HasPrefix(s.Name, "graphql.") {
+			phases[s.Name] = s
+		}
+	}
+	for _, name := range []string{"graphql.parse", "graphql.plan", "graphql.execute"} {
+		if phases[name] == nil {
+			t.Errorf("no %s span under the server span", name)
+		}
+	}
+	exec := phases["graphql.execute"]
+	if exec == nil {
+		t.FailNow()
+	}
 	var sql *tracepb.Span
 	for _, s := range col.spans {
-		if string(s.ParentSpanId) == string(server.SpanId) && strings.HasPrefix(s.Name, "db.") {
+		if string(s.ParentSpanId) == string(exec.SpanId) && strings.HasPrefix(s.Name, "db.") {
 			sql = s
 		}
 	}

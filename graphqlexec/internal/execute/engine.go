@@ -74,7 +74,12 @@ type Engine struct {
 	wholeDocuments bool
 	// maxOut bounds a response body while rows are appended; 0: none.
 	maxOut int
+	phase  PhaseHook // nil: no phases reported
 }
+
+// SetPhaseHook installs h (nil removes it); call it before the engine
+// serves requests.
+func (e *Engine) SetPhaseHook(h PhaseHook) { e.phase = h }
 
 // SetMaxResponseBytes bounds each response body (0: no bound): a read
 // whose rows take the body past it stops and becomes a field error.
@@ -193,11 +198,16 @@ func (x *Execution) End() {
 // coerced variables and runs it.
 func (x *Execution) Run(doc *validate.Document, plans *Plans, op *language.OperationDefinition, vars map[string]pyjson.Value) Response {
 	x.doc, x.plans, x.vars = doc, plans, vars
+	end, prev := x.Phase("graphql.plan")
 	p, err := x.prepare(op)
+	x.EndPhase(end, prev)
 	if err != nil {
 		return x.dict(nil, []*gqlerr.Error{{Message: x.message(err)}})
 	}
-	return x.execute(p)
+	end, prev = x.Phase("graphql.execute")
+	resp := x.execute(p)
+	x.EndPhase(end, prev)
+	return resp
 }
 
 // Dict writes a body of errors only (see dict).

@@ -60,6 +60,35 @@ const (
 // must be quick.
 type ErrorHook func(ctx context.Context, class ErrorClass, message string, cause error)
 
+// PhaseHook starts a phase of a request ("graphql.parse", "graphql.plan",
+// "graphql.execute") and returns the context the phase runs under (a
+// tracer's span) and the function that ends it.
+type PhaseHook func(ctx context.Context, name string) (context.Context, func())
+
+func noEnd() {}
+
+// Phase starts a phase through the engine's hook; until EndPhase the
+// execution's context is the phase's, so what runs inside it (the SQL
+// statements of "graphql.execute") is nested under it. Without a hook it
+// costs a nil check. (No closure over x: that would move every Execution
+// to the heap.)
+func (x *Execution) Phase(name string) (end func(), prev context.Context) {
+	prev = x.ctx
+	if x.e.phase == nil {
+		return noEnd, prev
+	}
+	ctx, end := x.e.phase(prev, name)
+	x.ctx = ctx
+	return end, prev
+}
+
+// EndPhase ends a phase and restores the context it started from, so the
+// next phase is a sibling, not a child.
+func (x *Execution) EndPhase(end func(), prev context.Context) {
+	end()
+	x.ctx = prev
+}
+
 // classify returns the class of an execution error and the text the
 // client sees for it.
 func classify(err error, v1 bool) (ErrorClass, string) {

@@ -137,6 +137,18 @@ func (t *Tracing) Handler(next http.Handler) http.Handler {
 	})
 }
 
+// Phase is graphqlexec's Hooks.Phase: a span per phase of a traced
+// request (parse, plan, execute), the SQL spans nested under execute.
+func (t *Tracing) Phase(ctx context.Context, name string) (context.Context, func()) {
+	if !trace.SpanFromContext(ctx).IsRecording() {
+		return ctx, noEnd
+	}
+	ctx, span := t.tracer.Start(ctx, name)
+	return ctx, func() { span.End() }
+}
+
+func noEnd() {}
+
 // QueryTracer is the pgx tracer that makes a span of each statement run
 // under a traced request (statements outside one, such as /ready's ping
 // from an untraced probe, make none).
