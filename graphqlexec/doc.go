@@ -52,8 +52,12 @@
 // all rules but introspection's there: Config.Quirks);
 // database and internal error texts reach the client only where v1 puts
 // them there (field errors carry the message, as graphql-core does): a
-// PostgreSQL error shows PostgreSQL's primary message, any other driver or
-// internal failure shows "Internal server error", never a Go or pgx text.
+// PostgreSQL error shows PostgreSQL's primary message (except a lost
+// connection, FATAL or a failed connect, whose text names the database:
+// "Internal server error" by default, v1's text under QuirksV197), any
+// other driver or internal failure shows "Internal server error", never a
+// Go or pgx text; the cause goes to Config.Hooks.Error, which a server
+// logs. Config.MaxResponseBytes bounds a response while rows are read.
 // Session variable names are restricted to custom settings
 // (ValidSessionVarName), so a request can never change search_path, role
 // or another built-in setting; their values are always bound parameters.
