@@ -26,15 +26,24 @@ const (
 	checkConnection = 3 // the database could not be reached or its catalog read
 )
 
+// checkEnvVars is the environment variable of each `check` flag
+// (docs/configuration.md's check table; TestCheckFlagsEnvDocs).
+var checkEnvVars = map[string]string{
+	"schema":       "FRAISEQL_SCHEMA",
+	"database-url": "FRAISEQL_DATABASE_URL",
+	"timeout":      "FRAISEQL_CHECK_TIMEOUT",
+	"sample":       "FRAISEQL_CHECK_SAMPLE",
+}
+
 // checkCommand compares the declaration with the database's catalog and
 // prints each mismatch as "file:line:column: problem" on stdout.
 func checkCommand(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	schemaPath := fs.String("schema", getenv("FRAISEQL_SCHEMA"), "declaration file, or files separated by commas (env FRAISEQL_SCHEMA)")
-	databaseURL := fs.String("database-url", getenv("FRAISEQL_DATABASE_URL"), "PostgreSQL URL, connecting as the server's role (env FRAISEQL_DATABASE_URL)")
-	timeout := fs.Duration("timeout", 30*time.Second, "bound on connecting and reading the catalog")
-	sample := fs.Int("sample", 20, "documents read from each @view to compare their keys and value types with the declared fields (0: catalog only)")
+	schemaPath := fs.String("schema", "", "declaration file, or files separated by commas (env FRAISEQL_SCHEMA)")
+	databaseURL := fs.String("database-url", "", "PostgreSQL URL, connecting as the server's role (env FRAISEQL_DATABASE_URL)")
+	timeout := fs.Duration("timeout", 30*time.Second, "bound on connecting and reading the catalog (env FRAISEQL_CHECK_TIMEOUT)")
+	sample := fs.Int("sample", 20, "documents read from each @view to compare their keys and value types with the declared fields, 0: catalog only (env FRAISEQL_CHECK_SAMPLE)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `Usage: fraiseql-http check --schema app.graphql --database-url postgres://…
 
@@ -51,6 +60,21 @@ Flags:
 `)
 		fs.PrintDefaults()
 	}
+	// The environment first, through the flags' setters (as serve does),
+	// so that a bad value fails the way the flag would, naming the variable.
+	var envErr []error
+	fs.VisitAll(func(f *flag.Flag) {
+		name := checkEnvVars[f.Name]
+		if v := getenv(name); name != "" && v != "" {
+			if err := f.Value.Set(v); err != nil {
+				envErr = append(envErr, fmt.Errorf("%s=%q: %v", name, v, err))
+			}
+		}
+	})
+	if err := errors.Join(envErr...); err != nil {
+		fmt.Fprintf(stderr, "fraiseql-http check: %v\n", err)
+		return checkUsage
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return checkOK
@@ -59,6 +83,10 @@ Flags:
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "fraiseql-http check: unexpected arguments: %v\n", fs.Args())
+		return checkUsage
+	}
+	if *timeout <= 0 || *sample < 0 {
+		fmt.Fprintln(stderr, "fraiseql-http check: --timeout must be positive and --sample at least 0")
 		return checkUsage
 	}
 	if *schemaPath == "" || *databaseURL == "" {
