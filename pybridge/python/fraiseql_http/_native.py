@@ -111,7 +111,20 @@ def _raise(text: str) -> None:
     if stage == "panic":
         raise GoPanicError(f"fraiseql-http: Go panic: {message}", stage=stage, go_message=message, stack=stack)
     if stage in _CONFIG_STAGES:
-        raise ConfigError(f"fraiseql-http: invalid configuration: {message}", stage=stage, go_message=message)
+        # Each line of Go's message names a setting in its own words; put
+        # the HttpConfig field in front so the error names what to change.
+        from .config import field_of_go_error
+        lines, fields = [], []
+        for line in message.splitlines() or [message]:
+            name = field_of_go_error(line)
+            if name:
+                fields.append(name)
+                line = f"HttpConfig.{name}: {line}"
+            lines.append(line)
+        err = ConfigError("fraiseql-http: invalid configuration: " + "\n".join(lines), stage=stage,
+                          go_message=message)
+        err.fields = fields
+        raise err
     if stage in _STARTUP_STAGES:
         raise StartupError(f"fraiseql-http: cannot start: {message}", stage=stage, go_message=message)
     raise FraiseQLHTTPError(f"fraiseql-http: {message}", stage=stage, go_message=message)

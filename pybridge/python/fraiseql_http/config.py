@@ -198,6 +198,17 @@ class HttpConfig:
             _bad("rate_limit", r, "must be a number, at least 0")
         _int(self, "rate_limit_burst", 0, optional=True)
         _choice(self, "rate_limit_key", ("ip", "subject"))
+        _choice(self, "max_connections_overflow", ("wait", "reject"))
+        _choice(self, "subscriptions", ("auto", "on", "off"))
+        _str(self, "subscriptions_channel", optional=True, nonempty=True)
+        for name in ("ws_max_subscriptions", "ws_queue", "ws_max_message"):
+            _int(self, name, 1, optional=True)
+        _paths(self, "ws_paths")
+        if isinstance(self.metrics_path, str) and (not self.metrics_path.startswith("/")
+                                                   or any(c in self.metrics_path for c in "?# \t\r\n")):
+            _bad("metrics_path", self.metrics_path, "must be a path starting with /")
+        if isinstance(self.metrics_listen, str) and self.metrics_listen and not _host_port(self.metrics_listen):
+            _bad("metrics_listen", self.metrics_listen, 'must be "host:port" (host may be empty)')
         _int(self, "pool_size", 1, 10000, optional=True)
         _str(self, "server_header", optional=True)
         if isinstance(self.server_header, str) and ("\r" in self.server_header or "\n" in self.server_header):
@@ -280,6 +291,36 @@ class HttpConfig:
         return out
 
 
+# Go's validation messages start with the setting in words ("metrics path:
+# ..."); these are the ones whose words are not a field's name.
+_GO_WORDS = {"execution timeout": "request_timeout_ms", "tls": "tls_cert", "dev auth": "dev_auth_username",
+             "auth0": "auth0_domain", "ws init timeout and keepalive": "ws_init_timeout",
+             "ws max subscriptions, queue and max message": "ws_max_subscriptions",
+             "compression": "enable_compression", "http2": "enable_http2"}
+
+
+def field_of_go_error(line: str) -> Optional[str]:
+    """The HttpConfig field a line of the Go server's configuration error
+    is about ("metrics path: ..." or "invalid value ... for flag -port: ..."),
+    or None when the line names none."""
+    import re
+    m = re.search(r"for flag -([a-z0-9-]+)", line)
+    if m:
+        return HttpConfig.flag_fields().get(m.group(1))
+    parts = line.split(":", 2)
+    if parts[0].strip() == "config":  # httpcore's startup stage in front
+        parts = parts[1:]
+    if len(parts) < 2:
+        return None
+    words = parts[0].strip().lower()
+    if words in _GO_WORDS:
+        return _GO_WORDS[words]
+    name = words.replace(" ", "_").replace("-", "_")
+    if name in {f.name for f in dataclasses.fields(HttpConfig)}:
+        return name
+    return None
+
+
 def _bad(name: str, value: Any, why: str) -> None:
     raise ValueError(f"HttpConfig.{name}: {value!r} {why}")
 
@@ -345,6 +386,23 @@ def _as_list(v: Any) -> list[str]:
             raise TypeError("must be a list of str")
         return list(v)
     raise TypeError("must be a list of str or a comma-separated str")
+
+
+def _paths(cfg: HttpConfig, name: str) -> None:
+    v = getattr(cfg, name)
+    if v is None:
+        return
+    _list(cfg, name)
+    for p in _as_list(v):
+        if not p.startswith("/") or any(c in p for c in "?# "):
+            _bad(name, v, f"{p!r} must be a path starting with /")
+
+
+def _host_port(v: str) -> bool:
+    host, sep, port = v.rpartition(":")
+    if not sep or not port.isdigit() or int(port) > 65535:
+        return False
+    return ":" not in host or (host.startswith("[") and host.endswith("]"))
 
 
 def _duration(cfg: HttpConfig, name: str) -> None:

@@ -25,7 +25,12 @@ class StartupError(FraiseQLHTTPError):
 
 
 class ConfigError(StartupError, ValueError):
-    """A setting the Go server refused (also a ValueError, like HttpConfig's own checks)."""
+    """A setting the Go server refused (also a ValueError, like HttpConfig's own checks).
+
+    ``fields`` lists the HttpConfig fields the message names (each line of
+    the message starts with ``HttpConfig.<field>:`` when it names one)."""
+
+    fields: list = []
 
 
 class GoPanicError(FraiseQLHTTPError):

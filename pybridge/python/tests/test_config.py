@@ -28,6 +28,11 @@ class HttpConfigTest(unittest.TestCase):
             "apq_mode": "sometimes", "cors_origins": [1], "shutdown_timeout": -1, "log_fd": 1,
             "server_header": "a\r\nb", "introspection": "open", "log_level": "loud",
             "compression_min_bytes": -1, "tls_cert": 5,
+            "max_connections_overflow": "drop", "subscriptions": "maybe", "subscriptions_channel": "",
+            "ws_max_subscriptions": 0, "ws_queue": 0, "ws_max_message": 0, "ws_paths": ["graphql"],
+            "metrics_path": "metrics", "metrics_listen": "9090", "rate_limit": -1, "rate_limit_key": "user",
+            "request_id_header": "sometimes", "otel_sample_ratio": 2, "write_timeout": -1,
+            "max_response_bytes": -1, "schema_check": "maybe",
         }
         for name, value in cases.items():
             with self.subTest(name):
@@ -59,6 +64,30 @@ class HttpConfigTest(unittest.TestCase):
         self.assertEqual((o["workers"], o["request_timeout_ms"], o["enable_compression"], o["enable_http2"]),
                          (2, 1234, True, True))
 
+    def test_every_field_refuses_a_value_of_the_wrong_type(self):
+        # A field added without a check in validate() fails here: no value
+        # may reach the Go side unchecked.
+        for f in dataclasses.fields(HttpConfig):
+            with self.subTest(f.name):
+                with self.assertRaises(ValueError) as cm:
+                    HttpConfig(**{f.name: object()})
+                self.assertIn(f"HttpConfig.{f.name}:", str(cm.exception))
+
+    def test_go_error_lines_name_the_field(self):
+        from fraiseql_http.config import field_of_go_error
+        cases = {
+            'metrics path: "/graphql" is a route of the app': "metrics_path",
+            'invalid value "x" for flag -ws-queue: parse error': "ws_queue",
+            "execution timeout: 0s must be positive": "request_timeout_ms",
+            "tls: --tls-cert and --tls-key go together": "tls_cert",
+            'max connections overflow: "x" is not wait or reject': "max_connections_overflow",
+            "ws max subscriptions, queue and max message: must be at least 1": "ws_max_subscriptions",
+            "something else entirely": None,
+        }
+        for line, want in cases.items():
+            with self.subTest(line):
+                self.assertEqual(field_of_go_error(line), want)
+
     def test_every_server_flag_has_a_field(self):
         # The flag list comes from the loaded library (httpcore's own usage
         # text): a flag added to the server without a field here fails.
@@ -68,6 +97,12 @@ class HttpConfigTest(unittest.TestCase):
             with self.subTest(flag):
                 self.assertIn(flag, fields, f"--{flag} has no HttpConfig field")
                 self.assertIn(fields[flag], names)
+        # And the other way: every field but the bridge's own is a flag the
+        # server knows (a stale field would be refused by Go at start).
+        flags = set(_native.flag_names())
+        for flag, name in fields.items():
+            with self.subTest(field=name):
+                self.assertIn(flag, flags, f"HttpConfig.{name} has no --{flag} in the server")
 
     def test_plan_aliases(self):
         self.assertIs(fraiseql_http.RustHttpConfig, HttpConfig)

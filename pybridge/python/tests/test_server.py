@@ -151,6 +151,20 @@ class LifecycleTest(ServerTestCase):
         self.assertIsInstance(cm.exception, fraiseql_http.ConfigError)
         self.assertNotIn("short", str(cm.exception).replace("shorter", ""))
 
+    def test_settings_refused_by_go_name_the_field(self):
+        # Values of the right type that only the server's own validation
+        # refuses: the ValueError still names the HttpConfig field.
+        cases = {"metrics_path": dict(metrics_path="/graphql"),
+                 "otel_endpoint": dict(otel_endpoint="ftp://collector"),
+                 "session_var": dict(session_var=["no-equals-sign"])}
+        for name, kw in cases.items():
+            with self.subTest(name):
+                with self.assertRaises(ValueError) as cm:
+                    create_http_app(str(SCHEMA), config(**kw)).start_sync()
+                self.assertIsInstance(cm.exception, fraiseql_http.ConfigError)
+                self.assertIn(f"HttpConfig.{name}: ", str(cm.exception))
+                self.assertIn(name, cm.exception.fields)
+
     def test_context_managers(self):
         with create_http_app(str(SCHEMA), config()) as s:
             self.assertTrue(s.is_running)
