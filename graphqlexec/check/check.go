@@ -42,7 +42,7 @@ func (e *CatalogError) Unwrap() error { return e.Err }
 // mismatches by file and position (none: the declaration matches). The error is a
 // *CatalogError when the catalog could not be read.
 func Run(ctx context.Context, s *schema.Schema, db Querier) ([]Finding, error) {
-	c := &checker{ctx: ctx, s: s, db: db, rels: map[string]*relation{}, types: map[string]*string{}}
+	c := &checker{ctx: ctx, s: s, db: db, rels: map[string]*relation{}, types: map[string]*sqlType{}}
 	if err := c.run(); err != nil {
 		return nil, &CatalogError{err}
 	}
@@ -70,7 +70,7 @@ type checker struct {
 	out        []Finding
 	searchPath string
 	rels       map[string]*relation // by declared name; nil value: missing
-	types      map[string]*string   // declared SQL type name -> canonical name; nil: unknown
+	types      map[string]*sqlType  // declared SQL type name -> the type; nil: unknown
 }
 
 func (c *checker) report(loc schema.Location, format string, args ...any) {
@@ -193,6 +193,10 @@ func (c *checker) read(q *schema.Type, f *schema.Field) error {
 		}
 		if col.category == "A" || col.typ == "jsonb" || col.typ == "json" {
 			c.report(f.Loc, "%s: @read scope column %q of %s is %s; a scope compares a column with one context value", subject, sc.Column, rel.name, col.typ)
+			continue
+		}
+		if err := c.contextBinds(f.Loc, subject, sc.Context, fmt.Sprintf("@read scope column %q of %s", sc.Column, rel.name), col.typ, col.category); err != nil {
+			return err
 		}
 	}
 	if sb := f.Subscribe; sb != nil {
@@ -341,7 +345,17 @@ func (c *checker) function(m *schema.Type, f *schema.Field) error {
 		c.report(f.Loc, "%s: %s is a procedure; the server calls a function in SELECT (CREATE FUNCTION … RETURNS mutation_response)", subject, sig)
 		return nil
 	}
-	if last := fn.args[nargs-1]; last != "jsonb" && last != "json" {
+	for i, cv := range b.ContextArgs {
+		if fn.variadicArg && i >= len(fn.args)-1 {
+			break // the variadic array's elements: not compared
+		}
+		if err := c.contextBinds(f.Loc, subject, cv, fmt.Sprintf("argument %d of %s", i+1, sig), fn.args[i], fn.argCategories[i]); err != nil {
+			return err
+		}
+	}
+	if fn.variadicArg && nargs-1 >= len(fn.args)-1 {
+		// The input lands in the variadic array: not compared.
+	} else if last := fn.args[nargs-1]; last != "jsonb" && last != "json" {
 		c.report(f.Loc, "%s: argument %d of %s is %s; the server passes the input there as jsonb", subject, nargs, sig, last)
 	}
 	if !fn.canExecute {
@@ -393,21 +407,23 @@ func (r *relation) columnList() string {
 
 // function is one pg_proc row of a name.
 type function struct {
-	kind        string   // f function, p procedure, a aggregate, w window
-	args        []string // input argument types
-	defaults    int
-	retset      bool
-	ret         string
-	retAttrs    []attribute // the composite's columns when it returns one
-	canExecute  bool
-	variadicArg bool
+	kind          string   // f function, p procedure, a aggregate, w window
+	args          []string // input argument types
+	argCategories []string // their pg_type.typcategory
+	defaults      int
+	retset        bool
+	ret           string
+	retAttrs      []attribute // the composite's columns when it returns one
+	canExecute    bool
+	variadicArg   bool
 }
 
+// callableWith says whether a call with n positional arguments matches:
+// parameters without defaults all given, no more than the parameters
+// unless the last is VARIADIC (which takes one or more, none only with a
+// default).
 func (f *function) callableWith(n int) bool {
-	if f.variadicArg {
-		return n >= len(f.args)-1
-	}
-	return n <= len(f.args) && n >= len(f.args)-f.defaults
+	return n >= len(f.args)-f.defaults && (f.variadicArg || n <= len(f.args))
 }
 
 type attribute struct{ name, typ string }
@@ -467,6 +483,7 @@ func (c *checker) relation(name string) (*relation, error) {
 
 const functionsSQL = `SELECT p.prokind::text,
        ARRAY(SELECT format_type(t, NULL) FROM unnest(p.proargtypes) WITH ORDINALITY AS a(t, i) ORDER BY i),
+       ARRAY(SELECT ty.typcategory::text FROM unnest(p.proargtypes) WITH ORDINALITY AS a(t, i) JOIN pg_type ty ON ty.oid = a.t ORDER BY i),
        p.pronargdefaults, p.proretset, format_type(p.prorettype, NULL),
        p.provariadic <> 0,
        has_function_privilege(p.oid, 'EXECUTE'),
@@ -496,10 +513,11 @@ func (c *checker) functions(schemaName, name string) ([]function, error) {
 	var f function
 	var defaults int16
 	var attrs, attrTypes, outs, outTypes []string
-	_, err = pgx.ForEachRow(rows, []any{&f.kind, &f.args, &defaults, &f.retset, &f.ret, &f.variadicArg, &f.canExecute, &attrs, &attrTypes, &outs, &outTypes}, func() error {
+	_, err = pgx.ForEachRow(rows, []any{&f.kind, &f.args, &f.argCategories, &defaults, &f.retset, &f.ret, &f.variadicArg, &f.canExecute, &attrs, &attrTypes, &outs, &outTypes}, func() error {
 		g := f
 		g.defaults = int(defaults)
 		g.args = slices.Clone(f.args)
+		g.argCategories = slices.Clone(f.argCategories)
 		g.retAttrs = nil
 		if attrs != nil {
 			g.retAttrs = []attribute{}
@@ -519,15 +537,62 @@ func (c *checker) functions(schemaName, name string) ([]function, error) {
 	return out, err
 }
 
+// sqlType is a type as the catalog names it (format_type without
+// modifiers, as columns are printed) and its pg_type.typcategory.
+type sqlType struct{ name, category string }
+
 // sqlType resolves a declared SQL type name (cached); nil when unknown.
-func (c *checker) sqlType(name string) (*string, error) {
+func (c *checker) sqlType(name string) (*sqlType, error) {
 	if t, ok := c.types[name]; ok {
 		return t, nil
 	}
-	var t *string
-	if err := c.db.QueryRow(c.ctx, "SELECT to_regtype($1)::text", name).Scan(&t); err != nil {
+	var n, cat *string
+	if err := c.db.QueryRow(c.ctx, `SELECT format_type(t.oid, NULL), t.typcategory::text
+	    FROM pg_type t WHERE t.oid = to_regtype($1)`, name).Scan(&n, &cat); err != nil && err != pgx.ErrNoRows {
 		return nil, err
+	}
+	var t *sqlType
+	if n != nil {
+		t = &sqlType{*n, *cat}
 	}
 	c.types[name] = t
 	return t, nil
+}
+
+// contextBinds reports a context value whose declared type cannot be bound
+// where it is used: the server sends the value as text and PostgreSQL
+// reads it as the scope column's or the function argument's type, so a
+// uuid claim compared with an integer column fails on every request. A
+// context of a text type (the default) declares nothing to compare: its
+// text is read as whatever it is bound to.
+func (c *checker) contextBinds(loc schema.Location, subject, context, where, boundType, boundCategory string) error {
+	cv := c.s.Context(context)
+	if cv == nil {
+		return nil
+	}
+	declared, err := c.sqlType(cv.PgType)
+	if err != nil || declared == nil {
+		return err // an unknown type is reported at the context
+	}
+	if !bindable(*declared, sqlType{boundType, boundCategory}) {
+		c.report(loc, "%s: %s is %s, but context %q bound to it is declared %s (@context(type:) at %s:%d:%d); its values cannot be read as %s",
+			subject, where, boundType, context, declared.name, cv.Loc.File, cv.Loc.Line, cv.Loc.Column, boundType)
+	}
+	return nil
+}
+
+var integerTypes = []string{"smallint", "integer", "bigint"}
+
+// bindable says whether a value of the declared type d, sent as text, can
+// be read as type b.
+func bindable(d, b sqlType) bool {
+	switch {
+	case d.name == b.name,
+		d.category == "S", // text: nothing declared
+		b.category == "S", // every value has a text form
+		d.category == "N" && b.category == "N" && (slices.Contains(integerTypes, d.name) || !slices.Contains(integerTypes, b.name)):
+		return true
+	}
+	timestamps := []string{"timestamp with time zone", "timestamp without time zone"}
+	return slices.Contains(timestamps, d.name) && slices.Contains(timestamps, b.name)
 }

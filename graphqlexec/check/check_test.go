@@ -287,3 +287,148 @@ type "Empty": v_empty returned no document to sample`
 		t.Errorf("demo: %v %v %v", got, skipped, err)
 	}
 }
+
+// TestSampleNested: embedded objects, lists of them and embedded objects
+// of embedded objects are sampled like documents, each finding at the
+// embedded type's field with the path it was seen at; an embedded @view
+// type only reports what a read would fail on; the descent stops at
+// maxSampleDepth.
+func TestSampleNested(t *testing.T) {
+	t.Parallel()
+	conn := scratchDB(t, `
+		CREATE TABLE tb_shop (id int, doc jsonb);
+		INSERT INTO tb_shop VALUES
+		  (1, '{"id": 1, "owner": {"name": "a", "age": "34", "addr": {"city": "x", "zip": 1}},
+		        "items": [{"sku": "a", "qty": 1}, {"sku": null, "qty": "two"}], "maker": {"id": 5},
+		        "node": {"n": 1, "next": {"n": "s", "next": {"n": 3, "next": {"n": 4, "next": {"n": "deep"}}}}}}'),
+		  (2, '{"id": 2, "owner": {"nme": "b", "age": 35, "addr": {"zip": "z"}}, "items": [], "maker": null, "node": null}');
+		CREATE VIEW v_shop AS SELECT id, doc AS data FROM tb_shop;
+		CREATE VIEW v_maker AS SELECT 5 AS id, '{"id": 5, "name": "m"}'::jsonb AS data;`)
+	s, err := schema.Load("app.graphql", []byte(`type Shop @view(name: "v_shop") {
+  id: Int!
+  owner: Owner
+  items: [Item!]
+  maker: Maker
+  node: Node
+}
+type Owner {
+  name: String
+  email: String
+  age: Int
+  addr: Addr
+}
+type Addr {
+  city: String!
+  zip: Int
+}
+type Item {
+  sku: String!
+  qty: Int
+}
+type Maker @view(name: "v_maker") {
+  id: Int!
+  name: String
+  label: String!
+}
+type Node {
+  n: Int
+  next: Node
+}
+type Query { shops: [Shop] @read makers: [Maker] @read }
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, skipped, err := Sample(context.Background(), s, conn, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		`app.graphql:10:3: field "Owner.email": key "email" is in none of the 2 objects at "owner" of the documents sampled from v_shop (their keys: addr, age, name, nme); name the stored key with @jsonb(key:) if it differs`,
+		`app.graphql:11:3: field "Owner.age": declared Int, but the objects at "owner" of the documents sampled from v_shop hold a JSON string for "age" (e.g. "34")`,
+		`app.graphql:15:3: field "Addr.city": declared String!, but 1 of the 2 objects at "owner.addr" of the documents sampled from v_shop have no value for "city"`,
+		`app.graphql:16:3: field "Addr.zip": declared Int, but the objects at "owner.addr" of the documents sampled from v_shop hold a JSON string for "zip" (e.g. "z")`,
+		`app.graphql:19:3: field "Item.sku": declared String!, but 1 of the 2 objects at "items[]" of the documents sampled from v_shop have no value for "sku"`,
+		`app.graphql:20:3: field "Item.qty": declared Int, but the objects at "items[]" of the documents sampled from v_shop hold a JSON string for "qty" (e.g. "two")`,
+		`app.graphql:25:3: field "Maker.label": declared String!, but 1 of the 1 objects at "maker" of the documents sampled from v_shop have no value for "label"`,
+		`app.graphql:25:3: field "Maker.label": key "label" is in none of the 1 documents sampled from v_maker (their keys: id, name); name the stored key with @jsonb(key:) if it differs`,
+		`app.graphql:28:3: field "Node.n": declared Int, but the objects at "node.next" of the documents sampled from v_shop hold a JSON string for "n" (e.g. "s")`,
+	}
+	var lines []string
+	for _, f := range got {
+		lines = append(lines, f.String())
+	}
+	if g, w := strings.Join(lines, "\n"), strings.Join(want, "\n"); g != w {
+		t.Errorf("findings\ngot:\n%s\nwant:\n%s", g, w)
+	}
+	if len(skipped) > 0 {
+		t.Errorf("skipped: %v", skipped)
+	}
+}
+
+// TestContextTypes: a @context value is sent as text and read by
+// PostgreSQL as the type of the scope column or function argument it is
+// bound to; a declared type those values cannot be read as is a finding at
+// the field that binds it. Text contexts (the default) declare nothing;
+// equal types, text columns, wider numbers and the two timestamps bind.
+func TestContextTypes(t *testing.T) {
+	t.Parallel()
+	conn := scratchDB(t, `
+		CREATE TYPE mutation_response AS (status text, message text, entity_id text, entity_type text,
+		  entity jsonb, updated_fields text[], cascade jsonb, metadata jsonb);
+		CREATE TABLE tb_item (id uuid, tenant_id uuid, owner integer, code varchar(8), big bigint, at timestamp);
+		CREATE VIEW v_item AS SELECT id, tenant_id, owner, code, big, at, jsonb_build_object('id', id) AS data FROM tb_item;
+		CREATE FUNCTION by_int(t integer, input jsonb) RETURNS mutation_response LANGUAGE sql AS $$ SELECT NULL::mutation_response $$;
+		CREATE FUNCTION by_uuid(t uuid, n bigint, input jsonb) RETURNS mutation_response LANGUAGE sql AS $$ SELECT NULL::mutation_response $$;
+		CREATE FUNCTION by_many(t uuid, input jsonb, VARIADIC rest text[]) RETURNS mutation_response LANGUAGE sql AS $$ SELECT NULL::mutation_response $$;`)
+	s, err := schema.Load("app.graphql", []byte(`schema
+  @context(name: "tenant", claim: "tid", type: "uuid")
+  @context(name: "num", claim: "n", type: "int4")
+  @context(name: "any", claim: "x")
+  @context(name: "when", claim: "w", type: "timestamptz")
+  @context(name: "flag", claim: "f", type: "boolean") {
+  query: Query
+  mutation: Mutation
+}
+type Item @view(name: "v_item") { id: UUID }
+type R @success { item: Item }
+type E @error {}
+union Res = R | E
+input In { id: UUID }
+type Query {
+  ok: [Item] @read(scope: {tenant_id: "tenant", owner: "num", code: "tenant", big: "num", id: "any", at: "when"})
+  uuidOnInt: [Item] @read(scope: {owner: "tenant"})
+  flagOnBig: [Item] @read(scope: {big: "flag"})
+}
+type Mutation {
+  intArg(input: In!): Res @function(name: "by_int", context: ["tenant"])
+  okArgs(input: In!): Res @function(name: "by_uuid", context: ["tenant", "num"])
+  swapped(input: In!): Res @function(name: "by_uuid", context: ["num", "tenant"])
+  variadic(input: In!): Res @function(name: "by_many", context: ["tenant"])
+  variadicAll(input: In!): Res @function(name: "by_many", context: ["tenant", "num"])
+}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Run(context.Background(), s, conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		`app.graphql:17:3: field "Query.uuidOnInt": @read scope column "owner" of v_item is integer, but context "tenant" bound to it is declared uuid (@context(type:) at app.graphql:2:4); its values cannot be read as integer`,
+		`app.graphql:18:3: field "Query.flagOnBig": @read scope column "big" of v_item is bigint, but context "flag" bound to it is declared boolean (@context(type:) at app.graphql:6:4); its values cannot be read as bigint`,
+		`app.graphql:21:3: field "Mutation.intArg": argument 1 of public.by_int(integer, jsonb) is integer, but context "tenant" bound to it is declared uuid (@context(type:) at app.graphql:2:4); its values cannot be read as integer`,
+		`app.graphql:23:3: field "Mutation.swapped": argument 1 of public.by_uuid(uuid, bigint, jsonb) is uuid, but context "num" bound to it is declared integer (@context(type:) at app.graphql:3:4); its values cannot be read as uuid`,
+		`app.graphql:23:3: field "Mutation.swapped": argument 2 of public.by_uuid(uuid, bigint, jsonb) is bigint, but context "tenant" bound to it is declared uuid (@context(type:) at app.graphql:2:4); its values cannot be read as bigint`,
+		`app.graphql:24:3: field "Mutation.variadic": @function public.by_many cannot be called with 2 arguments: the server calls public.by_many(<context tenant>, <input jsonb>), the database has public.by_many(uuid, jsonb, text[])`,
+		`app.graphql:25:3: field "Mutation.variadicAll": argument 2 of public.by_many(uuid, jsonb, text[]) is jsonb, but context "num" bound to it is declared integer (@context(type:) at app.graphql:3:4); its values cannot be read as jsonb`,
+	}
+	var lines []string
+	for _, f := range got {
+		lines = append(lines, f.String())
+	}
+	if g, w := strings.Join(lines, "\n"), strings.Join(want, "\n"); g != w {
+		t.Errorf("findings\ngot:\n%s\nwant:\n%s", g, w)
+	}
+}

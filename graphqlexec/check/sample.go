@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -19,6 +20,14 @@ import (
 // serve (an Int field holding strings), a null or missing value in a
 // non-null field. The catalog check (Run) cannot see these; reads would
 // answer them with nulls or field errors.
+//
+// It descends into embedded objects (fields of object types, lists of
+// them included, up to maxSampleDepth levels): up to n objects at each
+// path are compared with the embedded type's fields the same way, except
+// that a key absent from every object of an embedded type that has a view
+// of its own is not reported unless the field is non-null (such objects
+// are often a part of the entity, v_post's author with only a user's id
+// and name; the type's own view is sampled in full).
 //
 // It runs the views' SELECTs (LIMIT n), so it reads data: the CLI does it on
 // request, the server never. A view that cannot be read this way (row level
@@ -69,22 +78,91 @@ func sampleType(ctx context.Context, s *schema.Schema, db Querier, t *schema.Typ
 		}
 		return fmt.Sprintf("type %q: the documents of %s could not be read: %s", t.Name, t.View, pgMessage(err)), nil
 	}
-	limited := `(SELECT ` + quoteIdent(t.DataColumn) + ` AS d FROM ` + view + ` LIMIT $1) s`
+	sp := &sampler{ctx: ctx, s: s, db: db, view: t.View,
+		limited: `(SELECT ` + quoteIdent(t.DataColumn) + ` AS d FROM ` + view + ` LIMIT $1) s`}
 	var docs int
-	if err := db.QueryRow(ctx, `SELECT count(*) FROM `+limited, n).Scan(&docs); err != nil {
+	if err := db.QueryRow(ctx, `SELECT count(*) FROM `+sp.limited, n).Scan(&docs); err != nil {
 		why, err := skip(err)
 		return nil, why, err
 	}
 	if docs == 0 {
 		return nil, fmt.Sprintf("type %q: %s returned no document to sample", t.Name, t.View), nil
 	}
-	// Each sampled document's keys, the JSON type of each value and an
-	// example (identifiers come from the model: plain, quoted).
-	rows, err := db.Query(ctx, `SELECT e.key, jsonb_typeof(e.value), left(e.value::text, 40)
-	    FROM `+limited+`, jsonb_each(CASE WHEN jsonb_typeof(s.d) = 'object' THEN s.d END) e`, n)
-	if err != nil {
+	if err := sp.object(t, nil, n, docs); err != nil {
 		why, err := skip(err)
 		return nil, why, err
+	}
+	return sp.out, "", nil
+}
+
+// maxSampleDepth bounds how deep Sample descends into embedded objects
+// (a type embedding itself would otherwise never end).
+const maxSampleDepth = 4
+
+// sampler samples the documents of one view: the top-level objects, then
+// the objects embedded in them, field by field.
+type sampler struct {
+	ctx     context.Context
+	s       *schema.Schema
+	db      Querier
+	view    string // as declared, for messages
+	limited string // the sampled documents, as a FROM item "s" with column d
+	out     []Finding
+}
+
+// step is one embedded object field on the way from a document to the
+// objects sampled: its JSON key and how many list levels wrap it.
+type step struct {
+	key   string
+	lists int
+}
+
+// pathText is a path as the messages show it: "comments[].author".
+func pathText(path []step) string {
+	var b strings.Builder
+	for i, st := range path {
+		if i > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(st.key)
+		for range st.lists {
+			b.WriteString("[]")
+		}
+	}
+	return b.String()
+}
+
+// objects is the FROM item "o" (column d) of up to n objects at path in
+// the sampled documents, and its parameters ($1 is n). Keys are bound
+// parameters; list levels are unnested with jsonb_array_elements.
+func (sp *sampler) objects(path []step, n int) (string, []any) {
+	if len(path) == 0 {
+		return sp.limited, []any{n}
+	}
+	args := []any{n}
+	expr, from := "s.d", sp.limited
+	for i, st := range path {
+		args = append(args, st.key)
+		expr = "(" + expr + " -> $" + strconv.Itoa(len(args)) + "::text)"
+		for d := range st.lists {
+			alias := "e" + strconv.Itoa(i) + "_" + strconv.Itoa(d)
+			from += ", jsonb_array_elements(CASE WHEN jsonb_typeof(" + expr + ") = 'array' THEN " + expr + " END) AS " + alias + "(v)"
+			expr = alias + ".v"
+		}
+	}
+	return "(SELECT " + expr + " AS d FROM " + from + " WHERE jsonb_typeof(" + expr + ") = 'object' LIMIT $1) s", args
+}
+
+// object compares the objects of type t at path (docs of them, counted by
+// the caller) with t's fields, then descends into the embedded objects.
+func (sp *sampler) object(t *schema.Type, path []step, n, docs int) error {
+	from, args := sp.objects(path, n)
+	// Each sampled object's keys, the JSON type of each value and an
+	// example (identifiers come from the model: plain, quoted).
+	rows, err := sp.db.Query(sp.ctx, `SELECT e.key, jsonb_typeof(e.value), left(e.value::text, 40)
+	    FROM `+from+`, jsonb_each(CASE WHEN jsonb_typeof(s.d) = 'object' THEN s.d END) e`, args...)
+	if err != nil {
+		return err
 	}
 	stats := map[string]*keyStats{}
 	var key, typ, example string
@@ -104,36 +182,74 @@ func sampleType(ctx context.Context, s *schema.Schema, db Querier, t *schema.Typ
 		return nil
 	})
 	if err != nil {
-		why, err := skip(err)
-		return nil, why, err
+		return err
 	}
-	var out []Finding
+	sampled := "documents sampled from " + sp.view
+	if len(path) > 0 {
+		sampled = fmt.Sprintf("objects at %q of the documents sampled from %s", pathText(path), sp.view)
+	}
+	report := func(f *schema.Field, format string, args ...any) {
+		sp.out = append(sp.out, Finding{Loc: f.Loc, Msg: fmt.Sprintf("field %q: ", t.Name+"."+f.Name) + fmt.Sprintf(format, args...)})
+	}
 	for _, f := range t.Fields {
 		if f.Auto {
 			continue
 		}
-		subject := fmt.Sprintf("field %q", t.Name+"."+f.Name)
 		ks := stats[f.JSONKey]
 		if ks == nil {
-			out = append(out, Finding{Loc: f.Loc, Msg: fmt.Sprintf("%s: key %q is in none of the %d documents sampled from %s (their keys: %s); name the stored key with @jsonb(key:) if it differs", subject, f.JSONKey, docs, t.View, keyList(stats))})
+			// An embedded object of a type with a view of its own is often
+			// a part of that entity (v_post's author holds a user's id and
+			// name): its absent keys are read as null, and the type's own
+			// view is sampled. Only a non-null field is then a mismatch.
+			if len(path) == 0 || t.View == "" {
+				report(f, "key %q is in none of the %d %s (their keys: %s); name the stored key with @jsonb(key:) if it differs", f.JSONKey, docs, sampled, keyList(stats))
+			} else if f.Type.NonNull {
+				report(f, "declared %s, but %d of the %d %s have no value for %q", f.Type, docs, docs, sampled, f.JSONKey)
+			}
 			continue
 		}
 		if f.Type.NonNull && (ks.docs < docs || ks.nonNulls < ks.docs) {
-			out = append(out, Finding{Loc: f.Loc, Msg: fmt.Sprintf("%s: declared %s, but %d of the %d documents sampled from %s have no value for %q", subject, f.Type, docs-ks.nonNulls, docs, t.View, f.JSONKey)})
+			report(f, "declared %s, but %d of the %d %s have no value for %q", f.Type, docs-ks.nonNulls, docs, sampled, f.JSONKey)
 		}
-		want := jsonTypes(s, f.Type)
-		if want == nil {
-			continue
-		}
-		for _, jt := range sortedKeys(ks.types) {
-			if jt == "null" || slices.Contains(want, jt) {
-				continue
+		if want := jsonTypes(sp.s, f.Type); want != nil {
+			for _, jt := range sortedKeys(ks.types) {
+				if jt == "null" || slices.Contains(want, jt) {
+					continue
+				}
+				report(f, "declared %s, but the %s hold a JSON %s for %q (e.g. %s)", f.Type, sampled, jt, f.JSONKey, ks.types[jt])
+				break
 			}
-			out = append(out, Finding{Loc: f.Loc, Msg: fmt.Sprintf("%s: declared %s, but the documents sampled from %s hold a JSON %s for %q (e.g. %s)", subject, f.Type, t.View, jt, f.JSONKey, ks.types[jt])})
-			break
 		}
 	}
-	return out, "", nil
+	if len(path) >= maxSampleDepth {
+		return nil
+	}
+	for _, f := range t.Fields {
+		ct := sp.s.Type(f.Type.NamedType())
+		ks := stats[f.JSONKey]
+		if f.Auto || ct == nil || ct.Kind != schema.KindObject || ks == nil || ks.nonNulls == 0 {
+			continue
+		}
+		lists := 0
+		for r := f.Type; r.Named == ""; r = r.OfType {
+			if r.List {
+				lists++
+			}
+		}
+		sub := append(slices.Clip(path), step{key: f.JSONKey, lists: lists})
+		from, args := sp.objects(sub, n)
+		var count int
+		if err := sp.db.QueryRow(sp.ctx, `SELECT count(*) FROM `+from, args...).Scan(&count); err != nil {
+			return err
+		}
+		if count == 0 {
+			continue // no object there (nulls, or values the check above reported)
+		}
+		if err := sp.object(ct, sub, n, count); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // jsonTypes are the JSON types (jsonb_typeof) a declared type serves; nil
