@@ -251,24 +251,47 @@ func (x *Execution) dict(data *pyjson.Value, errs []*gqlerr.Error) Response {
 	if data != nil {
 		body.Members = append(body.Members, pyjson.Member{Key: "data", Value: *data})
 	}
+	body.Members = x.appendTail(body.Members, errs)
+	out, err := pyjson.AppendCompact(x.dst(256), &body)
+	if err != nil {
+		return x.internal(fmt.Errorf("response not encodable: %w", err)) // Python's json.dumps would raise: a 500
+	}
+	return Response{Body: out}
+}
+
+// dictAfterData finishes a dict body whose data is already written: out
+// holds {"data":<value>, dict's errors and extensions follow.
+func (x *Execution) dictAfterData(out []byte, errs []*gqlerr.Error) Response {
+	tail := pyjson.Value{Kind: pyjson.Object, Members: x.appendTail(nil, errs)}
+	if len(tail.Members) == 0 {
+		return Response{Body: append(out, '}')}
+	}
+	mark := len(out)
+	out, err := pyjson.AppendCompact(out, &tail)
+	if err != nil {
+		return x.internal(fmt.Errorf("response not encodable: %w", err))
+	}
+	out[mark] = ',' // {"errors":… continues the body
+	return Response{Body: out}
+}
+
+// appendTail appends what dict writes after the data: errors (when any),
+// then extensions outside production.
+func (x *Execution) appendTail(members []pyjson.Member, errs []*gqlerr.Error) []pyjson.Member {
 	if len(errs) > 0 {
 		list := pyjson.Value{Kind: pyjson.Array, Items: make([]pyjson.Value, len(errs))}
 		for i, e := range errs {
 			list.Items[i] = e.Value()
 		}
-		body.Members = append(body.Members, pyjson.Member{Key: "errors", Value: list})
+		members = append(members, pyjson.Member{Key: "errors", Value: list})
 	}
 	if !x.e.production {
-		body.Members = append(body.Members, pyjson.Member{Key: "extensions", Value: pyjson.Value{Kind: pyjson.Object, Members: []pyjson.Member{
+		members = append(members, pyjson.Member{Key: "extensions", Value: pyjson.Value{Kind: pyjson.Object, Members: []pyjson.Member{
 			{Key: "execution", Value: pyjson.Value{Kind: pyjson.Object, Members: []pyjson.Member{
 				{Key: "mode", Value: gqlerr.Str("unified_rust")},
 				{Key: "time_ms", Value: x.timeMS()},
 			}}},
 		}}})
 	}
-	out, err := pyjson.AppendCompact(x.dst(256), &body)
-	if err != nil {
-		return x.internal(fmt.Errorf("response not encodable: %w", err)) // Python's json.dumps would raise: a 500
-	}
-	return Response{Body: out}
+	return members
 }

@@ -202,7 +202,7 @@ func (x *Execution) mutation(p *prepared) Response {
 		case rootMutation:
 			obj, proj, err := x.runMutation(r)
 			if ce, ok := err.(*completionErrors); ok {
-				parts = append(parts, part{key: r.key, obj: ce.proj.value(), errs: ce.errs})
+				parts = append(parts, part{key: r.key, proj: ce.proj, errs: ce.errs})
 				failed = true
 				continue
 			}
@@ -239,17 +239,29 @@ func (x *Execution) mutation(p *prepared) Response {
 		}
 		return Response{Body: append(out, "}}"...)}
 	}
-	data := pyjson.Value{Kind: pyjson.Object}
 	var errs []*gqlerr.Error
 	for _, pt := range parts {
-		if pt.proj != nil {
-			pt.obj = pt.proj.value()
-		}
-		data.Members = append(data.Members, pyjson.Member{Key: pt.key, Value: pt.obj})
 		if pt.err != nil {
 			errs = append(errs, pt.err)
 		}
 		errs = append(errs, pt.errs...)
+	}
+	if !x.e.v1 {
+		// The data as a success writes it (results from their stored
+		// bytes, numbers exactly as stored), then the errors.
+		out := append(x.dst(512), `{"data":{`...)
+		for i, pt := range parts {
+			if i > 0 {
+				out = append(out, ',')
+			}
+			out = appendKey(out, pt.key)
+			out = appendPart(out, &parts[i])
+		}
+		return x.dictAfterData(append(out, '}'), errs)
+	}
+	data := pyjson.Value{Kind: pyjson.Object}
+	for _, pt := range parts {
+		data.Members = append(data.Members, pyjson.Member{Key: pt.key, Value: pt.obj})
 	}
 	return x.dict(&data, errs)
 }
@@ -332,21 +344,6 @@ func (p *projected) appendJSON(dst []byte) []byte {
 		}
 	}
 	return append(dst, '}')
-}
-
-// value is the object with its documents decoded (the dict path of a
-// result with field errors).
-func (p *projected) value() pyjson.Value {
-	v := p.obj
-	v.Members = slices.Clone(v.Members)
-	for i := range v.Members {
-		if raw, ok := p.raws[v.Members[i].Key]; ok {
-			if d, err := pyjson.Decode(raw); err == nil {
-				v.Members[i].Value = d
-			}
-		}
-	}
-	return v
 }
 
 // projectResult completes the result object full (v1's whole object for
@@ -465,11 +462,7 @@ func (x *Execution) completeDocument(raw *pyjson.Value, ct *schema.Type, g field
 		if doc.Kind != pyjson.Object {
 			return append(out, "null"...), nil, nil
 		}
-		b, err := pyjson.AppendCompact(nil, doc)
-		if err != nil {
-			return nil, nil, err
-		}
-		out, errs, nulled, err := rowjson.AppendRowChecked(out, b, node, nil)
+		out, errs, nulled, err := rowjson.AppendRowChecked(out, appendStored(nil, doc), node, nil)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -660,4 +653,47 @@ func (x *Execution) inputValue(v *pyjson.Value, ref *schema.TypeRef) (pyjson.Val
 		return x.inputObject(v, t)
 	}
 	return *v, nil
+}
+
+// appendStored writes a decoded stored document back as JSON text with
+// each number's literal as PostgreSQL printed it (pyjson keeps it), so
+// that completing it gives the bytes a read of the same document gives
+// (pyjson's encoders would print floats as Python does: digits beyond
+// float64 lost, 1e-05 for 0.00001).
+func appendStored(dst []byte, v *pyjson.Value) []byte {
+	switch v.Kind {
+	case pyjson.Bool:
+		if v.Bool {
+			return append(dst, "true"...)
+		}
+		return append(dst, "false"...)
+	case pyjson.Int, pyjson.Float:
+		if v.Num == "NaN" || v.Num == "Infinity" || v.Num == "-Infinity" {
+			return append(dst, "null"...) // not JSON; jsonb never holds one
+		}
+		return append(dst, v.Num...)
+	case pyjson.String:
+		return rowjson.AppendString(dst, v.Str)
+	case pyjson.Array:
+		dst = append(dst, '[')
+		for i := range v.Items {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendStored(dst, &v.Items[i])
+		}
+		return append(dst, ']')
+	case pyjson.Object:
+		dst = append(dst, '{')
+		for i := range v.Members {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = rowjson.AppendString(dst, v.Members[i].Key)
+			dst = append(dst, ':')
+			dst = appendStored(dst, &v.Members[i].Value)
+		}
+		return append(dst, '}')
+	}
+	return append(dst, "null"...)
 }
