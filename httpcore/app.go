@@ -170,7 +170,9 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 		RateLimiter:         cfg.rateLimiter(),
 		RateLimitBySubject:  cfg.RateLimitKey == "subject",
 	}
-	if cfg.EffectiveGraphiQL() == GraphiQLEmbedded {
+	// Only when the page is served (never in production): no handler, no
+	// assets in memory otherwise.
+	if cfg.EffectiveGraphiQL() == GraphiQLEmbedded && cfg.EffectivePlayground() {
 		if opts.GraphiQL, err = graphiql.New(graphiql.Options{Path: "/graphql"}); err != nil {
 			pool.Close()
 			return nil, &StartupError{"graphiql", err}

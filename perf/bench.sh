@@ -68,8 +68,9 @@ mkdir -p "$bin" "$out"
 read -r -a nice_cmd <<<"${BENCH_NICE-nice -n 10}"
 
 log "building into $bin"
-(cd perf && go build -o "$bin/" ./cmd/fraiseql-bench ./cmd/thinref)
-(cd httpcore && go build -o "$bin/fraiseql-http" ./cmd/fraiseql-http)
+# The servers static (CGO_ENABLED=0), as the Dockerfile ships fraiseql-http.
+(cd perf && go build -o "$bin/" ./cmd/fraiseql-bench && CGO_ENABLED=0 go build -o "$bin/" ./cmd/thinref)
+(cd httpcore && CGO_ENABLED=0 go build -o "$bin/fraiseql-http" ./cmd/fraiseql-http)
 
 peer=0
 if command -v node >/dev/null && command -v npm >/dev/null && perf/peer/postgraphile.sh install >/dev/null; then

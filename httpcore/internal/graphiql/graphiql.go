@@ -15,6 +15,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // The third-party build (written by scripts/graphiql-update.sh) and the page
@@ -58,11 +59,16 @@ type Options struct {
 }
 
 // Handler serves the page at Options.Path and the embedded assets under
-// Options.Path+AssetDir, for GET and HEAD. Everything is built once in New;
-// serving allocates nothing but what the ResponseWriter does.
+// Options.Path+AssetDir, for GET and HEAD. Everything is built once, on the
+// first request that needs it (see New); serving allocates nothing but what
+// the ResponseWriter does.
 type Handler struct {
 	path        string
+	endpoint    string
 	assetPrefix string
+
+	once sync.Once
+	err  error // from load: the embedded files are broken
 	// The page around its per-response nonce.
 	pageHead, pageTail []byte
 	assets             map[string]*asset // by name under the asset prefix
@@ -75,8 +81,13 @@ type asset struct {
 	version     string // the same hash, as the page's ?v= cache buster
 }
 
-// New builds the handler. It fails only if the embedded files are broken
-// (a bad `make graphiql-update`), which the package's tests rule out.
+// New returns the handler. The page and the assets (about 1.9 MB) are read
+// and hashed on the first request that needs them, not here: a server whose
+// GraphiQL is never opened keeps neither a heap copy of them nor their
+// pages of the binary in memory (about 4 MB of idle RSS). New cannot fail;
+// the error result is kept for callers. The embedded files can be broken
+// only by a bad `make graphiql-update`, which the package's tests rule out;
+// if they were, every answer would be a 500 and Load would say why.
 func New(opts Options) (*Handler, error) {
 	if opts.Path == "" {
 		opts.Path = "/graphql"
@@ -84,15 +95,26 @@ func New(opts Options) (*Handler, error) {
 	if opts.Endpoint == "" {
 		opts.Endpoint = opts.Path
 	}
-	h := &Handler{
+	return &Handler{
 		path:        opts.Path,
+		endpoint:    opts.Endpoint,
 		assetPrefix: strings.TrimSuffix(opts.Path, "/") + AssetDir,
-		assets:      map[string]*asset{},
-	}
+	}, nil
+}
+
+// Load reads and hashes the embedded files and builds the page, once; the
+// first request that needs them calls it. It reports broken embedded files.
+func (h *Handler) Load() error {
+	h.once.Do(func() { h.err = h.load() })
+	return h.err
+}
+
+func (h *Handler) load() error {
+	h.assets = map[string]*asset{}
 	for _, dir := range []string{"assets", "page"} {
 		entries, err := fs.ReadDir(files, dir)
 		if err != nil {
-			return nil, fmt.Errorf("graphiql: embedded files: %w", err)
+			return fmt.Errorf("graphiql: embedded files: %w", err)
 		}
 		for _, e := range entries {
 			if e.IsDir() || e.Name() == "index.html" || e.Name() == "manifest.json" {
@@ -100,14 +122,14 @@ func New(opts Options) (*Handler, error) {
 			}
 			body, err := files.ReadFile(dir + "/" + e.Name())
 			if err != nil {
-				return nil, fmt.Errorf("graphiql: embedded files: %w", err)
+				return fmt.Errorf("graphiql: embedded files: %w", err)
 			}
 			h.assets[e.Name()] = newAsset(body, contentType(e.Name()))
 		}
 	}
 	tmpl, err := files.ReadFile("page/index.html")
 	if err != nil {
-		return nil, fmt.Errorf("graphiql: embedded files: %w", err)
+		return fmt.Errorf("graphiql: embedded files: %w", err)
 	}
 	const nonceMark = "\x00nonce\x00"
 	var bad []string
@@ -115,7 +137,7 @@ func New(opts Options) (*Handler, error) {
 		key := string(p[2 : len(p)-2])
 		switch {
 		case key == "endpoint":
-			return []byte(html.EscapeString(opts.Endpoint))
+			return []byte(html.EscapeString(h.endpoint))
 		case key == "nonce":
 			return []byte(nonceMark)
 		case strings.HasPrefix(key, "asset:"):
@@ -128,10 +150,10 @@ func New(opts Options) (*Handler, error) {
 	})
 	head, tail, ok := bytes.Cut(page, []byte(nonceMark))
 	if len(bad) > 0 || !ok || bytes.Contains(tail, []byte(nonceMark)) {
-		return nil, fmt.Errorf("graphiql: page template: unknown placeholders %q, or not one {{nonce}}", bad)
+		return fmt.Errorf("graphiql: page template: unknown placeholders %q, or not one {{nonce}}", bad)
 	}
 	h.pageHead, h.pageTail = head, tail
-	return h, nil
+	return nil
 }
 
 func newAsset(body []byte, contentType string) *asset {
@@ -161,6 +183,9 @@ func (h *Handler) AssetPrefix() string { return h.assetPrefix }
 
 // IsPage reports whether body is this handler's page (with any nonce).
 func (h *Handler) IsPage(body []byte) bool {
+	if h.Load() != nil {
+		return false
+	}
 	return len(body) > len(h.pageHead)+len(h.pageTail) &&
 		bytes.HasPrefix(body, h.pageHead) && bytes.HasSuffix(body, h.pageTail)
 }
@@ -168,6 +193,9 @@ func (h *Handler) IsPage(body []byte) bool {
 // ServeHTTP answers the page at Path and the assets under AssetPrefix; any
 // other path is 404 and any method but GET and HEAD is 405.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !h.loaded(w) {
+		return
+	}
 	p := r.URL.Path
 	switch {
 	case p == h.path:
@@ -192,6 +220,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // decides when the page is shown (v1: GET without a query parameter). Each
 // answer has a fresh nonce, so the page (under 1.5 KB) is never stored.
 func (h *Handler) ServePage(w http.ResponseWriter, r *http.Request) {
+	if !h.loaded(w) {
+		return
+	}
 	hdr := w.Header()
 	if !allowed(w, r) {
 		return
@@ -208,6 +239,15 @@ func (h *Handler) ServePage(w http.ResponseWriter, r *http.Request) {
 	body := make([]byte, 0, len(h.pageHead)+len(nonce)+len(h.pageTail))
 	body = append(append(append(body, h.pageHead...), nonce...), h.pageTail...)
 	w.Write(body)
+}
+
+// loaded loads the files on first use; when they are broken it answers 500.
+func (h *Handler) loaded(w http.ResponseWriter) bool {
+	if err := h.Load(); err != nil {
+		http.Error(w, "graphiql: the embedded files are broken", http.StatusInternalServerError)
+		return false
+	}
+	return true
 }
 
 func allowed(w http.ResponseWriter, r *http.Request) bool {

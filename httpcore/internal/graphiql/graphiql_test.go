@@ -262,5 +262,31 @@ func mustNew(t *testing.T, opts Options) *Handler {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := h.Load(); err != nil {
+		t.Fatal(err)
+	}
 	return h
+}
+
+// TestLoadIsLazy: New reads nothing (a server whose GraphiQL is never opened
+// keeps no copy of the assets); the first request loads them once.
+func TestLoadIsLazy(t *testing.T) {
+	h, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.assets != nil || h.pageHead != nil {
+		t.Fatal("New read the embedded files")
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("GET", "/graphql", nil))
+	if w.Code != 200 || !h.IsPage(w.Body.Bytes()) || len(h.assets) == 0 {
+		t.Fatalf("first request: %d, page %v, %d assets", w.Code, h.IsPage(w.Body.Bytes()), len(h.assets))
+	}
+	first := h.assets["graphiql.min.js"]
+	w = httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("GET", "/graphql", nil))
+	if w.Code != 200 || first == nil || h.assets["graphiql.min.js"] != first {
+		t.Fatal("the files were loaded again")
+	}
 }

@@ -369,7 +369,8 @@ func measureProc(ctx context.Context, pr *report.Proc, argv []string, health str
 		return err
 	}
 	pr.IdleRSSKB = idle
-	fmt.Fprintf(os.Stderr, "proc %s: start-up %v (median of %d), idle RSS %d kB\n", pr.Target, starts[len(starts)/2], runs, idle)
+	pr.IdleAnonKB, pr.IdleFileKB, _ = procstat.RSSSplit(pid) // zero where the kernel has no split
+	fmt.Fprintf(os.Stderr, "proc %s: start-up %v (median of %d), idle RSS %d kB (anon %d, file %d)\n", pr.Target, starts[len(starts)/2], runs, idle, pr.IdleAnonKB, pr.IdleFileKB)
 
 	if small > 0 {
 		ws, err := workload.LoadFile(wfile)

@@ -190,6 +190,44 @@ func RSSKB(pid int) (int64, error) {
 	return parseVmRSS(string(data))
 }
 
+// RSSSplit reads RssAnon and RssFile of pid in kB: the process's own memory
+// (heap, stacks) and the pages of its executable and libraries it has mapped,
+// which are shared page cache. An idle Go server's RSS is mostly the latter,
+// so it grows with the binary, not with what the server holds.
+func RSSSplit(pid int) (anonKB, fileKB int64, err error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, 0, err
+	}
+	return parseRSSSplit(string(data))
+}
+
+func parseRSSSplit(status string) (anonKB, fileKB int64, err error) {
+	var seen int
+	for _, line := range strings.Split(status, "\n") {
+		dst := &anonKB
+		rest, ok := strings.CutPrefix(line, "RssAnon:")
+		if !ok {
+			if rest, ok = strings.CutPrefix(line, "RssFile:"); !ok {
+				continue
+			}
+			dst = &fileKB
+		}
+		f := strings.Fields(rest)
+		if len(f) == 0 {
+			return 0, 0, fmt.Errorf("bad line %q", line)
+		}
+		if *dst, err = strconv.ParseInt(f[0], 10, 64); err != nil {
+			return 0, 0, err
+		}
+		seen++
+	}
+	if seen != 2 {
+		return 0, 0, errors.New("no RssAnon and RssFile lines")
+	}
+	return anonKB, fileKB, nil
+}
+
 func parseVmRSS(status string) (int64, error) {
 	for _, line := range strings.Split(status, "\n") {
 		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {

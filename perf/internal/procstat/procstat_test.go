@@ -157,3 +157,15 @@ func TestTreeCPUAndSince(t *testing.T) {
 		t.Fatalf("Since = %v, want 9 ticks", d)
 	}
 }
+
+func TestParseRSSSplit(t *testing.T) {
+	anon, file, err := parseRSSSplit("Name:\tx\nVmRSS:\t   22660 kB\nRssAnon:\t    3524 kB\nRssFile:\t   19136 kB\nRssShmem:\t0 kB\n")
+	if err != nil || anon != 3524 || file != 19136 {
+		t.Fatalf("got %d, %d, %v", anon, file, err)
+	}
+	for _, bad := range []string{"Name: x\n", "RssAnon:\t1 kB\n", "RssAnon:\t1 kB\nRssFile:\n", "RssAnon:\tx kB\nRssFile:\t1 kB\n"} {
+		if _, _, err := parseRSSSplit(bad); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
+	}
+}

@@ -33,7 +33,9 @@ type Machine struct {
 type Proc struct {
 	Target           string  `json:"target"`
 	IdleRSSKB        int64   `json:"idle_rss_kb"`
-	StartupMS        float64 `json:"startup_ms"` // median exec → first 200 from the health path
+	IdleAnonKB       int64   `json:"idle_rss_anon_kb,omitempty"` // of IdleRSSKB: heap, stacks (RssAnon)
+	IdleFileKB       int64   `json:"idle_rss_file_kb,omitempty"` // of IdleRSSKB: mapped pages of the executable and libraries (RssFile)
+	StartupMS        float64 `json:"startup_ms"`                 // median exec → first 200 from the health path
 	StartupRuns      int     `json:"startup_runs"`
 	LoadRSSKB        int64   `json:"load_rss_kb,omitempty"`
 	LeakSmallN       int64   `json:"leak_small_n,omitempty"`
@@ -192,8 +194,12 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 				fmt.Fprintf(&b, "| %s | error: %s | | | | |\n", p.Target, mdEscape(p.Error))
 				continue
 			}
-			fmt.Fprintf(&b, "| %s | %.1f MB | %.1f ms (%d runs) | %s | %s | %s |\n", p.Target,
-				float64(p.IdleRSSKB)/1024, p.StartupMS, p.StartupRuns, mb(p.LoadRSSKB), leak(p), held(p))
+			idle := fmt.Sprintf("%.1f MB", float64(p.IdleRSSKB)/1024)
+			if p.IdleAnonKB > 0 || p.IdleFileKB > 0 {
+				idle += fmt.Sprintf(" (anon %.1f, file %.1f)", float64(p.IdleAnonKB)/1024, float64(p.IdleFileKB)/1024)
+			}
+			fmt.Fprintf(&b, "| %s | %s | %.1f ms (%d runs) | %s | %s | %s |\n", p.Target,
+				idle, p.StartupMS, p.StartupRuns, mb(p.LoadRSSKB), leak(p), held(p))
 		}
 	}
 	_, err := io.WriteString(w, b.String())

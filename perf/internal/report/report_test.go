@@ -29,7 +29,7 @@ func sample() *Report {
 			{Target: "fastapi", Workload: "introspection", Mode: "closed", Connections: 10, Requests: 100, Seconds: 10, RPS: 10, P50: 90000, P90: 95000, P99: 99000, P999: 99000, Max: 99500},
 		},
 		Proc: []Proc{
-			{Target: "fraiseql-http", IdleRSSKB: 12 * 1024, StartupMS: 14.5, StartupRuns: 5, LoadRSSKB: 30 * 1024, LeakSmallN: 100000, LeakSmallRSSKB: 30 * 1024, LeakLargeN: 1000000, LeakLargeRSSKB: 31 * 1024, ConnsAttempted: 20000, ConnsHeld: 20000, ConnsRSSKB: 200 * 1024},
+			{Target: "fraiseql-http", IdleRSSKB: 12 * 1024, IdleAnonKB: 3 * 1024, IdleFileKB: 9 * 1024, StartupMS: 14.5, StartupRuns: 5, LoadRSSKB: 30 * 1024, LeakSmallN: 100000, LeakSmallRSSKB: 30 * 1024, LeakLargeN: 1000000, LeakLargeRSSKB: 31 * 1024, ConnsAttempted: 20000, ConnsHeld: 20000, ConnsRSSKB: 200 * 1024},
 			{Target: "fastapi", Error: "exited: status 1"},
 		},
 	}
