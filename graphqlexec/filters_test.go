@@ -33,6 +33,9 @@ type Item @view(name: "v_item") {
   parts: [Part]
   part: Part
   kind: Kind
+  tss: [DateTime]
+  days: [Date]
+  hours: [Time]
 }
 enum Kind { SMALL LARGE }
 type ItemC @view(name: "v_item") {
@@ -57,7 +60,8 @@ type Query {
 var filterRows = []string{`
 CREATE TABLE tb_item (
   id uuid PRIMARY KEY, n integer, f double precision, b boolean, s text,
-  ts timestamptz, ts_text text, nums integer[], words text[], parts jsonb, pw integer, kind text)`, `
+  ts timestamptz, ts_text text, nums integer[], words text[], parts jsonb, pw integer, kind text,
+  tss timestamptz[], days date[], hours time[])`, `
 INSERT INTO tb_item
 SELECT md5(i::text)::uuid,
   CASE WHEN i % 7 = 0 THEN NULL ELSE (i * 37) % 200 - 50 END,
@@ -75,7 +79,11 @@ SELECT md5(i::text)::uuid,
   CASE WHEN i % 10 = 0 THEN '[]'::jsonb
        ELSE jsonb_build_array(jsonb_build_object('k', 'a' || i % 3, 'w', i % 5), jsonb_build_object('k', 'b', 'w', i % 2)) END,
   CASE WHEN i % 6 = 0 THEN NULL ELSE i % 5 END,
-  CASE WHEN i % 17 = 0 THEN NULL WHEN i % 3 = 0 THEN 'large' ELSE 'small' END
+  CASE WHEN i % 17 = 0 THEN NULL WHEN i % 3 = 0 THEN 'large' ELSE 'small' END,
+  CASE WHEN i % 9 = 0 THEN NULL WHEN i % 7 = 0 THEN '{}'
+       ELSE ARRAY[timestamptz '2025-01-01 00:00Z' + (i % 3) * interval '1 hour', timestamptz '2025-01-01 00:00Z' + (i % 4) * interval '1 hour'] END,
+  CASE WHEN i % 10 = 0 THEN NULL ELSE ARRAY[date '2025-01-01' + i % 3, date '2025-01-01' + i % 5] END,
+  CASE WHEN i % 11 = 0 THEN NULL ELSE ARRAY[time '14:30' + (i % 2) * interval '1 minute', time '09:00'] END
 FROM generate_series(1, 60) AS i,
      LATERAL (SELECT CASE WHEN i = 60 THEN NULL ELSE timestamptz '2024-12-31 22:00:00Z' + (i - 30) * interval '37 minutes' END) AS x(t)`, `
 UPDATE tb_item SET ts_text = NULL WHERE ts IS NULL`, `
@@ -84,6 +92,15 @@ SELECT id, n, f, b, s, ts, kind,
   jsonb_build_object('id', id, 'n', n, 'f', f, 'b', b, 's', s, 'ts', ts_text,
     'nums', to_jsonb(nums), 'words', to_jsonb(words), 'parts', parts,
     'kind', kind,
+    -- instants written with three offsets, times with and without seconds
+    'tss', (SELECT CASE WHEN tss IS NOT NULL THEN coalesce(jsonb_agg(CASE o % 3
+        WHEN 0 THEN to_char(e AT TIME ZONE 'UTC' + interval '2 hours', 'YYYY-MM-DD"T"HH24:MI:SS') || '+02:00'
+        WHEN 1 THEN to_char(e AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS') || 'Z'
+        ELSE to_char(e AT TIME ZONE 'UTC' - interval '5 hours 30 minutes', 'YYYY-MM-DD"T"HH24:MI:SS') || '-05:30' END ORDER BY o), '[]') END
+      FROM unnest(tss) WITH ORDINALITY AS u(e, o)),
+    'days', to_jsonb(days),
+    'hours', (SELECT jsonb_agg(CASE WHEN o % 2 = 0 THEN to_char(h, 'HH24:MI') ELSE h::text END ORDER BY o)
+      FROM unnest(hours) WITH ORDINALITY AS u(h, o)),
     'part', CASE WHEN pw IS NULL THEN NULL ELSE jsonb_build_object('k', 'p', 'w', pw) END) AS data
 FROM tb_item`,
 }
@@ -180,6 +197,23 @@ var filterCases = []filterCase{
 	{`{"parts":{"anyEq":"{\"k\": \"b\", \"w\": 1}"}}`, `EXISTS (SELECT 1 FROM jsonb_array_elements(parts) e WHERE e->>'k' = 'b' AND (e->>'w')::int = 1)`},
 	{`{"parts":{"allEq":"{\"w\": 0}"}}`, `NOT EXISTS (SELECT 1 FROM jsonb_array_elements(parts) e WHERE (e->>'w')::int <> 0)`},
 	{`{"parts":{"lenEq":0}}`, `jsonb_array_length(parts) = 0`},
+	// [DateTime], [Date], [Time]: elements compared as instants, days and
+	// times of day, whatever offset or precision they are written with
+	{`{"tss":{"contains":["2025-01-01T02:00:00+02:00"]}}`, `tss @> '{2025-01-01T00:00:00Z}'`},
+	{`{"tss":{"contains":["2025-01-01T01:00:00Z","2024-12-31T21:30:00-05:30"]}}`, `tss @> '{2025-01-01T01:00:00Z,2025-01-01T03:00:00Z}'`},
+	{`{"tss":{"containedBy":["2025-01-01T00:00:00Z","2025-01-01T03:00:00+02:00","2025-01-01T02:00:00Z"]}}`, `tss <@ '{2025-01-01T00:00:00Z,2025-01-01T01:00:00Z,2025-01-01T02:00:00Z}'`},
+	{`{"tss":{"strictlyContains":["2025-01-01T00:00:00Z"]}}`, `tss @> '{2025-01-01T00:00:00Z}' AND NOT (tss <@ '{2025-01-01T00:00:00Z}')`},
+	{`{"tss":{"overlaps":["2024-12-31T21:00:00-03:00","2030-01-01T00:00:00Z"]}}`, `tss && '{2025-01-01T00:00:00Z}'`},
+	{`{"tss":{"eq":["2025-01-01T01:00:00+01:00","2025-01-01T03:00:00Z"]}}`, `tss = '{2025-01-01T00:00:00Z,2025-01-01T03:00:00Z}'`},
+	{`{"tss":{"neq":["2025-01-01T01:00:00+01:00","2025-01-01T03:00:00Z"]}}`, `tss <> '{2025-01-01T00:00:00Z,2025-01-01T03:00:00Z}'`},
+	{`{"tss":{"anyEq":"2025-01-01T05:30:00+05:30"}}`, `'2025-01-01T00:00:00Z' = ANY(tss)`},
+	{`{"tss":{"allEq":"2025-01-01T00:00:00Z"}}`, `tss IS NOT NULL AND NOT ('2025-01-01T00:00:00Z' <> ANY(tss))`},
+	{`{"tss":{"lenEq":2}}`, `cardinality(tss) = 2`},
+	{`{"days":{"contains":["2025-01-03"]}}`, `days @> '{2025-01-03}'`},
+	{`{"days":{"overlaps":["2025-01-05","2025-01-02"]}}`, `days && '{2025-01-05,2025-01-02}'`},
+	{`{"hours":{"anyEq":"14:30:00"}}`, `'14:30' = ANY(hours)`},
+	{`{"hours":{"contains":["14:31","09:00:00"]}}`, `hours @> '{14:31,09:00}'`},
+	{`{"hours":{"eq":["14:30","09:00"]}}`, `hours = '{14:30,09:00}'`},
 	// enum: v1's StringFilter over the stored value
 	{`{"kind":{"eq":"large"}}`, `kind = 'large'`},
 	{`{"kind":{"in":["small","x"]}}`, `kind IN ('small', 'x')`},
@@ -198,7 +232,7 @@ var filterCases = []filterCase{
 // itemC maps a filter case onto ItemC when every field it names has a
 // column there.
 func itemCApplies(where string) bool {
-	for _, k := range []string{`"nums"`, `"parts"`, `"part"`} {
+	for _, k := range []string{`"nums"`, `"parts"`, `"part"`, `"tss"`, `"days"`, `"hours"`} {
 		if strings.Contains(where, k) {
 			return false
 		}

@@ -216,7 +216,7 @@ type condition struct {
 // (a generated <T>WhereInput); path is the JSON path of a nested object.
 func (p *planner) normalize(obj *pyjson.Value, t *schema.Type, path []string, arg string, depth int) (*clause, error) {
 	if depth > MaxFilterDepth {
-		return nil, errorf("where filter is nested deeper than %d levels", MaxFilterDepth)
+		return nil, errorf("Argument 'where' is nested deeper than %d levels", MaxFilterDepth)
 	}
 	c := &clause{}
 	for i := range obj.Members {
@@ -314,7 +314,7 @@ func (p *planner) normalize(obj *pyjson.Value, t *schema.Type, path []string, ar
 				return nil, errorf("Invalid operator '%s'.", snake(om.Key))
 			}
 			if p.conditions++; p.conditions > MaxFilterConditions {
-				return nil, errorf("where filter has more than %d conditions", MaxFilterConditions)
+				return nil, errorf("Argument 'where' has more than %d conditions", MaxFilterConditions)
 			}
 			cond := &condition{path: fpath, op: op, val: &om.Value, arg: arg + m.Key + "." + om.Key}
 			if !p.v1 {
@@ -512,7 +512,7 @@ func (p *planner) orderBy(v *pyjson.Value, t *schema.Type) ([]string, error) {
 
 func (p *planner) orderTerms(terms []string, obj *pyjson.Value, t *schema.Type, path []string, depth int) ([]string, error) {
 	if depth > MaxFilterDepth {
-		return nil, errorf("orderBy is nested deeper than %d levels", MaxFilterDepth)
+		return nil, errorf("Argument 'orderBy' is nested deeper than %d levels", MaxFilterDepth)
 	}
 	for i := range obj.Members {
 		m := &obj.Members[i]

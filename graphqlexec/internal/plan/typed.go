@@ -131,6 +131,10 @@ func (p *planner) typeCondition(c *condition, f *schema.InputValue, top bool) er
 		s := v.Str
 		if op != "like" && op != "ilike" {
 			s = escapeLike(s)
+		} else if n := len(s) - len(strings.TrimRight(s, `\`)); n%2 == 1 {
+			// PostgreSQL refuses it, but only on a row that reaches the
+			// escape: the client's error on every row.
+			return argErr(arg, "the %s pattern ends with the escape character \\", op)
 		}
 		switch strings.TrimPrefix(op, "i") {
 		case "contains":
@@ -325,6 +329,15 @@ func (p *planner) element(s string, tf *typedField) ([]byte, error) {
 			return nil, err
 		}
 		s = canonicalUUID(s)
+	case "DateTime", "Date", "Time":
+		// Checked as the scalar checks a filter value; compared by
+		// renderTemporalArray as instants, days and times of day.
+		sv := pyjson.Str(s)
+		t, err := scalarText(&sv, tf.scalar, p.s)
+		if err != nil {
+			return nil, err
+		}
+		s = t
 	}
 	return pyjson.AppendString(nil, s, false), nil
 }
@@ -381,6 +394,12 @@ func (p *planner) renderTyped(c *condition) string {
 func (p *planner) renderArray(c *condition) string {
 	x := p.jsonExpr(c.path)
 	arr := "CASE WHEN jsonb_typeof(" + x + ") = 'array' THEN " + x + " END"
+	switch cast := casts[c.typed.scalar]; cast {
+	case "timestamptz", "date", "time":
+		if !strings.HasPrefix(c.op, "len") {
+			return p.renderTemporalArray(c, x, arr, cast)
+		}
+	}
 	switch c.op {
 	case "eq":
 		return "(jsonb_typeof(" + x + ") = 'array' AND " + x + " = " + p.param(Param{Text: c.texts[0]}) + "::jsonb)"
@@ -405,6 +424,59 @@ func (p *planner) renderArray(c *condition) string {
 	}
 	op := map[string]string{"lenEq": "=", "lenNeq": "!=", "lenGt": ">", "lenGte": ">=", "lenLt": "<", "lenLte": "<="}[c.op]
 	return "jsonb_array_length(" + arr + ") " + op + " " + p.param(Param{Text: c.texts[0]}) + "::integer"
+}
+
+// renderTemporalArray writes an ArrayFilter condition over a list of
+// DateTime, Date or Time: the stored strings and the given ones are cast
+// and compared as instants, days and times of day (so
+// "2025-01-01T02:00:00+02:00" equals a stored "2025-01-01T00:00:00Z" and
+// "14:30" a stored "14:30:00"), where jsonb's containment would compare
+// their text.
+func (p *planner) renderTemporalArray(c *condition, x, arr, cast string) string {
+	isArray := "jsonb_typeof(" + x + ") = 'array'"
+	stored := func(alias string) string {
+		return "jsonb_array_elements_text(" + arr + ") AS " + alias + "(v)"
+	}
+	given := func(param, alias string) string {
+		return "jsonb_array_elements_text(" + param + "::jsonb) AS " + alias + "(v)"
+	}
+	ordered := func(src, alias string) string {
+		return "ARRAY(SELECT " + alias + ".v::" + cast + " FROM jsonb_array_elements_text(" + src + ") WITH ORDINALITY AS " +
+			alias + "(v, i) ORDER BY " + alias + ".i)"
+	}
+	// subset: every element of the first set equals one of the second.
+	subset := func(from1, a1, from2, a2 string) string {
+		return "NOT EXISTS (SELECT 1 FROM " + from1 + " WHERE NOT EXISTS (SELECT 1 FROM " + from2 +
+			" WHERE " + a1 + ".v::" + cast + " = " + a2 + ".v::" + cast + "))"
+	}
+	switch c.op {
+	case "eq", "neq":
+		n := p.param(Param{Text: c.texts[0]})
+		eq := ordered(arr, "a") + " = " + ordered(n+"::jsonb", "b")
+		if c.op == "neq" {
+			eq = "NOT (" + eq + ")"
+		}
+		return "(" + isArray + " AND " + eq + ")"
+	case "contains":
+		n := p.param(Param{Text: c.texts[0]})
+		return "(" + isArray + " AND " + subset(given(n, "b"), "b", stored("a"), "a") + ")"
+	case "containedBy":
+		n := p.param(Param{Text: c.texts[0]})
+		return "(" + isArray + " AND " + subset(stored("a"), "a", given(n, "b"), "b") + ")"
+	case "strictlyContains":
+		n := p.param(Param{Text: c.texts[0]})
+		return "(" + isArray + " AND " + subset(given(n, "b"), "b", stored("a"), "a") +
+			" AND NOT " + subset(stored("a"), "a", given(n, "b"), "b") + ")"
+	case "overlaps":
+		n := p.param(Param{Text: c.texts[0]})
+		return "EXISTS (SELECT 1 FROM " + stored("a") + ", " + given(n, "b") + " WHERE a.v::" + cast + " = b.v::" + cast + ")"
+	case "anyEq":
+		return "EXISTS (SELECT 1 FROM " + stored("a") + " WHERE a.v::" + cast + " = (" + p.param(Param{Text: c.texts[0]}) + "::jsonb #>> '{}')::" + cast + ")"
+	case "allEq":
+		return "(" + isArray + " AND NOT EXISTS (SELECT 1 FROM " + stored("a") + " WHERE a.v::" + cast +
+			" IS DISTINCT FROM (" + p.param(Param{Text: c.texts[0]}) + "::jsonb #>> '{}')::" + cast + "))"
+	}
+	return "false"
 }
 
 // textExpr is the field's value as text: its column, or data ->> 'k'.
