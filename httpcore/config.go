@@ -122,8 +122,9 @@ type Config struct {
 	TLSCert, TLSKey string
 
 	// Observability (docs/operations.md). RequestIDHeader is auto (the
-	// default: echo a well-formed incoming X-Request-ID, add none
-	// otherwise; off under --quirks v1.9.7), always (every response gets
+	// default: echo a well-formed incoming X-Request-ID, else send the
+	// generated id only with a 5xx or an "Internal server error" answer; off
+	// under --quirks v1.9.7), always (every response gets
 	// one, generated when none came) or off (--request-id-header). LogFormat
 	// is text (default) or json (--log-format), LogLevel debug, info
 	// (default), warn or error (--log-level); AccessLog writes one line per
@@ -846,7 +847,7 @@ func ParseFlags(cfg *Config, args []string, getenv func(string) string, usage io
 	fs.Var(listValue{&cfg.CORSOrigins}, "cors-origins", `allowed CORS origins, comma list ("*": any); empty turns CORS off`)
 	fs.Var(listValue{&cfg.CORSMethods}, "cors-methods", `allowed CORS methods, comma list ("*": all)`)
 	fs.Var(listValue{&cfg.CORSHeaders}, "cors-headers", `allowed CORS request headers, comma list ("*": any)`)
-	fs.StringVar(&cfg.RequestIDHeader, "request-id-header", cfg.RequestIDHeader, "x-request-id: auto (echo a valid incoming one; off under --quirks v1.9.7), always (also generate one) or off")
+	fs.StringVar(&cfg.RequestIDHeader, "request-id-header", cfg.RequestIDHeader, "x-request-id: auto (echo a valid incoming one, send the id of a 5xx or an internal error; nothing under --quirks v1.9.7), always (every response) or off")
 	fs.StringVar(&cfg.LogFormat, "log-format", cfg.LogFormat, "log lines as text or json")
 	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error")
 	fs.BoolVar(&cfg.AccessLog, "access-log", cfg.AccessLog, "log one line per request (method, path, status, bytes, duration, request id, operation)")

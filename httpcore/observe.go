@@ -69,6 +69,9 @@ func (o *observability) errorHook(logger *slog.Logger) func(context.Context, gra
 	return func(ctx context.Context, e graphqlexec.ErrorEvent) {
 		if rec := obs.FromContext(ctx); rec != nil {
 			rec.Errors.Add(1)
+			if e.Class == graphqlexec.ErrorInternal {
+				rec.MarkInternal()
+			}
 		}
 		if m != nil {
 			m.Error(string(e.Class))

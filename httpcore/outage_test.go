@@ -11,8 +11,8 @@ import (
 )
 
 // During a database outage every failed request is logged with its cause
-// and request id (the audit saw ~2,050 "Internal server error" answers and
-// no log line), and no PostgreSQL or driver text (the database's name,
+// and request id, and by default the answer carries that id (the audit saw
+// ~2,050 "Internal server error" answers and no log line), and no PostgreSQL or driver text (the database's name,
 // its socket) reaches the client.
 func TestAppOutageIsLogged(t *testing.T) {
 	d := testdb.Scratch(t, "fraiseql_ops_outage", testdb.File(t, filepath.Join("..", "examples", "blog", "schema.sql")))
@@ -22,8 +22,7 @@ func TestAppOutageIsLogged(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, addr := startAppLogger(t, func(c *Config) {
-		c.DatabaseURL = d.URL
-		c.RequestIDHeader = "always"
+		c.DatabaseURL = d.URL // the default --request-id-header (auto) sends the id with each internal error
 		c.Environment = "production"
 	}, logger)
 	if _, body := rawExchange(t, addr, "", usersQuery); !strings.Contains(string(body), `"users":[`) {

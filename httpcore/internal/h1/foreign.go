@@ -73,10 +73,7 @@ func (s *Server) handleForeign(a *adapter, r *http.Request) (ok bool) {
 			if s.Logger != nil {
 				s.Logger.Error("handler panic", "method", r.Method, "path", r.URL.Path, "proto", r.Proto, "panic", p)
 			}
-			for k := range a.w.Header() {
-				delete(a.w.Header(), k)
-			}
-			a.Respond(http.StatusInternalServerError, "text/plain; charset=utf-8", []byte("Internal Server Error"))
+			a.Fail()
 		}
 	}()
 	s.Handler.ServeHTTP(a, r)

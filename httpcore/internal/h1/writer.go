@@ -56,6 +56,12 @@ type ResponseWriter interface {
 	// HasHeader reports whether a header of that name (any case) has been
 	// set in any slot.
 	HasHeader(name string) bool
+	// Fail replaces whatever was buffered by the 500 a handler panic gets
+	// (Starlette's ServerErrorMiddleware answer), for a layer that
+	// recovers a panic itself to log it with what it knows of the request.
+	// It reports false when there is no response left to replace (the
+	// connection was hijacked): the panic is then the server's to handle.
+	Fail() bool
 }
 
 type headerField struct{ name, value string }
@@ -238,6 +244,14 @@ func (w *responseWriter) reset500() {
 	w.contentType = "text/plain; charset=utf-8"
 }
 
+func (w *responseWriter) Fail() bool {
+	if w.hijacked {
+		return false
+	}
+	w.reset500()
+	return true
+}
+
 // finish writes the buffered response and flushes it.
 func (w *responseWriter) finish() error {
 	if w.abort {
@@ -392,6 +406,14 @@ func (a *adapter) Body() (string, []byte) {
 		ct = a.w.Header().Get("Content-Type")
 	}
 	return ct, a.body
+}
+
+func (a *adapter) Fail() bool {
+	for k := range a.w.Header() {
+		delete(a.w.Header(), k)
+	}
+	a.Respond(http.StatusInternalServerError, "text/plain; charset=utf-8", []byte("Internal Server Error"))
+	return true
 }
 
 func (a *adapter) HasHeader(name string) bool { return len(a.w.Header().Values(name)) > 0 }

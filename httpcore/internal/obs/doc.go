@@ -5,10 +5,13 @@
 //
 // It owns the request id format and its validation, the per-request
 // Record in the context, the middleware that starts and ends it
-// (Handler), and the construction of the process logger from the
-// --log-format and --log-level settings (NewLogger).
+// (Handler: it also logs a handler's panic, with the request's id, and
+// any 5xx nothing else logged), and the construction of the process logger
+// from the --log-format and --log-level settings (NewLogger).
 //
-// What it must never do: change a response's status or body, or add a
+// What it must never do: change a response's status or body (a panic is
+// answered by the connection layer's own 500, through
+// h1.ResponseWriter.Fail), or add a
 // header under --quirks v1.9.7 unless asked (IDAlways); log a request
 // body, a variable or a token; let a client-sent id into a log or a
 // response unless it is well formed (ValidID), so that a header cannot

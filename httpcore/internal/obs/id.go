@@ -13,10 +13,11 @@ type IDMode string
 
 const (
 	// IDAuto echoes a well-formed incoming X-Request-ID (a proxy's id
-	// stays the id of the request end to end) and adds none when the
-	// request had none, so v1's bytes are unchanged for such clients; the
-	// server's own id is still in the logs. Under --quirks v1.9.7 it acts
-	// as IDOff. The default.
+	// stays the id of the request end to end); a request without one gets
+	// the generated id only when its answer is a 5xx or told the client
+	// "Internal server error" (Record.MarkInternal), so that the client can
+	// quote the id of the log line saying why, and every other answer keeps
+	// v1's bytes. Under --quirks v1.9.7 it acts as IDOff. The default.
 	IDAuto IDMode = "auto"
 	// IDAlways answers every request with an x-request-id header: the
 	// incoming one when well formed, else a generated one (what a server

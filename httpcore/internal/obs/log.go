@@ -58,8 +58,13 @@ func WithRequestIDs(h slog.Handler) slog.Handler {
 type idHandler struct{ slog.Handler }
 
 func (h idHandler) Handle(ctx context.Context, r slog.Record) error {
-	if id := RequestID(ctx); id != "" {
-		r.AddAttrs(slog.String("request_id", id))
+	if rec := FromContext(ctx); rec != nil {
+		if id := rec.ID(); id != "" {
+			r.AddAttrs(slog.String("request_id", id))
+		}
+		if r.Level >= slog.LevelWarn {
+			rec.logged.Store(true)
+		}
 	}
 	return h.Handler.Handle(ctx, r)
 }

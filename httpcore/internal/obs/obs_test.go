@@ -1,13 +1,17 @@
 package obs
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -177,4 +181,175 @@ func TestNewLogger(t *testing.T) {
 			t.Errorf("%v accepted", bad)
 		}
 	}
+}
+
+// logLines parses the JSON lines written to buf.
+func logLines(t *testing.T, buf *bytes.Buffer) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	for _, l := range strings.Split(strings.TrimSpace(buf.String()), "\n") {
+		if l == "" {
+			continue
+		}
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(l), &rec); err != nil {
+			t.Fatalf("%v: %q", err, l)
+		}
+		out = append(out, rec)
+	}
+	return out
+}
+
+// Under IDAuto, a client answered "Internal server error" or any 5xx gets
+// the request id, and exactly one line at warn or above carries that id:
+// the layer's own line when it logged one, else the handler's line for a
+// panic or Handler's "server error" line. Other answers stay as they were
+// (no header), and IDOff never sends one.
+func TestHandlerServerErrorsCarryTheLoggedID(t *testing.T) {
+	ids, _ := NewIDs()
+	tests := []struct {
+		name    string
+		mode    IDMode
+		handler func(w h1.ResponseWriter, r *http.Request)
+		status  int
+		echoed  bool
+		msg     string // the one warn+ line expected, "" none
+	}{
+		{"500 nothing logged", IDAuto, func(w h1.ResponseWriter, r *http.Request) {
+			w.Respond(500, "text/plain", []byte("Internal Server Error"))
+		}, 500, true, "server error"},
+		{"503 logged by the layer", IDAuto, func(w h1.ResponseWriter, r *http.Request) {
+			slog.New(WithRequestIDs(slog.NewJSONHandler(logSink(r), nil))).WarnContext(r.Context(), "ready: database ping failed")
+			w.Respond(503, "application/json", []byte("{}"))
+		}, 503, true, "ready: database ping failed"},
+		{"internal error in a 200", IDAuto, func(w h1.ResponseWriter, r *http.Request) {
+			FromContext(r.Context()).MarkInternal()
+			slog.New(WithRequestIDs(slog.NewJSONHandler(logSink(r), nil))).ErrorContext(r.Context(), "graphql error")
+			w.Respond(200, "application/json", []byte(`{"errors":[{"message":"Internal server error"}]}`))
+		}, 200, true, "graphql error"},
+		{"panic", IDAuto, func(w h1.ResponseWriter, r *http.Request) {
+			w.Respond(200, "text/plain", []byte("half"))
+			panic("boom")
+		}, 500, true, "handler panic"},
+		{"a 4xx is as before", IDAuto, func(w h1.ResponseWriter, r *http.Request) {
+			w.Respond(422, "application/json", []byte("{}"))
+		}, 422, false, ""},
+		{"off: logged, not sent", IDOff, func(w h1.ResponseWriter, r *http.Request) {
+			w.Respond(500, "text/plain", []byte("Internal Server Error"))
+		}, 500, false, "server error"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			logger, err := NewLogger(&buf, "json", "debug")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var seen string
+			h := Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				seen = RequestID(r.Context())
+				tc.handler(w.(h1.ResponseWriter), r.WithContext(context.WithValue(r.Context(), sinkKey{}, &buf)))
+			}), Options{Mode: tc.mode, IDs: ids, Logger: logger})
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, httptest.NewRequest("POST", "/graphql", nil))
+			if w.Code != tc.status {
+				t.Errorf("status %d, want %d", w.Code, tc.status)
+			}
+			got := w.Header().Values(HeaderName)
+			if tc.echoed && (len(got) != 1 || got[0] != seen) || !tc.echoed && len(got) != 0 {
+				t.Errorf("x-request-id %q (request id %q, want it sent: %v)", got, seen, tc.echoed)
+			}
+			var loud []map[string]any
+			for _, l := range logLines(t, &buf) {
+				if l["level"] == "WARN" || l["level"] == "ERROR" {
+					loud = append(loud, l)
+				}
+			}
+			switch {
+			case tc.msg == "" && len(loud) != 0:
+				t.Errorf("lines %v", loud)
+			case tc.msg != "" && (len(loud) != 1 || loud[0]["msg"] != tc.msg || loud[0]["request_id"] != seen):
+				t.Errorf("want one %q line with request_id %q, got %v", tc.msg, seen, loud)
+			}
+			if tc.name == "panic" {
+				if w.Body.String() != "Internal Server Error" || loud[0]["panic"] != "boom" || loud[0]["path"] != "/graphql" ||
+					!strings.Contains(loud[0]["stack"].(string), "obs_test.go") {
+					t.Errorf("body %q, line %v", w.Body, loud[0])
+				}
+			}
+		})
+	}
+}
+
+type sinkKey struct{}
+
+// logSink is the test's log buffer, for a handler that logs as a layer
+// above would (its own logger, wrapped with WithRequestIDs).
+func logSink(r *http.Request) *bytes.Buffer { return r.Context().Value(sinkKey{}).(*bytes.Buffer) }
+
+// Through the real connection layer: a panic is answered with uvicorn's
+// 500 bytes plus the request id as the last header, logged once (by
+// Handler, with the id; h1 logs nothing more), and the connection is kept.
+func TestPanicOverH1(t *testing.T) {
+	var buf syncBuf
+	logger, err := NewLogger(&buf, "json", "info")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, _ := NewIDs()
+	srv := &h1.Server{Logger: logger, ServerHeader: "uvicorn", Handler: Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/panic" {
+			panic("boom")
+		}
+		w.(h1.ResponseWriter).Respond(200, "text/plain", []byte("ok"))
+	}), Options{Mode: IDAuto, IDs: ids, Logger: logger})}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Shutdown(context.Background()) })
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	br := bufio.NewReader(c)
+	io.WriteString(c, "GET /panic HTTP/1.1\r\nHost: x\r\n\r\n")
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	id := resp.Header.Get(HeaderName)
+	if resp.StatusCode != 500 || string(body) != "Internal Server Error" || len(id) != 32 {
+		t.Fatalf("%d %q id %q", resp.StatusCode, body, id)
+	}
+	io.WriteString(c, "GET /ok HTTP/1.1\r\nHost: x\r\n\r\n")
+	if resp, err = http.ReadResponse(br, nil); err != nil || resp.StatusCode != 200 || resp.Header.Get(HeaderName) != "" {
+		t.Fatalf("next request on the connection: %v %v", resp, err)
+	}
+	var lines []map[string]any
+	buf.mu.Lock()
+	b := bytes.NewBuffer(append([]byte(nil), buf.b.Bytes()...))
+	buf.mu.Unlock()
+	for _, l := range logLines(t, b) {
+		if l["level"] == "ERROR" {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) != 1 || lines[0]["msg"] != "handler panic" || lines[0]["request_id"] != id || lines[0]["panic"] != "boom" {
+		t.Errorf("error lines %v", lines)
+	}
+}
+
+type syncBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuf) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
 }

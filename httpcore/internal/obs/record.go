@@ -24,7 +24,17 @@ type Record struct {
 	OperationName string
 	// Errors counts the GraphQL errors the request met (Hooks.Error).
 	Errors atomic.Int32
+	// internal: the client was told "Internal server error" (MarkInternal).
+	internal atomic.Bool
+	// logged: a line at warn or above was written with the request's
+	// context (WithRequestIDs' handler sets it).
+	logged atomic.Bool
 }
+
+// MarkInternal records that the client was answered "Internal server
+// error", whose cause only the log holds: under IDAuto the response then
+// carries the request id, so the client can quote it.
+func (r *Record) MarkInternal() { r.internal.Store(true) }
 
 // ID returns the request id.
 func (r *Record) ID() string {
