@@ -5,19 +5,19 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/document"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/execute"
-	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/validate"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
 	"github.com/fraiseql/fraiseql-http/pyjson"
 )
 
 // The defaults of the document limits (see Config; why the limits exist:
-// internal/validate/limits.go) and of the execution timeout.
+// internal/document/limits.go) and of the execution timeout.
 const (
-	DefaultMaxQueryBytes  = validate.DefaultMaxQueryBytes
-	DefaultMaxQueryTokens = validate.DefaultMaxQueryTokens
-	DefaultMaxQueryDepth  = validate.DefaultMaxQueryDepth
-	DefaultMaxQueryFields = validate.DefaultMaxQueryFields
+	DefaultMaxQueryBytes  = document.DefaultMaxQueryBytes
+	DefaultMaxQueryTokens = document.DefaultMaxQueryTokens
+	DefaultMaxQueryDepth  = document.DefaultMaxQueryDepth
+	DefaultMaxQueryFields = document.DefaultMaxQueryFields
 	// DefaultExecutionTimeout is v1's query_timeout (30 s), which v1 applies
 	// as statement_timeout to mutations only; here it bounds every
 	// statement a request runs.
@@ -85,7 +85,7 @@ type Config struct {
 	// kept; 0 means the default (1024).
 	DocumentCacheSize int
 
-	// Document limits (internal/validate), a deliberate difference from v1, which
+	// Document limits (internal/document), a deliberate difference from v1, which
 	// has none: a document over a limit is answered with one GraphQL error
 	// (HTTP 200, no data) before it is parsed or validated. 0 means the
 	// default; a negative value is an error.

@@ -25,7 +25,7 @@ type cacheShard struct {
 
 type cacheEntry struct {
 	key string
-	doc *document
+	doc *cachedDocument
 }
 
 func newDocCache(size int) *docCache {
@@ -42,7 +42,7 @@ func (c *docCache) shard(key string) *cacheShard {
 	return &c.shards[maphash.String(c.seed, key)%uint64(len(c.shards))]
 }
 
-func (c *docCache) get(key string) *document {
+func (c *docCache) get(key string) *cachedDocument {
 	s := c.shard(key)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -69,7 +69,7 @@ func (c *docCache) stats() (hits, misses uint64) {
 
 // add stores doc unless another goroutine stored one first; it returns the
 // cached document.
-func (c *docCache) add(key string, doc *document) *document {
+func (c *docCache) add(key string, doc *cachedDocument) *cachedDocument {
 	s := c.shard(key)
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -7,8 +7,9 @@
 // package:
 //
 //   - internal/language: the lexer, parser, AST and printer (graphql-core
-//     3.2's syntax and words); internal/validate: the document limits
-//     around the parse; internal/rules: graphql-core's validation rules;
+//     3.2's syntax and words); internal/document: a request's document,
+//     parsed within the limits and measured; internal/rules: graphql-core's
+//     validation rules;
 //   - internal/coerce: variables and argument literals;
 //   - internal/execute: preparation (fields, projections, statements from
 //     internal/plan), pgx execution with session variables, response bytes
@@ -41,7 +42,7 @@
 // the schema model); decode row JSON into Go maps on the response path.
 //
 // Security defaults: every document is bounded before it is validated
-// (internal/validate: bytes before the cache, tokens and nesting while it
+// (internal/document: bytes before the cache, tokens and nesting while it
 // is parsed, selection depth and fields through fragments once parsed), and
 // the front end (internal/language, internal/rules) is linear in the
 // document; validation stops at graphql-core's 100 errors; every statement runs under the

@@ -7,11 +7,11 @@ import (
 	"sync"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/coerce"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/document"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/execute"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/language"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/rules"
-	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/validate"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
 )
 
@@ -23,7 +23,7 @@ type Engine struct {
 	s     *schema.Schema
 	cfg   Config
 	cache *docCache
-	lim   validate.Limits
+	lim   document.Limits
 	val   *rules.Validator
 	co    *coerce.Coercer
 	ex    *execute.Engine
@@ -69,7 +69,7 @@ func New(s *schema.Schema, db DB, cfg Config) (*Engine, error) {
 	if cfg.DocumentCacheSize == 0 {
 		cfg.DocumentCacheSize = defaultCacheSize
 	}
-	lim, err := validate.NewLimits(cfg.MaxQueryBytes, cfg.MaxQueryTokens, cfg.MaxQueryDepth, cfg.MaxQueryFields)
+	lim, err := document.NewLimits(cfg.MaxQueryBytes, cfg.MaxQueryTokens, cfg.MaxQueryDepth, cfg.MaxQueryFields)
 	if err != nil {
 		return nil, err
 	}
@@ -103,13 +103,13 @@ func New(s *schema.Schema, db DB, cfg Config) (*Engine, error) {
 		ex: ex}, nil
 }
 
-// document is a parsed query with its validation results and prepared
+// cachedDocument is a parsed query with its validation results and prepared
 // operations; cached by query text and shared by concurrent requests.
-type document struct {
+type cachedDocument struct {
 	// Document is nil when syntax is set.
-	*validate.Document
+	*document.Document
 	// syntax rejects the document before validation: a syntax error or a
-	// document limit exceeded (see validate.Parse).
+	// document limit exceeded (see document.Parse).
 	syntax *gqlerr.Error
 
 	fullOnce, blockedOnce sync.Once
@@ -125,7 +125,7 @@ type document struct {
 // exemption once more too). For metrics.
 func (e *Engine) DocumentCacheStats() (hits, misses uint64) { return e.cache.stats() }
 
-func (e *Engine) document(query string) *document {
+func (e *Engine) document(query string) *cachedDocument {
 	if d := e.cache.get(query); d != nil {
 		return d
 	}
@@ -134,7 +134,7 @@ func (e *Engine) document(query string) *document {
 
 // requestDocument is document for a request's execution: a miss is the
 // "graphql.parse" phase.
-func (e *Engine) requestDocument(x *execute.Execution, query string) *document {
+func (e *Engine) requestDocument(x *execute.Execution, query string) *cachedDocument {
 	if d := e.cache.get(query); d != nil {
 		return d
 	}
@@ -146,15 +146,15 @@ func (e *Engine) requestDocument(x *execute.Execution, query string) *document {
 
 // parse parses query and caches it (or the document another goroutine
 // cached first).
-func (e *Engine) parse(query string) *document {
+func (e *Engine) parse(query string) *cachedDocument {
 	// The limits run on a miss only: a cached document has passed them
 	// (or its rejection is cached, like a syntax error).
-	d := &document{plans: execute.NewPlans()}
-	d.Document, d.syntax = validate.Parse(query, &e.lim)
+	d := &cachedDocument{plans: execute.NewPlans()}
+	d.Document, d.syntax = document.Parse(query, &e.lim)
 	return e.cache.add(query, d)
 }
 
-func (e *Engine) validation(d *document, blocked bool) []*gqlerr.Error {
+func (e *Engine) validation(d *cachedDocument, blocked bool) []*gqlerr.Error {
 	if blocked {
 		// v1.9.7 runs only the introspection rule where introspection is
 		// refused (production, and anonymous users under "authenticated"):
@@ -266,7 +266,7 @@ func requestErrors(x *execute.Execution, errs []*gqlerr.Error) Response {
 }
 
 // operation picks the operation as graphql-core's execution context does.
-func operation(d *validate.Document, name *string) (*language.OperationDefinition, *gqlerr.Error) {
+func operation(d *document.Document, name *string) (*language.OperationDefinition, *gqlerr.Error) {
 	var found *language.OperationDefinition
 	for _, def := range d.AST.Definitions {
 		op, ok := def.(*language.OperationDefinition)

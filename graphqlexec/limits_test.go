@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/document"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/language"
-	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/validate"
 )
 
 // introspectionQuery is the goldens' introspection-full document (GraphiQL's
@@ -127,7 +127,7 @@ func TestLimitsConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, _ := validate.NewLimits(0, 0, 0, 0) // the defaults (validate's TestNewLimits)
+	want, _ := document.NewLimits(0, 0, 0, 0) // the defaults (validate's TestNewLimits)
 	if e.lim != want || e.cfg.ExecutionTimeout != DefaultExecutionTimeout {
 		t.Errorf("defaults %+v %v", e.lim, e.cfg.ExecutionTimeout)
 	}

@@ -34,7 +34,7 @@ type Operation struct {
 
 	e    *Engine
 	req  Request
-	d    *document
+	d    *cachedDocument
 	op   *language.OperationDefinition
 	vars map[string]pyjson.Value
 

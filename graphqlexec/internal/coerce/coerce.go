@@ -5,9 +5,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/document"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/language"
-	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/validate"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
 	"github.com/fraiseql/fraiseql-http/pyjson"
 )
@@ -56,7 +56,7 @@ func (e *Coercer) Variables(op *language.OperationDefinition, body []byte, vars 
 	var locator *gqlerr.Locator
 	for _, vd := range op.VariableDefinitions {
 		name := vd.Variable.Name.Value
-		ref := validate.TypeRefOf(vd.Type)
+		ref := document.TypeRefOf(vd.Type)
 		loc := func() []gqlerr.Location {
 			if locator == nil {
 				locator = gqlerr.NewLocator(body)

@@ -6,7 +6,7 @@ import (
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/language"
 
-	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/validate"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/document"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
 	"github.com/fraiseql/fraiseql-http/pyjson"
 )
@@ -20,12 +20,12 @@ func TestVariables(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := validate.NewLimits(0, 0, 0, 0)
+	l, err := document.NewLimits(0, 0, 0, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	body := `query($n: Int!, $id: UUID) { users(limit: $n) { id } user(id: $id) { id } }`
-	d, gerr := validate.Parse(body, &l)
+	d, gerr := document.Parse(body, &l)
 	if gerr != nil {
 		t.Fatal(gerr)
 	}

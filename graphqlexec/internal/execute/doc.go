@@ -13,7 +13,7 @@
 // introspect), and writes v1's dict bodies with pyjson.
 //
 // What it must never do: parse or validate a document (the front end,
-// package validate, has done it); splice a request value into SQL text;
+// packages document and rules, have done it); splice a request value into SQL text;
 // decode row JSON into Go maps on the response path; import the engine's
 // root package or any transport.
 //

@@ -10,11 +10,11 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/coerce"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/document"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/language"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/plan"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/rowjson"
-	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/validate"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
 	"github.com/fraiseql/fraiseql-http/pyjson"
 )
@@ -161,7 +161,7 @@ type Execution struct {
 	claims        map[string]any
 	sessionVarsIn []SessionVar
 
-	doc   *validate.Document
+	doc   *document.Document
 	plans *Plans
 	vars  map[string]pyjson.Value
 
@@ -196,7 +196,7 @@ func (x *Execution) End() {
 
 // Run prepares op of doc (from plans when it can be shared) with the
 // coerced variables and runs it.
-func (x *Execution) Run(doc *validate.Document, plans *Plans, op *language.OperationDefinition, vars map[string]pyjson.Value) Response {
+func (x *Execution) Run(doc *document.Document, plans *Plans, op *language.OperationDefinition, vars map[string]pyjson.Value) Response {
 	x.doc, x.plans, x.vars = doc, plans, vars
 	end, prev := x.Phase("graphql.plan")
 	p, err := x.prepare(op)

@@ -5,9 +5,9 @@ import (
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/language"
 
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/document"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/plan"
-	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/validate"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
 	"github.com/fraiseql/fraiseql-http/pyjson"
 )
@@ -27,7 +27,7 @@ type SubscriptionRoot struct {
 // Subscription checks that op (a subscription) selects exactly one root
 // field bound with @subscribe, as graphql-core's subscribe() requires, and
 // returns it. A refusal is returned as the GraphQL error to show.
-func (x *Execution) Subscription(doc *validate.Document, op *language.OperationDefinition, vars map[string]pyjson.Value) (*SubscriptionRoot, *gqlerr.Error) {
+func (x *Execution) Subscription(doc *document.Document, op *language.OperationDefinition, vars map[string]pyjson.Value) (*SubscriptionRoot, *gqlerr.Error) {
 	x.doc, x.vars = doc, vars
 	p, err := x.build(op)
 	if err != nil {
@@ -58,7 +58,7 @@ func (x *Execution) Subscription(doc *validate.Document, op *language.OperationD
 // (the row is not visible under this context, or no longer matches). err
 // is the read's statement error (the database, a malformed event id): the
 // caller logs it rather than showing PostgreSQL's words to subscribers.
-func (x *Execution) RunEvent(doc *validate.Document, op *language.OperationDefinition, vars map[string]pyjson.Value, event plan.Equality) (resp Response, found bool, err error) {
+func (x *Execution) RunEvent(doc *document.Document, op *language.OperationDefinition, vars map[string]pyjson.Value, event plan.Equality) (resp Response, found bool, err error) {
 	x.doc, x.vars, x.event = doc, vars, &event
 	p, err := x.build(op)
 	if err != nil {

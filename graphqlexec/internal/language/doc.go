@@ -26,7 +26,7 @@
 //
 // What it must never do: know a schema, validate, plan, execute, or import
 // anything beyond the standard library. Validation lives above it and reads
-// the AST (internal/rules; internal/validate wraps the parse in the
+// the AST (internal/rules; internal/document wraps the parse in the
 // request limits).
 //
 // Security defaults: parsing is linear in the size of the document and its

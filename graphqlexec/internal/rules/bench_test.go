@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/document"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/language"
-	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/validate"
 )
 
 // Parsing and validating the perf workloads' queries (among them the
@@ -42,7 +42,7 @@ func BenchmarkParseValidate(b *testing.B) {
 			b.ReportAllocs()
 			defer cpuTime(b)()
 			for b.Loop() {
-				doc, err := language.Parse(q, language.Options{MaxTokens: validate.DefaultMaxQueryTokens})
+				doc, err := language.Parse(q, language.Options{MaxTokens: document.DefaultMaxQueryTokens})
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -12,10 +12,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/document"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/introspect"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/language"
-	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/validate"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
 	"github.com/fraiseql/fraiseql-http/pyjson"
 )
@@ -304,11 +304,11 @@ func runOracle(t *testing.T, c corpus) []byte {
 // model (the schema the server publishes), as {"__schema": …}.
 func introspectionJSON(t *testing.T, s *schema.Schema, query []byte) []byte {
 	t.Helper()
-	l, err := validate.NewLimits(0, 0, 0, 0)
+	l, err := document.NewLimits(0, 0, 0, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, gerr := validate.Parse(string(query), &l)
+	d, gerr := document.Parse(string(query), &l)
 	if gerr != nil {
 		t.Fatal(gerr.Message)
 	}
