@@ -60,7 +60,8 @@ func BenchmarkObservability(b *testing.B) {
 	}
 	routes := devHandler(&fakeExecutor{})
 	cfg := DefaultConfig()
-	logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	// The process logger as App builds it (request ids added to lines).
+	logger := slog.New(obs.WithRequestIDs(slog.NewJSONHandler(io.Discard, nil)))
 	withMetrics := newObservability(cfg, nil, func() *App { return nil }, false)
 	cfg.Metrics = false
 	noMetrics := newObservability(cfg, nil, func() *App { return nil }, false)

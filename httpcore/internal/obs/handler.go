@@ -79,7 +79,7 @@ func Handler(next http.Handler, o Options) http.Handler {
 		}
 		// IDAuto: a client told "Internal server error" (or any 5xx) gets
 		// the id of the log line that says why.
-		if o.Mode == IDAuto && (status >= 500 || rec.internal.Load()) {
+		if o.Mode == IDAuto && (status >= 500 || rec.has(flagInternal)) {
 			echo = true
 		}
 		if echo && !rw.HasHeader(HeaderName) {
@@ -110,7 +110,7 @@ func (o *Options) run(next http.Handler, rw h1.ResponseWriter, r *http.Request, 
 					slog.String("stack", string(debug.Stack())),
 				)
 			}
-			rec.logged.Store(true)
+			rec.flags.Or(flagLogged)
 			return
 		}
 		// The connection layer answers (or drops the connection) after
@@ -126,7 +126,7 @@ func (o *Options) run(next http.Handler, rw h1.ResponseWriter, r *http.Request, 
 
 // logServerError writes a line for a 5xx nothing else logged.
 func (o *Options) logServerError(rec *Record, r *http.Request, status int) {
-	if rec.logged.Load() || o.Logger == nil {
+	if rec.has(flagLogged) || o.Logger == nil {
 		return
 	}
 	level := slog.LevelWarn

@@ -63,7 +63,7 @@ func (h idHandler) Handle(ctx context.Context, r slog.Record) error {
 			r.AddAttrs(slog.String("request_id", id))
 		}
 		if r.Level >= slog.LevelWarn {
-			rec.logged.Store(true)
+			rec.flags.Or(flagLogged)
 		}
 	}
 	return h.Handler.Handle(ctx, r)

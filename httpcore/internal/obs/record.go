@@ -24,17 +24,26 @@ type Record struct {
 	OperationName string
 	// Errors counts the GraphQL errors the request met (Hooks.Error).
 	Errors atomic.Int32
-	// internal: the client was told "Internal server error" (MarkInternal).
-	internal atomic.Bool
-	// logged: a line at warn or above was written with the request's
-	// context (WithRequestIDs' handler sets it).
-	logged atomic.Bool
+	// flags: flagInternal, flagLogged (one word, so the record does not
+	// grow).
+	flags atomic.Uint32
 }
+
+const (
+	// flagInternal: the client was told "Internal server error"
+	// (MarkInternal).
+	flagInternal = 1 << iota
+	// flagLogged: a line at warn or above was written with the request's
+	// context (WithRequestIDs' handler sets it).
+	flagLogged
+)
 
 // MarkInternal records that the client was answered "Internal server
 // error", whose cause only the log holds: under IDAuto the response then
 // carries the request id, so the client can quote it.
-func (r *Record) MarkInternal() { r.internal.Store(true) }
+func (r *Record) MarkInternal() { r.flags.Or(flagInternal) }
+
+func (r *Record) has(flag uint32) bool { return r.flags.Load()&flag != 0 }
 
 // ID returns the request id.
 func (r *Record) ID() string {
