@@ -109,9 +109,20 @@ func TestAppTraces(t *testing.T) {
 			phases[s.Name] = s
 		}
 	}
-	for _, name := range []string{"graphql.parse", "graphql.plan", "graphql.execute"} {
+	for _, s := range col.spans {
+		if string(s.ParentSpanId) == string(server.SpanId) && s.Name == "http.write" {
+			phases[s.Name] = s
+		}
+	}
+	for _, name := range []string{"graphql.parse", "graphql.plan", "graphql.execute", "http.write"} {
 		if phases[name] == nil {
 			t.Errorf("no %s span under the server span", name)
+		}
+	}
+	// The write follows the execution and carries the body's size.
+	if w, x := phases["http.write"], phases["graphql.execute"]; w != nil && x != nil {
+		if w.StartTimeUnixNano < x.EndTimeUnixNano || attr(w, "http.response.body.size") != itoa(len(body)) {
+			t.Errorf("http.write starts %d (execute ended %d), size %q, body %d bytes", w.StartTimeUnixNano, x.EndTimeUnixNano, attr(w, "http.response.body.size"), len(body))
 		}
 	}
 	exec := phases["graphql.execute"]

@@ -52,7 +52,8 @@ func (r *recorder) Body() (string, []byte)          { return r.contentType, r.bo
 func (r *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	return nil, nil, http.ErrNotSupported
 }
-func (r *recorder) Fail() bool { return false }
+func (r *recorder) Fail() bool                 { return false }
+func (r *recorder) OnWrite(func() func(error)) {}
 func (r *recorder) HasHeader(name string) bool {
 	if len(r.Header().Values(name)) > 0 {
 		return true

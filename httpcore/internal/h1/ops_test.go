@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"sync"
@@ -199,5 +201,48 @@ func TestAcceptPermanentErrorEndsServe(t *testing.T) {
 	srv := NewServer(&testApp{})
 	if err := srv.Serve(&failingListener{Listener: ln, n: 1, err: perm}); err != perm {
 		t.Fatalf("Serve: %v", err)
+	}
+}
+
+// OnWrite's hook brackets the write of the response: start runs once the
+// handler has returned, end once the bytes are flushed (nil error); an
+// aborted response calls neither. Adapt's writer brackets its flush.
+func TestOnWrite(t *testing.T) {
+	var mu sync.Mutex
+	var events []string
+	note := func(s string) { mu.Lock(); events = append(events, s); mu.Unlock() }
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rw := w.(ResponseWriter)
+		rw.OnWrite(func() func(error) {
+			note("start " + r.URL.Path)
+			return func(err error) { note(fmt.Sprintf("end %s %v", r.URL.Path, err)) }
+		})
+		rw.Respond(200, "text/plain", []byte("ok"))
+		note("handler returned")
+		if r.URL.Path == "/abort" {
+			panic(http.ErrAbortHandler)
+		}
+	})
+	ts := startServer(t, h, nil)
+	c := ts.dial()
+	br := bufio.NewReader(c)
+	io.WriteString(c, "GET /ok HTTP/1.1\r\nHost: x\r\n\r\n")
+	readResponse(t, br, false)
+	io.WriteString(c, "GET /abort HTTP/1.1\r\nHost: x\r\n\r\n")
+	waitFor(t, "the aborted connection to close", func() bool { return ts.srv.trackedConns() == 0 })
+	mu.Lock()
+	got := strings.Join(events, "; ")
+	mu.Unlock()
+	if want := "handler returned; start /ok; end /ok <nil>; handler returned"; got != want {
+		t.Errorf("events %q, want %q", got, want)
+	}
+
+	events = nil
+	rec := httptest.NewRecorder()
+	rw, flush := Adapt(rec)
+	h.ServeHTTP(rw, httptest.NewRequest("GET", "/adapted", nil))
+	flush()
+	if got := strings.Join(events, "; "); got != "handler returned; start /adapted; end /adapted <nil>" || rec.Body.String() != "ok" {
+		t.Errorf("adapted: events %q, body %q", got, rec.Body)
 	}
 }

@@ -457,7 +457,7 @@ func (sc *serverConn) serve() {
 		if s.WriteTimeout > 0 {
 			sc.c.SetWriteDeadline(time.Now().Add(s.WriteTimeout))
 		}
-		err = w.finish()
+		err = w.write()
 		body.release()
 		keep := !w.closeConn
 		putResponseWriter(w)

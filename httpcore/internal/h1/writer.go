@@ -62,6 +62,14 @@ type ResponseWriter interface {
 	// It reports false when there is no response left to replace (the
 	// connection was hijacked): the panic is then the server's to handle.
 	Fail() bool
+	// OnWrite registers start, called when the response is about to be
+	// written to the connection (after every handler and step above has
+	// returned); the function it returns is called once the bytes are
+	// written and flushed, with the write's error. A response written
+	// nowhere (hijacked, aborted before any byte) never calls start. One per
+	// response: a later call replaces an earlier one. For a trace's span of
+	// the write; nothing is allocated when it is not called.
+	OnWrite(start func() (end func(error)))
 }
 
 type headerField struct{ name, value string }
@@ -93,6 +101,8 @@ type responseWriter struct {
 	closeConn bool
 	hijacked  bool
 	abort     bool // panic(http.ErrAbortHandler): close without answering
+
+	onWrite func() func(error) // OnWrite's start, nil when none
 }
 
 var rwPool = sync.Pool{New: func() any { return new(responseWriter) }}
@@ -244,6 +254,19 @@ func (w *responseWriter) reset500() {
 	w.contentType = "text/plain; charset=utf-8"
 }
 
+func (w *responseWriter) OnWrite(start func() func(error)) { w.onWrite = start }
+
+// write is finish, bracketed by OnWrite's hook when one is set.
+func (w *responseWriter) write() error {
+	if w.onWrite == nil || w.abort {
+		return w.finish()
+	}
+	end := w.onWrite()
+	err := w.finish()
+	end(err)
+	return err
+}
+
 func (w *responseWriter) Fail() bool {
 	if w.hijacked {
 		return false
@@ -363,6 +386,7 @@ func Adapt(w http.ResponseWriter) (rw ResponseWriter, flush func()) {
 // adapter is the ResponseWriter of Adapt over a foreign http.ResponseWriter.
 type adapter struct {
 	w           http.ResponseWriter
+	onWrite     func() func(error)
 	status      int
 	contentType string
 	body        []byte
@@ -408,6 +432,8 @@ func (a *adapter) Body() (string, []byte) {
 	return ct, a.body
 }
 
+func (a *adapter) OnWrite(start func() func(error)) { a.onWrite = start }
+
 func (a *adapter) Fail() bool {
 	for k := range a.w.Header() {
 		delete(a.w.Header(), k)
@@ -430,6 +456,11 @@ func (a *adapter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 }
 
 func (a *adapter) flush() {
+	if a.onWrite != nil {
+		// The foreign writer reports no error here (HTTP/2 resets the
+		// stream; net/http closes the connection).
+		defer a.onWrite()(nil)
+	}
 	if a.contentType != "" {
 		a.w.Header().Set("Content-Type", a.contentType)
 	}

@@ -1,7 +1,10 @@
 // Package tracing is fraiseql-http's OpenTelemetry tracing: a server span
 // per request (the W3C traceparent of the request, when there is one, is
-// its parent), a child span per SQL statement (through pgx's tracer
-// interfaces), exported over OTLP/HTTP to a collector.
+// its parent), a child span per phase of the engine (graphql.parse,
+// graphql.plan, graphql.execute; graphqlexec's Hooks.Phase), a child span
+// per SQL statement (through pgx's tracer interfaces), and one for the
+// response's write to the connection (http.write, through
+// h1.ResponseWriter.OnWrite), exported over OTLP/HTTP to a collector.
 //
 // It owns the tracer provider, its exporter and sampler, the propagation
 // format (W3C Trace Context), the request middleware and the pgx tracer.

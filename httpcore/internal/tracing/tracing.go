@@ -101,7 +101,9 @@ func spanName(r *http.Request) string {
 
 // Handler starts a server span per request, child of the request's W3C
 // traceparent when it has one, and ends it with the status, the GraphQL
-// operation (from the request's obs.Record) and the request id.
+// operation (from the request's obs.Record) and the request id; the
+// response's write to the connection, which follows, is its child span
+// "http.write" (through h1.ResponseWriter.OnWrite).
 func (t *Tracing) Handler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rw, flush := h1.Adapt(w)
@@ -113,6 +115,9 @@ func (t *Tracing) Handler(next http.Handler) http.Handler {
 				attribute.String("url.path", r.URL.Path),
 			))
 		defer span.End()
+		if span.IsRecording() {
+			rw.OnWrite(t.writeSpan(ctx, rw))
+		}
 		next.ServeHTTP(rw, r.WithContext(ctx))
 		status := rw.Status()
 		if status == 0 {
@@ -135,6 +140,24 @@ func (t *Tracing) Handler(next http.Handler) http.Handler {
 			}
 		}
 	})
+}
+
+// writeSpan returns the OnWrite hook that makes the "http.write" span, a
+// child of the request's server span: the response written to the
+// connection once every handler has returned (so it starts as the server
+// span ends), with the body's size as sent and the write's error.
+func (t *Tracing) writeSpan(ctx context.Context, rw h1.ResponseWriter) func() func(error) {
+	return func() func(error) {
+		_, body := rw.Body()
+		_, span := t.tracer.Start(ctx, "http.write", trace.WithAttributes(attribute.Int("http.response.body.size", len(body))))
+		return func(err error) {
+			if err != nil {
+				span.RecordError(err)
+				span.SetStatus(codes.Error, "write failed")
+			}
+			span.End()
+		}
+	}
 }
 
 // Phase is graphqlexec's Hooks.Phase: a span per phase of a traced
