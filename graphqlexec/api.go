@@ -117,7 +117,10 @@ type Config struct {
 	// bound): a read whose rows take the body past it stops reading and
 	// becomes a field error, "The response exceeds the maximum size of N
 	// bytes." (its field null), so a query over a huge table cannot make
-	// the server build an unbounded answer. Negative is an error.
+	// the server build an unbounded answer. An introspection answer stops
+	// the same way while it is built, and once mutation results pass it
+	// the remaining mutation root fields are not run (each answers the
+	// error). Negative is an error.
 	MaxResponseBytes int
 
 	// Hooks observe the engine's work (logging, metrics); nil members

@@ -58,7 +58,8 @@
 // "Internal server error" by default, v1's text under QuirksV197), any
 // other driver or internal failure shows "Internal server error", never a
 // Go or pgx text; the cause goes to Config.Hooks.Error, which a server
-// logs. Config.MaxResponseBytes bounds a response while rows are read.
+// logs. Config.MaxResponseBytes bounds a response while rows are read,
+// introspection answered and mutation results gathered.
 // Session variable names are restricted to custom settings
 // (ValidSessionVarName), so a request can never change search_path, role
 // or another built-in setting; their values are always bound parameters.

@@ -3,6 +3,7 @@ package graphqlexec
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -237,4 +238,78 @@ type ctxDB struct {
 func (d *ctxDB) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
 	d.under, _ = ctx.Value(phaseKey{}).(string)
 	return d.fakeDB.Query(ctx, sql, args...)
+}
+
+// MaxResponseBytes also bounds what no row read makes: introspection
+// (aliases repeating a nested __schema selection multiply the declaration's
+// size, within the document limits) and mutation results (aliased calls of
+// a function that returns large objects). The field over the bound is null
+// with the same error; the mutation root fields after it are not run.
+func TestMaxResponseBytesIntrospectionAndMutations(t *testing.T) {
+	const sub = `types { name description fields { name description args { name description type { name } } type { name kind fields { name description type { name } } } } }`
+	var many strings.Builder
+	many.WriteString("{")
+	for i := 0; i < 8; i++ {
+		fmt.Fprintf(&many, " a%d: __schema { %s }", i, sub)
+	}
+	many.WriteString(" }")
+	for _, quirks := range []Quirks{QuirksNone, QuirksV197} {
+		unbounded, err := New(loadBlog(t), &fakeDB{}, Config{Quirks: quirks})
+		if err != nil {
+			t.Fatal(err)
+		}
+		full := unbounded.Execute(context.Background(), &Request{Query: many.String()})
+		if strings.Contains(string(full.Body), "exceeds the maximum size") || len(full.Body) < 100_000 {
+			t.Fatalf("%s: unbounded introspection: %d bytes %.300s", quirks, len(full.Body), full.Body)
+		}
+		limit := len(full.Body) / 3
+		e, err := New(loadBlog(t), &fakeDB{}, Config{Quirks: quirks, MaxResponseBytes: limit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp := e.Execute(context.Background(), &Request{Query: many.String()})
+		msg := fmt.Sprintf(`The response exceeds the maximum size of %d bytes.`, limit)
+		if len(resp.Body) > limit || !strings.Contains(string(resp.Body), msg) || !strings.Contains(string(resp.Body), `"a7":null`) {
+			t.Errorf("%s: %d bytes (limit %d): %.400s", quirks, len(resp.Body), limit, resp.Body)
+		}
+		// One root alone over the bound.
+		one := e.Execute(context.Background(), &Request{Query: `{ __schema { ` + sub + ` } }`})
+		if len(full.Body)/8 > limit && !strings.Contains(string(one.Body), msg) {
+			t.Errorf("%s: one root: %.300s", quirks, one.Body)
+		}
+		// Under the bound: the same bytes as without one.
+		e, _ = New(loadBlog(t), &fakeDB{}, Config{Quirks: quirks, MaxResponseBytes: len(full.Body) + 100})
+		data := func(b []byte) string { d, _, _ := strings.Cut(string(b), `,"extensions"`); return d } // time_ms differs
+		if got := e.Execute(context.Background(), &Request{Query: many.String()}); data(got.Body) != data(full.Body) {
+			t.Errorf("%s: under the bound the answer changed", quirks)
+		}
+
+		// Mutations: each call answers updateRow (~230 bytes).
+		const call = `deletePost(input: {id: "22222222-2222-4222-8222-222222222201"}) { ... on DeletePostSuccess { status message post { id title } } }`
+		var muts strings.Builder
+		muts.WriteString("mutation {")
+		for i := 0; i < 20; i++ {
+			fmt.Fprintf(&muts, " m%d: %s", i, call)
+		}
+		muts.WriteString(" }")
+		db := &fakeDB{rows: [][]byte{updateRow}}
+		e, _ = New(loadBlog(t), db, Config{Quirks: quirks, Environment: Production, MaxResponseBytes: 1000})
+		resp = e.Execute(context.Background(), &Request{Query: muts.String()})
+		msg = `The response exceeds the maximum size of 1000 bytes.`
+		if !strings.Contains(string(resp.Body), msg) || !strings.Contains(string(resp.Body), `"m19":null`) || !strings.Contains(string(resp.Body), `"m0":{`) {
+			t.Errorf("%s: mutations: %.600s", quirks, resp.Body)
+		}
+		if n := len(db.sql); n < 2 || n >= 20 {
+			t.Errorf("%s: %d functions called, want the calls to stop at the bound", quirks, n)
+		}
+		if len(resp.Body) > 4000 {
+			t.Errorf("%s: mutations: %d bytes", quirks, len(resp.Body))
+		}
+		// Under the bound, every call runs and answers.
+		db = &fakeDB{rows: [][]byte{updateRow}}
+		e, _ = New(loadBlog(t), db, Config{Quirks: quirks, Environment: Production, MaxResponseBytes: 100_000})
+		if resp := e.Execute(context.Background(), &Request{Query: muts.String()}); strings.Contains(string(resp.Body), `"errors":[{"message"`) || len(db.sql) != 20 {
+			t.Errorf("%s: under the bound: %d calls, %.300s", quirks, len(db.sql), resp.Body)
+		}
+	}
 }

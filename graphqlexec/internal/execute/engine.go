@@ -2,6 +2,7 @@ package execute
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"sync"
@@ -12,6 +13,7 @@ import (
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/coerce"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/document"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
+	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/introspect"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/language"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/plan"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/rowjson"
@@ -88,9 +90,33 @@ func (e *Engine) SetMaxResponseBytes(n int) { e.maxOut = n }
 // tooLarge is the field error of a read that took the body past maxOut.
 func (x *Execution) tooLarge(out []byte) error {
 	if x.e.maxOut > 0 && len(out)-len(x.out) > x.e.maxOut {
-		return clientErrorf("The response exceeds the maximum size of %d bytes.", x.e.maxOut)
+		return x.sizeError()
 	}
 	return nil
+}
+
+// sizeError is the field error of a root whose answer would take the body
+// past maxOut (a read's rows, an introspection answer, mutation results).
+func (x *Execution) sizeError() error {
+	return clientErrorf("The response exceeds the maximum size of %d bytes.", x.e.maxOut)
+}
+
+// introspectBudget is the size an introspection answer may take when used
+// bytes of the body are already taken; nil when there is no bound.
+func (x *Execution) introspectBudget(used int) *introspect.Budget {
+	if x.e.maxOut <= 0 {
+		return nil
+	}
+	return &introspect.Budget{Left: x.e.maxOut - used}
+}
+
+// introspect answers an introspection root within budget.
+func (x *Execution) introspect(r *root, vars map[string]any, budget *introspect.Budget) (pyjson.Value, error) {
+	v, err := introspect.Resolve(x.e.s, r.nodes[0], x.doc.Fragments, vars, budget)
+	if errors.Is(err, introspect.ErrTooLarge) {
+		err = x.sizeError()
+	}
+	return v, err
 }
 
 // SetWholeDocuments makes every read take the whole document even when

@@ -8,7 +8,6 @@ import (
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/language"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
-	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/introspect"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/plan"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/rowjson"
 	"github.com/fraiseql/fraiseql-http/pyjson"
@@ -262,12 +261,13 @@ func (x *Execution) nonRead(p *prepared) Response {
 	for k, v := range x.vars {
 		vars[k] = v
 	}
+	budget := x.introspectBudget(0) // shared by the roots
 	for _, r := range p.roots {
 		switch r.kind {
 		case rootTypename:
 			data.Members = append(data.Members, pyjson.Member{Key: r.key, Value: gqlerr.Str(x.e.s.Query)})
 		case rootIntrospection:
-			v, err := introspect.Resolve(x.e.s, r.nodes[0], x.doc.Fragments, vars)
+			v, err := x.introspect(r, vars, budget)
 			if err != nil {
 				errs = append(errs, x.fieldError(r, x.message(err)))
 				v = nullValue

@@ -195,11 +195,22 @@ func (x *Execution) mutation(p *prepared) Response {
 	}
 	parts := make([]part, 0, len(p.roots))
 	failed := false
+	// With a response bound, the results are measured as they come: the
+	// one that takes the body past it is a field error, and the root
+	// fields after it are not run (each answers the same error), so
+	// aliased calls of a function returning large objects cannot build an
+	// unbounded answer.
+	var scratch []byte
+	size, over := 0, false
 	for _, r := range p.roots {
 		switch r.kind {
 		case rootTypename:
 			parts = append(parts, part{key: r.key, obj: gqlerr.Str(x.e.s.Mutation)})
 		case rootMutation:
+			if over {
+				parts = append(parts, part{key: r.key, obj: nullValue, err: x.fieldError(r, x.message(x.sizeError()))})
+				continue
+			}
 			obj, proj, err := x.runMutation(r)
 			if ce, ok := err.(*completionErrors); ok {
 				parts = append(parts, part{key: r.key, proj: ce.proj, errs: ce.errs})
@@ -210,6 +221,15 @@ func (x *Execution) mutation(p *prepared) Response {
 				parts = append(parts, part{key: r.key, obj: nullValue, err: x.fieldError(r, x.message(err))})
 				failed = true
 				continue
+			}
+			if x.e.maxOut > 0 {
+				pt := part{obj: obj, proj: proj}
+				scratch = appendPart(scratch[:0], &pt)
+				if size += len(r.key) + len(scratch) + 4; size > x.e.maxOut {
+					parts = append(parts, part{key: r.key, obj: nullValue, err: x.fieldError(r, x.message(x.sizeError()))})
+					failed, over = true, true
+					continue
+				}
 			}
 			if len(p.roots) == 1 {
 				if proj != nil {

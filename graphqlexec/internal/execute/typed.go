@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/gqlerr"
-	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/introspect"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/plan"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/rowjson"
 	"github.com/fraiseql/fraiseql-http/graphqlexec/schema"
@@ -137,11 +136,16 @@ func (x *Execution) typed(p *prepared) Response {
 			for k, v := range x.vars {
 				vars[k] = v
 			}
-			v, ierr := introspect.Resolve(x.e.s, r.nodes[0], x.doc.Fragments, vars)
-			if ierr != nil {
-				err, v = ierr, nullValue
+			at := len(out)
+			v, ierr := x.introspect(r, vars, x.introspectBudget(at-len(x.out)))
+			if ierr == nil {
+				out, _ = pyjson.AppendCompact(out, &v)
+				ierr = x.tooLarge(out) // the budget is an estimate
 			}
-			out, _ = pyjson.AppendCompact(out, &v)
+			if ierr != nil {
+				// The error branch below writes the root's null.
+				err, out = ierr, out[:at]
+			}
 		case rootRead:
 			out, errs, nulled, miss, err = x.typedRead(out, r, errs)
 		}

@@ -11,6 +11,8 @@
 // document must have been validated; an unknown field is an error here).
 //
 // Security defaults: the answer is built from the immutable model only;
-// its size is bounded by the document's (the front end's limits) times the
-// declaration's.
+// its size is the document's (the front end's limits) times the
+// declaration's, which aliased nested selections multiply, so the caller
+// passes a Budget (the response bound) and building stops at it
+// (ErrTooLarge).
 package introspect

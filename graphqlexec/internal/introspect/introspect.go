@@ -1,6 +1,7 @@
 package introspect
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/fraiseql/fraiseql-http/graphqlexec/internal/language"
@@ -20,9 +21,10 @@ import (
 // error here, not a GraphQL error.
 //
 // The result is the field's value only; the caller places it under the
-// field's response key. __type with an unknown name gives null.
-func Resolve(s *schema.Schema, field *language.Field, fragments map[string]*language.FragmentDefinition, vars map[string]any) (pyjson.Value, error) {
-	r := &introspector{s: s, fragments: fragments, vars: vars}
+// field's response key. __type with an unknown name gives null. budget,
+// when not nil, bounds the answer's size while it is built (ErrTooLarge).
+func Resolve(s *schema.Schema, field *language.Field, fragments map[string]*language.FragmentDefinition, vars map[string]any, budget *Budget) (pyjson.Value, error) {
+	r := &introspector{s: s, fragments: fragments, vars: vars, budget: budget}
 	switch field.Name.Value {
 	case "__schema":
 		return r.object(meta{kind: metaSchema}, []*language.Field{field})
@@ -35,6 +37,38 @@ func Resolve(s *schema.Schema, field *language.Field, fragments map[string]*lang
 		return r.object(meta{kind: metaType, typ: t}, []*language.Field{field})
 	}
 	return pyjson.Value{}, fmt.Errorf("introspect: %q is not an introspection root field", field.Name.Value)
+}
+
+// Budget bounds answers while they are built: Left is the bytes they may
+// still take as JSON text, estimated from each member's key and string
+// value plus its punctuation (a lower bound of the bytes written). Several
+// answers of one response share one Budget.
+type Budget struct{ Left int }
+
+// ErrTooLarge is Resolve's error when the answer would take more than its
+// Budget: aliases repeating a nested __schema selection multiply the
+// declaration's size, so the document's limits alone do not bound it.
+var ErrTooLarge = errors.New("introspect: the answer exceeds the response size limit")
+
+// spend charges one member to the budget.
+func (r *introspector) spend(key string, v *pyjson.Value) error {
+	if r.budget == nil {
+		return nil
+	}
+	n := len(key) + 4 // "key":, and a comma
+	switch v.Kind {
+	case pyjson.String:
+		n += len(v.Str) + 2
+	case pyjson.Object, pyjson.Array:
+		n += 2 // its members are charged as they are built
+	default:
+		n += 4
+	}
+	r.budget.Left -= n
+	if r.budget.Left < 0 {
+		return ErrTooLarge
+	}
+	return nil
 }
 
 type metaKind int
@@ -67,6 +101,7 @@ type introspector struct {
 	s         *schema.Schema
 	fragments map[string]*language.FragmentDefinition
 	vars      map[string]any
+	budget    *Budget
 }
 
 func str(s string) pyjson.Value { return pyjson.Value{Kind: pyjson.String, Str: s} }
@@ -104,6 +139,9 @@ func (r *introspector) object(m meta, nodes []*language.Field) (pyjson.Value, er
 	for _, g := range groups {
 		v, err := r.field(m, g.nodes)
 		if err != nil {
+			return pyjson.Value{}, err
+		}
+		if err := r.spend(g.key, &v); err != nil {
 			return pyjson.Value{}, err
 		}
 		out.Members = append(out.Members, pyjson.Member{Key: g.key, Value: v})

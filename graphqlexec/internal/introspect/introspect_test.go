@@ -67,7 +67,7 @@ func runIntrospection(t *testing.T, s *schema.Schema, reqBody []byte, vars map[s
 	data := pyjson.Value{Kind: pyjson.Object}
 	for _, sel := range op.SelectionSet.Selections {
 		f := sel.(*language.Field)
-		v, err := Resolve(s, f, frags, vars)
+		v, err := Resolve(s, f, frags, vars, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

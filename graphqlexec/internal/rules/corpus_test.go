@@ -318,7 +318,7 @@ func introspectionJSON(t *testing.T, s *schema.Schema, query []byte) []byte {
 			root = op.SelectionSet.Selections[0].(*language.Field)
 		}
 	}
-	val, err := introspect.Resolve(s, root, d.Fragments, map[string]any{})
+	val, err := introspect.Resolve(s, root, d.Fragments, map[string]any{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
