@@ -94,7 +94,11 @@ func Start(ctx context.Context, doc []byte) (*Server, error) {
 	s := &Server{app: app, cfg: cfg, addr: addr, logger: logger, logFile: logFile, served: make(chan struct{})}
 	s.running.Store(true)
 	go s.serve()
-	logger.Info("fraiseql-http: listening", "address", "http://"+addr.String(), "environment", string(cfg.Environment),
+	scheme := "http://"
+	if cfg.TLSCert != "" {
+		scheme = "https://"
+	}
+	logger.Info("fraiseql-http: listening", "address", scheme+addr.String(), "environment", string(cfg.Environment),
 		"startup", time.Since(opening).Round(time.Microsecond).String())
 	return s, nil
 }

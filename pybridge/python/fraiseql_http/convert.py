@@ -137,7 +137,10 @@ def to_declaration(schema: Any) -> str:
     query, mutation = schema.query_type, schema.mutation_type
     if schema.subscription_type is not None:
         for name in schema.subscription_type.fields:
-            problems.append(f"Subscription.{name}: subscriptions are not served by fraiseql-http yet")
+            problems.append(f"{schema.subscription_type.name}.{name}: a FraiseQL v1 subscription is a Python "
+                            "async generator, which the Go server cannot run; declare it with @subscribe in a "
+                            "declaration file (docs/subscriptions.md) and pass that file instead of the "
+                            "GraphQLSchema")
     kinds: dict[str, str] = {}
     for t in schema.type_map.values():
         if isinstance(t, GraphQLObjectType):

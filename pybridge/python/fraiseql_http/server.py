@@ -177,7 +177,8 @@ class HttpServer:
             host = "127.0.0.1"
         elif ":" in host:
             host = f"[{host}]"
-        return f"http://{host}:{addr[1]}"
+        scheme = "https" if self.config.tls_cert is not None else "http"
+        return f"{scheme}://{host}:{addr[1]}"
 
     # -- context managers -------------------------------------------------
 

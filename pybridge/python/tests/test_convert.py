@@ -116,6 +116,25 @@ class ConvertTest(unittest.TestCase):
         ])
         self.assertIsInstance(cm.exception, ValueError)
 
+    def test_subscriptions_are_refused_by_name_with_the_way_out(self):
+        from graphql import build_schema
+        from fraiseql_http.convert import UnservableSchemaError
+        schema = build_schema("""
+            type Post { id: ID title: String }
+            type Query { posts: [Post] }
+            type Subscription { postUpdated(id: ID): Post commentAdded: Post }
+        """)
+        schema.type_map["Post"].extensions = {"fraiseql": {"sql_source": "v_post"}}
+        schema.query_type.fields["posts"].extensions = {"fraiseql": {"sql_source": True}}
+        with self.assertRaises(UnservableSchemaError) as cm:
+            create_http_app(schema, HttpConfig(port=0))
+        self.assertEqual([p.split(":", 1)[0] for p in cm.exception.fields],
+                         ["Subscription.postUpdated", "Subscription.commentAdded"])
+        for problem in cm.exception.fields:
+            self.assertIn("Python async generator", problem)
+            self.assertIn("@subscribe in a declaration file (docs/subscriptions.md)", problem)
+        self.assertIn("cannot be served without Python:\n  Subscription.postUpdated: ", str(cm.exception))
+
     def test_declaration_text(self):
         from fraiseql_http.convert import to_declaration
         text = to_declaration(v1_like_schema())

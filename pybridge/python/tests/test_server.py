@@ -371,6 +371,200 @@ class ActiveConnectionsTest(ServerTestCase):
         self.assertEqual(s.active_connections, base)
 
 
+def ws_upgrade(address, path: str = "/graphql") -> socket.socket:
+    """A WebSocket (graphql-transport-ws) opened with a raw handshake, past
+    connection_ack."""
+    import base64
+    import os
+    c = socket.create_connection(address, timeout=10)
+    key = base64.b64encode(os.urandom(16)).decode()
+    c.sendall((f"GET {path} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+               f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+               "Sec-WebSocket-Protocol: graphql-transport-ws\r\n\r\n").encode())
+    head = b""
+    while b"\r\n\r\n" not in head:
+        chunk = c.recv(1)  # byte by byte: nothing of the first frame is consumed
+        if not chunk:
+            raise ConnectionError(f"closed during the handshake: {head!r}")
+        head += chunk
+    if not head.startswith(b"HTTP/1.1 101"):
+        c.close()
+        raise ConnectionError(f"upgrade refused: {head[:200]!r}")
+    payload = b'{"type":"connection_init"}'
+    mask = os.urandom(4)
+    c.sendall(bytes([0x81, 0x80 | len(payload)]) + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload)))
+    frame = c.recv(4096)
+    if b"connection_ack" not in frame:
+        c.close()
+        raise ConnectionError(f"no connection_ack: {frame!r}")
+    return c
+
+
+def wait_for(predicate, timeout: float = 5) -> bool:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+class WebSocketConnectionsTest(ServerTestCase):
+    def test_active_connections_counts_websockets(self):
+        s = self.start(subscriptions="on")
+        self.assertEqual(s.active_connections, 0)
+        sockets = [ws_upgrade(s.address) for _ in range(3)]
+        http = socket.create_connection(s.address, timeout=10)
+        try:
+            http.sendall(users_query())
+            self.assertIn(b"200 OK", read_response(http))
+            self.assertEqual(s.active_connections, 4)  # 3 WebSockets + 1 keep-alive HTTP connection
+            for c in sockets[:2]:
+                c.close()
+            self.assertTrue(wait_for(lambda: s.active_connections == 2), s.active_connections)
+        finally:
+            for c in sockets[2:] + [http]:
+                c.close()
+        self.assertTrue(wait_for(lambda: s.active_connections == 0), s.active_connections)
+
+    def test_subscriptions_off_and_ws_paths(self):
+        s = self.start(subscriptions="on", ws_paths=["/ws"])
+        ws_upgrade(s.address, "/ws").close()
+        with self.assertRaisesRegex(ConnectionError, "upgrade refused"):
+            ws_upgrade(s.address, "/graphql")
+        s = self.start(subscriptions="off")
+        with self.assertRaisesRegex(ConnectionError, "upgrade refused"):
+            ws_upgrade(s.address, "/graphql")
+
+
+def get(address, path: str, headers: str = "") -> bytes:
+    return exchange(address, f"GET {path} HTTP/1.1\r\nHost: x\r\n{headers}\r\n".encode())
+
+
+def header(response: bytes, name: str) -> "str | None":
+    m = re.search(rb"(?im)^" + name.encode() + rb":\s*([^\r\n]*)\r\n", response.partition(b"\r\n\r\n")[0] + b"\r\n")
+    return m.group(1).decode() if m else None
+
+
+class SettingsReachTheServerTest(ServerTestCase):
+    """Fields observable over HTTP, each seen doing what it says (the others
+    are covered by the flag mapping: the same httpcore.ParseFlags)."""
+
+    def test_metrics_path_token_and_workers(self):
+        s = self.start(metrics_path="/internal/metrics", metrics_token="t0ken-for-tests")
+        self.assertTrue(get(s.address, "/metrics").startswith(b"HTTP/1.1 404"))
+        self.assertTrue(get(s.address, "/internal/metrics").startswith(b"HTTP/1.1 401"))
+        m = get(s.address, "/internal/metrics", "Authorization: Bearer t0ken-for-tests\r\n")
+        self.assertTrue(m.startswith(b"HTTP/1.1 200"), m[:200])
+        self.assertIn(b"fraiseql_http_connections_active ", m)
+        before = int(re.search(rb"(?m)^go_sched_gomaxprocs_threads (\d+)", m).group(1))
+        # workers is GOMAXPROCS, process-wide: set it to 1, then back.
+        s = self.start(workers=1)
+        self.addCleanup(lambda: self.start(workers=before))
+        self.assertRegex(get(s.address, "/metrics"), rb"(?m)^go_sched_gomaxprocs_threads 1$")
+
+    def test_metrics_off_and_metrics_listen(self):
+        s = self.start(metrics=False)
+        self.assertTrue(get(s.address, "/metrics").startswith(b"HTTP/1.1 404"))
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        s = self.start(metrics_listen=f"127.0.0.1:{port}")
+        self.assertTrue(get(s.address, "/metrics").startswith(b"HTTP/1.1 404"))
+        self.assertTrue(get(("127.0.0.1", port), "/metrics").startswith(b"HTTP/1.1 200"))
+
+    def test_request_id_and_server_header(self):
+        s = self.start(request_id_header="always", server_header="bridge-test")
+        r = exchange(s.address, users_query(1))
+        self.assertRegex(header(r, "x-request-id") or "", r"^[0-9a-f]{16,}$")
+        self.assertEqual(header(r, "server"), "bridge-test")
+        r = exchange(s.address, users_query(1).replace(b"Host: localhost\r\n",
+                                                        b"Host: localhost\r\nX-Request-ID: abc-123\r\n"))
+        self.assertEqual(header(r, "x-request-id"), "abc-123")
+        s = self.start(request_id_header="off")
+        r = exchange(s.address, users_query(1).replace(b"Host: localhost\r\n",
+                                                        b"Host: localhost\r\nX-Request-ID: abc-123\r\n"))
+        self.assertIsNone(header(r, "x-request-id"))
+
+    def test_rate_limit(self):
+        s = self.start(rate_limit=0.5, rate_limit_burst=2)
+        statuses = [exchange(s.address, users_query(1)).split(b" ", 2)[1] for _ in range(3)]
+        self.assertEqual(statuses, [b"200", b"200", b"429"])
+
+    def test_limits(self):
+        s = self.start(max_response_bytes=200, max_body_bytes=300)
+        r = exchange(s.address, users_query(20))
+        self.assertIn(b"exceeds the maximum size of 200 bytes", r)
+        big = graphql_request("{ users(limit: 1) { id } }" + " " * 400)
+        self.assertTrue(exchange(s.address, big).startswith(b"HTTP/1.1 413"))
+
+    def test_max_connections_overflow_reject(self):
+        s = self.start(max_connections=1, max_connections_overflow="reject")
+        held = socket.create_connection(s.address, timeout=10)
+        try:
+            held.sendall(users_query(1))
+            self.assertIn(b"200 OK", read_response(held))
+            r = exchange(s.address, users_query(1))
+            self.assertTrue(r.startswith(b"HTTP/1.1 503"), r[:200])
+        finally:
+            held.close()
+
+    def test_compression_and_http2(self):
+        import gzip
+        accept = users_query(20).replace(b"Host: localhost\r\n", b"Host: localhost\r\nAccept-Encoding: gzip\r\n")
+        preface = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + bytes([0, 0, 0, 4, 0, 0, 0, 0, 0])  # + empty SETTINGS
+
+        def h2c_frame_type(address) -> int:
+            with socket.create_connection(address, timeout=5) as c:
+                c.sendall(preface)
+                first = c.recv(9)
+                return first[3] if len(first) == 9 else -1
+
+        s = self.start(enable_compression=True, enable_http2=True, compression_min_bytes=0)
+        r = exchange(s.address, accept)
+        self.assertEqual(header(r, "content-encoding"), "gzip")
+        self.assertIn(b'"firstName"', gzip.decompress(r.partition(b"\r\n\r\n")[2]))
+        self.assertEqual(h2c_frame_type(s.address), 4)  # the server's SETTINGS frame
+        s = self.start(enable_compression=False, enable_http2=False, compression_min_bytes=0)
+        self.assertIsNone(header(exchange(s.address, accept), "content-encoding"))
+        self.assertNotEqual(h2c_frame_type(s.address), 4)
+
+    def test_access_log_reaches_the_logger(self):
+        with self.assertLogs("fraiseql_http", level="INFO") as logs:
+            s = self.start(access_log=True, request_id_header="always")
+            exchange(s.address, users_query(1))
+            s.shutdown_sync()
+        lines = [line for line in logs.output if "/graphql" in line and "request_id" in line]
+        self.assertTrue(lines, logs.output)
+
+    def test_tls(self):
+        import shutil
+        import ssl
+        import subprocess
+        import tempfile
+        if shutil.which("openssl") is None:
+            self.skipTest("openssl is not on PATH (needed to make a certificate)")
+        d = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, d)
+        cert, key = f"{d}/cert.pem", f"{d}/key.pem"
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                        "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1",
+                        "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+        # The log lines reach the logger from the pipe's reader thread: the
+        # capture stays open until shutdown has drained that pipe.
+        with self.assertLogs("fraiseql_http", level="INFO") as logs:
+            s = self.start(tls_cert=cert, tls_key=key)
+            url = s.url
+            self.assertTrue(url.startswith("https://127.0.0.1:"), url)
+            ctx = ssl.create_default_context(cafile=cert)
+            with socket.create_connection(s.address, timeout=10) as raw:
+                with ctx.wrap_socket(raw, server_hostname="127.0.0.1") as c:
+                    c.sendall(users_query(1))
+                    self.assertIn(b'"firstName"', read_response(c))
+            s.shutdown_sync()
+        self.assertIn(f"listening address={url}", "\n".join(logs.output))
+
+
 class GracefulShutdownTest(ServerTestCase):
     def test_requests_in_flight_all_complete(self):
         s = create_http_app(str(SCHEMA), config())
