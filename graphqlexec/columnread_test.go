@@ -48,10 +48,18 @@ func TestColumnReads(t *testing.T) {
 			`jsonb_build_object('id', "id", 'title', "title", 'rating', "rating", 'view_count', "view_count", 'published', "published")`},
 		{`query($x: Boolean!) { posts { id title body @include(if: $x) } }`, `{"x": false}`,
 			`jsonb_build_object('id', "id", 'title', "title")`},
-		// the document: a field without a column, a nested object, a list, a DateTime, typename only
+		// a nested object whose column holds its document (v_post.author)
+		{`{ posts(limit: 10, orderBy: [{id: ASC}]) { id title author { id displayName } } }`, "",
+			`jsonb_build_object('id', "id", 'title', "title", 'author', "author")`},
+		{`{ posts(limit: 5) { author { __typename displayName a: id } ... on Post { i: id author { id } } } }`, "",
+			`jsonb_build_object('author', "author", 'id', "id")`},
+		{`{ posts(where: {author: {displayName: {eq: "Chloé M."}}}, orderBy: [{title: DESC}]) { title author { displayName } } }`, "",
+			`jsonb_build_object('title', "title", 'author', "author")`},
+		// the document: a field without a column, a nested object without one, a list, a DateTime, typename only
 		{`query($x: Boolean!) { posts { id title body @include(if: $x) } }`, `{"x": true}`, ""},
 		{`{ users { id lastName } }`, "", ""},
-		{`{ posts(limit: 5) { id author { id } } }`, "", ""},
+		{`{ users(limit: 5) { id profile { bio } } }`, "", ""},
+		{`{ posts(limit: 5) { id author { id } comments { id } } }`, "", ""},
 		{`{ users { id tags } }`, "", ""},
 		{`{ users { id createdAt } }`, "", ""},
 		{`{ users { __typename } }`, "", ""},

@@ -60,7 +60,8 @@ CREATE TABLE tv_post (
   title      text         GENERATED ALWAYS AS (data ->> 'title') STORED,
   published  boolean      GENERATED ALWAYS AS ((data ->> 'published')::boolean) STORED,
   view_count integer      GENERATED ALWAYS AS ((data ->> 'view_count')::integer) STORED,
-  rating     numeric(2, 1) GENERATED ALWAYS AS ((data ->> 'rating')::numeric(2, 1)) STORED
+  rating     numeric(2, 1) GENERATED ALWAYS AS ((data ->> 'rating')::numeric(2, 1)) STORED,
+  author     jsonb        GENERATED ALWAYS AS (data -> 'author') STORED
 );
 
 CREATE TABLE tv_comment (

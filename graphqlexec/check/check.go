@@ -262,6 +262,10 @@ func compatible(t *schema.Type, col column) (string, bool) {
 	if t.Kind == schema.KindEnum {
 		return "text, varchar or a PostgreSQL enum", col.isEnum || col.category == "S"
 	}
+	if t.Kind == schema.KindObject {
+		// the embedded document itself, in data's own form
+		return "jsonb", col.typ == "jsonb"
+	}
 	var want []string
 	switch t.Name {
 	case "Int":

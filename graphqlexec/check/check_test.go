@@ -78,13 +78,13 @@ type Item @view(name: "v_item") {
   mood: Mood @column(name: "mood")
   label: String @column(name: "label")
   made: DateTime @column(name: "made")
-  gone: String @column(name: "gone")
+  gone: String @column(name: "gone") sub: Sub @column(name: "label") doc: Sub @column(name: "data")
 }
 type Missing @view(name: "v_missing") { id: UUID }
 type TextData @view(name: "v_textdata") { id: UUID }
 type Hidden @view(name: "app.v_hidden") { id: UUID }
 type R @success { item: Item }
-type E @error {}
+type E @error {} type Sub { a: Int }
 union Res = R | E
 input In { id: UUID }
 type Query {
@@ -128,6 +128,7 @@ func TestMismatches(t *testing.T) {
 		`app.graphql:1:68: context "who": type "no_such_type" is not a PostgreSQL type`,
 		`app.graphql:8:3: field "Item.price": column "price" of v_item is text, which does not hold Float values (expected real or double precision or numeric or smallint or integer or bigint)`,
 		`app.graphql:13:3: field "Item.gone": column "gone" is not a column of view v_item (its columns: data, id, label, made, mood, price, qty, tags, tenant_id)`,
+		`app.graphql:13:38: field "Item.sub": column "label" of v_item is character varying, which does not hold Sub values (expected jsonb)`,
 		`app.graphql:15:6: type "Missing": view "v_missing" does not exist (looked up through search_path "\"$user\", public"; qualify it as "schema.v_missing" if it lives elsewhere)`,
 		`app.graphql:16:6: type "TextData": data column "data" of v_textdata is text, not jsonb`,
 		`app.graphql:17:6: type "Hidden": view app.v_hidden has no data column "data" (its columns: doc, id, tenant_id); name the JSONB column with @view(data:)`,

@@ -12,7 +12,7 @@ import (
 func TestFieldColumn(t *testing.T) {
 	t.Parallel()
 	s, err := Load("app.graphql", []byte(`schema { query: Query }
-type User @view(name: "v_user") { id: UUID @column(name: "id") age: Int @column(name: "user_age") tags: [String] profile: Profile }
+type User @view(name: "v_user") { id: UUID @column(name: "id") age: Int @column(name: "user_age") tags: [String] profile: Profile @column(name: "profile") }
 type Profile { bio: String }
 type Query { users: [User] @read }
 `))
@@ -29,14 +29,17 @@ type Query { users: [User] @read }
 			t.Fatalf("%s.age does not point at User.age: %+v", in, f)
 		}
 	}
+	if c := s.Type("User").Field("profile").Column; c != "profile" {
+		t.Fatalf("User.profile column = %q (an object's column holds its embedded document)", c)
+	}
 	if f := s.Type("ProfileWhereInput").InputField("bio"); f == nil || f.Source != s.Type("Profile").Field("bio") {
 		t.Fatalf("ProfileWhereInput.bio has no source")
 	}
 
 	bad := []struct{ src, want string }{
 		{`type Emb { bio: String @column(name: "bio") } type Y @view(name: "v_y") { e: Emb }`, `field "Emb.bio": @column belongs on fields of types with @view`},
-		{`type X @view(name: "v_x") { tags: [String] @column(name: "tags") }`, `field "X.tags": @column is for scalar fields`},
-		{`type X @view(name: "v_x") { p: Profile @column(name: "p") }`, `field "X.p": @column is for scalar and enum fields, not Profile`},
+		{`type X @view(name: "v_x") { tags: [String] @column(name: "tags") }`, `field "X.tags": @column is for scalar, enum and object fields; a list`},
+		{`type X @view(name: "v_x") { ps: [Profile] @column(name: "ps") }`, `field "X.ps": @column is for scalar, enum and object fields; a list`},
 		{`type X @view(name: "v_x") { a: Int @column(name: "a b") }`, `not a plain identifier`},
 	}
 	for _, tc := range bad {

@@ -383,11 +383,13 @@ func (x *Execution) plan(r *root) (*plan.Statement, error) {
 var columnScalars = map[string]bool{"String": true, "Int": true, "Float": true, "Boolean": true, "ID": true, "UUID": true}
 
 // columnsOnly returns the view columns that hold every field a read's
-// selection asks for, when there are such columns for all of them: scalar
-// fields of the read's own view declared with @column (whose contract is
-// that the column holds exactly the document's value), plus __typename.
-// Otherwise (a nested object, a field without a column, a read of another
-// view) it returns nil and the read takes the whole document.
+// selection asks for, when there are such columns for all of them: fields
+// of the read's own view declared with @column (whose contract is that the
+// column holds exactly the document's value): scalars, and nested objects
+// whose column holds the embedded document (a jsonb, which the row rewrite
+// then projects like data's), plus __typename. Otherwise (a list, a field
+// without a column, a read of another view) it returns nil and the read
+// takes the whole document.
 func (x *Execution) columnsOnly(r *root) []plan.Column {
 	s := x.e.s
 	t := s.Type(r.field.Type.NamedType())
@@ -406,8 +408,13 @@ func (x *Execution) columnsOnly(r *root) []plan.Column {
 			continue
 		}
 		f := t.Field(name)
-		if f == nil || f.Column == "" || f.Type.IsList() || !columnScalars[f.Type.NamedType()] {
+		if f == nil || f.Column == "" || f.Type.IsList() {
 			return nil
+		}
+		if !columnScalars[f.Type.NamedType()] {
+			if ft := s.Type(f.Type.NamedType()); ft == nil || ft.Kind != schema.KindObject {
+				return nil
+			}
 		}
 		if !seen[f.JSONKey] {
 			seen[f.JSONKey] = true

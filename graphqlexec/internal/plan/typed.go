@@ -82,7 +82,9 @@ func (p *planner) typeCondition(c *condition, f *schema.InputValue, top bool) er
 	if nt := p.s.Type(tf.scalar); nt != nil && nt.Kind == schema.KindObject {
 		tf.object = true
 	}
-	if top && p.columns && src.Column != "" && !tf.list {
+	// An object's column (its embedded document, for reads) is never
+	// compared: a missing object is SQL NULL there but JSON null in data.
+	if top && p.columns && src.Column != "" && !tf.list && !tf.object {
 		tf.column = src.Column
 	}
 	c.typed = &tf
@@ -519,6 +521,9 @@ func (p *planner) typedOrderTerm(f *schema.InputValue, fpath []string, dir strin
 	nulls := " NULLS FIRST"
 	if dir == "DESC" {
 		nulls = " NULLS LAST"
+	}
+	if nt := p.s.Type(src.Type.NamedType()); nt != nil && nt.Kind == schema.KindObject {
+		return "" // an object's column holds its document for reads only
 	}
 	if len(fpath) == 1 && p.columns && src.Column != "" {
 		return quoteIdent(src.Column) + " " + dir + nulls

@@ -54,7 +54,7 @@ func drift(t *testing.T, conn *pgx.Conn) map[string]int {
 			WHERE (v.email, v.first_name, v.display_name, v.age, v.score, v.is_active, v.role)
 			      IS DISTINCT FROM (t.email, t.first_name, t.display_name, t.age, t.score, t.is_active, t.role)`,
 		"post columns": `SELECT count(*) FROM v_post v JOIN tv_post t USING (id)
-			WHERE (v.title, v.published, v.view_count, v.rating) IS DISTINCT FROM (t.title, t.published, t.view_count, t.rating)`,
+			WHERE (v.title, v.published, v.view_count, v.rating, v.author) IS DISTINCT FROM (t.title, t.published, t.view_count, t.rating, t.author)`,
 	} {
 		var n int
 		if err := conn.QueryRow(context.Background(), q).Scan(&n); err != nil {
