@@ -142,6 +142,10 @@ bench-ws: bin/fraiseql-http ## subscriptions: 10,000 subscribed sockets (RSS per
 bench-pybridge: ## users-20x3 from the server started by Python vs the binary, and await start() latency
 	perf/pybridge/bench.sh
 
+.PHONY: bench-pybridge-cpu
+bench-pybridge-cpu: ## server CPU per request, binary vs started from Python (users-20x3; steady on a shared machine)
+	perf/pybridge/cpu.sh
+
 bench-full: ## full benchmark for a quiet machine: PostGraphile (1 process and 2 workers), FastAPI baseline, 1M-request leak check, 20k connections
 	perf/bench.sh full
 
