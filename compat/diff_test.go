@@ -11,6 +11,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the expected diff outputs under testdata/diff")
 
 func TestDiffEqualIsEmpty(t *testing.T) {
+	t.Parallel()
 	b := []byte("HTTP/1.1 200 OK\r\n\r\n{}")
 	if d := Diff(b, b); d != "" {
 		t.Fatalf("diff of equal responses: %q", d)
@@ -21,6 +22,7 @@ func TestDiffEqualIsEmpty(t *testing.T) {
 // `go test -run TestDiffOutput -update` after an intended change and review
 // the files.
 func TestDiffOutput(t *testing.T) {
+	t.Parallel()
 	dev := loadTestProfile(t, "development")
 	golden := func(name string) []byte {
 		b, err := dev.ReadResponse(dev.Find(name))
@@ -84,6 +86,7 @@ func TestDiffOutput(t *testing.T) {
 }
 
 func TestLineDiff(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		a, b string
 		want string
@@ -107,6 +110,7 @@ func TestLineDiff(t *testing.T) {
 }
 
 func TestWriteLinesFoldsUnchangedRuns(t *testing.T) {
+	t.Parallel()
 	var lines []diffLine
 	for i := 0; i < 20; i++ {
 		lines = append(lines, diffLine{' ', "same"})

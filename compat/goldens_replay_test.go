@@ -27,7 +27,9 @@ func requireOrSkip(t *testing.T, reason string) {
 // database, in both --quirks modes: with v1.9.7 every case must equal its
 // golden, without it every case must equal its golden or its registered
 // divergence. Any failed case fails the test; pending cases (pending.txt)
-// are printed, not failed.
+// are printed, not failed. Not parallel: a profile's database is named
+// after the profile and the process (ProfileDatabaseName), the same in
+// both modes.
 func TestReplayGoldens(t *testing.T) {
 	if testing.Short() {
 		t.Skip("replays the goldens against the real server; not in -short")

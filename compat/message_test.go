@@ -6,6 +6,7 @@ import (
 )
 
 func TestParseMessageRoundTrip(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		raw      string
@@ -35,6 +36,7 @@ func TestParseMessageRoundTrip(t *testing.T) {
 }
 
 func TestMessageAccessors(t *testing.T) {
+	t.Parallel()
 	m := ParseMessage([]byte("HTTP/1.1 422 Unprocessable Content\r\nContent-Length:  17 \r\nX: 1\r\n\r\n"))
 	if m.StatusCode() != 422 {
 		t.Fatalf("status %d", m.StatusCode())
@@ -56,6 +58,7 @@ func TestMessageAccessors(t *testing.T) {
 }
 
 func TestEveryGoldenFileRoundTrips(t *testing.T) {
+	t.Parallel()
 	profiles, err := LoadGoldens(goldensDir)
 	if err != nil {
 		t.Fatal(err)

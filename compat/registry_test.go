@@ -27,6 +27,7 @@ func writeFiles(t *testing.T, files map[string]string) string {
 }
 
 func TestLoadRegistry(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		files   map[string]string
@@ -76,6 +77,7 @@ func TestLoadRegistry(t *testing.T) {
 }
 
 func TestLoadRegistryForRecording(t *testing.T) {
+	t.Parallel()
 	dir := writeFiles(t, map[string]string{
 		"development/query-user-miss.reason.md": "quirk: 7\nwhy",
 		"development/error-syntax.response":     someResponse,
@@ -101,6 +103,7 @@ func TestLoadRegistryForRecording(t *testing.T) {
 }
 
 func TestRegistryValidate(t *testing.T) {
+	t.Parallel()
 	profiles := []*Profile{loadTestProfile(t, "development")}
 	good, err := LoadRegistry(writeFiles(t, map[string]string{
 		"development/query-user-miss.response":  someResponse,
@@ -127,6 +130,7 @@ func TestRegistryValidate(t *testing.T) {
 // The project's own registry and pending list must always load and match the
 // shipped goldens.
 func TestProjectRegistryAndPendingListAreValid(t *testing.T) {
+	t.Parallel()
 	profiles, err := LoadGoldens(goldensDir)
 	if err != nil {
 		t.Fatal(err)
@@ -148,6 +152,7 @@ func TestProjectRegistryAndPendingListAreValid(t *testing.T) {
 }
 
 func TestParsePending(t *testing.T) {
+	t.Parallel()
 	p, err := ParsePending([]byte("# comment\n\nauth/*   no auth yet\nproduction/mutation-*\tlater issue\n"))
 	if err != nil {
 		t.Fatal(err)
@@ -174,6 +179,7 @@ func TestParsePending(t *testing.T) {
 }
 
 func TestPendingValidate(t *testing.T) {
+	t.Parallel()
 	profiles := []*Profile{loadTestProfile(t, "development")}
 	stale, _ := ParsePending([]byte("development/gone-case  was removed\n"))
 	if err := stale.Validate(profiles, nil); err == nil || !strings.Contains(err.Error(), "matches no golden case") {
@@ -193,6 +199,7 @@ func TestPendingValidate(t *testing.T) {
 }
 
 func TestJudge(t *testing.T) {
+	t.Parallel()
 	p := loadTestProfile(t, "development")
 	c := p.Find("error-syntax") // volatile: date, time_ms, content-length
 	golden, err := p.ReadResponse(c)
@@ -251,6 +258,7 @@ func TestJudge(t *testing.T) {
 // whose row in docs/compatibility.md's quirk table says it is fixed and
 // lists the case, and every case the table lists is registered.
 func TestDivergencesAreDocumented(t *testing.T) {
+	t.Parallel()
 	reg, err := LoadRegistry("divergences")
 	if err != nil {
 		t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 // fresh dates and timings) must find every case identical; one changed byte
 // must fail exactly that case, with a diff.
 func TestReplayAgainstRunningServer(t *testing.T) {
+	t.Parallel()
 	p := loadTestProfile(t, "development")
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -67,6 +68,7 @@ func TestReplayAgainstRunningServer(t *testing.T) {
 }
 
 func TestCountsString(t *testing.T) {
+	t.Parallel()
 	c := Counts{Identical: 3, Diverged: 1, Pending: 2}.Add(Counts{Failed: 4, Identical: 1})
 	if got := c.String(); got != "4 identical, 1 diverged-as-registered, 2 pending, 4 failed" {
 		t.Fatal(got)
@@ -74,6 +76,7 @@ func TestCountsString(t *testing.T) {
 }
 
 func TestRecordThenReplay(t *testing.T) {
+	t.Parallel()
 	p := loadTestProfile(t, "production")
 	srv := startGoldenServer(t, p, nil)
 	// A user's request folder: only the .request files, no cases.json.
@@ -124,6 +127,7 @@ func TestRecordThenReplay(t *testing.T) {
 }
 
 func TestRecordKeepsCasesJSONOrderAndDetectsTiming(t *testing.T) {
+	t.Parallel()
 	p := loadTestProfile(t, "development")
 	srv := startGoldenServer(t, p, nil)
 	reqDir := t.TempDir()
@@ -159,6 +163,7 @@ func TestRecordKeepsCasesJSONOrderAndDetectsTiming(t *testing.T) {
 }
 
 func TestReplayFailsCasesWhenServerCloses(t *testing.T) {
+	t.Parallel()
 	p := loadTestProfile(t, "development")
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -188,6 +193,7 @@ func TestReplayFailsCasesWhenServerCloses(t *testing.T) {
 }
 
 func TestReasonSummary(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"quirk: 13\n# A bearer token that fails\n\n- v1: …": "quirk 13: A bearer token that fails",
 		"quirk: 8\n\nProduction skips validation.":          "quirk 8: Production skips validation.",
@@ -205,6 +211,7 @@ func TestReasonSummary(t *testing.T) {
 // the case diverged-as-registered, the v1.9.7 mode (which never consults
 // the registry) fails it, and changed bytes fail the none mode.
 func TestRecordAndJudgeByQuirksMode(t *testing.T) {
+	t.Parallel()
 	p := loadTestProfile(t, "development")
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()

@@ -3,6 +3,7 @@ package compat
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 )
 
 func TestServerArgs(t *testing.T) {
+	t.Parallel()
 	all := map[string]bool{}
 	for _, f := range []string{"environment", "introspection", "playground", "cors-origins", "apq-mode",
 		"auth-jwt-algorithm", "auth-jwt-secret", "auth-audience", "auth-issuer", "auth-required-claims"} {
@@ -67,17 +69,25 @@ func TestServerArgs(t *testing.T) {
 	}
 }
 
+// fakeServerBin is a script that runs this test binary as the fake
+// server: the variable is set for the child alone (no t.Setenv, so the
+// tests using it can run in parallel).
 func fakeServerBin(t *testing.T) string {
 	t.Helper()
-	t.Setenv(fakeServerEnv, "1")
 	bin, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return bin
+	script := filepath.Join(t.TempDir(), "fake-fraiseql-http")
+	quoted := "'" + strings.ReplaceAll(bin, "'", `'\''`) + "'"
+	if err := os.WriteFile(script, []byte("#!/bin/sh\n"+fakeServerEnv+"=1 exec "+quoted+` "$@"`+"\n"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	return script
 }
 
 func TestStartServerLifecycle(t *testing.T) {
+	t.Parallel()
 	bin := fakeServerBin(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -115,6 +125,7 @@ func TestStartServerLifecycle(t *testing.T) {
 }
 
 func TestStartServerReportsEarlyExit(t *testing.T) {
+	t.Parallel()
 	bin := fakeServerBin(t)
 	_, err := StartServer(context.Background(), bin, []string{"--fail"}, nil)
 	if err == nil || !strings.Contains(err.Error(), "cannot load schema") {
@@ -123,6 +134,7 @@ func TestStartServerReportsEarlyExit(t *testing.T) {
 }
 
 func TestProfileDatabaseName(t *testing.T) {
+	t.Parallel()
 	if got := ProfileDatabaseName("apq-required", 42); got != "fraiseql_compat_apq_required_42" {
 		t.Fatal(got)
 	}
@@ -141,6 +153,7 @@ func TestProfileDatabaseName(t *testing.T) {
 // The replayer's own plumbing against a real PostgreSQL: a fresh database per
 // profile with the app SQL loaded, the server started on it, then dropped.
 func TestReplayCreatesAndDropsProfileDatabase(t *testing.T) {
+	t.Parallel()
 	adminURL := testdb.URL(t)
 	bin := fakeServerBin(t)
 	want := "HTTP/1.1 200 OK\r\ncontent-length: 22\r\n\r\n{\"marker\":\"loaded é\"}"

@@ -7,6 +7,7 @@ import (
 )
 
 func TestParseVolatile(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in     string
 		kind   VolatileKind
@@ -52,6 +53,7 @@ func mustParts(t *testing.T, list ...string) []VolatilePart {
 }
 
 func TestNormalize(t *testing.T) {
+	t.Parallel()
 	devTiming := []string{"header: date", "body: extensions.execution.time_ms (x)", "header: content-length (x)"}
 	tests := []struct {
 		name     string
@@ -145,6 +147,7 @@ func TestNormalize(t *testing.T) {
 // The normalizer must only ever touch what a case declares: on every golden,
 // the normalized bytes equal the original outside of the volatile parts.
 func TestNormalizeGoldensTouchesOnlyVolatileParts(t *testing.T) {
+	t.Parallel()
 	profiles, err := LoadGoldens(goldensDir)
 	if err != nil {
 		t.Fatal(err)
@@ -184,6 +187,7 @@ func TestNormalizeGoldensTouchesOnlyVolatileParts(t *testing.T) {
 }
 
 func TestFindJSONPath(t *testing.T) {
+	t.Parallel()
 	doc := []byte(`{"a":{"b":[1,{"c":2}],"c\u0041":"x","d":{"e":true}},"f":-1.5e3}`)
 	tests := []struct {
 		path  string

@@ -13,6 +13,7 @@ import (
 )
 
 func TestReadResponse(t *testing.T) {
+	t.Parallel()
 	const ok = "HTTP/1.1 200 OK\r\ncontent-length: 5\r\ncontent-type: application/json\r\n\r\n"
 	tests := []struct {
 		name    string
@@ -62,6 +63,7 @@ func TestReadResponse(t *testing.T) {
 }
 
 func TestReadResponseExtraBytesIsTyped(t *testing.T) {
+	t.Parallel()
 	_, err := ReadResponse(strings.NewReader("HTTP/1.1 200 OK\r\ncontent-length: 1\r\n\r\nab"), false)
 	if !errors.Is(err, ErrExtraBytes) {
 		t.Fatalf("got %v", err)
@@ -71,6 +73,7 @@ func TestReadResponseExtraBytesIsTyped(t *testing.T) {
 // Exchange must deliver the request bytes unchanged (Host header included)
 // and must not wait for the server to close the connection.
 func TestExchangeSendsBytesUnchanged(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -106,6 +109,7 @@ func TestExchangeSendsBytesUnchanged(t *testing.T) {
 }
 
 func TestExchangeHonoursContext(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -68,6 +68,7 @@ func dial(t *testing.T, l *Listener) net.Conn {
 }
 
 func TestCountsActiveAndTotal(t *testing.T) {
+	t.Parallel()
 	l := listen(t, 0)
 	var conns []net.Conn
 	for i := 0; i < 3; i++ {
@@ -98,6 +99,7 @@ func TestCountsActiveAndTotal(t *testing.T) {
 }
 
 func TestAcceptBlocksAtLimit(t *testing.T) {
+	t.Parallel()
 	l := listen(t, 1)
 	dial(t, l)
 	first, err := l.Accept()
@@ -133,6 +135,7 @@ func TestAcceptBlocksAtLimit(t *testing.T) {
 }
 
 func TestCloseWakesBlockedAccept(t *testing.T) {
+	t.Parallel()
 	l := listen(t, 1)
 	dial(t, l)
 	first, err := l.Accept()
@@ -155,6 +158,7 @@ func TestCloseWakesBlockedAccept(t *testing.T) {
 }
 
 func TestConcurrentAcceptNeverExceedsLimit(t *testing.T) {
+	t.Parallel()
 	const limit, clients = 4, 40
 	l := listen(t, limit)
 	var wg sync.WaitGroup
@@ -197,6 +201,7 @@ func TestConcurrentAcceptNeverExceedsLimit(t *testing.T) {
 }
 
 func TestTimeouts(t *testing.T) {
+	t.Parallel()
 	l := listen(t, 0)
 	dial(t, l)
 	c, err := l.Accept()

@@ -31,6 +31,7 @@ func listenReject(t *testing.T, o Options) *Listener {
 }
 
 func TestRejectAnswersAtOnceOverTheLimit(t *testing.T) {
+	t.Parallel()
 	l := listenReject(t, Options{Limit: 1, Overflow: Reject, Reject: answerReject})
 	dial(t, l)
 	first, err := l.Accept()
@@ -79,6 +80,7 @@ func TestRejectAnswersAtOnceOverTheLimit(t *testing.T) {
 }
 
 func TestRejectBoundsConcurrentRejections(t *testing.T) {
+	t.Parallel()
 	release := make(chan struct{})
 	var mu sync.Mutex
 	running := 0
@@ -139,6 +141,7 @@ func TestRejectBoundsConcurrentRejections(t *testing.T) {
 }
 
 func TestOptionsValidation(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -162,6 +165,7 @@ func TestOptionsValidation(t *testing.T) {
 }
 
 func TestRejectUnlimitedNeverRejects(t *testing.T) {
+	t.Parallel()
 	l := listenReject(t, Options{Overflow: Reject, Reject: answerReject})
 	for range 3 {
 		dial(t, l)

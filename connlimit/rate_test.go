@@ -7,6 +7,7 @@ import (
 )
 
 func TestRateLimiterBucket(t *testing.T) {
+	t.Parallel()
 	l := NewRateLimiter(2, 3, 0) // 2/s, burst 3
 	now := time.Unix(1000, 0)
 	l.now = func() time.Time { return now }
@@ -40,6 +41,7 @@ func TestRateLimiterBucket(t *testing.T) {
 // A flood of distinct keys cannot grow memory past maxKeys: the keys over
 // the cap share one bucket.
 func TestRateLimiterBoundedKeys(t *testing.T) {
+	t.Parallel()
 	l := NewRateLimiter(1, 1, 100)
 	now := time.Unix(1000, 0)
 	l.now = func() time.Time { return now }

@@ -17,6 +17,7 @@ func testDatabaseURL(t testing.TB) string { return testdb.URL(t) }
 // TestAppServesDemoDatabase starts the whole App on the read-only demo
 // database and replays read goldens through it, then shuts down twice.
 func TestAppServesDemoDatabase(t *testing.T) {
+	t.Parallel()
 	cfg := DefaultConfig()
 	cfg.SchemaPath = "../examples/blog/app.graphql"
 	cfg.DatabaseURL = testDatabaseURL(t)

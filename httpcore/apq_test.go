@@ -40,6 +40,7 @@ func sha(s string) string {
 // means the executor answered. By default a registration's hash must be the
 // SHA-256 of its text; v1.9.7 stores any text under any hash (quirk 14).
 func TestAPQ(t *testing.T) {
+	t.Parallel()
 	q1 := "{ users { id } }"
 	type step struct {
 		name string
@@ -152,6 +153,7 @@ func testDatabase(t *testing.T) *pgxpool.Pool {
 // store on one database, stand for two server instances behind a load
 // balancer. A query registered through one is a hit on the other.
 func TestPostgresAPQStoreSharedByTwoInstances(t *testing.T) {
+	t.Parallel()
 	pool := testDatabase(t)
 	ctx := context.Background()
 	newInstance := func() (*testServer, *fakeExecutor, *fastapi.PostgresAPQStore) {
@@ -206,6 +208,7 @@ func (failingAPQStore) Put(context.Context, string, string) error {
 // TestAPQStoreFailure: a registration still executes its text; a hit
 // becomes a miss (the client then registers again); nothing leaks.
 func TestAPQStoreFailure(t *testing.T) {
+	t.Parallel()
 	exec := &fakeExecutor{}
 	h := newHandler(handlerOptions{Environment: graphqlexec.Development, Executor: exec, APQStore: failingAPQStore{}})
 	ts := startServer(t, h, nil)

@@ -37,6 +37,7 @@ var architecture = []moduleRule{
 // above it, compat or perf (black boxes, never imported), a forbidden
 // package, or a third-party module outside its allow-list.
 func TestArchitecture(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Fatalf("go command not found: %v", err)
 	}
@@ -100,6 +101,7 @@ func (r moduleRule) violation(pkg string) string {
 // TestArchitectureRuleCatchesViolations keeps the rule honest: each listed
 // dependency must be reported.
 func TestArchitectureRuleCatchesViolations(t *testing.T) {
+	t.Parallel()
 	rules := map[string]moduleRule{}
 	for _, r := range architecture {
 		rules[r.dir] = r
@@ -184,6 +186,7 @@ func (r layerRule) violation(pkg string) string {
 
 // TestHTTPCoreLayers runs `go list -deps` on each layer of httpcore.
 func TestHTTPCoreLayers(t *testing.T) {
+	t.Parallel()
 	for _, rule := range httpcoreLayers {
 		t.Run(rule.pkg, func(t *testing.T) {
 			out, err := exec.Command("go", "list", "-deps", rule.pkg).Output()
@@ -207,6 +210,7 @@ func TestHTTPCoreLayers(t *testing.T) {
 }
 
 func TestHTTPCoreLayerRuleCatchesViolations(t *testing.T) {
+	t.Parallel()
 	h1, fastapi := httpcoreLayers[0], httpcoreLayers[1]
 	for _, tt := range []struct {
 		rule layerRule

@@ -113,6 +113,7 @@ const (
 
 // TestAuthGate is v1's 401 gate (spec §5.4 step 1) and what comes before it.
 func TestAuthGate(t *testing.T) {
+	t.Parallel()
 	tokenA := hsToken(t, "HS256", []byte(testSecret), validClaims("tenant-a"))
 	users := `{"query":"{ users { id } }"}`
 	hashOnly := `{"extensions":{"persistedQuery":{"version":1,"sha256Hash":"abc"}}}`
@@ -203,6 +204,7 @@ func TestAuthGate(t *testing.T) {
 // TestAuthClaimsReachTheEngine: the verified claims feed @context values;
 // an anonymous request has none.
 func TestAuthClaimsReachTheEngine(t *testing.T) {
+	t.Parallel()
 	exec := &fakeExecutor{}
 	h := newHandler(handlerOptions{Environment: graphqlexec.Development, Executor: exec, Verifier: hsVerifier(t)})
 	ts := startServer(t, h, nil)
@@ -225,6 +227,7 @@ func TestAuthClaimsReachTheEngine(t *testing.T) {
 // --quirks v1.9.7 every one makes the request anonymous, so the gate answers
 // the generic 401, identical to a request without a token.
 func TestJWTRefusalsEndToEnd(t *testing.T) {
+	t.Parallel()
 	rsaKey, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		t.Fatal(err)
@@ -307,6 +310,7 @@ func (s slowVerifier) Verify(ctx context.Context, token string) (*auth.User, err
 // TestTokenlessRequestsNeverWaitForTheProvider: without a bearer token the
 // verifier is not consulted at all, so a JWKS outage cannot stall them.
 func TestTokenlessRequestsNeverWaitForTheProvider(t *testing.T) {
+	t.Parallel()
 	v := slowVerifier{calls: make(chan struct{}, 10)}
 	h := newHandler(handlerOptions{Environment: graphqlexec.Development, Executor: &fakeExecutor{}, Verifier: v})
 	ts := startServer(t, h, nil)
@@ -330,6 +334,7 @@ var (
 // TestDevBasicGate is v1's DevAuthMiddleware (spec §8.4): outermost, on
 // path prefixes, exact 401 bytes without a content-type.
 func TestDevBasicGate(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		env  graphqlexec.Environment
@@ -380,6 +385,7 @@ func TestDevBasicGate(t *testing.T) {
 // an authenticated request, defaults apply to anonymous ones, and a claim
 // PostgreSQL cannot hold makes the token unusable (anonymous, so 401).
 func TestSessionVarsFromClaims(t *testing.T) {
+	t.Parallel()
 	cfg := Config{
 		SessionVars:        []string{"app.tenant_id=tenant_id", "app.user_id=sub"},
 		SessionVarDefaults: []string{"app.tenant_id=none"},

@@ -17,6 +17,7 @@ import (
 // row per flag, naming the same variable. A flag added without its
 // variable or its documentation row fails here.
 func TestFlagsEnvDocs(t *testing.T) {
+	t.Parallel()
 	cfg := DefaultConfig()
 	var help bytes.Buffer
 	if err := ParseFlags(&cfg, []string{"-h"}, func(string) string { return "" }, &help); !errors.Is(err, flag.ErrHelp) {

@@ -18,6 +18,7 @@ import (
 )
 
 func TestParseFlagsEnvAndPrecedence(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{
 		"FRAISEQL_SCHEMA":           "env.graphql",
 		"FRAISEQL_DATABASE_URL":     "postgres://env",
@@ -52,6 +53,7 @@ func TestParseFlagsEnvAndPrecedence(t *testing.T) {
 }
 
 func TestParseFlagsErrors(t *testing.T) {
+	t.Parallel()
 	cfg := DefaultConfig()
 	if err := ParseFlags(&cfg, nil, func(k string) string {
 		if k == "FRAISEQL_PORT" {
@@ -68,6 +70,7 @@ func TestParseFlagsErrors(t *testing.T) {
 }
 
 func TestValidate(t *testing.T) {
+	t.Parallel()
 	valid := DefaultConfig()
 	valid.SchemaPath, valid.DatabaseURL = "s", "d"
 	tests := []struct {
@@ -106,6 +109,7 @@ func TestValidate(t *testing.T) {
 }
 
 func TestOpenStartupErrors(t *testing.T) {
+	t.Parallel()
 	cfg := DefaultConfig()
 	cfg.SchemaPath = "testdata/does-not-exist.graphql"
 	cfg.DatabaseURL = "postgres://127.0.0.1:1/none?connect_timeout=1"
@@ -124,6 +128,7 @@ func TestOpenStartupErrors(t *testing.T) {
 }
 
 func TestParseFlagsAuthAPQCORS(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{
 		"FRAISEQL_SCHEMA":              "app.graphql",
 		"FRAISEQL_DATABASE_URL":        "postgres://x",
@@ -176,6 +181,7 @@ func TestParseFlagsAuthAPQCORS(t *testing.T) {
 }
 
 func TestValidateAuthAPQCORS(t *testing.T) {
+	t.Parallel()
 	base := func() Config {
 		c := DefaultConfig()
 		c.SchemaPath, c.DatabaseURL = "a", "b"
@@ -225,6 +231,7 @@ func TestValidateAuthAPQCORS(t *testing.T) {
 // a depth limit of 2 set by variable refuses a 3-level query before it could
 // reach the database (the executor has none).
 func TestQueryLimitsReachTheEngine(t *testing.T) {
+	t.Parallel()
 	cfg := DefaultConfig()
 	env := map[string]string{"FRAISEQL_MAX_QUERY_DEPTH": "2"}
 	if err := ParseFlags(&cfg, []string{"--execution-timeout", "5s"}, func(k string) string { return env[k] }, io.Discard); err != nil {
@@ -272,6 +279,7 @@ func (d unreachableDB) SendBatch(context.Context, *pgx.Batch) pgx.BatchResults {
 }
 
 func TestQuirksFlag(t *testing.T) {
+	t.Parallel()
 	cfg := DefaultConfig()
 	env := map[string]string{"FRAISEQL_QUIRKS": "v1.9.7"}
 	if err := ParseFlags(&cfg, nil, func(k string) string { return env[k] }, io.Discard); err != nil {
@@ -292,6 +300,7 @@ func TestQuirksFlag(t *testing.T) {
 // The embedded page is the default, v1's under --quirks v1.9.7;
 // --graphiql and FRAISEQL_GRAPHIQL pick either way.
 func TestGraphiQLSetting(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		args []string
 		want string
@@ -326,6 +335,7 @@ func TestGraphiQLSetting(t *testing.T) {
 }
 
 func TestParseFlagsTransport(t *testing.T) {
+	t.Parallel()
 	cfg := DefaultConfig()
 	if !cfg.Compression || !cfg.HTTP2 || cfg.CompressionMinBytes != 1024 || cfg.TLSCert != "" {
 		t.Fatalf("defaults: %+v", cfg)
@@ -364,6 +374,7 @@ func TestParseFlagsTransport(t *testing.T) {
 }
 
 func TestValidateTransport(t *testing.T) {
+	t.Parallel()
 	valid := DefaultConfig()
 	valid.SchemaPath, valid.DatabaseURL = "s", "d"
 	for _, tc := range []struct {
@@ -389,6 +400,7 @@ func TestValidateTransport(t *testing.T) {
 // TestOpenTLSErrors: an unreadable or mismatched pair stops the start at
 // the "tls" stage, before the database is reached.
 func TestOpenTLSErrors(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	certA, keyA, _ := writeCert(t, dir+"/", "a")
 	other := t.TempDir()

@@ -12,6 +12,7 @@ import (
 // settings (credentials always on, max-age 600), for a list of origins and
 // for "*", header by header and in order.
 func TestCORS(t *testing.T) {
+	t.Parallel()
 	const app = "https://app.example.com"
 	list := &fastapi.CORSOptions{Origins: []string{app}, Methods: []string{"GET", "POST"}, Headers: []string{"Content-Type", "Authorization"}}
 	star := &fastapi.CORSOptions{Origins: []string{"*"}, Methods: []string{"GET", "POST"}, Headers: []string{"Content-Type", "Authorization"}}

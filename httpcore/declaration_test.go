@@ -23,6 +23,7 @@ type Query { items: [Item] @read }
 // the places once per change, re-checks after 30 s (a fixed database shows
 // as ready), and under --quirks v1.9.7 keeps v1's "ok".
 func TestReadyDeclaration(t *testing.T) {
+	t.Parallel()
 	pool := testDatabase(t)
 	ctx := context.Background()
 	s, err := schema.Load("app.graphql", []byte(readyDecl))
@@ -92,6 +93,7 @@ func TestReadyDeclaration(t *testing.T) {
 // mismatch and names every place; warn starts; the demo declaration on the
 // demo database starts in every mode.
 func TestOpenSchemaCheck(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := dir + "/app.graphql"
 	if err := writeFile(path, readyDecl); err != nil {

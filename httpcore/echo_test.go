@@ -11,6 +11,7 @@ import (
 // prefix, "…" and the full length); --quirks v1.9.7 echoes it whole, as
 // v1 does. Small inputs are echoed as they are in both modes.
 func TestUnprocessableEchoBounded(t *testing.T) {
+	t.Parallel()
 	big := `{"query":[` + strings.Repeat(`"é",`, 3000) + `1]}`
 	for _, quirks := range []graphqlexec.Quirks{graphqlexec.QuirksNone, graphqlexec.QuirksV197} {
 		ts := startServer(t, newHandler(handlerOptions{Environment: graphqlexec.Development, Executor: &fakeExecutor{}, DB: fakePinger{}, Quirks: quirks}), nil)

@@ -16,6 +16,7 @@ import (
 // the cause the client never sees: a failing database is an error line
 // naming the driver's text while the body says only "Internal server error".
 func TestErrorsLoggedWithCause(t *testing.T) {
+	t.Parallel()
 	s, err := schema.LoadFile("../examples/blog/app.graphql")
 	if err != nil {
 		t.Fatal(err)

@@ -33,6 +33,7 @@ func assertClosed(t *testing.T, br *bufio.Reader) {
 // status lines, header order, the route table's 405 allow header and 307
 // redirect, request bodies in both framings.
 func TestFraming(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t, devHandler(&fakeExecutor{}), nil)
 	tests := []struct {
 		name string

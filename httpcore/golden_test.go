@@ -82,6 +82,7 @@ func normalizeVolatile(name string, b []byte) []byte {
 // values and order, the 4xx/5xx bodies, GraphiQL, /health, /ready and the
 // metrics count (which depends on the order of the requests before it).
 func TestGoldenProfiles(t *testing.T) {
+	t.Parallel()
 	for _, profile := range []string{"development", "production"} {
 		t.Run(profile, func(t *testing.T) {
 			cases := loadCases(t, profile)

@@ -21,6 +21,7 @@ func status(head string) string {
 // by GET are refused with 405 and allow: POST. Under --quirks v1.9.7
 // every answer is v1's.
 func TestAppGraphQLOverHTTP(t *testing.T) {
+	t.Parallel()
 	const gqlAccept = "Accept: application/graphql-response+json\r\n"
 	syntax := `{"query":"{ users { id }"}`
 	invalid := `{"query":"{ users { nope } }"}`
@@ -104,6 +105,7 @@ func dialTCP(t *testing.T, addr string) net.Conn {
 // --max-response-bytes reaches the engine: a list past it is null with the
 // error, a smaller answer is whole.
 func TestAppMaxResponseBytes(t *testing.T) {
+	t.Parallel()
 	_, addr := startApp(t, func(c *Config) { c.MaxResponseBytes = 300; c.Environment = "production" })
 	if _, body := rawExchange(t, addr, "", usersQuery); !strings.Contains(string(body), `{"data":{"users":null},"errors":[{"message":"The response exceeds the maximum size of 300 bytes."`) {
 		t.Errorf("over the bound: %s", body)

@@ -28,6 +28,7 @@ func serve(h http.Handler, method, target, contentType, body string) *httptest.R
 }
 
 func TestPostBodyModel(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, contentType, body string
 		status                  int
@@ -90,6 +91,7 @@ func TestPostBodyModel(t *testing.T) {
 }
 
 func TestPostPassesRequestToExecutor(t *testing.T) {
+	t.Parallel()
 	exec := &fakeExecutor{}
 	h := devHandler(exec)
 	serve(h, "POST", "/graphql", "application/json", `{"query":"q","operationName":"Op","variables":{"a":1}}`)
@@ -107,6 +109,7 @@ func TestPostPassesRequestToExecutor(t *testing.T) {
 }
 
 func TestInternalErrorIs500(t *testing.T) {
+	t.Parallel()
 	exec := &fakeExecutor{answers: map[string]graphqlexec.Response{"{ boom }\x00\x00": {InternalError: true}}}
 	w := serve(devHandler(exec), "POST", "/graphql", "", `{"query":"{ boom }"}`)
 	if w.Code != 500 || w.Body.String() != "Internal Server Error" || w.Header().Get("Content-Type") != fastapi.ContentTypeText {
@@ -123,6 +126,7 @@ func TestInternalErrorIs500(t *testing.T) {
 }
 
 func TestGetGraphQL(t *testing.T) {
+	t.Parallel()
 	exec := &fakeExecutor{}
 	noPlayground := newHandler(handlerOptions{Environment: graphqlexec.Development, Executor: exec})
 	tests := []struct {
@@ -164,6 +168,7 @@ func TestGetGraphQL(t *testing.T) {
 func strPtr(s string) *string { return &s }
 
 func TestReady(t *testing.T) {
+	t.Parallel()
 	now := func() time.Time { return time.Unix(1795637449, 813865400) }
 	ok := newHandler(handlerOptions{Executor: &fakeExecutor{}, DB: fakePinger{}, Now: now})
 	w := serve(ok, "GET", "/ready", "", "")
@@ -188,6 +193,7 @@ func TestReady(t *testing.T) {
 }
 
 func TestMetricsBody(t *testing.T) {
+	t.Parallel()
 	var m execMetrics
 	if got := string(m.appendJSON(nil)); !strings.Contains(got, `"execution_counts":{"normal":0},"average_execution_times":{"normal":0}`) {
 		t.Fatalf("empty metrics: %s", got)
@@ -215,6 +221,7 @@ func TestMetricsBody(t *testing.T) {
 // reused, nothing of the first may show), then an internal error whose
 // executor scribbled in the buffer's spare capacity.
 func TestAppendExecutorOverServer(t *testing.T) {
+	t.Parallel()
 	long := `{"data":{"users":[` + strings.Repeat(`{"id":"x"},`, 400) + `{"id":"y"}]}}`
 	exec := &fakeExecutor{answers: map[string]graphqlexec.Response{
 		"{ long }\x00\x00":  {Body: []byte(long)},
@@ -247,6 +254,7 @@ func TestAppendExecutorOverServer(t *testing.T) {
 // from the same table as the routes, so a development-only route is
 // neither redirected to nor "not allowed" in production.
 func TestRouteTable(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name           string
 		h              http.Handler
@@ -275,6 +283,7 @@ func TestRouteTable(t *testing.T) {
 // are mounted under /graphql/graphiql/ only where the page is shown; without
 // it (Config.GraphiQL "v1") the page is v1's bytes and nothing is mounted.
 func TestEmbeddedGraphiQL(t *testing.T) {
+	t.Parallel()
 	page, err := graphiql.New(graphiql.Options{Path: "/graphql"})
 	if err != nil {
 		t.Fatal(err)

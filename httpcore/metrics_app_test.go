@@ -28,6 +28,7 @@ func get(t *testing.T, url, auth string) (int, string) {
 // request counters by status and operation, the error classes, the
 // connection and pool gauges.
 func TestAppMetrics(t *testing.T) {
+	t.Parallel()
 	_, addr := startApp(t, nil)
 	rawExchange(t, addr, "", usersQuery)
 	rawExchange(t, addr, "", `{"query":"{ users(where: {email: {matches: \"(\"}}) { id } }"}`)
@@ -72,6 +73,7 @@ func TestAppMetrics(t *testing.T) {
 // answers 404 there) and --metrics-token guards them; --metrics=false
 // turns them off.
 func TestAppMetricsListenTokenOff(t *testing.T) {
+	t.Parallel()
 	app, addr := startApp(t, func(c *Config) { c.MetricsListen = "127.0.0.1:0"; c.MetricsToken = "tok-1"; c.MetricsPath = "/m" })
 	maddr := app.MetricsAddr()
 	if maddr == nil {

@@ -46,6 +46,7 @@ func (s *syncBuffer) lines(t *testing.T) []map[string]any {
 // clients that send none), always adds a generated one, off never answers
 // with one, and auto is off under --quirks v1.9.7.
 func TestAppRequestIDHeader(t *testing.T) {
+	t.Parallel()
 	type exchange struct {
 		incoming string // the X-Request-ID sent, "" none
 		want     string // the x-request-id answered: "" none, "gen" a generated one
@@ -91,6 +92,7 @@ func TestAppRequestIDHeader(t *testing.T) {
 // status, bytes, request id and operation; an internal error's line (the
 // driver's cause) carries the same request id as the response header.
 func TestAppAccessLogAndErrorRequestID(t *testing.T) {
+	t.Parallel()
 	var logs syncBuffer
 	logger, err := NewLogger(Config{LogFormat: "json", LogLevel: "info"}, &logs)
 	if err != nil {

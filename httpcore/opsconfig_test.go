@@ -10,6 +10,7 @@ import (
 // The operations settings parse from flags and FRAISEQL_* variables and
 // are validated with the rest.
 func TestOperationsSettings(t *testing.T) {
+	t.Parallel()
 	cfg := DefaultConfig()
 	if cfg.ShutdownTimeout != 25*time.Second || cfg.WriteTimeout != 30*time.Second || !cfg.Metrics || cfg.RequestIDHeader != "auto" {
 		t.Fatalf("defaults: %+v", cfg)

@@ -15,6 +15,7 @@ import (
 // ~2,050 "Internal server error" answers and no log line), and no PostgreSQL or driver text (the database's name,
 // its socket) reaches the client.
 func TestAppOutageIsLogged(t *testing.T) {
+	t.Parallel()
 	d := testdb.Scratch(t, "fraiseql_ops_outage", testdb.File(t, filepath.Join("..", "examples", "blog", "schema.sql")))
 	var logs syncBuffer
 	logger, err := NewLogger(Config{LogFormat: "json", LogLevel: "info"}, &logs)

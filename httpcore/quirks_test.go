@@ -111,6 +111,7 @@ func jsonResponse(status, body string) string {
 // real server on the demo database, in both --quirks modes: the default
 // answers are the fixes, --quirks v1.9.7 gives v1's bytes.
 func TestSecurityQuirksOverHTTP(t *testing.T) {
+	t.Parallel()
 	const app = "https://app.example.com"
 	tokenA := hsToken(t, "HS256", []byte(testSecret), validClaims("aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa"))
 	expired := validClaims("aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa")
@@ -185,6 +186,7 @@ func TestSecurityQuirksOverHTTP(t *testing.T) {
 // TestAPQRequiredOverHTTP: required mode never executes a registration
 // whose hash is not its text's (by default); v1.9.7 runs any text.
 func TestAPQRequiredOverHTTP(t *testing.T) {
+	t.Parallel()
 	q := "{ users(limit: 1) { id } }"
 	usersBody := `{"data":{"users":[{"__typename":"User","id":"11111111-1111-4111-8111-111111111101"}]}}`
 	for _, quirks := range []graphqlexec.Quirks{graphqlexec.QuirksNone, graphqlexec.QuirksV197} {
@@ -212,6 +214,7 @@ func TestAPQRequiredOverHTTP(t *testing.T) {
 // ignores what it does not know), and a mutation's error result holds only
 // what the client selected (v1.9.7 copies the whole entity to its root).
 func TestProductionQuirksOverHTTP(t *testing.T) {
+	t.Parallel()
 	noop := `{"query":"mutation { updatePost(input: {id: \"22222222-2222-4222-8222-222222222203\", published: true}) { __typename } }"}`
 	noopSelected := `{"query":"mutation { updatePost(input: {id: \"22222222-2222-4222-8222-222222222203\", published: true}) { ... on UpdatePostError { message } } }"}`
 	for _, quirks := range []graphqlexec.Quirks{graphqlexec.QuirksNone, graphqlexec.QuirksV197} {
@@ -252,6 +255,7 @@ func TestProductionQuirksOverHTTP(t *testing.T) {
 // TestDemoDatabaseIsScratch: the mutations of these tests must never reach
 // the shared demo database.
 func TestDemoDatabaseIsScratch(t *testing.T) {
+	t.Parallel()
 	u := demoDatabase(t)
 	if u == testDatabaseURL(t) {
 		t.Fatalf("demoDatabase returned the demo database's own URL %q", u)

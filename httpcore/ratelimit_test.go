@@ -14,6 +14,7 @@ const respTooMany = "HTTP/1.1 429 Too Many Requests\r\ndate: <date>\r\nserver: u
 // Retry-After; /health is never limited; by subject, two users from one
 // address have a bucket each, and anonymous requests fall back to the IP.
 func TestRateLimit(t *testing.T) {
+	t.Parallel()
 	users := `{"query":"{ users { id } }"}`
 	t.Run("ip", func(t *testing.T) {
 		h := newHandler(handlerOptions{Environment: graphqlexec.Development, Executor: &fakeExecutor{}, DB: fakePinger{},

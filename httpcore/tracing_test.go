@@ -61,6 +61,7 @@ func attr(s *tracepb.Span, key string) string {
 // span in that trace (child of the caller's span) and each SQL statement a
 // child span of it, sent to the collector by the time Shutdown returns.
 func TestAppTraces(t *testing.T) {
+	t.Parallel()
 	var col collector
 	cs := httptest.NewServer(&col)
 	defer cs.Close()

@@ -124,6 +124,7 @@ func decodeBody(t *testing.T, coding string, b []byte) []byte {
 // with vary and content-encoding after content-type; --compression=false
 // never compresses.
 func TestAppCompression(t *testing.T) {
+	t.Parallel()
 	_, addr := startApp(t, nil)
 	plainHead, plain := rawExchange(t, addr, "", usersQuery)
 	if len(plain) < 1024 || !bytes.HasPrefix(plain, []byte(`{"data":{"users":[`)) {
@@ -172,6 +173,7 @@ func TestAppCompression(t *testing.T) {
 // would inflate, gets v1's "There was an error parsing the body" without
 // being inflated.
 func TestAppCompressedRequestBody(t *testing.T) {
+	t.Parallel()
 	_, addr := startApp(t, nil)
 	var small bytes.Buffer
 	zw := gzip.NewWriter(&small)
@@ -233,6 +235,7 @@ func postUsers(t *testing.T, c *http.Client, url string, ae string) (*http.Respo
 // answers with HTTP/1.1's body and headers, compressed the same way; the
 // TCP connection is counted; --http2=false answers the preface as uvicorn.
 func TestAppHTTP2(t *testing.T) {
+	t.Parallel()
 	app, addr := startApp(t, nil)
 	_, plain := rawExchange(t, addr, "", usersQuery)
 	c := h2cClient(t)
@@ -298,6 +301,7 @@ func rawUpgrade(t *testing.T, addr string) (net.Conn, *bufio.Reader, string) {
 // knowledge and the h2c upgrade. It skips only when curl is missing or
 // built without HTTP/2.
 func TestAppCurl(t *testing.T) {
+	t.Parallel()
 	version, err := exec.Command("curl", "-V").Output()
 	if err != nil {
 		t.Skipf("curl not available: %v", err)
@@ -384,6 +388,7 @@ func handshake(t *testing.T, addr string, protos ...string) tls.ConnectionState 
 // certificate for new handshakes and keeps the old one when the files are
 // bad; a stalled handshake is closed; a cleartext request gets no answer.
 func TestAppTLS(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	certFile, keyFile, first := writeCert(t, dir, "first")
 	app, addr := startApp(t, func(c *Config) { c.TLSCert, c.TLSKey = certFile, keyFile })
@@ -489,6 +494,7 @@ func TestAppTLS(t *testing.T) {
 
 // TestAppTLSWithoutHTTP2: --http2=false offers only http/1.1 by ALPN.
 func TestAppTLSWithoutHTTP2(t *testing.T) {
+	t.Parallel()
 	certFile, keyFile, _ := writeCert(t, t.TempDir(), "only-h1")
 	_, addr := startApp(t, func(c *Config) { c.TLSCert, c.TLSKey, c.HTTP2 = certFile, keyFile, false })
 	if p := handshake(t, addr, "h2", "http/1.1").NegotiatedProtocol; p != "http/1.1" {
@@ -499,6 +505,7 @@ func TestAppTLSWithoutHTTP2(t *testing.T) {
 // TestAppShutdownDrainsHTTP2: App.Shutdown closes an idle HTTP/2
 // connection (GOAWAY) and returns promptly.
 func TestAppShutdownDrainsHTTP2(t *testing.T) {
+	t.Parallel()
 	cfg := DefaultConfig()
 	cfg.SchemaPath = "../examples/blog/app.graphql"
 	cfg.DatabaseURL = testDatabaseURL(t)
@@ -539,6 +546,7 @@ func TestAppShutdownDrainsHTTP2(t *testing.T) {
 // same step: gzip when asked, the strong ETag made weak, the decoded bytes
 // those of the identity answer; revalidation still answers 304.
 func TestAppCompressesGraphiQLAssets(t *testing.T) {
+	t.Parallel()
 	_, addr := startApp(t, nil)
 	get := func(path string, headers map[string]string) (*http.Response, []byte) {
 		req, _ := http.NewRequest(http.MethodGet, "http://"+addr+path, nil)

@@ -13,6 +13,7 @@ import (
 // TestCheckCommand runs `fraiseql-http check` as a user would: each exit
 // code, the mismatches on stdout at their declaration's place.
 func TestCheckCommand(t *testing.T) {
+	t.Parallel()
 	url := testdb.URL(t)
 	dir := t.TempDir()
 	wrong := filepath.Join(dir, "wrong.graphql")
@@ -72,6 +73,7 @@ type Query { users: [User] @read gone: [Gone] @read }
 // (checkEnvVars) and a row in docs/configuration.md's check table giving
 // that variable, as TestFlagsEnvDocs requires of serve's flags.
 func TestCheckFlagsEnvDocs(t *testing.T) {
+	t.Parallel()
 	var stdout, stderr strings.Builder
 	if code := run([]string{"check", "-h"}, func(string) string { return "" }, &stdout, &stderr); code != 0 {
 		t.Fatalf("check -h: exit %d", code)

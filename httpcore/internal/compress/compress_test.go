@@ -147,6 +147,7 @@ func request(ae ...string) *http.Request {
 }
 
 func TestApply(t *testing.T) {
+	t.Parallel()
 	c, err := New(DefaultMinSize)
 	if err != nil {
 		t.Fatal(err)
@@ -213,6 +214,7 @@ func TestApply(t *testing.T) {
 // TestApplyWeakensETag: an asset's strong ETag becomes weak when its body
 // is encoded, and stays strong when it is not.
 func TestApplyWeakensETag(t *testing.T) {
+	t.Parallel()
 	c, err := New(DefaultMinSize)
 	if err != nil {
 		t.Fatal(err)
@@ -237,6 +239,7 @@ func TestApplyWeakensETag(t *testing.T) {
 
 // TestApplyMinSize: the setting is the boundary, 0 compresses everything.
 func TestApplyMinSize(t *testing.T) {
+	t.Parallel()
 	body := bytes.Repeat([]byte("a"), 100)
 	for _, tc := range []struct {
 		min  int
@@ -258,6 +261,7 @@ func TestApplyMinSize(t *testing.T) {
 // TestApplyLarge: a large list survives both codings, and zstd frames stay
 // within the 8 MiB window browsers accept.
 func TestApplyLarge(t *testing.T) {
+	t.Parallel()
 	c, err := New(DefaultMinSize)
 	if err != nil {
 		t.Fatal(err)
@@ -286,6 +290,7 @@ func TestApplyLarge(t *testing.T) {
 // TestApplyAllocations: once the pools are warm, compressing a response
 // allocates no compressor and no buffer.
 func TestApplyAllocations(t *testing.T) {
+	t.Parallel()
 	if raceEnabled {
 		t.Skip("sync.Pool drops items on purpose under -race; this test runs without it")
 	}

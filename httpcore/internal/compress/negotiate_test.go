@@ -3,6 +3,7 @@ package compress
 import "testing"
 
 func TestNegotiate(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		ae   string
 		want Coding

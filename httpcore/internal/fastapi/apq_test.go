@@ -8,6 +8,7 @@ import (
 )
 
 func TestMemoryAPQStoreBounds(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := NewMemoryAPQStore(3, 1000)
 	for i := range 4 {

@@ -3,6 +3,7 @@ package fastapi
 import "testing"
 
 func TestCORSOptionsValidate(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name string
 		o    CORSOptions

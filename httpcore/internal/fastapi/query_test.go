@@ -3,6 +3,7 @@ package fastapi
 import "testing"
 
 func TestQueryParam(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		raw, key, want string
 		ok             bool

@@ -3,6 +3,7 @@ package gqlhttp
 import "testing"
 
 func TestWantsGraphQLResponse(t *testing.T) {
+	t.Parallel()
 	for accept, want := range map[string]bool{
 		"":                                  false,
 		"*/*":                               false,
@@ -25,6 +26,7 @@ func TestWantsGraphQLResponse(t *testing.T) {
 }
 
 func TestStatus(t *testing.T) {
+	t.Parallel()
 	for body, want := range map[string]int{
 		`{"data":{"users":[]}}`:                        200,
 		`{"data":null,"errors":[{"message":"x"}]}`:     200,

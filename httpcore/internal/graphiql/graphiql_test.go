@@ -41,6 +41,7 @@ func readManifest(t *testing.T) manifest {
 // The embedded third-party files are exactly what `make graphiql-update`
 // recorded: no hand edits, nothing missing, nothing unrecorded.
 func TestAssetsMatchManifest(t *testing.T) {
+	t.Parallel()
 	m := readManifest(t)
 	if m.Pins["graphiql"] != "4.1.2" || m.Pins["react"] != "18.3.1" {
 		t.Errorf("pins = %v", m.Pins)
@@ -71,6 +72,7 @@ func TestAssetsMatchManifest(t *testing.T) {
 
 // Every package whose code is embedded has its licence in the notices.
 func TestLicencesIncluded(t *testing.T) {
+	t.Parallel()
 	notices, err := files.ReadFile("assets/THIRD_PARTY_NOTICES.txt")
 	if err != nil {
 		t.Fatal(err)
@@ -107,6 +109,7 @@ var refRE = regexp.MustCompile(`(?:src|href)="([^"]*)"`)
 // The page loads only this handler's own assets, each of which answers 200
 // with its type, and sends the security headers.
 func TestPageLoadsOnlyOwnAssets(t *testing.T) {
+	t.Parallel()
 	h := mustNew(t, Options{})
 	w := get(t, h, "GET", "/graphql", nil)
 	if w.Code != 200 {
@@ -175,6 +178,7 @@ func TestPageLoadsOnlyOwnAssets(t *testing.T) {
 }
 
 func TestCachingAndMethods(t *testing.T) {
+	t.Parallel()
 	h := mustNew(t, Options{Path: "/api/graphql"})
 	if h.AssetPrefix() != "/api/graphql/graphiql/" {
 		t.Fatalf("prefix %q", h.AssetPrefix())
@@ -226,6 +230,7 @@ func TestCachingAndMethods(t *testing.T) {
 // field (the 422 of issue 11). The browser test checks the wire; this keeps
 // the reason next to the code.
 func TestInitScriptFetcherOptions(t *testing.T) {
+	t.Parallel()
 	b, _ := files.ReadFile("page/init.js")
 	code := regexp.MustCompile(`(?m)^\s*//.*$`).ReplaceAll(b, nil)
 	for _, bad := range []string{"headers:", "Content-Type", "innerHTML", "eval("} {
@@ -243,6 +248,7 @@ func TestInitScriptFetcherOptions(t *testing.T) {
 // The endpoint is written into an attribute: it is escaped, and nothing of
 // the template's placeholders survives.
 func TestPageEscapesEndpoint(t *testing.T) {
+	t.Parallel()
 	h := mustNew(t, Options{Path: "/x", Endpoint: `/g"><script>alert(1)</script>`})
 	page := get(t, h, "GET", "/x", nil).Body.String()
 	if strings.Contains(page, "<script>alert") || !strings.Contains(page, `data-endpoint="/g&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"`) {
@@ -271,6 +277,7 @@ func mustNew(t *testing.T, opts Options) *Handler {
 // TestLoadIsLazy: New reads nothing (a server whose GraphiQL is never opened
 // keeps no copy of the assets); the first request loads them once.
 func TestLoadIsLazy(t *testing.T) {
+	t.Parallel()
 	h, err := New(Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -39,6 +39,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 // once WriteTimeout passes, and its buffered response freed; a client
 // that reads keeps its keep-alive connection.
 func TestWriteTimeoutClosesNonReader(t *testing.T) {
+	t.Parallel()
 	big := bytes.Repeat([]byte("x"), 16<<20) // more than the socket buffers hold
 	// The reader asks for less, so that a loaded machine (-race, two
 	// cores shared) still writes it well within the timeout.
@@ -75,6 +76,7 @@ func TestWriteTimeoutClosesNonReader(t *testing.T) {
 // closed (it used to hold the drain for the whole timeout); a request
 // being executed is drained.
 func TestShutdownClosesConnectionsWithoutARequestInFlight(t *testing.T) {
+	t.Parallel()
 	exec := &testApp{block: make(chan struct{}), started: make(chan struct{}, 1)}
 	ts := startServer(t, exec, nil)
 	idle := ts.dial()
@@ -156,6 +158,7 @@ func (b *lockedBuffer) String() string {
 // to raise it (not one per attempt), accepting backs off and resumes, and
 // the server keeps serving.
 func TestAcceptOutOfFileDescriptors(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -192,6 +195,7 @@ func TestAcceptOutOfFileDescriptors(t *testing.T) {
 
 // A permanent accept error still ends Serve.
 func TestAcceptPermanentErrorEndsServe(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -208,6 +212,7 @@ func TestAcceptPermanentErrorEndsServe(t *testing.T) {
 // handler has returned, end once the bytes are flushed (nil error); an
 // aborted response calls neither. Adapt's writer brackets its flush.
 func TestOnWrite(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var events []string
 	note := func(s string) { mu.Lock(); events = append(events, s); mu.Unlock() }

@@ -14,6 +14,7 @@ import (
 // including a request shorter than the preface and one that starts like
 // it, is served as HTTP/1.1 without waiting for more bytes.
 func TestHTTP2HandOff(t *testing.T) {
+	t.Parallel()
 	got := make(chan string, 1)
 	ts := startServer(t, &testApp{}, func(s *Server) {
 		s.HTTP2 = func(c net.Conn, r *bufio.Reader) {

@@ -38,6 +38,7 @@ func assertClosed(t *testing.T, br *bufio.Reader) {
 }
 
 func TestFraming(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t, &testApp{}, nil)
 	tests := []struct {
 		name string
@@ -82,6 +83,7 @@ func TestFraming(t *testing.T) {
 }
 
 func TestMalformedRequests(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t, &testApp{}, func(s *Server) { s.MaxHeaderBytes = 1024 })
 	tests := []struct{ name, req string }{
 		{"garbage", "GARBAGE\r\n\r\n"},
@@ -107,6 +109,7 @@ func TestMalformedRequests(t *testing.T) {
 }
 
 func TestKeepAliveAndPipelining(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t, &testApp{}, nil)
 	c := ts.dial()
 	br := bufio.NewReader(c)
@@ -132,6 +135,7 @@ func TestKeepAliveAndPipelining(t *testing.T) {
 }
 
 func TestIdleAndSlowClientsAreClosed(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t, &testApp{}, func(s *Server) {
 		s.Timeouts = connlimit.Timeouts{Idle: 100 * time.Millisecond, Header: 100 * time.Millisecond, Body: 100 * time.Millisecond}
 	})
@@ -155,6 +159,7 @@ func TestIdleAndSlowClientsAreClosed(t *testing.T) {
 }
 
 func TestBodyLimit(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t, &testApp{}, func(s *Server) { s.MaxBodyBytes = 16 })
 	want := "HTTP/1.1 413 Content Too Large\r\ndate: <date>\r\nserver: uvicorn\r\ncontent-length: 30\r\ncontent-type: application/json\r\nConnection: close\r\n\r\n{\"detail\":\"Content Too Large\"}"
 	for name, req := range map[string]string{
@@ -179,6 +184,7 @@ func TestBodyLimit(t *testing.T) {
 }
 
 func TestPanicIs500AndConnectionSurvives(t *testing.T) {
+	t.Parallel()
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/panic" {
 			w.Header().Set("X-Partial", "1")
@@ -201,6 +207,7 @@ func TestPanicIs500AndConnectionSurvives(t *testing.T) {
 }
 
 func TestHeaderOrderAPI(t *testing.T) {
+	t.Parallel()
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ho := w.(ResponseWriter)
 		w.Header().Set("X-Zeta", "z")
@@ -222,6 +229,7 @@ func TestHeaderOrderAPI(t *testing.T) {
 // TestHijack: the hijacked reader still holds what the client sent with
 // the request, and the connection outlives the request-phase deadlines.
 func TestHijack(t *testing.T) {
+	t.Parallel()
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, rw, err := w.(http.Hijacker).Hijack()
 		if err != nil {
@@ -261,6 +269,7 @@ func TestHijack(t *testing.T) {
 }
 
 func TestGracefulShutdownFinishesInFlight(t *testing.T) {
+	t.Parallel()
 	exec := &testApp{block: make(chan struct{}), started: make(chan struct{}, 1)}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -318,6 +327,7 @@ func TestGracefulShutdownFinishesInFlight(t *testing.T) {
 }
 
 func TestShutdownDeadlineClosesStuckConnections(t *testing.T) {
+	t.Parallel()
 	exec := &testApp{block: make(chan struct{}), started: make(chan struct{}, 1)}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

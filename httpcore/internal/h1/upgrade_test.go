@@ -75,6 +75,7 @@ func (e *echoWS) goingAway() {
 // connlimit listener until it is closed; RegisterOnShutdown lets the
 // WebSocket layer send its close frame.
 func TestWebSocketUpgrade(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -168,6 +169,7 @@ func TestWebSocketUpgrade(t *testing.T) {
 // TestWebSocketUpgradeRefused: a bad handshake is answered through the
 // ResponseWriter (gorilla's http.Error) and the connection stays HTTP.
 func TestWebSocketUpgradeRefused(t *testing.T) {
+	t.Parallel()
 	ws := &echoWS{conns: map[*websocket.Conn]struct{}{}}
 	ts := startServer(t, ws, nil)
 	c := ts.dial()
@@ -184,6 +186,7 @@ func TestWebSocketUpgradeRefused(t *testing.T) {
 }
 
 func TestRegisterOnShutdownRunsOnceAndIsWaitedFor(t *testing.T) {
+	t.Parallel()
 	srv := NewServer(&testApp{})
 	var calls atomic.Int32
 	release := make(chan struct{})
@@ -220,6 +223,7 @@ func TestRegisterOnShutdownRunsOnceAndIsWaitedFor(t *testing.T) {
 }
 
 func TestAdaptForeignWriter(t *testing.T) {
+	t.Parallel()
 	rec := httptest.NewRecorder()
 	w, flush := Adapt(rec)
 	w.AddHeader("allow", "POST")

@@ -148,6 +148,7 @@ func (ts *testServer) get(c *http.Client, path string) (*http.Response, []byte) 
 // and body as an HTTP/1.1 client (names lower-case on the wire; the
 // library sorts them).
 func TestPriorKnowledge(t *testing.T) {
+	t.Parallel()
 	ts := start(t, nil)
 	c := ts.client()
 	resp, body := ts.get(c, "/health")
@@ -218,6 +219,7 @@ func TestPriorKnowledge(t *testing.T) {
 // TestStreamLimitsAndPanic: the body limit, the 413, the panic's 500 and
 // an echo of a body are HTTP/1.1's.
 func TestStreamLimitsAndPanic(t *testing.T) {
+	t.Parallel()
 	ts := start(t, func(s *h1.Server) { s.MaxBodyBytes = 1000 })
 	c := ts.client()
 	post := func(body []byte, unknownLength bool) (int, string) {
@@ -323,6 +325,7 @@ func readStream(t *testing.T, fr *http2.Framer) (map[string]string, []byte) {
 // TestUpgradeH2C: "Upgrade: h2c" gets 101, then the request's answer as
 // HTTP/2 stream 1 (its body included), and the connection speaks HTTP/2.
 func TestUpgradeH2C(t *testing.T) {
+	t.Parallel()
 	ts := start(t, nil)
 	for _, tc := range []struct{ req, wantBody string }{
 		{"GET /health HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: " + curlSettings + "\r\n\r\n", `{"status":"healthy","service":"fraiseql"}`},
@@ -365,6 +368,7 @@ func TestUpgradeH2C(t *testing.T) {
 // answered on HTTP/1.1, as uvicorn answers every upgrade it does not
 // speak.
 func TestUpgradeNotGranted(t *testing.T) {
+	t.Parallel()
 	ts := start(t, nil)
 	for name, headers := range map[string]string{
 		"no HTTP2-Settings":           "Connection: Upgrade\r\nUpgrade: h2c\r\n",
@@ -390,6 +394,7 @@ func TestUpgradeNotGranted(t *testing.T) {
 // TestGracefulShutdown: Shutdown sends GOAWAY, lets the stream in flight
 // finish, and returns once the connection has closed.
 func TestGracefulShutdown(t *testing.T) {
+	t.Parallel()
 	ts := start(t, nil)
 	c := ts.client()
 	got := make(chan string, 1)
@@ -435,6 +440,7 @@ func TestGracefulShutdown(t *testing.T) {
 // TestShutdownDeadline: a stream that does not finish is cut when the
 // context ends, and Shutdown says so.
 func TestShutdownDeadline(t *testing.T) {
+	t.Parallel()
 	ts := start(t, nil)
 	c := ts.client()
 	failed := make(chan error, 1)
@@ -501,6 +507,7 @@ func awaitGoAway(fr *http2.Framer) (http2.ErrCode, bool) {
 // handlers waiting for a slot passes 4 × MaxConcurrentStreams; it never
 // gets more than MaxConcurrentStreams handlers running.
 func TestRapidReset(t *testing.T) {
+	t.Parallel()
 	ts := start(t, nil)
 	_, fr := ts.frameConn()
 	block := requestBlock("/stuck")
@@ -530,6 +537,7 @@ func TestRapidReset(t *testing.T) {
 // sent as endless CONTINUATION frames, is cut once it passes the header
 // list limit; the connection closes instead of buffering it.
 func TestContinuationFlood(t *testing.T) {
+	t.Parallel()
 	ts := start(t, nil)
 	c, fr := ts.frameConn()
 	var hb bytes.Buffer
@@ -574,6 +582,7 @@ func isReset(err error) bool {
 // TestIdleConnectionClosed: an HTTP/2 connection with no stream is closed
 // after the keep-alive timeout, like an idle HTTP/1.1 one.
 func TestIdleConnectionClosed(t *testing.T) {
+	t.Parallel()
 	ts := start(t, func(s *h1.Server) { s.Timeouts.Idle = 300 * time.Millisecond })
 	_, fr := ts.frameConn()
 	begin := time.Now()
@@ -589,6 +598,7 @@ func TestIdleConnectionClosed(t *testing.T) {
 // preface end that connection (GOAWAY or close), and the server goes on
 // serving others.
 func TestGarbageAfterPreface(t *testing.T) {
+	t.Parallel()
 	ts := start(t, nil)
 	for _, junk := range []string{"\x00\x00\x01\x09\x00\x00\x00\x00\x01x", "GET / HTTP/1.1\r\n\r\n", strings.Repeat("\xff", 100)} {
 		c, err := net.Dial("tcp", ts.addr)
@@ -612,6 +622,7 @@ func TestGarbageAfterPreface(t *testing.T) {
 // TestSlowStreamBody: a stream whose body does not arrive within the body
 // timeout is reset; the connection stays usable.
 func TestSlowStreamBody(t *testing.T) {
+	t.Parallel()
 	ts := start(t, func(s *h1.Server) { s.Timeouts.Body = 200 * time.Millisecond })
 	_, fr := ts.frameConn()
 	var hb bytes.Buffer

@@ -23,6 +23,7 @@ func scrape(t *testing.T, h http.Handler, auth string) (int, string) {
 }
 
 func TestRequestMetrics(t *testing.T) {
+	t.Parallel()
 	m := New(Sources{ActiveConnections: func() int64 { return 7 }, TotalConnections: func() uint64 { return 9 }})
 	m.Begin()
 	m.Begin()
@@ -67,6 +68,7 @@ func TestRequestMetrics(t *testing.T) {
 }
 
 func TestMetricsToken(t *testing.T) {
+	t.Parallel()
 	h := New(Sources{}).Handler("s3cret")
 	for _, auth := range []string{"", "Bearer wrong", "Bearer s3cret ", "s3cret"} {
 		if code, _ := scrape(t, h, auth); code != http.StatusUnauthorized {
@@ -92,6 +94,7 @@ func BenchmarkBeginEnd(b *testing.B) {
 
 // Operation names are labels for the first MaxOperationNames names only.
 func TestOperationNamesBounded(t *testing.T) {
+	t.Parallel()
 	m := New(Sources{})
 	for i := 0; i < 3*MaxOperationNames; i++ {
 		m.Begin()

@@ -19,6 +19,7 @@ import (
 )
 
 func TestValidID(t *testing.T) {
+	t.Parallel()
 	for _, ok := range []string{"a", "0f8fad5b-d9cb-469f-a165-70867728950e", "01ARZ3NDEKTSV4RRFFQ69G5FAV", "Root=1-67891233-abcdef012345678912345678", "abc+/=", "svc@host:42", strings.Repeat("x", MaxIDBytes)} {
 		if !ValidID(ok) {
 			t.Errorf("ValidID(%q) = false", ok)
@@ -32,6 +33,7 @@ func TestValidID(t *testing.T) {
 }
 
 func TestParseIDMode(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]IDMode{"": IDAuto, "auto": IDAuto, "always": IDAlways, "off": IDOff} {
 		if got, err := ParseIDMode(in); err != nil || got != want {
 			t.Errorf("ParseIDMode(%q) = %q, %v", in, got, err)
@@ -43,6 +45,7 @@ func TestParseIDMode(t *testing.T) {
 }
 
 func TestIDsUniqueAndWellFormed(t *testing.T) {
+	t.Parallel()
 	a, err := NewIDs()
 	if err != nil {
 		t.Fatal(err)
@@ -82,6 +85,7 @@ func serve(t *testing.T, o Options, header string) (*httptest.ResponseRecorder, 
 }
 
 func TestHandlerRequestIDModes(t *testing.T) {
+	t.Parallel()
 	ids, _ := NewIDs()
 	tests := []struct {
 		mode     IDMode
@@ -128,6 +132,7 @@ func TestHandlerRequestIDModes(t *testing.T) {
 }
 
 func TestAccessLogLine(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	logger, err := NewLogger(&buf, "json", "info")
 	if err != nil {
@@ -165,6 +170,7 @@ func TestAccessLogLine(t *testing.T) {
 }
 
 func TestNewLogger(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	logger, err := NewLogger(&buf, "text", "warn")
 	if err != nil {
@@ -206,6 +212,7 @@ func logLines(t *testing.T, buf *bytes.Buffer) []map[string]any {
 // panic or Handler's "server error" line. Other answers stay as they were
 // (no header), and IDOff never sends one.
 func TestHandlerServerErrorsCarryTheLoggedID(t *testing.T) {
+	t.Parallel()
 	ids, _ := NewIDs()
 	tests := []struct {
 		name    string
@@ -291,6 +298,7 @@ func logSink(r *http.Request) *bytes.Buffer { return r.Context().Value(sinkKey{}
 // 500 bytes plus the request id as the last header, logged once (by
 // Handler, with the id; h1 logs nothing more), and the connection is kept.
 func TestPanicOverH1(t *testing.T) {
+	t.Parallel()
 	var buf syncBuf
 	logger, err := NewLogger(&buf, "json", "info")
 	if err != nil {

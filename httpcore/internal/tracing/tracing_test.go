@@ -6,6 +6,7 @@ import (
 )
 
 func TestTracesURL(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"http://collector:4318":            "http://collector:4318/v1/traces",
 		"http://collector:4318/":           "http://collector:4318/v1/traces",
@@ -24,6 +25,7 @@ func TestTracesURL(t *testing.T) {
 
 // Span names stay a small set: client-chosen paths never become names.
 func TestSpanName(t *testing.T) {
+	t.Parallel()
 	for path, want := range map[string]string{
 		"/graphql":                   "POST /graphql",
 		"/health":                    "POST /health",
