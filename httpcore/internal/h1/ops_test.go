@@ -39,7 +39,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 // once WriteTimeout passes, and its buffered response freed; a client
 // that reads keeps its keep-alive connection.
 func TestWriteTimeoutClosesNonReader(t *testing.T) {
-	t.Parallel()
+	// Not parallel: it counts on deadlines and graces being met.
 	big := bytes.Repeat([]byte("x"), 16<<20) // more than the socket buffers hold
 	// The reader asks for less, so that a loaded machine (-race, two
 	// cores shared) still writes it well within the timeout.
@@ -76,7 +76,7 @@ func TestWriteTimeoutClosesNonReader(t *testing.T) {
 // closed (it used to hold the drain for the whole timeout); a request
 // being executed is drained.
 func TestShutdownClosesConnectionsWithoutARequestInFlight(t *testing.T) {
-	t.Parallel()
+	// Not parallel: it counts on deadlines and graces being met.
 	exec := &testApp{block: make(chan struct{}), started: make(chan struct{}, 1)}
 	ts := startServer(t, exec, nil)
 	idle := ts.dial()

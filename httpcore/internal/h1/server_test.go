@@ -135,7 +135,7 @@ func TestKeepAliveAndPipelining(t *testing.T) {
 }
 
 func TestIdleAndSlowClientsAreClosed(t *testing.T) {
-	t.Parallel()
+	// Not parallel: it counts on deadlines and graces being met.
 	ts := startServer(t, &testApp{}, func(s *Server) {
 		s.Timeouts = connlimit.Timeouts{Idle: 100 * time.Millisecond, Header: 100 * time.Millisecond, Body: 100 * time.Millisecond}
 	})
@@ -269,7 +269,7 @@ func TestHijack(t *testing.T) {
 }
 
 func TestGracefulShutdownFinishesInFlight(t *testing.T) {
-	t.Parallel()
+	// Not parallel: it counts on deadlines and graces being met.
 	exec := &testApp{block: make(chan struct{}), started: make(chan struct{}, 1)}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -327,7 +327,7 @@ func TestGracefulShutdownFinishesInFlight(t *testing.T) {
 }
 
 func TestShutdownDeadlineClosesStuckConnections(t *testing.T) {
-	t.Parallel()
+	// Not parallel: it counts on deadlines and graces being met.
 	exec := &testApp{block: make(chan struct{}), started: make(chan struct{}, 1)}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

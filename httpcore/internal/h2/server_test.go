@@ -394,7 +394,7 @@ func TestUpgradeNotGranted(t *testing.T) {
 // TestGracefulShutdown: Shutdown sends GOAWAY, lets the stream in flight
 // finish, and returns once the connection has closed.
 func TestGracefulShutdown(t *testing.T) {
-	t.Parallel()
+	// Not parallel: it counts on deadlines and graces being met.
 	ts := start(t, nil)
 	c := ts.client()
 	got := make(chan string, 1)
@@ -440,7 +440,7 @@ func TestGracefulShutdown(t *testing.T) {
 // TestShutdownDeadline: a stream that does not finish is cut when the
 // context ends, and Shutdown says so.
 func TestShutdownDeadline(t *testing.T) {
-	t.Parallel()
+	// Not parallel: it counts on deadlines and graces being met.
 	ts := start(t, nil)
 	c := ts.client()
 	failed := make(chan error, 1)
@@ -537,7 +537,7 @@ func TestRapidReset(t *testing.T) {
 // sent as endless CONTINUATION frames, is cut once it passes the header
 // list limit; the connection closes instead of buffering it.
 func TestContinuationFlood(t *testing.T) {
-	t.Parallel()
+	// Not parallel: it counts on deadlines and graces being met.
 	ts := start(t, nil)
 	c, fr := ts.frameConn()
 	var hb bytes.Buffer
@@ -582,7 +582,7 @@ func isReset(err error) bool {
 // TestIdleConnectionClosed: an HTTP/2 connection with no stream is closed
 // after the keep-alive timeout, like an idle HTTP/1.1 one.
 func TestIdleConnectionClosed(t *testing.T) {
-	t.Parallel()
+	// Not parallel: it counts on deadlines and graces being met.
 	ts := start(t, func(s *h1.Server) { s.Timeouts.Idle = 300 * time.Millisecond })
 	_, fr := ts.frameConn()
 	begin := time.Now()
@@ -598,7 +598,7 @@ func TestIdleConnectionClosed(t *testing.T) {
 // preface end that connection (GOAWAY or close), and the server goes on
 // serving others.
 func TestGarbageAfterPreface(t *testing.T) {
-	t.Parallel()
+	// Not parallel: it counts on deadlines and graces being met.
 	ts := start(t, nil)
 	for _, junk := range []string{"\x00\x00\x01\x09\x00\x00\x00\x00\x01x", "GET / HTTP/1.1\r\n\r\n", strings.Repeat("\xff", 100)} {
 		c, err := net.Dial("tcp", ts.addr)
@@ -622,7 +622,7 @@ func TestGarbageAfterPreface(t *testing.T) {
 // TestSlowStreamBody: a stream whose body does not arrive within the body
 // timeout is reset; the connection stays usable.
 func TestSlowStreamBody(t *testing.T) {
-	t.Parallel()
+	// Not parallel: it counts on deadlines and graces being met.
 	ts := start(t, func(s *h1.Server) { s.Timeouts.Body = 200 * time.Millisecond })
 	_, fr := ts.frameConn()
 	var hb bytes.Buffer
