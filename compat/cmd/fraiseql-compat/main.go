@@ -11,6 +11,10 @@
 //
 // Exit status: 0 when no case failed, 1 when a case failed, 2 on a usage or
 // setup error.
+//
+// What it must never do: write to a database other than the scratch one it
+// creates for each profile (the --database-url is only where CREATE
+// DATABASE is issued from), or judge a case it could not replay as passed.
 package main
 
 import (

@@ -8,6 +8,11 @@
 //
 // Every serve flag also reads a FRAISEQL_* environment variable (flags win);
 // `fraiseql-http serve -h` lists them.
+//
+// It owns only the command line: flags and exit codes, signals (SIGTERM and
+// SIGINT drain, SIGHUP reloads TLS), the process logger, and the check and
+// version commands. What it must never do: serve anything httpcore does not
+// (the server is httpcore.App) or decide a setting's default (Config's).
 package main
 
 import (

@@ -8,7 +8,9 @@
 //
 // Targets must be loopback addresses unless --allow-remote is given. A
 // postgres:// target is the floor: the workload's SQL run with pgx on as many
-// connections as the HTTP targets get.
+// connections as the HTTP targets get. It must never import the product's
+// packages (the servers are black boxes over TCP) nor report a target whose
+// answers failed the workload's checks.
 package main
 
 import (

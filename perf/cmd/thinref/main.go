@@ -5,8 +5,8 @@
 // the cost of everything GraphQL adds shows up as a ratio against it.
 //
 // It answers only bodies listed in the workload file (404 otherwise), only on
-// the address it is told (loopback by default), and is a measuring instrument,
-// not a server for real traffic.
+// the address it is told (loopback by default), and is a measuring instrument
+// that must never serve real traffic or run SQL a workload file did not give.
 package main
 
 import (

@@ -16,7 +16,9 @@
 // the server reads G times per event. --sustain S then changes the post
 // once a second for S seconds and reports the server's and PostgreSQL's CPU
 // over that time. Everything runs on the same machine: results are shared
-// with the load generator and PostgreSQL, so use the ratios.
+// with the load generator and PostgreSQL, so use the ratios. It must never
+// import the product's packages (the server is a black box) nor change data
+// other than the one post it updates.
 package main
 
 import (

@@ -6,7 +6,7 @@
 //
 // A Histogram is not safe for concurrent use: each load-generating goroutine
 // records into its own and the runner merges them, which keeps the hot path
-// free of atomics and locks.
+// free of atomics and locks. It must never allocate or lock in Record.
 package hist
 
 import (

@@ -2,8 +2,9 @@
 // exec to the first 200 from its health path, resident memory from
 // /proc/PID/status, and how many keep-alive connections it holds at once.
 //
-// It starts only the command it is given, signals only that process, and
-// dials only the loopback address the process printed. Linux only (/proc).
+// It must never start anything but the command it is given, signal any
+// process but that one, or dial anything but the loopback address the
+// process printed. Linux only (/proc).
 package procstat
 
 import (

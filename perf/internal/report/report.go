@@ -3,7 +3,8 @@
 // throughput and latency per target.
 //
 // Rendering is deterministic: the same results give the same bytes, so a
-// golden file can pin the format. Nothing here measures anything.
+// golden file can pin the format. It must never measure anything nor
+// change a result it is given.
 package report
 
 import (

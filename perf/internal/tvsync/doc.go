@@ -4,5 +4,5 @@
 // its v_ view returns, and app-tv.graphql must declare the same API as
 // app.graphql. It has no code of its own; the tests need a PostgreSQL server
 // (FRAISEQL_TEST_DATABASE_URL) on which they create and drop a scratch
-// database.
+// database; they must never write to the shared demo database.
 package tvsync
