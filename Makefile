@@ -53,8 +53,10 @@ pybridge: ## build the c-shared library into the Python package (then: pip insta
 	rm -f pybridge/python/fraiseql_http/libfraiseql.h
 
 # Interpreters for the bridge's Python tests: python3 and, when pyenv has
-# one, 3.13 (PYTHONS="..." to choose).
-PYTHONS ?= $(shell command -v python3) $(lastword $(sort $(wildcard $(shell pyenv root 2>/dev/null)/versions/3.13*/bin/python3)))
+# one, 3.13 (PYTHONS="..." to choose). Under CI=true both 3.11 and 3.13 must
+# have run (issue 9), so a machine without one fails instead of passing on one.
+PYENV_ROOT_DIR := $(shell pyenv root 2>/dev/null || echo $$HOME/.pyenv)
+PYTHONS ?= $(shell command -v python3) $(lastword $(sort $(wildcard $(PYENV_ROOT_DIR)/versions/3.13*/bin/python3)))
 
 # graphql-core (pure Python) of python3, lent to interpreters without it so the
 # schema-conversion tests run on each (tests/__main__.py).
@@ -63,9 +65,14 @@ GRAPHQL_CORE ?= $(shell python3 -c 'import graphql, os; print(os.path.dirname(gr
 .PHONY: test-python
 test-python: pybridge ## the Python bridge's tests (unittest) with every interpreter in PYTHONS, on a fresh database
 	@url=$${FRAISEQL_TEST_DATABASE_URL:-$$(FRAISEQL_DEMO_DB=fraiseql_test scripts/devdb.sh --reload)} && \
-		for py in $(PYTHONS); do echo "== $$py"; \
+		ran=""; for py in $(PYTHONS); do echo "== $$py"; \
 			(cd pybridge/python && FRAISEQL_TEST_DATABASE_URL="$$url" FRAISEQL_TEST_GRAPHQL_CORE="$(GRAPHQL_CORE)" \
-				$$py -m tests) || exit 1; done
+				$$py -m tests) || exit 1; \
+			ran="$$ran $$($$py -c 'import sys; print("%d.%d" % sys.version_info[:2])')"; done; \
+		echo "test-python: ran with Python$$ran"; \
+		if [ "$$CI" = true ]; then for want in 3.11 3.13; do case " $$ran " in *" $$want "*) ;; \
+			*) echo "test-python: Python $$want did not run (PYTHONS=$(PYTHONS)); CI needs both 3.11 and 3.13"; exit 1;; \
+			esac; done; fi
 
 .PHONY: db
 db: ## start the local PostgreSQL if needed and load the demo app (prints its URL)
