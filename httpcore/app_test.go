@@ -3,7 +3,9 @@ package httpcore
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -79,5 +81,31 @@ func TestAppServesDemoDatabase(t *testing.T) {
 	}
 	if err := <-served; err != nil {
 		t.Fatalf("Serve: %v", err)
+	}
+}
+
+// A port already in use fails Listen with an error naming the address (the
+// operator sees which one), as a StartupError of stage "listen".
+func TestListenAddressInUseNamesTheAddress(t *testing.T) {
+	t.Parallel()
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	cfg := DefaultConfig()
+	cfg.SchemaPath = "../examples/blog/app.graphql"
+	cfg.DatabaseURL = testDatabaseURL(t)
+	cfg.Host = "127.0.0.1"
+	cfg.Port = taken.Addr().(*net.TCPAddr).Port
+	app, err := Open(context.Background(), cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer app.Shutdown(context.Background())
+	_, err = app.Listen()
+	var se *StartupError
+	if !errors.As(err, &se) || se.Stage != "listen" || !strings.Contains(err.Error(), taken.Addr().String()) || !strings.Contains(err.Error(), "address already in use") {
+		t.Fatalf("Listen on a taken port: %v", err)
 	}
 }

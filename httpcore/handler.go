@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -237,6 +238,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) serve(rw h1.ResponseWriter, r *http.Request) {
+	if h.opts.Quirks.V1() && r.RequestURI != "" && r.RequestURI[0] != '/' && r.RequestURI != "*" {
+		r = v1AbsoluteForm(r)
+	}
 	if h.devAuth != nil && h.devAuth.Refuse(rw, r) {
 		return
 	}
@@ -245,6 +249,23 @@ func (h *handler) serve(rw h1.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.router.ServeHTTP(rw, r)
+}
+
+// v1AbsoluteForm is a request whose target is in absolute form
+// ("GET http://host/health") as v1.9.7's h11 reads it: the whole target is
+// the path, so no route matches and the answer is Starlette's 404. (By
+// default the server accepts the absolute form, as RFC 9112 §3.2.2 asks.)
+func v1AbsoluteForm(r *http.Request) *http.Request {
+	target, query, _ := strings.Cut(r.RequestURI, "?")
+	path, err := url.PathUnescape(target)
+	if err != nil {
+		path = target
+	}
+	u := *r.URL
+	u.Path, u.RawPath, u.RawQuery = path, "", query
+	r2 := r.Clone(r.Context())
+	r2.URL = &u
+	return r2
 }
 
 func (h *handler) postGraphQL(w h1.ResponseWriter, r *http.Request) {

@@ -49,7 +49,7 @@ func (s *Server) ServeForeign(w http.ResponseWriter, r *http.Request) {
 	switch status {
 	case bodyTooLarge:
 		a.Respond(http.StatusRequestEntityTooLarge, "application/json", []byte(`{"detail":"Content Too Large"}`))
-	case bodyBroken:
+	case bodyBroken, bodyMalformed:
 		panic(http.ErrAbortHandler) // the stream is gone: reset it, answer nothing
 	default:
 		r.Body = b

@@ -447,6 +447,15 @@ func (sc *serverConn) serve() {
 			// reused: the client is told so.
 			closeAfter = true
 			w.writeJSONDetail(http.StatusRequestEntityTooLarge, `{"detail":"Content Too Large"}`)
+		case bodyMalformed:
+			if s.WriteTimeout > 0 {
+				sc.c.SetWriteDeadline(time.Now().Add(s.WriteTimeout))
+			}
+			bw.Write(invalidRequest)
+			bw.Flush()
+			body.release()
+			putResponseWriter(w)
+			return
 		default:
 			putResponseWriter(w)
 			return
@@ -519,6 +528,9 @@ const (
 	bodyOK bodyStatus = iota
 	bodyTooLarge
 	bodyBroken // client vanished or timed out mid-body: close silently
+	// bodyMalformed: the body's framing is broken (a chunk size that is
+	// not hex, a chunk without its CRLF): h11's 400, then close.
+	bodyMalformed
 )
 
 // readBody reads the whole body (Content-Length or chunked) into a pooled
@@ -567,7 +579,10 @@ func (b *Body) readFrom(r io.Reader, limit int64) bodyStatus {
 			return bodyOK
 		}
 		if err != nil {
-			return bodyBroken
+			if isDisconnect(err) {
+				return bodyBroken
+			}
+			return bodyMalformed
 		}
 	}
 }

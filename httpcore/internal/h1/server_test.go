@@ -94,6 +94,9 @@ func TestMalformedRequests(t *testing.T) {
 		{"http/2 preface", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"},
 		{"huge header", "GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + strings.Repeat("a", 4096) + "\r\n\r\n"},
 		{"header without colon", "GET /health HTTP/1.1\r\nHost: x\r\nnocolon\r\n\r\n"},
+		// A body whose chunked framing is broken: h11's 400, not a silent close.
+		{"chunk size not hex", "POST /graphql HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n{}\r\n0\r\n\r\n"},
+		{"chunk without its CRLF", "POST /graphql HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}XX0\r\n\r\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
