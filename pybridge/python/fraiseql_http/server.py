@@ -97,7 +97,7 @@ class HttpServer:
 
     def shutdown_sync(self, timeout: Optional[float] = None) -> None:
         """Stop accepting, drain in-flight requests for at most ``timeout``
-        seconds (default: the configured shutdown timeout, 30 s), close the
+        seconds (default: the configured shutdown timeout, 25 s), close the
         database pool. Idempotent; a server never started is a no-op."""
         with self._lock:
             handle = self._handle

@@ -537,6 +537,23 @@ class SettingsReachTheServerTest(ServerTestCase):
         lines = [line for line in logs.output if "/graphql" in line and "request_id" in line]
         self.assertTrue(lines, logs.output)
 
+    def test_request_timeout_ms_is_the_request_deadline(self):
+        # A view that takes a second per read, in this test's own database.
+        db._psql(db.url, "-c", "create or replace view v_slow_user as "
+                               "select id, data from v_user, lateral (select pg_sleep(1)) s")
+        sdl = ('schema { query: Query }\nscalar UUID\n'
+               'type SlowUser @view(name: "v_slow_user") { id: UUID firstName: String }\n'
+               'type Query { slowUsers: [SlowUser] @read }\n')
+        s = create_http_app(sdl, config(request_timeout_ms=300))
+        s.start_sync()
+        self.addCleanup(s.shutdown_sync, 10)
+        r = exchange(s.address, graphql_request("{ slowUsers(limit: 1) { firstName } }"))
+        self.assertIn(b"canceling statement due to statement timeout", r)
+        s = create_http_app(sdl, config(request_timeout_ms=5000))
+        s.start_sync()
+        self.addCleanup(s.shutdown_sync, 10)
+        self.assertIn(b'"slowUsers":[{', exchange(s.address, graphql_request("{ slowUsers(limit: 1) { firstName } }")))
+
     def test_tls(self):
         import shutil
         import ssl
