@@ -211,6 +211,17 @@ func fraiseql_panic_for_test() (res *C.char) {
 	panic("deliberate panic for the tests")
 }
 
+// fraiseql_panic_in_goroutine_for_test panics on purpose in a goroutine of
+// its own, where no export can recover it: the Go runtime ends the process
+// with the panic and the goroutine's stack on stderr, then abort() (SIGABRT:
+// a c-shared library does not exit with the binary's status 2). The Python
+// tests prove that such a panic is never silent.
+//
+//export fraiseql_panic_in_goroutine_for_test
+func fraiseql_panic_in_goroutine_for_test() {
+	go panic("deliberate panic in a goroutine for the tests")
+}
+
 //export fraiseql_free
 func fraiseql_free(p *C.char) {
 	C.free(unsafe.Pointer(p))

@@ -56,6 +56,8 @@ def _declare(lib: ctypes.CDLL) -> None:
     lib.fraiseql_flags.restype = p
     lib.fraiseql_panic_for_test.argtypes = []
     lib.fraiseql_panic_for_test.restype = p
+    lib.fraiseql_panic_in_goroutine_for_test.argtypes = []
+    lib.fraiseql_panic_in_goroutine_for_test.restype = None
     lib.fraiseql_free.argtypes = [p]
     lib.fraiseql_free.restype = None
 
@@ -182,3 +184,10 @@ def panic_for_test() -> None:
     """Make the library panic on purpose (tests prove it becomes GoPanicError)."""
     lib = load()
     _check(lib, lib.fraiseql_panic_for_test())
+
+
+def panic_in_goroutine_for_test() -> None:
+    """Make a goroutine of the library panic, beyond any recover: the Go
+    runtime ends the process with the stack on stderr (tests prove it)."""
+    lib = load()
+    lib.fraiseql_panic_in_goroutine_for_test()

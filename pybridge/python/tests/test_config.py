@@ -95,7 +95,7 @@ class HttpConfigTest(unittest.TestCase):
         names = {f.name for f in dataclasses.fields(HttpConfig)}
         for flag in _native.flag_names():
             with self.subTest(flag):
-                self.assertIn(flag, fields, f"--{flag} has no HttpConfig field")
+                self.assertTrue(flag in fields, f"--{flag} has no HttpConfig field")
                 self.assertIn(fields[flag], names)
         # And the other way: every field but the bridge's own is a flag the
         # server knows (a stale field would be refused by Go at start).

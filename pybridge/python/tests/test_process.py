@@ -171,6 +171,26 @@ class PanicTest(unittest.TestCase):
         self.assertIn("main.fraiseql_panic_for_test", r.stderr)
 
 
+    def test_panic_beyond_any_recover_is_a_fatal_error_with_the_stack(self):
+        # A panic in a goroutine that no export can recover ends the
+        # process, as it ends the binary: never silently, and never on stdout.
+        r = run_script("""
+            from fraiseql_http import _native
+            server = create_http_app({schema!r}, config())
+            server.start_sync()
+            print("serving", flush=True)
+            _native.panic_in_goroutine_for_test()
+            time.sleep(10)
+            print("still alive")
+        """.replace("{schema!r}", repr(str(SCHEMA))))
+        # In a c-shared library the runtime's fatal exit is abort(): SIGABRT.
+        self.assertEqual(r.returncode, -signal.SIGABRT, r.stderr[-2000:])
+        self.assertEqual(r.stdout, "serving\n")
+        self.assertIn("panic: deliberate panic in a goroutine for the tests", r.stderr)
+        self.assertIn("goroutine ", r.stderr)
+        self.assertIn("main.fraiseql_panic_in_goroutine_for_test", r.stderr)
+
+
 class ExitTest(unittest.TestCase):
     def test_interpreter_exits_with_the_server_running(self):
         t0 = time.monotonic()
