@@ -607,6 +607,9 @@ func (x *Execution) mutationInput(r *root, mp *mutationPlan) (string, error) {
 	if v.Kind == pyjson.Null {
 		return "null", nil
 	}
+	if err := x.refuseNUL(mp.arg.Name, &v); err != nil {
+		return "", err
+	}
 	full, err := x.inputObject(&v, mp.input)
 	if err != nil {
 		return "", err
@@ -716,4 +719,38 @@ func appendStored(dst []byte, v *pyjson.Value) []byte {
 		return append(dst, '}')
 	}
 	return append(dst, "null"...)
+}
+
+// refuseNUL refuses, by default, an argument holding a string with the
+// character U+0000, before any SQL runs: PostgreSQL's text and jsonb cannot
+// store it, and its refusal ("invalid byte sequence for encoding \"UTF8\":
+// 0x00", "unsupported Unicode escape sequence") is the database's words
+// for the client's input. v1.9.7 sends it and shows PostgreSQL's text
+// (--quirks v1.9.7 still does).
+func (x *Execution) refuseNUL(arg string, v *pyjson.Value) error {
+	if x.e.v1 || !hasNUL(v) {
+		return nil
+	}
+	return clientErrorf("Argument '%s' has invalid value: a string holds the character U+0000, which PostgreSQL text cannot store.", arg)
+}
+
+func hasNUL(v *pyjson.Value) bool {
+	switch v.Kind {
+	case pyjson.String:
+		return strings.IndexByte(v.Str, 0) >= 0
+	case pyjson.Array:
+		for i := range v.Items {
+			if hasNUL(&v.Items[i]) {
+				return true
+			}
+		}
+	case pyjson.Object:
+		for i := range v.Members {
+			m := &v.Members[i]
+			if strings.IndexByte(m.Key, 0) >= 0 || hasNUL(&m.Value) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -300,6 +300,9 @@ func (x *Execution) plan(r *root) (*plan.Statement, error) {
 		if err != nil {
 			return nil, clientErrorf("Argument '%s' has invalid value %s.", a.Name, language.PrintValue(lit))
 		}
+		if err := x.refuseNUL(a.Name, &v); err != nil {
+			return nil, err
+		}
 		switch a.Name {
 		case "where":
 			if r.field.Read.HasWhere {
