@@ -3,6 +3,7 @@ package httpcore
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -91,5 +92,67 @@ func TestAppMetricsListenTokenOff(t *testing.T) {
 	_, addr = startApp(t, func(c *Config) { c.Metrics = false })
 	if code, _ := get(t, "http://"+addr+"/metrics", ""); code != 404 {
 		t.Errorf("--metrics=false: %d", code)
+	}
+}
+
+// Metrics scraped during a flood: while clients send requests as fast as
+// they can (well-formed queries, malformed bodies and 404s on keep-alive
+// connections), every scrape answers 200 with the exposition, and once
+// the flood is over the counters hold every request it sent.
+func TestAppMetricsScrapedDuringAFlood(t *testing.T) {
+	t.Parallel()
+	_, addr := startApp(t, func(c *Config) { c.PoolSize = 4 })
+	const clients, each = 6, 60
+	bodies := []string{usersQuery, `{"query":`, `{"query":"{ users(limit: 1) { id } }"}`}
+	done := make(chan error, clients)
+	for i := 0; i < clients; i++ {
+		go func(i int) {
+			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1}}
+			defer client.CloseIdleConnections()
+			for j := 0; j < each; j++ {
+				var resp *http.Response
+				var err error
+				if j%10 == 9 {
+					resp, err = client.Get("http://" + addr + "/nope")
+				} else {
+					resp, err = client.Post("http://"+addr+"/graphql", "application/json", strings.NewReader(bodies[(i+j)%len(bodies)]))
+				}
+				if err != nil {
+					done <- err
+					return
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+			}
+			done <- nil
+		}(i)
+	}
+	scrapes := 0
+	for finished := 0; finished < clients; {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+			finished++
+		default:
+			code, body := get(t, "http://"+addr+"/metrics", "")
+			if code != 200 || !strings.Contains(body, "fraiseql_http_requests_in_flight ") {
+				t.Fatalf("scrape during the flood: %d %.200s", code, body)
+			}
+			scrapes++
+		}
+	}
+	code, body := get(t, "http://"+addr+"/metrics", "")
+	total := 0
+	for _, line := range strings.Split(body, "\n") {
+		if strings.HasPrefix(line, "fraiseql_http_requests_total{") {
+			var n int
+			fmt.Sscan(line[strings.LastIndexByte(line, ' ')+1:], &n)
+			total += n
+		}
+	}
+	if code != 200 || total < clients*each || scrapes == 0 {
+		t.Errorf("after the flood: %d, %d requests counted (sent %d), %d scrapes during it", code, total, clients*each, scrapes)
 	}
 }
