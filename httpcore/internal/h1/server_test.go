@@ -366,3 +366,31 @@ func TestShutdownDeadlineClosesStuckConnections(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// An unparsable request after a first one on the same keep-alive
+// connection (pipelined or sent later) gets h11's framing too: the 400
+// with "Connection: close", then the close (issue 11's "error after the
+// first request" lacked the header).
+func TestMalformedAfterFirstRequest(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t, &testApp{}, nil)
+	for _, pipelined := range []bool{true, false} {
+		c := ts.dial()
+		br := bufio.NewReader(c)
+		if pipelined {
+			io.WriteString(c, healthReq+"GARBAGE\r\n\r\n")
+		} else {
+			io.WriteString(c, healthReq)
+		}
+		if got := string(normalizeDate(readResponse(t, br, false))); got != healthResp {
+			t.Fatalf("first: %q", got)
+		}
+		if !pipelined {
+			io.WriteString(c, "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n")
+		}
+		rest, _ := io.ReadAll(br)
+		if string(rest) != invalidResp {
+			t.Errorf("pipelined %v: after the first response %q, want %q", pipelined, rest, invalidResp)
+		}
+	}
+}
