@@ -131,6 +131,9 @@ var filterCases = []filterCase{
 	{`{"f":{"neq":-3}}`, `f <> -3`},
 	{`{"f":{"in":[-3, 4.25, 1e300]}}`, `f IN (-3, 4.25, 1e300)`},
 	{`{"f":{"lt":1e-300}}`, `f < 1e-300`},
+	{`{"f":{"gte":2.5}}`, `f >= 2.5`},
+	{`{"f":{"nin":[-3, 4.25]}}`, `f NOT IN (-3, 4.25)`},
+	{`{"f":{"isnull":true}}`, `f IS NULL`},
 	// Boolean
 	{`{"b":{"eq":true}}`, `b`},
 	{`{"b":{"neq":true}}`, `NOT b`},
@@ -160,6 +163,8 @@ var filterCases = []filterCase{
 	{`{"id":{"eq":"C4CA4238-A0B9-2382-0DCC-509A6F75849B"}}`, `id = 'c4ca4238-a0b9-2382-0dcc-509a6f75849b'`},
 	{`{"id":{"in":["c4ca4238a0b923820dcc509a6f75849b","{eccbc87e-4b5c-e2fe-2830-8fd9f2a7baf3}"]}}`, `id IN ('c4ca4238-a0b9-2382-0dcc-509a6f75849b', 'eccbc87e-4b5c-e2fe-2830-8fd9f2a7baf3')`},
 	{`{"id":{"neq":"c4ca4238-a0b9-2382-0dcc-509a6f75849b"}}`, `id <> 'c4ca4238-a0b9-2382-0dcc-509a6f75849b'`},
+	{`{"id":{"nin":["C4CA4238-A0B9-2382-0DCC-509A6F75849B","eccbc87e4b5ce2fe28308fd9f2a7baf3"]}}`, `id NOT IN ('c4ca4238-a0b9-2382-0dcc-509a6f75849b', 'eccbc87e-4b5c-e2fe-2830-8fd9f2a7baf3')`},
+	{`{"id":{"isnull":false}}`, `id IS NOT NULL`},
 	// DateTime: instants, whatever the offset they are written with
 	{`{"ts":{"eq":"2025-01-01T00:00:00+02:00"}}`, `ts = '2024-12-31T22:00:00Z'`},
 	{`{"ts":{"eq":"2024-12-31T22:00:00Z"}}`, `ts = '2025-01-01T00:00:00+02:00'`},
@@ -167,6 +172,10 @@ var filterCases = []filterCase{
 	{`{"ts":{"lte":"2024-12-31T20:00:00+00:00"}}`, `ts <= '2024-12-31T20:00:00Z'`},
 	{`{"ts":{"in":["2024-12-31T22:37:00Z","2025-01-01T00:00:00+02:00"]}}`, `ts IN ('2024-12-31T22:37:00Z', '2024-12-31T22:00:00Z')`},
 	{`{"ts":{"isnull":true}}`, `ts IS NULL`},
+	{`{"ts":{"neq":"2025-01-01T00:00:00+02:00"}}`, `ts <> '2024-12-31T22:00:00Z'`},
+	{`{"ts":{"gte":"2025-01-01T05:00:00-05:00"}}`, `ts >= '2025-01-01T10:00:00Z'`},
+	{`{"ts":{"lt":"2024-12-31T20:00:00+00:00"}}`, `ts < '2024-12-31T20:00:00Z'`},
+	{`{"ts":{"nin":["2024-12-31T22:37:00Z","2025-01-01T00:14:00+02:00"]}}`, `ts NOT IN ('2024-12-31T22:37:00Z', '2024-12-31T22:14:00Z')`},
 	// [String]
 	{`{"words":{"contains":["go"]}}`, `words @> '{go}'`},
 	{`{"words":{"contains":["go","sql"]}}`, `words @> '{go,sql}'`},
@@ -187,6 +196,16 @@ var filterCases = []filterCase{
 	{`{"words":{"arrayContains":["rust"]}}`, `words @> '{rust}'`},
 	{`{"words":{"arrayLengthEq":2}}`, `cardinality(words) = 2`},
 	{`{"words":{"isnull":true}}`, `words IS NULL`},
+	// v1's array… aliases, each against the same SQL as its short form
+	{`{"words":{"arrayEq":["go","rust"]}}`, `words = '{go,rust}'`},
+	{`{"words":{"arrayNeq":["go","rust"]}}`, `words <> '{go,rust}'`},
+	{`{"words":{"arrayContainedBy":["go","rust"]}}`, `words <@ '{go,rust}'`},
+	{`{"words":{"arrayOverlaps":["sql","x"]}}`, `words && '{sql,x}'`},
+	{`{"words":{"arrayLengthGt":1}}`, `cardinality(words) > 1`},
+	{`{"words":{"arrayLengthGte":2}}`, `cardinality(words) >= 2`},
+	{`{"words":{"arrayLengthLt":2}}`, `cardinality(words) < 2`},
+	{`{"words":{"arrayAnyEq":"rust"}}`, `'rust' = ANY(words)`},
+	{`{"words":{"arrayAllEq":"go"}}`, `words IS NOT NULL AND NOT ('go' <> ANY(words))`},
 	// [Int]: elements are given as strings and compared as numbers
 	{`{"nums":{"contains":["10"]}}`, `nums @> '{10}'`},
 	{`{"nums":{"overlaps":["0","20"]}}`, `nums && '{0,20}'`},
@@ -335,6 +354,50 @@ func TestFiltersDifferential(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestFilterCasesCoverEveryOperator: every operator of every filter type
+// the differential test's declaration generates has a case there (a new
+// operator without one fails here).
+func TestFilterCasesCoverEveryOperator(t *testing.T) {
+	s, err := schema.Load("filters.graphql", []byte(filterApp))
+	if err != nil {
+		t.Fatal(err)
+	}
+	where := s.Type("ItemWhereInput")
+	covered := map[string]bool{}
+	for _, c := range filterCases {
+		v, err := pyjson.Decode([]byte(c.where))
+		if err != nil {
+			t.Fatalf("%s: %v", c.where, err)
+		}
+		for _, m := range v.Members {
+			f := where.InputField(m.Key)
+			if f == nil || m.Value.Kind != pyjson.Object {
+				continue
+			}
+			for _, op := range m.Value.Members {
+				covered[f.Type.NamedType()+"."+op.Key] = true
+			}
+		}
+	}
+	n := 0
+	for _, f := range where.InputFields {
+		ft := s.Type(f.Type.NamedType())
+		if !strings.HasSuffix(ft.Name, "Filter") {
+			continue // AND, OR, NOT and nested objects: covered by the tree cases
+		}
+		for _, op := range ft.InputFields {
+			n++
+			if !covered[ft.Name+"."+op.Name] {
+				t.Errorf("%s.%s has no differential case", ft.Name, op.Name)
+				covered[ft.Name+"."+op.Name] = true // once
+			}
+		}
+	}
+	if n < 60 {
+		t.Fatalf("only %d operators found: the walk is broken", n)
 	}
 }
 
