@@ -433,3 +433,50 @@ func TestFilterTreeShapes(t *testing.T) {
 		}
 	}
 }
+
+// TestLimitOffsetBadInput: limit and offset at and beyond their range, as
+// literals and variables: a negative one is the argument's error before
+// any SQL (v1.9.7 sent it and showed PostgreSQL's words, kept under the
+// switch), beyond 32 bits graphql-core's Int error, the largest Int works.
+func TestLimitOffsetBadInput(t *testing.T) {
+	t.Parallel()
+	conn, _ := freshDB(t, everyOpSetup...)
+	s, err := schema.Load("everyop.graphql", []byte(everyOpApp))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := New(s, conn, Config{Environment: Production})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v1, err := New(s, conn, Config{Environment: Production, Quirks: QuirksV197})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, c := range []struct {
+		e           *Engine
+		query, vars string
+		want        string
+	}{
+		{e, `{ rows(limit: -1) { id } }`, ``, `{"data":{"rows":null},"errors":[{"message":"Argument 'limit' has invalid value -1: it must not be negative.","locations":[{"line":1,"column":3}],"path":["rows"]}]}`},
+		{e, `query($o: Int) { rows(offset: $o) { id } }`, `{"o": -2147483648}`, `{"data":{"rows":null},"errors":[{"message":"Argument 'offset' has invalid value -2147483648: it must not be negative.","locations":[{"line":1,"column":18}],"path":["rows"]}]}`},
+		{e, `{ rows(limit: 2147483647, offset: 2147483647) { id } }`, ``, `{"data":{"rows":[]}}`},
+		{e, `{ rows(limit: 2147483648) { id } }`, ``, `{"errors":[{"message":"Int cannot represent non 32-bit signed integer value: 2147483648","locations":[{"line":1,"column":15}]}]}`},
+		{e, `query($l: Int) { rows(limit: $l) { id } }`, `{"l": 1e400}`, `{"errors":[{"message":"Variable '$l' got invalid value inf; Int cannot represent non-integer value: inf","locations":[{"line":1,"column":7}]}]}`},
+		{v1, `{ rows(limit: -1) { id } }`, ``, `{"data":{"rows":null},"errors":[{"message":"LIMIT must not be negative","locations":[{"line":1,"column":3}],"path":["rows"]}]}`},
+	} {
+		req := &Request{Query: c.query}
+		if c.vars != "" {
+			v, err := pyjson.Decode([]byte(c.vars))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Variables = &v
+		}
+		got := executeAppend(t, c.e, ctx, req)
+		if string(got.Body) != c.want {
+			t.Errorf("%s %s (quirks %s):\ngot  %s\nwant %s", c.query, c.vars, c.e.cfg.Quirks, got.Body, c.want)
+		}
+	}
+}

@@ -320,6 +320,11 @@ func (x *Execution) plan(r *root) (*plan.Statement, error) {
 				if err != nil {
 					return nil, clientErrorf("Argument '%s' has invalid value %s.", a.Name, language.PrintValue(lit))
 				}
+				if n < 0 && !x.e.v1 {
+					// v1 sends it and shows PostgreSQL's "LIMIT must not
+					// be negative"; the argument's own error by default.
+					return nil, clientErrorf("Argument '%s' has invalid value %d: it must not be negative.", a.Name, n)
+				}
 				if a.Name == "limit" {
 					rd.Limit = &n
 				} else {
