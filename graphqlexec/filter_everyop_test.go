@@ -390,6 +390,37 @@ func TestFilterTreeShapes(t *testing.T) {
 		{"array contains 10001", `{"strs":{"contains":[` + list(10001, `"a"`) + `]}}`, false},
 		{"in of 10000 strings beyond Int", `{"i":{"in":[` + list(10000, "2147483648") + `]}}`, false},
 	}
+	// orderBy: a list of terms, each an object of one field or a nested one.
+	for _, c := range []struct {
+		order string
+		ok    bool
+	}{
+		{`[` + list(1000, `{"i":"ASC"}`) + `]`, true},
+		{`[` + list(1001, `{"i":"ASC"}`) + `]`, false},
+		{nest(40, `{"part":`, `}`, `"ASC"`), false},
+		{`[{"i":"SIDEWAYS"}]`, false},
+		{`[{"nope":"ASC"}]`, false},
+	} {
+		v, err := pyjson.Decode([]byte(`{"o":` + c.order + `}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp := executeAppend(t, e, context.Background(), &Request{Query: `query($o: [RowOrderByInput]) { rows(orderBy: $o) { id } }`, Variables: &v})
+		body := string(resp.Body)
+		if len(body) > 300 {
+			body = body[:300]
+		}
+		switch {
+		case resp.InternalError:
+			t.Errorf("orderBy %.60s: internal error (500)", c.order)
+		case containsSQL(string(resp.Body)):
+			t.Errorf("orderBy %.60s: SQL text: %s", c.order, body)
+		case c.ok == strings.Contains(body, `"errors"`):
+			t.Errorf("orderBy %.60s: %s", c.order, body)
+		case !c.ok && !strings.Contains(body, "$o") && !strings.Contains(body, "Argument 'orderBy'"):
+			t.Errorf("orderBy %.60s: the error does not name the argument: %s", c.order, body)
+		}
+	}
 	for _, c := range cases {
 		for _, form := range []string{"variable", "literal"} {
 			var req Request

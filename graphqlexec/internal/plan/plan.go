@@ -542,7 +542,7 @@ func (p *planner) orderTerms(terms []string, obj *pyjson.Value, t *schema.Type, 
 			return nil, errorf("orderBy direction of '%s' must be ASC or DESC.", m.Key)
 		}
 		if len(terms) >= MaxFilterConditions {
-			return nil, errorf("orderBy has more than %d terms", MaxFilterConditions)
+			return nil, errorf("Argument 'orderBy' has more than %d terms", MaxFilterConditions)
 		}
 		if !p.v1 {
 			if term := p.typedOrderTerm(f, fpath, dir); term != "" {
