@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"runtime/debug"
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -19,18 +21,35 @@ import (
 // closeGrace is how long a closing socket waits for the peer's close frame.
 const closeGrace = 2 * time.Second
 
-// conn is one socket. The ServeHTTP goroutine reads. Data frames are
-// written by a writer goroutine that exists only while the queue holds
+// conn is one socket. Its frames are read by the idle poller's short-lived
+// goroutines or by a reader goroutine of its own (reader.go). Data frames
+// are written by a writer goroutine that exists only while the queue holds
 // something; keepalive is a timer. Operations run in their own goroutines
 // only while they are being prepared or executed (a live subscription costs
 // no goroutine: the Hub calls its deliver function). So an idle subscribed
-// socket holds one goroutine, the reader.
+// socket holds no goroutine where the poller runs, and one, its reader,
+// elsewhere.
 type conn struct {
 	h      *Handler
-	ws     *websocket.Conn
+	ws     *websocket.Conn // upgrades and writes; its reading half is unused
+	nc     net.Conn        // the socket under ws
 	legacy bool
-	header http.Header
+	header http.Header // the upgrade's, until connection_init has used it
 	remote string
+	onEnd  func() // the Handler's bookkeeping, run last by end
+
+	// The read side (reader.go): frames holds an incomplete frame between
+	// reads; rmu guards who reads (rstate) and the poller registration.
+	frames   frameReader
+	lastRead atomic.Int64 // UnixNano of the last bytes read: keepalive's idle check
+	rmu      sync.Mutex
+	rstate   readState
+	polled   bool // registered with h.poller (raw, fd, token are its)
+	cutting  bool // cut has closed or is closing the socket
+	stopped  bool // stopReading was called
+	raw      syscall.RawConn
+	fd       int
+	token    uint64
 
 	ctx    context.Context // ends when the socket is done; parent of every operation
 	cancel context.CancelFunc
@@ -72,7 +91,7 @@ type operation struct {
 func newConn(h *Handler, ws *websocket.Conn, r *http.Request) *conn {
 	ctx, cancel := context.WithCancel(context.Background())
 	c := &conn{
-		h: h, ws: ws, legacy: ws.Subprotocol() == ProtocolLegacyWS,
+		h: h, ws: ws, nc: ws.NetConn(), legacy: ws.Subprotocol() == ProtocolLegacyWS,
 		// ServeHTTP returns while the socket lives on, and an HTTP server
 		// may reuse the request: keep a copy of the header, without the
 		// handshake's fields, which nothing reads after the upgrade.
@@ -80,20 +99,16 @@ func newConn(h *Handler, ws *websocket.Conn, r *http.Request) *conn {
 		ctx: ctx, cancel: cancel,
 		closing: make(chan struct{}),
 		ops:     make(map[string]*operation),
+		frames:  frameReader{limit: h.cfg.MaxMessageBytes},
 	}
 	c.startWriter = func() { go c.flush() }
 	return c
 }
 
-// serve runs the socket to its end and releases everything it held.
+// serve starts the socket's timers and its reads, and returns; end
+// releases everything once the socket is done.
 func (c *conn) serve() {
 	cfg := &c.h.cfg
-	c.ws.SetReadLimit(cfg.MaxMessageBytes)
-	idle := 2 * cfg.KeepAlive
-	_ = c.ws.SetReadDeadline(time.Now().Add(idle))
-	c.ws.SetPongHandler(func(string) error {
-		return c.extendRead(idle)
-	})
 	c.after(cfg.InitTimeout, func() {
 		c.mu.Lock()
 		seen := c.initSeen
@@ -105,9 +120,12 @@ func (c *conn) serve() {
 	c.timersMu.Lock()
 	c.kaTimer = time.AfterFunc(cfg.KeepAlive, c.keepalive)
 	c.timersMu.Unlock()
-	c.readLoop()
+	c.startReading()
+}
 
-	// The reader is done: stop everything this socket started.
+// end runs once, when the reads have stopped: it stops everything this
+// socket started, closes it and tells the Handler.
+func (c *conn) end() {
 	c.closeWith(CloseNormal, "", nil) // no-op when a close was already requested
 	c.cancel()
 	c.stopTimers()
@@ -121,15 +139,9 @@ func (c *conn) serve() {
 	c.inflight.Wait()
 	c.writers.Wait()
 	_ = c.ws.Close()
-}
-
-func (c *conn) extendRead(d time.Duration) error {
-	select {
-	case <-c.closing:
-		return nil // keep the short deadline set while closing
-	default:
+	if c.onEnd != nil {
+		c.onEnd()
 	}
-	return c.ws.SetReadDeadline(time.Now().Add(d))
 }
 
 // after runs f after d unless the socket ended first.
@@ -153,35 +165,19 @@ func (c *conn) stopTimers() {
 	c.timersMu.Unlock()
 }
 
-func (c *conn) readLoop() {
-	idle := 2 * c.h.cfg.KeepAlive
-	for {
-		kind, data, err := c.ws.ReadMessage()
-		if err != nil {
-			return
-		}
-		select {
-		case <-c.closing:
-			continue // drain until the peer's close frame or the deadline
-		default:
-		}
-		_ = c.extendRead(idle)
-		if c.legacy {
-			c.handleLegacy(kind, data)
-		} else {
-			c.handleTransport(kind, data)
-		}
-	}
-}
-
 // keepalive runs every KeepAlive (a timer, not a goroutine): a WebSocket
 // ping frame, and after the ack a "ping" message (graphql-transport-ws) or
-// "ka" (legacy).
+// "ka" (legacy). A socket from which nothing (not even a pong) arrived for
+// 2×KeepAlive is cut: half-open TCP connections do not pile up.
 func (c *conn) keepalive() {
 	select {
 	case <-c.closing:
 		return
 	default:
+	}
+	if time.Since(time.Unix(0, c.lastRead.Load())) > 2*c.h.cfg.KeepAlive {
+		c.stopReading()
+		return
 	}
 	if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.h.cfg.WriteTimeout)); err != nil {
 		c.cut()
@@ -238,7 +234,7 @@ func (c *conn) flush() {
 }
 
 // writeClose sends the close frame once and gives the peer closeGrace to
-// answer before the reader gives up.
+// answer before its reads stop.
 func (c *conn) writeClose() {
 	c.closeSentOnce.Do(func() {
 		err := c.ws.WriteControl(websocket.CloseMessage,
@@ -247,7 +243,7 @@ func (c *conn) writeClose() {
 			c.cut()
 			return
 		}
-		_ = c.ws.SetReadDeadline(time.Now().Add(closeGrace))
+		c.after(closeGrace, c.stopReading)
 	})
 }
 
@@ -291,12 +287,27 @@ func (c *conn) isClosing() bool {
 	}
 }
 
-// cut drops the TCP connection at once (a writer that cannot write, or
-// Shutdown's deadline).
+// cut drops the TCP connection at once (a writer that cannot write, a
+// silent peer, the close handshake's grace, Shutdown's deadline). A parked
+// socket has no reader to notice: cut leaves the poller and ends it.
 func (c *conn) cut() {
 	c.cutOnce.Do(func() {
 		c.closeWith(CloseGoingAway, "", nil)
-		_ = c.ws.NetConn().Close()
+		c.rmu.Lock()
+		c.cutting = true
+		parked := c.rstate == readParked
+		if parked {
+			c.rstate = readDone
+		}
+		if c.polled { // before the close: a descriptor number is reused
+			c.polled = false
+			c.h.poller.forget(c)
+		}
+		c.rmu.Unlock()
+		_ = c.nc.Close()
+		if parked {
+			go c.end()
+		}
 	})
 }
 
@@ -371,6 +382,7 @@ func (c *conn) handleInit(payload json.RawMessage) bool {
 		return false
 	}
 	init := &InitRequest{Header: c.header, RemoteAddr: c.remote, Authorization: authorization(payload, c.header)}
+	c.header = nil // nothing reads it after connection_init; an idle socket need not keep it
 	if !isNull(payload) {
 		init.Payload = payload
 	}

@@ -7,7 +7,12 @@
 //     legacy graphql-ws protocol of subscriptions-transport-ws over
 //     gorilla/websocket, chosen by Sec-WebSocket-Protocol; authentication on
 //     connection_init through an Authenticator; per-connection limits;
-//     graceful shutdown with close 1001;
+//     graceful shutdown with close 1001. gorilla/websocket upgrades and
+//     writes; the frames a client sends are parsed here (frames.go) so
+//     that, on Linux, an idle socket is parked in one epoll instance and
+//     holds no goroutine (reader.go, poller_linux.go;
+//     Config.GoroutinePerSocket and other systems use a reader goroutine
+//     per socket);
 //   - the Hub: one LISTEN connection per server instance (outside the request
 //     pool), reconnecting with backoff, that fans each event out to the
 //     subscriptions of its entity, one read per group of subscribers that

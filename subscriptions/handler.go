@@ -24,8 +24,8 @@ type Config struct {
 	// KeepAlive is the interval of the server's WebSocket ping frames (and
 	// of "ka" on the legacy protocol, "ping" messages on
 	// graphql-transport-ws), default 12 s. A socket from which nothing (not
-	// even a pong) arrives for 2×KeepAlive is closed: half-open TCP
-	// connections do not pile up.
+	// even a pong) has arrived for 2×KeepAlive is dropped at the next
+	// interval: half-open TCP connections do not pile up.
 	KeepAlive time.Duration
 	// WriteTimeout bounds the write of one frame (default 10 s); a client
 	// that does not read for that long is dropped.
@@ -42,9 +42,18 @@ type Config struct {
 	// a slow reader never delays the Hub or other subscribers and never
 	// grows memory without bound.
 	SendQueue int
-	// ReadBufferSize and WriteBufferSize are the socket buffers (default
-	// 1 KiB each; write buffers come from a shared pool between writes).
+	// ReadBufferSize is the size of one read from a socket (default
+	// 1 KiB): a parked socket is read into a buffer taken from a shared
+	// pool for that read; a socket with a reader goroutine holds one.
+	// WriteBufferSize is the write buffer (default 1 KiB), taken from a
+	// shared pool for each write.
 	ReadBufferSize, WriteBufferSize int
+	// GoroutinePerSocket serves every socket with a reader goroutine of its
+	// own, blocked in Read while the socket is idle, as on systems other
+	// than Linux. By default, on Linux, an idle socket is parked in an
+	// epoll instance and holds no goroutine (about 8 KB of stack each,
+	// see docs/performance.md); TLS sockets always get a reader goroutine.
+	GoroutinePerSocket bool
 	// CheckOrigin decides whether an upgrade's Origin is allowed. nil means
 	// gorilla/websocket's rule: no Origin header, or the same host. httpcore
 	// passes its CORS origin check so CORS settings apply to the upgrade.
@@ -125,11 +134,13 @@ type InitRequest struct {
 // /graphql/subscriptions); it answers 400 to a request that is not an
 // upgrade.
 type Handler struct {
-	cfg      Config
-	exec     Executor
-	hub      *Hub
-	authn    Authenticator
-	upgrader websocket.Upgrader
+	cfg         Config
+	exec        Executor
+	hub         *Hub
+	authn       Authenticator
+	upgrader    websocket.Upgrader
+	poller      *poller   // nil: a reader goroutine per socket
+	readBuffers sync.Pool // *[]byte of ReadBufferSize, for parked sockets' reads
 
 	mu       sync.Mutex
 	conns    map[*conn]struct{}
@@ -149,13 +160,23 @@ func NewHandler(cfg Config, exec Executor, hub *Hub, authn Authenticator) (*Hand
 		return nil, errors.New("subscriptions: NewHandler needs an Executor")
 	}
 	h := &Handler{cfg: cfg.withDefaults(), exec: exec, hub: hub, authn: authn, conns: make(map[*conn]struct{})}
+	if !h.cfg.GoroutinePerSocket {
+		h.poller = sharedPoller()
+	}
+	size := h.cfg.ReadBufferSize
+	h.readBuffers.New = func() any {
+		b := make([]byte, size)
+		return &b
+	}
 	h.upgrader = websocket.Upgrader{
 		HandshakeTimeout: 10 * time.Second,
-		ReadBufferSize:   h.cfg.ReadBufferSize,
-		WriteBufferSize:  h.cfg.WriteBufferSize,
-		WriteBufferPool:  &sync.Pool{},
-		Subprotocols:     []string{ProtocolTransportWS, ProtocolLegacyWS},
-		CheckOrigin:      h.cfg.CheckOrigin,
+		// gorilla's reader is never used (frames.go reads), but it
+		// allocates a buffer per socket for life: the smallest it takes.
+		ReadBufferSize:  1,
+		WriteBufferSize: h.cfg.WriteBufferSize,
+		WriteBufferPool: &sync.Pool{},
+		Subprotocols:    []string{ProtocolTransportWS, ProtocolLegacyWS},
+		CheckOrigin:     h.cfg.CheckOrigin,
 		Error: func(w http.ResponseWriter, r *http.Request, status int, reason error) {
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 			w.WriteHeader(status)
@@ -216,21 +237,19 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.conns[c] = struct{}{}
 	h.active.Add(1)
 	h.mu.Unlock()
-	// The socket is served on a goroutine of its own and ServeHTTP
-	// returns: the connection is hijacked, and the HTTP server's goroutine
-	// (whose stack grew while it read and routed the request) is released
-	// instead of idling under every socket for its whole life. A fresh
-	// goroutine starts with a small stack.
-	go func() {
-		defer h.wg.Done()
-		defer func() {
-			h.mu.Lock()
-			delete(h.conns, c)
-			h.active.Add(-1)
-			h.mu.Unlock()
-		}()
-		c.serve()
-	}()
+	// ServeHTTP returns while the socket lives on: the connection is
+	// hijacked, and the HTTP server's goroutine (whose stack grew while it
+	// read and routed the request) is released instead of idling under
+	// every socket for its whole life. The socket's reads are served by
+	// the idle poller, or by a fresh goroutine (reader.go).
+	c.onEnd = func() {
+		h.mu.Lock()
+		delete(h.conns, c)
+		h.active.Add(-1)
+		h.mu.Unlock()
+		h.wg.Done()
+	}
+	c.serve()
 }
 
 // Shutdown stops new upgrades, lets every socket finish the queries and

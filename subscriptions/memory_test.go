@@ -85,12 +85,18 @@ func (rc *rawClient) read(tb testing.TB) string {
 	return string(buf)
 }
 
-func heapAndStacks() uint64 {
+// memSample is what the memory benchmark compares before and after.
+type memSample struct {
+	heap, stacks uint64 // bytes: live heap spans in use, goroutine stacks
+	goroutines   int
+}
+
+func sampleMemory() memSample {
 	runtime.GC()
 	runtime.GC()
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
-	return m.HeapInuse + m.StackInuse
+	return memSample{heap: m.HeapInuse, stacks: m.StackInuse, goroutines: runtime.NumGoroutine()}
 }
 
 // BenchmarkIdleSubscribedConnectionMemory reports the Go memory (heap in
@@ -100,14 +106,23 @@ func heapAndStacks() uint64 {
 // it as an upper bound of this module's share: it also counts what
 // net/http's server keeps for a hijacked connection (its 4 KiB read and
 // write buffers and the request), which httpcore's own server replaces.
-// Seen on the 2-core machine: about 12.6 KB per connection since the
-// socket runs on a goroutine of its own and ServeHTTP returns (23.4 KB
-// before, when the HTTP server's goroutine, its stack grown by the request,
-// stayed under every socket).
+// It also reports heap and stacks apart, and goroutines per connection,
+// for the two read paths: "parked" (the default on Linux) and
+// "goroutine-per-socket". Seen on the 2-core machine (500 sockets, three
+// runs): parked 2.8 to 5.4 KB (3.3 to 4.8 KB heap, no goroutine);
+// goroutine-per-socket 7.6 to 8.2 KB (3.6 to 4.4 KB heap, 3.2 to 4.5 KB
+// stack). Before this package parsed frames itself it was 12.6 KB (5.3 KB
+// heap with gorilla's 1 KiB read buffer, 7.4 KB for the reader's stack).
 func BenchmarkIdleSubscribedConnectionMemory(b *testing.B) {
+	b.Run("parked", func(b *testing.B) { benchmarkIdleMemory(b, Config{}) })
+	b.Run("goroutine-per-socket", func(b *testing.B) { benchmarkIdleMemory(b, Config{GoroutinePerSocket: true}) })
+}
+
+func benchmarkIdleMemory(b *testing.B, cfg Config) {
 	const conns = 500
 	hub := newHubForTest(b)
-	h, err := NewHandler(Config{Logger: quietLogger(), KeepAlive: time.Hour}, &scriptedExecutor{}, hub, nil)
+	cfg.Logger, cfg.KeepAlive = quietLogger(), time.Hour
+	h, err := NewHandler(cfg, &scriptedExecutor{}, hub, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -115,7 +130,7 @@ func BenchmarkIdleSubscribedConnectionMemory(b *testing.B) {
 	defer srv.Close()
 	addr := strings.TrimPrefix(srv.URL, "http://")
 	for range b.N {
-		before := heapAndStacks()
+		before := sampleMemory()
 		clients := make([]*rawClient, 0, conns)
 		for range conns {
 			rc := dialRaw(b, addr)
@@ -130,8 +145,11 @@ func BenchmarkIdleSubscribedConnectionMemory(b *testing.B) {
 		for hub.Stats().Subscriptions != conns && time.Now().Before(deadline) {
 			time.Sleep(10 * time.Millisecond)
 		}
-		after := heapAndStacks()
-		b.ReportMetric(float64(after-before)/conns, "bytes/conn")
+		after := sampleMemory()
+		b.ReportMetric((float64(after.heap+after.stacks)-float64(before.heap+before.stacks))/conns, "bytes/conn")
+		b.ReportMetric((float64(after.heap)-float64(before.heap))/conns, "heap-bytes/conn")
+		b.ReportMetric((float64(after.stacks)-float64(before.stacks))/conns, "stack-bytes/conn")
+		b.ReportMetric(float64(after.goroutines-before.goroutines)/conns, "goroutines/conn")
 		for _, rc := range clients {
 			rc.c.Close()
 		}

@@ -21,8 +21,9 @@ const (
 const (
 	CloseNormal              = 1000 // connection_terminate (legacy)
 	CloseGoingAway           = 1001 // server shutdown
+	CloseProtocolError       = 1002 // a frame that breaks RFC 6455 (unmasked, reserved bits, bad opcode …)
 	ClosePolicyViolation     = 1008 // outgoing queue full: the client reads too slowly
-	CloseMessageTooBig       = 1009 // frame over Config.MaxMessageBytes (sent by gorilla/websocket)
+	CloseMessageTooBig       = 1009 // a message over Config.MaxMessageBytes
 	CloseBadRequest          = 4400 // invalid message (binary, bad JSON, unknown type, missing id …)
 	CloseUnauthorized        = 4401 // subscribe before connection_ack
 	CloseForbidden           = 4403 // authentication refused, or credentials expired

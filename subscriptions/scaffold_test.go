@@ -170,6 +170,9 @@ func newTestServer(t *testing.T, cfg Config, exec *scriptedExecutor, hub *Hub, a
 	if cfg.Logger == nil {
 		cfg.Logger = quietLogger()
 	}
+	if strings.HasPrefix(t.Name(), "TestGoroutinePerSocket/") {
+		cfg.GoroutinePerSocket = true
+	}
 	h, err := NewHandler(cfg, exec, hub, authn)
 	if err != nil {
 		t.Fatal(err)
