@@ -8,7 +8,7 @@
 #   large   + 100,000 users, 500,000 posts, 2,000,000 comments
 #
 # The database is fraiseql_bench_<size>; it is dropped and rebuilt unless
-# --reuse is given and it already exists (benchmarks that write must not run on
+# --reuse is given and it already exists, built from the same SQL files (benchmarks that write must not run on
 # the demo database that tests use). --tv also loads examples/blog/tv.sql after
 # the data (the tv_ tables filled in bulk, then their sync triggers) into
 # fraiseql_bench_<size>_tv, which serves both app.graphql and app-tv.graphql. The server comes from scripts/devdb.sh's
@@ -36,9 +36,19 @@ admin_url=${demo_url/\/fraiseql_demo//postgres}
 url=${demo_url/\/fraiseql_demo//$db}
 psql_admin() { psql "$admin_url" -v ON_ERROR_STOP=1 -Atq "$@"; }
 exists=$(psql_admin -c "select 1 from pg_database where datname = '$db'")
+# The database remembers what it was built from (a comment on it): --reuse
+# rebuilds one made from other SQL files (an older schema.sql would lack the
+# columns the current declarations read) or of unknown origin.
+files=("$here/examples/blog/schema.sql" "$here/perf/dataset/generate.sql")
+[ -n "$tv" ] && files+=("$here/examples/blog/tv.sql")
+stamp="fraiseql-bench $size $(cat "${files[@]}" | md5sum | cut -c1-16)"
 if [ "$reuse" = "--reuse" ] && [ "$exists" = 1 ]; then
-  echo "dataset: reusing $db" >&2
-  echo "$url"; exit 0
+  have=$(psql_admin -c "select shobj_description(oid, 'pg_database') from pg_database where datname = '$db'")
+  if [ "$have" = "$stamp" ]; then
+    echo "dataset: reusing $db" >&2
+    echo "$url"; exit 0
+  fi
+  echo "dataset: $db was built from other SQL files (${have:-no stamp}); rebuilding it" >&2
 fi
 start=$(date +%s.%N)
 [ "$exists" = 1 ] && psql_admin -c "drop database \"$db\" with (force)"
@@ -51,6 +61,7 @@ fi
 if [ -n "$tv" ]; then
   psql "$url" -v ON_ERROR_STOP=1 -q -f "$here/examples/blog/tv.sql" >&2
 fi
+psql_admin -c "comment on database \"$db\" is '$stamp'"
 counts=$(psql "$url" -Atq -c "select (select count(*) from tb_user)||' users, '||(select count(*) from tb_post)||' posts, '||(select count(*) from tb_comment)||' comments'")
 echo "dataset: $db ready ($counts) in $(awk "BEGIN{printf \"%.1f\", $(date +%s.%N) - $start}") s" >&2
 echo "$url"

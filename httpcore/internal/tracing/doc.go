@@ -4,7 +4,8 @@
 // graphql.plan, graphql.execute; graphqlexec's Hooks.Phase), a child span
 // per SQL statement (through pgx's tracer interfaces), and one for the
 // response's write to the connection (http.write, through
-// h1.ResponseWriter.OnWrite), exported over OTLP/HTTP to a collector.
+// h1.ResponseWriter.OnWrite), exported over OTLP/HTTP (protobuf) to a
+// collector by its own exporter (otlp.go), which links no gRPC code.
 //
 // It owns the tracer provider, its exporter and sampler, the propagation
 // format (W3C Trace Context), the request middleware and the pgx tracer.

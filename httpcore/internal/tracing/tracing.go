@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
-	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -33,6 +33,9 @@ type Options struct {
 	SampleRatio float64
 	// Version is the service.version resource attribute.
 	Version string
+	// Getenv reads the exporter's OTEL_EXPORTER_OTLP_* variables (see
+	// exporter); nil is os.Getenv.
+	Getenv func(string) string
 }
 
 // Tracing is the tracer provider and what the server installs from it.
@@ -64,7 +67,11 @@ func New(ctx context.Context, o Options) (*Tracing, error) {
 	if err != nil {
 		return nil, fmt.Errorf("tracing: endpoint: %w", err)
 	}
-	exp, err := otlptracehttp.New(ctx, otlptracehttp.WithEndpointURL(endpoint))
+	getenv := o.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	exp, err := newExporter(endpoint, getenv)
 	if err != nil {
 		return nil, fmt.Errorf("tracing: exporter: %w", err)
 	}
