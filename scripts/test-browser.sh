@@ -20,6 +20,7 @@ chromium=$(scripts/ensure-chromium.sh)
 lock_sum=$(sha256sum "$dir/package-lock.json" | cut -c1-16)
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/fraiseql-http/graphiql-browsertest-$lock_sum
 if [ ! -d "$cache/node_modules" ]; then
+	mkdir -p "$(dirname "$cache")"
 	tmp=$(mktemp -d "${cache}.XXXX")
 	cp "$dir/package.json" "$dir/package-lock.json" "$tmp/"
 	(cd "$tmp" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >&2)
