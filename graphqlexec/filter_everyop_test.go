@@ -154,14 +154,18 @@ type everyOpCase struct {
 func everyOpCases(t *testing.T, s *schema.Schema) []everyOpCase {
 	t.Helper()
 	var out []everyOpCase
-	for _, root := range []string{"rows", "rowsC"} {
-		row := s.Type(map[string]string{"rows": "Row", "rowsC": "RowC"}[root])
-		where := s.Type(row.Name + "WhereInput")
+	var walk func(root string, row, where *schema.Type, prefix string)
+	walk = func(root string, row, where *schema.Type, prefix string) {
 		for _, wf := range where.InputFields {
-			if wf.Name == "OR" || wf.Name == "AND" || wf.Name == "NOT" || wf.Name == "part" {
-				continue // the tree, and a nested where (its fields are Part's, checked through parts)
+			if wf.Name == "OR" || wf.Name == "AND" || wf.Name == "NOT" {
+				continue // the tree: TestFilterTreeShapes
 			}
 			rf := row.Field(wf.Name)
+			if nt := s.Type(rf.Type.NamedType()); nt.Kind == schema.KindObject && !rf.Type.IsList() {
+				// A nested object's where: its own fields, one level down.
+				walk(root, nt, s.Type(wf.Type.NamedType()), prefix+wf.Name+".")
+				continue
+			}
 			elem := rf.Type.NamedType()
 			if s.Type(elem).Kind == schema.KindEnum {
 				elem = "String" // v1's StringFilter over the stored value
@@ -172,7 +176,7 @@ func everyOpCases(t *testing.T, s *schema.Schema) []everyOpCase {
 			}
 			for _, op := range ft.InputFields {
 				add := func(v string, bad bool) {
-					out = append(out, everyOpCase{root, wf.Name, op.Name, v, bad})
+					out = append(out, everyOpCase{root, prefix + wf.Name, op.Name, v, bad})
 				}
 				opType := op.Type.NamedType()
 				list := op.Type.IsList()
@@ -218,6 +222,10 @@ func everyOpCases(t *testing.T, s *schema.Schema) []everyOpCase {
 			}
 		}
 	}
+	for _, root := range []string{"rows", "rowsC"} {
+		row := s.Type(map[string]string{"rows": "Row", "rowsC": "RowC"}[root])
+		walk(root, row, s.Type(row.Name+"WhereInput"), "")
+	}
 	return out
 }
 
@@ -252,7 +260,11 @@ func TestFilterEveryOperatorBadInput(t *testing.T) {
 	run := func(c everyOpCase, form string) {
 		t.Helper()
 		typ := map[string]string{"rows": "Row", "rowsC": "RowC"}[c.root]
-		inner := `{"` + c.field + `":{"` + c.op + `":` + c.value + `}}`
+		inner := `{"` + c.op + `":` + c.value + `}`
+		keys := strings.Split(c.field, ".")
+		for i := len(keys) - 1; i >= 0; i-- {
+			inner = `{"` + keys[i] + `":` + inner + `}`
+		}
 		var req Request
 		wantPath := "'w." + c.field + "." + c.op
 		switch form {
@@ -275,7 +287,11 @@ func TestFilterEveryOperatorBadInput(t *testing.T) {
 			if !ok {
 				return
 			}
-			req = Request{Query: fmt.Sprintf(`{ %s(where: {%s: {%s: %s}}) { id } }`, c.root, c.field, c.op, lit)}
+			w := "{" + c.op + ": " + lit + "}"
+			for i := len(keys) - 1; i >= 0; i-- {
+				w = "{" + keys[i] + ": " + w + "}"
+			}
+			req = Request{Query: fmt.Sprintf(`{ %s(where: %s) { id } }`, c.root, w)}
 		}
 		resp := executeAppend(t, e, ctx, &req)
 		body := string(resp.Body)
