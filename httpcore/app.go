@@ -57,6 +57,10 @@ type App struct {
 	hubCancel context.CancelFunc
 	hubDone   chan struct{}
 
+	// declarationDone stops the start-up schema check if it still runs
+	// and waits for it (nil without one).
+	declarationDone func()
+
 	shutdownOnce sync.Once
 	shutdownErr  error
 	shutdownDone chan struct{}
@@ -139,9 +143,12 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	}
 	if cfg.SchemaCheck != SchemaCheckOff {
 		declaration = newDeclarationCheck(sch, pool, logger, !cfg.Quirks.V1())
-		if _, err := declaration.run(ctx); err != nil {
-			logger.Warn("schema check: the catalog could not be read; /ready checks again", "err", err)
+		if cfg.SchemaCheck == SchemaCheckRefuse {
+			declaration.matched() // just checked above
 		}
+		// In warn mode the first check runs in the background (started at
+		// the end of Open): it was about half of a start, and a mismatch
+		// only shows in the log and /ready, which waits for it.
 	}
 	// The scrape reads the app's connection count: the app exists by then.
 	ob := newObservability(cfg, pool, func() *App { return app }, cfg.servesSockets(sch))
@@ -253,6 +260,9 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 		h2: h2srv, certs: certs, ws: ws, hub: hub, obs: ob,
 		engine: exec, apqStats: opts.APQStats,
 		shutdownDone: make(chan struct{}),
+	}
+	if declaration != nil && cfg.SchemaCheck == SchemaCheckWarn {
+		app.declarationDone = declaration.start(logger)
 	}
 	return app, nil
 }
@@ -420,6 +430,9 @@ func (a *App) Shutdown(ctx context.Context) error {
 		}
 		if a.verifier != nil {
 			a.verifier.Close() // waits for a JWKS fetch in flight
+		}
+		if a.declarationDone != nil {
+			a.declarationDone()
 		}
 		a.pool.Close()
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)

@@ -42,9 +42,10 @@ type declarationCheck struct {
 	gate bool
 
 	mu       sync.Mutex
-	running  bool      // a check is in flight; others answer with the last result
-	at       time.Time // when the last result was taken
-	mismatch int       // findings of the last result
+	first    chan struct{} // closed when the start-up check (start) is over; nil without one
+	running  bool          // a check is in flight; others answer with the last result
+	at       time.Time     // when the last result was taken
+	mismatch int           // findings of the last result
 }
 
 func newDeclarationCheck(s *schema.Schema, db check.Querier, logger *slog.Logger, gate bool) *declarationCheck {
@@ -81,11 +82,46 @@ func (d *declarationCheck) run(ctx context.Context) ([]check.Finding, error) {
 	return findings, nil
 }
 
+// matched records a match found by a check made elsewhere (Open's
+// --schema-check refuse), so the catalog is not read twice at start.
+func (d *declarationCheck) matched() {
+	d.mu.Lock()
+	d.at, d.mismatch = d.now(), 0
+	d.mu.Unlock()
+}
+
+// start runs the first check in the background, so the server listens
+// without waiting for the catalog; /ready waits for it. stop cancels it if
+// it still runs and waits until it has returned.
+func (d *declarationCheck) start(logger *slog.Logger) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	first := make(chan struct{})
+	d.mu.Lock()
+	d.running, d.first = true, first
+	d.mu.Unlock()
+	go func() {
+		defer close(first)
+		if _, err := d.run(ctx); err != nil && ctx.Err() == nil {
+			logger.Warn("schema check: the catalog could not be read; /ready checks again", "err", err)
+		}
+	}()
+	return func() { cancel(); <-first }
+}
+
 // status is /ready's "schema" value: "ok", or "failed: …" with the number
 // of mismatches (their places are in the log and in `fraiseql-http check`,
 // never told to an unauthenticated probe).
 // With refresh false (the database is down) the last result is shown.
 func (d *declarationCheck) status(ctx context.Context, refresh bool) string {
+	d.mu.Lock()
+	first, pending := d.first, d.at.IsZero() && d.running
+	d.mu.Unlock()
+	if pending && first != nil {
+		select { // the start-up check: its answer, not "not checked yet"
+		case <-first:
+		case <-ctx.Done():
+		}
+	}
 	d.mu.Lock()
 	stale := refresh && !d.running && d.now().Sub(d.at) >= d.ttl
 	if stale {

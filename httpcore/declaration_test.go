@@ -128,3 +128,26 @@ func TestOpenSchemaCheck(t *testing.T) {
 }
 
 func writeFile(path, content string) error { return os.WriteFile(path, []byte(content), 0o600) }
+
+// TestDeclarationCheckInBackground: in warn mode the start-up check runs
+// after Open returns; /ready waits for its answer instead of saying "not
+// checked yet", and stop waits for it (no goroutine outlives Shutdown).
+func TestDeclarationCheckInBackground(t *testing.T) {
+	t.Parallel()
+	pool := testDatabase(t)
+	s, err := schema.Load("app.graphql", []byte(readyDecl))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, nil))
+	d := newDeclarationCheck(s, pool, logger, true)
+	stop := d.start(logger)
+	got := d.status(context.Background(), true)
+	if !strings.HasPrefix(got, "failed: the declaration does not match the database (1 mismatches") {
+		t.Fatalf("status during the start-up check: %q", got)
+	}
+	stop()
+	stop2 := newDeclarationCheck(s, pool, logger, true).start(logger)
+	stop2() // cancelled at once: returns once the check has
+}
