@@ -76,4 +76,11 @@ fi
 if [ "$(psql "$db_url" -Atqc "select count(*) from pg_attribute where attrelid = 'v_comment'::regclass and attname = 'post_id'")" != 1 ]; then
   log "$dbname predates v_comment.post_id (commentAdded(postId:) needs it): scripts/devdb.sh --reload makes it afresh"
 fi
+# v_post.author (Post.author's @column, 2026-12-05): a database made before it
+# gets the view's current definition (a column added at the end, the rest as it was).
+if [ "$(psql "$db_url" -Atqc "select count(*) from pg_attribute where attrelid = 'v_post'::regclass and attname = 'author'")" != 1 ]; then
+  log "adding v_post.author to $dbname (from $schema_sql)"
+  awk '/^CREATE VIEW v_post AS/ {p=1; sub(/^CREATE VIEW/, "CREATE OR REPLACE VIEW")} p {print} p && /^FROM tb_post p;/ {exit}' "$schema_sql" |
+    psql "$db_url" -v ON_ERROR_STOP=1 -q >&2
+fi
 echo "$db_url"
