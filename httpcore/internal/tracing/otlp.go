@@ -396,29 +396,13 @@ func appendAnyValue(b []byte, v attribute.Value) []byte {
 		b = protowire.AppendTag(b, avString, protowire.BytesType)
 		return protowire.AppendString(b, v.AsString())
 	case attribute.BOOLSLICE:
-		var items []attribute.Value
-		for _, x := range v.AsBoolSlice() {
-			items = append(items, attribute.BoolValue(x))
-		}
-		return appendArray(b, items)
+		return appendArray(b, values(v.AsBoolSlice(), attribute.BoolValue))
 	case attribute.INT64SLICE:
-		var items []attribute.Value
-		for _, x := range v.AsInt64Slice() {
-			items = append(items, attribute.Int64Value(x))
-		}
-		return appendArray(b, items)
+		return appendArray(b, values(v.AsInt64Slice(), attribute.Int64Value))
 	case attribute.FLOAT64SLICE:
-		var items []attribute.Value
-		for _, x := range v.AsFloat64Slice() {
-			items = append(items, attribute.Float64Value(x))
-		}
-		return appendArray(b, items)
+		return appendArray(b, values(v.AsFloat64Slice(), attribute.Float64Value))
 	case attribute.STRINGSLICE:
-		var items []attribute.Value
-		for _, x := range v.AsStringSlice() {
-			items = append(items, attribute.StringValue(x))
-		}
-		return appendArray(b, items)
+		return appendArray(b, values(v.AsStringSlice(), attribute.StringValue))
 	}
 	return b // an invalid value: an empty AnyValue
 }
@@ -466,4 +450,13 @@ func appendFixed64(b []byte, num protowire.Number, t time.Time) []byte {
 	}
 	b = protowire.AppendTag(b, num, protowire.Fixed64Type)
 	return protowire.AppendFixed64(b, uint64(t.UnixNano()))
+}
+
+// values converts a slice attribute's elements to attribute values for appendArray.
+func values[T any](xs []T, value func(T) attribute.Value) []attribute.Value {
+	items := make([]attribute.Value, 0, len(xs))
+	for _, x := range xs {
+		items = append(items, value(x))
+	}
+	return items
 }
