@@ -50,8 +50,8 @@ input UserWhereInput { email: StringFilter role: StringFilter age: IntFilter sco
 input PostWhereInput { title: StringFilter published: BooleanFilter viewCount: IntFilter }
 input CommentWhereInput { content: StringFilter }
 enum OrderDirection { ASC DESC }
-input UserOrderByInput { email: OrderDirection age: OrderDirection score: OrderDirection firstName: OrderDirection }
-input PostOrderByInput { title: OrderDirection viewCount: OrderDirection createdAt: OrderDirection }
+input UserOrderByInput { id: OrderDirection email: OrderDirection age: OrderDirection score: OrderDirection firstName: OrderDirection }
+input PostOrderByInput { id: OrderDirection title: OrderDirection viewCount: OrderDirection createdAt: OrderDirection }
 input CommentOrderByInput { createdAt: OrderDirection }
 type Query {
   users(where: UserWhereInput, orderBy: [UserOrderByInput], limit: Int, offset: Int): [User]
