@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
 
@@ -20,6 +21,43 @@ func (e *clientError) Error() string { return e.msg }
 
 func clientErrorf(format string, args ...any) error {
 	return &clientError{fmt.Sprintf(format, args...)}
+}
+
+// inputRefused is a mutation whose function PostgreSQL stopped with a data
+// exception (SQLSTATE class 22) caused by a value of the client's input: a
+// number too large for the numeric(p, s) the function casts it to, a string
+// longer than its varchar, a text that is not a date. Where the function
+// casts is known only inside its body, so these cannot all be refused
+// before the statement; the function fails as a whole, so nothing of the
+// input was stored. By default the client sees what was wrong in GraphQL's
+// terms and the log keeps PostgreSQL's text (the cause); --quirks v1.9.7
+// shows PostgreSQL's primary message, as v1 does.
+type inputRefused struct {
+	msg   string
+	cause error
+}
+
+// Error carries the cause's text for logs; the client sees msg alone.
+func (e *inputRefused) Error() string { return e.msg + " (" + e.cause.Error() + ")" }
+func (e *inputRefused) Unwrap() error { return e.cause }
+
+// refusedInput turns a data exception of a mutation's statement into an
+// inputRefused naming the argument; any other error is returned as it is.
+func (x *Execution) refusedInput(arg string, err error) error {
+	var pg *pgconn.PgError
+	if x.e.v1 || !errors.As(err, &pg) || !strings.HasPrefix(pg.Code, "22") {
+		return err
+	}
+	what := "the database refused one of its values"
+	switch pg.Code {
+	case "22003": // numeric_value_out_of_range
+		what = "a number is out of the range the database stores it in"
+	case "22001": // string_data_right_truncation
+		what = "a string is longer than the database stores"
+	case "22P02", "22007", "22008": // invalid_text_representation, invalid_datetime_format, datetime_field_overflow
+		what = "a value is not in the form the database expects"
+	}
+	return &inputRefused{msg: fmt.Sprintf("Argument '%s' has invalid value: %s.", arg, what), cause: err}
 }
 
 // timeoutMessage is what a client sees when a statement outlives the
@@ -97,7 +135,10 @@ func classify(err error, v1 bool) (ErrorClass, string) {
 		return ErrorInternal, internalMessage
 	}
 	var pg *pgconn.PgError
+	var ir *inputRefused
 	switch {
+	case errors.As(err, &ir):
+		return ErrorInput, msg
 	case msg == internalMessage:
 		return ErrorInternal, msg
 	case msg == timeoutMessage && errors.Is(err, context.DeadlineExceeded):
@@ -182,7 +223,10 @@ func clientMessage(err error) string {
 	var pe *plan.Error
 	var le *coerce.LiteralError
 	var ge *gqlerr.Error
+	var ir *inputRefused
 	switch {
+	case errors.As(err, &ir):
+		return ir.msg
 	case errors.Is(err, context.DeadlineExceeded):
 		// pgx reports a statement cancelled by the context's deadline (and
 		// a pool that could not hand out a connection in time) this way.

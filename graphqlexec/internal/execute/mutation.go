@@ -311,7 +311,7 @@ func (x *Execution) runMutation(r *root) (pyjson.Value, *projected, error) {
 	args = append(args, input)
 	rows, err := x.query(mp.sql, args)
 	if err != nil {
-		return nullValue, nil, err
+		return nullValue, nil, x.refusedInput(mp.arg.Name, err)
 	}
 	defer rows.Close()
 	var res *mutation.Result
@@ -326,7 +326,7 @@ func (x *Execution) runMutation(r *root) (pyjson.Value, *projected, error) {
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nullValue, nil, err
+		return nullValue, nil, x.refusedInput(mp.arg.Name, err)
 	}
 	if res == nil {
 		res = mutation.NoResult()
