@@ -88,12 +88,16 @@ run: bin/fraiseql-http ## build, prepare the database, and serve the demo app (s
 		--database-url "$${FRAISEQL_DATABASE_URL:-$$url}" --host $(HOST) --port $(PORT) --environment $(ENVIRONMENT)
 
 .PHONY: test
-test: ## run every module's tests (GOWORK=off, -race) against a freshly loaded demo database, compat included, then the Python bridge's, the browser test, the WebSocket clients' test and the GraphQL-over-HTTP audit
+test: ## run every module's tests (GOWORK=off, -race) against a freshly loaded demo database, compat included, then the Python bridge's, the browser test, the WebSocket clients' test, the GraphQL-over-HTTP audit and the container image check
 	@url=$${FRAISEQL_TEST_DATABASE_URL:-$$(FRAISEQL_DEMO_DB=fraiseql_test scripts/devdb.sh --reload)} && \
-		$(MAKE) --no-print-directory FRAISEQL_TEST_DATABASE_URL="$$url" $(addprefix test/,$(MODULES)) test-python test-browser test-ws test-graphql-http
+		$(MAKE) --no-print-directory FRAISEQL_TEST_DATABASE_URL="$$url" $(addprefix test/,$(MODULES)) test-python test-browser test-ws test-graphql-http image-check
 
 test/%: ## test one module (e.g. test/graphqlexec)
 	cd $* && GOWORK=off $(GO) test $(TESTFLAGS) ./...
+
+.PHONY: image-check
+image-check: ## the container image without a Docker engine: the Dockerfile's build command on a clean export of HEAD, then two instances with the image's and compose file's settings as uid 65532 (HEALTHCHECK, query, /ready, /metrics, SIGTERM); about 15 s warm
+	@scripts/image-check.sh $${FRAISEQL_TEST_DATABASE_URL:-}
 
 .PHONY: compat
 compat: bin/fraiseql-http bin/fraiseql-compat ## replay the FastAPI goldens in both --quirks modes (none, v1.9.7) and print both tallies
